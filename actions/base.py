@@ -1,0 +1,82 @@
+"""The shape every Baraza action shares: read the turn, call the domain, send the replies."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from typing import Any
+
+import redis
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import resources
+from actions.turn import Turn, read_turn
+from bot.assistant.conversation import fallback
+from bot.assistant.replies import Outcome, Reply, numbered_text
+from bot.catalogue.bundle import Catalogues
+
+logger = logging.getLogger(__name__)
+
+
+class BarazaAction(Action, ABC):
+    """An action answering in the conversation's language (abstract: not registered itself)."""
+
+    @abstractmethod
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        """The replies for this turn."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Answer the latest message (called by the action server)."""
+        catalogues = resources.catalogues().current()
+        settings = resources.settings()
+        turn = read_turn(tracker, catalogues, resources.identifier(), settings.max_message_chars)
+        locale = catalogues.locales[turn.language]
+        raw_text = str((tracker.latest_message or {}).get("text") or "")
+        prefix: list[Reply] = []
+        if not raw_text.strip():
+            outcome = Outcome((Reply(locale.text("empty_message")),))
+        elif not any(ch.isalnum() for ch in raw_text):
+            outcome = fallback(catalogues, turn.language)  # emoji or punctuation only
+        else:
+            if turn.truncated:
+                prefix.append(Reply(locale.text("message_too_long")))
+            try:
+                outcome = self.respond(turn, catalogues)
+            except redis.RedisError:
+                logger.exception("Redis unavailable while answering %s", self.name())
+                outcome = Outcome((Reply(locale.text("temporary_error")),))
+        return self.send(dispatcher, turn, catalogues, (*prefix, *outcome.replies), outcome.remember)
+
+    @staticmethod
+    def send(
+        dispatcher: CollectingDispatcher,
+        turn: Turn,
+        catalogues: Catalogues,
+        replies: tuple[Reply, ...],
+        remember: dict[str, Any],
+    ) -> list[EventType]:
+        """Send replies (numbered options on text-only channels) and return the slot events."""
+        language = catalogues.languages.get(remember.get("language", turn.language))
+        text_only = turn.channel in resources.settings().text_only_channels
+        offered: list[str] = []
+        for reply in replies:
+            offered = [option.payload for option in reply.options] or offered
+            if text_only:
+                hint = catalogues.locales[language.code].text("options_hint")
+                dispatcher.utter_message(
+                    text=numbered_text(reply, hint), language=language.code, direction=language.direction
+                )
+            else:
+                buttons = [{"title": o.title, "payload": o.payload} for o in reply.options]
+                dispatcher.utter_message(
+                    text=reply.text, buttons=buttons, language=language.code, direction=language.direction
+                )
+        events: list[EventType] = [SlotSet("language", language.code)]
+        events.extend(SlotSet(name, value) for name, value in remember.items() if name != "language")
+        if offered:
+            events.append(SlotSet("options", offered))
+        return events

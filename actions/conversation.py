@@ -1,0 +1,31 @@
+"""Greeting, help, thanks, goodbye, a person to talk to, and the fallback."""
+
+from __future__ import annotations
+
+from actions.base import BarazaAction
+from actions.turn import Turn
+from bot.assistant.conversation import SIMPLE_REPLIES, fallback, simple_reply
+from bot.assistant.replies import Outcome
+from bot.catalogue.bundle import Catalogues
+
+
+class ActionSmallTalk(BarazaAction):
+    """Fixed replies to greet, help, goodbye, thank, affirm, deny, human_handoff, out_of_scope."""
+
+    def name(self) -> str:
+        return "action_small_talk"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        if turn.intent not in SIMPLE_REPLIES:
+            return fallback(catalogues, turn.language)
+        return simple_reply(catalogues, turn.language, turn.intent)
+
+
+class ActionFallback(BarazaAction):
+    """Low confidence or nothing to do: ask to rephrase and offer choices."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        return fallback(catalogues, turn.language)

@@ -1,0 +1,67 @@
+"""Turns that are routed by what they contain: a lone name ("Bandari") or a numbered choice ("2")."""
+
+from __future__ import annotations
+
+import re
+
+from actions.base import BarazaAction
+from actions.conversation import ActionFallback, ActionSmallTalk
+from actions.crisis import ActionActiveAlerts, ActionAnswerCrisis
+from actions.language import ActionSwitchLanguage
+from actions.services import ActionAnswerService, ActionListServices
+from actions.turn import Turn
+from bot.assistant.conversation import SIMPLE_REPLIES, fallback
+from bot.assistant.replies import Outcome, parse_payload
+from bot.assistant.services import ASPECT_INTENTS
+from bot.catalogue.bundle import Catalogues
+
+
+def action_for_intent(intent: str) -> BarazaAction:
+    """The action that answers an intent (the same mapping as data/rules.yml)."""
+    if intent in SIMPLE_REPLIES:
+        return ActionSmallTalk()
+    if intent in ASPECT_INTENTS:
+        return ActionAnswerService()
+    table: dict[str, BarazaAction] = {
+        "list_services": ActionListServices(),
+        "ask_crisis": ActionAnswerCrisis(),
+        "ask_alerts": ActionActiveAlerts(),
+        "switch_language": ActionSwitchLanguage(),
+        "inform": ActionInform(),
+    }
+    return table.get(intent, ActionFallback())
+
+
+class ActionInform(BarazaAction):
+    """A lone name: a region gives its alerts, a service its overview."""
+
+    def name(self) -> str:
+        return "action_inform"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        region = turn.entities.get("region") or catalogues.regions.find_in_text(turn.text, turn.language)
+        if region in catalogues.regions.regions:
+            return ActionActiveAlerts().respond(turn.with_choice("ask_alerts", {"region": region}), catalogues)
+        service = turn.entities.get("service") or catalogues.services.find_in_text(turn.text, turn.language)
+        if service in catalogues.services.services:
+            choice = turn.with_choice("service_overview", {"service": service})
+            return ActionAnswerService().respond(choice, catalogues)
+        return fallback(catalogues, turn.language)
+
+
+class ActionChooseOption(BarazaAction):
+    """A number typed after a list of options (text-only channels) picks that option."""
+
+    def name(self) -> str:
+        return "action_choose_option"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        match = re.search(r"\d+", turn.text)
+        options = turn.slots.get("options") or []
+        if not match or not 1 <= int(match.group()) <= len(options):
+            return fallback(catalogues, turn.language)
+        parsed = parse_payload(str(options[int(match.group()) - 1]))
+        if parsed is None:
+            return fallback(catalogues, turn.language)
+        intent, entities = parsed
+        return action_for_intent(intent).respond(turn.with_choice(intent, entities), catalogues)

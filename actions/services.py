@@ -1,0 +1,38 @@
+"""Administrative services: what a service needs, costs, takes, and where to apply."""
+
+from __future__ import annotations
+
+from actions.base import BarazaAction
+from actions.turn import Turn
+from bot.assistant.replies import Outcome
+from bot.assistant.services import ASPECT_INTENTS, answer_service, list_services
+from bot.catalogue.bundle import Catalogues
+
+
+class ActionListServices(BarazaAction):
+    """Every service, as choices."""
+
+    def name(self) -> str:
+        return "action_list_services"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        return list_services(catalogues, turn.language)
+
+
+class ActionAnswerService(BarazaAction):
+    """Answer the aspect asked (from the intent) about the service named or already discussed."""
+
+    def name(self) -> str:
+        return "action_answer_service"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        aspect = ASPECT_INTENTS.get(turn.intent, "overview")
+        named = turn.entities.get("service")
+        service_id = named if catalogues.services.get(named or "") else None
+        if service_id is None and turn.text:
+            service_id = catalogues.services.find_in_text(turn.text, turn.language)
+        if service_id is None and not named:
+            service_id = turn.slots.get("service")
+        return answer_service(
+            catalogues, turn.language, service_id, aspect, named_unknown=bool(named) and service_id is None
+        )

@@ -1,0 +1,49 @@
+"""The alerts active in a region, in the citizen's language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from bot.alerts.model import Alert
+from bot.assistant.menus import region_menu
+from bot.assistant.replies import Outcome, Reply
+from bot.catalogue.bundle import Catalogues
+
+
+class AlertSource(Protocol):
+    """Where active alerts come from (Redis in production)."""
+
+    def active_in_region(self, region_id: str, now: datetime) -> list[Alert]: ...
+
+
+def active_alerts(
+    catalogues: Catalogues,
+    language: str,
+    region_id: str | None,
+    alerts: AlertSource,
+    now: datetime,
+    named_unknown: bool = False,
+) -> Outcome:
+    """List the alerts in force in a region; ask for the region when it is not known."""
+    locale = catalogues.locales[language]
+    if region_id is None or region_id not in catalogues.regions.regions:
+        key = "alerts_unknown_region" if named_unknown else "alerts_which_region"
+        return Outcome((Reply(locale.text(key), region_menu(catalogues, language)),))
+    region = catalogues.regions.name(region_id, language)
+    found = alerts.active_in_region(region_id, now)
+    if not found:
+        return Outcome((Reply(locale.text("alerts_none", region=region)),), {"region": region_id})
+    lines = [locale.text("alerts_intro", region=region)]
+    for alert in found:
+        text, fell_back = alert.text_for(language)
+        item = locale.text(
+            "alerts_item",
+            severity=locale.text(f"severity_{alert.severity.lower()}"),
+            headline=text.headline.rstrip(". "),
+            instruction=text.instruction,
+        )
+        if fell_back:
+            item = f"{item} {locale.text('alerts_other_language')}"
+        lines.append(item)
+    return Outcome((Reply("\n".join(lines)),), {"region": region_id})

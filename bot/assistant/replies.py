@@ -1,0 +1,64 @@
+"""Replies and the choices offered with them."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+_PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z_][\w]*)(?P<entities>\{.*\})?$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice offered to the citizen: a label in their language and a language-neutral payload."""
+
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message of the assistant."""
+
+    text: str
+    options: tuple[Option, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a turn produces: the messages, and what the conversation should remember."""
+
+    replies: tuple[Reply, ...]
+    remember: dict[str, Any] = field(default_factory=dict)  #: slot name -> value
+
+
+def intent_payload(intent: str, **entities: str) -> str:
+    """A Rasa-style payload (``/intent{"entity": "value"}``) that bypasses NLU when chosen."""
+    return f"/{intent}{json.dumps(entities, separators=(',', ':'))}" if entities else f"/{intent}"
+
+
+def parse_payload(payload: str) -> tuple[str, dict[str, str]] | None:
+    """Split a payload into its intent and entities; None if it is not a well-formed payload."""
+    match = _PAYLOAD.match(payload.strip())
+    if not match:
+        return None
+    entities: dict[str, str] = {}
+    if match.group("entities"):
+        try:
+            raw = json.loads(match.group("entities"))
+        except json.JSONDecodeError:
+            return None
+        if not isinstance(raw, dict):
+            return None
+        entities = {str(k): str(v) for k, v in raw.items()}
+    return match.group("intent"), entities
+
+
+def numbered_text(reply: Reply, hint: str) -> str:
+    """A reply for a channel without buttons: its options become a numbered list."""
+    if not reply.options:
+        return reply.text
+    lines = [f"{number}. {option.title}" for number, option in enumerate(reply.options, start=1)]
+    return f"{reply.text}\n{hint}\n" + "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Catalogues citizens ask about: services, crisis information, regions. Data, read at run time."""

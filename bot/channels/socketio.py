@@ -1,0 +1,124 @@
+"""The web chat channel: Rasa's socket.io protocol, plus the language of every bot message.
+
+It speaks exactly the protocol of Rasa's built-in ``socketio`` channel (events ``session_request`` /
+``session_confirm``, ``user_uttered`` / ``bot_uttered``, path ``/socket.io``), so the ``rasa-webchat``
+widget works unchanged. The difference: each bot message carries ``metadata.language`` and
+``metadata.direction``, which the citizen page uses to set ``lang`` and ``dir`` on the message (the
+built-in output drops the metadata our actions attach).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+logger = logging.getLogger(__name__)
+
+
+def _message_metadata(kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
+    return {key: kwargs[key] for key in ("language", "direction") if key in kwargs}
+
+
+class WebChatOutput(OutputChannel):
+    """Sends bot messages to one socket.io room, each with its language and direction."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: Text) -> None:
+        self.sio = sio
+        self.bot_message_evt = bot_message_evt
+
+    async def _emit(self, room: Text, message: Dict[Text, Any]) -> None:
+        await self.sio.emit(self.bot_message_evt, message, room=room)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._emit(recipient_id, {"text": text, "metadata": _message_metadata(kwargs)})
+
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        quick_replies = [
+            {"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons
+        ]
+        await self._emit(
+            recipient_id,
+            {"text": text, "quick_replies": quick_replies, "metadata": _message_metadata(kwargs)},
+        )
+
+    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+        await self._emit(recipient_id, {"attachment": {"type": "image", "payload": {"src": image}}})
+
+    async def send_custom_json(
+        self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
+    ) -> None:
+        await self._emit(recipient_id, json_message)
+
+
+class WebChatInput(SocketIOInput):
+    """Rasa's socket.io input, answering through :class:`WebChatOutput`."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        if self.sio is None:
+            return None
+        return WebChatOutput(self.sio, self.bot_message_evt)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        # Any origin may connect, as with the built-in channel: the page and Rasa run on different ports.
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins="*")
+        blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        self.sio = sio
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+            data = data if isinstance(data, dict) else {}
+            session_id = data.get("session_id") or uuid.uuid4().hex
+            if self.session_persistence:
+                sio.enter_room(sid, session_id)
+            await sio.emit("session_confirm", session_id, room=sid)
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: Text, data: Any) -> None:
+            if not isinstance(data, dict):
+                return
+            sender_id = data.get("session_id") if self.session_persistence else sid
+            if not sender_id:
+                logger.warning("socket.io message without session_id ignored (send session_request first)")
+                return
+            metadata = data.get(self.metadata_key) or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except json.JSONDecodeError:
+                    metadata = {}
+            message = UserMessage(
+                str(data.get("message") or ""),
+                WebChatOutput(sio, self.bot_message_evt),
+                str(sender_id),
+                input_channel=self.name(),
+                metadata=metadata if isinstance(metadata, dict) else {},
+            )
+            await on_new_message(message)
+
+        return blueprint
+
+
+__all__ = ["InputChannel", "WebChatInput", "WebChatOutput"]

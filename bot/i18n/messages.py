@@ -1,0 +1,74 @@
+"""The assistant's own sentences (``config/locales/<lang>.yml``)."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.i18n.languages import LanguageRegistry
+from bot.yaml_files import DataFileError, read_yaml_mapping
+
+
+@dataclass(frozen=True)
+class Locale:
+    """The texts of one language."""
+
+    code: str
+    messages: dict[str, str]
+    page: dict[str, str]
+    language_names: dict[str, str]
+    language_spellings: dict[str, list[str]]
+
+    def text(self, key: str, **values: Any) -> str:
+        """The message ``key``, with its ``{placeholders}`` filled from ``values``."""
+        return self.messages[key].format(**values)
+
+
+@dataclass(frozen=True)
+class LocaleCatalogue:
+    """All locales, by language code."""
+
+    locales: dict[str, Locale]
+
+    def __getitem__(self, code: str) -> Locale:
+        return self.locales[code]
+
+    def language_spellings(self) -> dict[str, str]:
+        """Every way of writing a language's name, in any locale, mapped to its code."""
+        spellings: dict[str, str] = {}
+        for locale in self.locales.values():
+            for code, name in locale.language_names.items():
+                spellings[name.lower()] = code
+            for code, forms in locale.language_spellings.items():
+                for form in forms:
+                    spellings[form.lower()] = code
+        return spellings
+
+
+def placeholders(template: str) -> set[str]:
+    """The ``{names}`` a message template expects."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def load_locales(config_dir: Path, languages: LanguageRegistry) -> LocaleCatalogue:
+    """Read the locale file of every supported language."""
+    locales: dict[str, Locale] = {}
+    for code in languages.codes:
+        path = config_dir / "locales" / f"{code}.yml"
+        raw = read_yaml_mapping(path)
+        try:
+            locales[code] = Locale(
+                code=code,
+                messages={str(k): str(v) for k, v in raw["messages"].items()},
+                page={str(k): str(v) for k, v in raw["page"].items()},
+                language_names={str(k): str(v) for k, v in raw["language_names"].items()},
+                language_spellings={
+                    str(k): [str(form) for form in v]
+                    for k, v in raw.get("language_spellings", {}).items()
+                },
+            )
+        except (KeyError, AttributeError, TypeError) as error:
+            raise DataFileError(f"{path}: missing or malformed section: {error}") from error
+    return LocaleCatalogue(locales=locales)

@@ -1,0 +1,1 @@
+"""Which language a citizen writes in, and which one the conversation keeps."""

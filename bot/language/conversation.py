@@ -1,0 +1,82 @@
+"""The language a conversation keeps from one turn to the next.
+
+A conversation's language changes only on clear evidence: an explicit request ("in French please",
+the language menu), or a turn long enough for identification to be reliable and confidently in another
+language. Short turns ("ok", "oui", a place name) never flip it. The first turn starts from the
+channel's hint (browser language, Telegram ``language_code``) unless the text clearly says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.language.identify import Detection
+
+#: A turn needs at least this many words to switch a conversation's language...
+SWITCH_MIN_WORDS = 3
+#: ...and this combined confidence.
+SWITCH_MIN_CONFIDENCE = 0.80
+#: On a first turn without a channel hint, a weaker detection still beats the default language.
+FIRST_TURN_MIN_CONFIDENCE = 0.40
+
+
+class Identifier(Protocol):
+    """Anything that identifies the language of a text."""
+
+    def identify(self, text: str) -> Detection: ...
+
+
+@dataclass(frozen=True)
+class LanguageDecision:
+    """The language to answer a turn in, and why."""
+
+    language: str
+    changed: bool
+    reason: str
+
+
+def is_clear(detection: Detection) -> bool:
+    """Whether a detection is strong enough to change a conversation's language."""
+    if detection.language is None:
+        return False
+    if detection.confidence >= 0.999 and detection.letters >= 2:
+        return True  # a script only one supported language uses (Arabic)
+    return detection.words >= SWITCH_MIN_WORDS and detection.confidence >= SWITCH_MIN_CONFIDENCE
+
+
+def decide_language(
+    text: str,
+    current: str | None,
+    *,
+    identifier: Identifier,
+    default: str,
+    hint: str | None = None,
+    requested: str | None = None,
+) -> LanguageDecision:
+    """Choose the language for this turn.
+
+    Args:
+        text: what the citizen wrote (empty for button payloads).
+        current: the conversation's language so far, or None on the first turn.
+        identifier: language identification for ``text``.
+        default: the deployment's default language.
+        hint: a supported language the channel suggests (browser, Telegram), if any.
+        requested: a supported language the citizen explicitly asked for, if any.
+    """
+    if requested:
+        return LanguageDecision(requested, requested != current, "requested")
+    detection = identifier.identify(text) if text.strip() else Detection(None, 0.0, 0, 0)
+    if current is None:
+        if is_clear(detection):
+            assert detection.language is not None
+            return LanguageDecision(detection.language, True, "detected")
+        if hint:
+            return LanguageDecision(hint, True, "channel hint")
+        if detection.language and detection.confidence >= FIRST_TURN_MIN_CONFIDENCE:
+            return LanguageDecision(detection.language, True, "detected (weak)")
+        return LanguageDecision(default, True, "default")
+    if is_clear(detection) and detection.language != current:
+        assert detection.language is not None
+        return LanguageDecision(detection.language, True, "detected switch")
+    return LanguageDecision(current, False, "kept")

@@ -1,0 +1,1 @@
+"""Starting Baraza: embedded Redis, model training when needed, and the processes."""

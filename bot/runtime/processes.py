@@ -1,0 +1,35 @@
+"""The command lines of Baraza's processes, in one place (docker-compose.yml names the same ones)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bot.settings import Settings
+
+RASA_PORT = 5005
+ACTION_SERVER_PORT = 5055
+
+
+def action_server_command() -> list[str]:
+    """The rasa-sdk action server serving ``actions/``."""
+    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ACTION_SERVER_PORT)]
+
+
+def rasa_server_command(settings: Settings, model: Path) -> list[str]:
+    """The Rasa server: REST and socket.io channels, HTTP API protected by the auth token."""
+    return [
+        sys.executable, "-m", "rasa", "run",
+        "--model", str(model),
+        "--endpoints", "endpoints.yml",
+        "--credentials", "config/credentials.yml",
+        "--port", str(RASA_PORT),
+        "--enable-api",
+        "--auth-token", settings.rasa_auth_token,
+        "--cors", "*",
+    ]
+
+
+def web_app_command() -> list[str]:
+    """The Sanic app: web chat page and health endpoints."""
+    return [sys.executable, "-m", "bot.web"]

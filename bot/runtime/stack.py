@@ -1,0 +1,119 @@
+"""Start and stop the whole assistant: Redis (embedded if none is configured), action server, Rasa
+server and web app. Used by ``./baraza run`` and by the end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO
+
+from bot.runtime.embedded_redis import start_embedded_redis
+from bot.runtime.processes import (
+    ACTION_SERVER_PORT,
+    RASA_PORT,
+    action_server_command,
+    rasa_server_command,
+    web_app_command,
+)
+from bot.runtime.redis_env import redis_endpoint_env
+from bot.settings import Settings
+
+#: Threading for one Rasa process on a small server; see README "Performance".
+PROCESS_ENV = {
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+    "TF_INTER_OP_PARALLELISM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "PYTHONUNBUFFERED": "1",
+}
+
+
+def _wait_http(url: str, timeout: float, process: subprocess.Popen[bytes], name: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status < 500:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{name} did not answer at {url} within {timeout:.0f} s")
+
+
+@dataclass
+class Stack:
+    """The running processes of one Baraza deployment on this machine."""
+
+    settings: Settings
+    model: Path
+    log_dir: Path
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    _logs: list[IO[bytes]] = field(default_factory=list)
+
+    def environment(self) -> dict[str, str]:
+        """The environment every child process gets."""
+        env = dict(os.environ)
+        env.update(PROCESS_ENV)
+        env.update(redis_endpoint_env(self.settings.redis_url))
+        env.update(
+            {
+                "REDIS_URL": self.settings.redis_url,
+                "RASA_AUTH_TOKEN": self.settings.rasa_auth_token,
+                "ACTION_SERVER_URL": self.settings.action_server_url,
+                "RASA_URL": self.settings.rasa_url,
+                "RASA_PUBLIC_URL": self.settings.rasa_public_url,
+                "BARAZA_WEB_PORT": str(self.settings.web_port),
+            }
+        )
+        return env
+
+    def _spawn(self, name: str, command: list[str]) -> subprocess.Popen[bytes]:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = (self.log_dir / f"{name}.log").open("ab")
+        self._logs.append(log)
+        process = subprocess.Popen(
+            command, cwd=self.settings.project_root, env=self.environment(), stdout=log, stderr=subprocess.STDOUT
+        )
+        self.processes[name] = process
+        return process
+
+    def start(self, timeout: float = 180.0) -> None:
+        """Start everything and wait until each part answers."""
+        if not self.settings.redis_url:
+            port = self.settings.embedded_redis_port
+            self.processes["redis"] = start_embedded_redis(self.settings.data_dir / "redis", port)
+            self.settings = replace(self.settings, redis_url=f"redis://127.0.0.1:{port}/0")
+        if not self.settings.rasa_auth_token:
+            self.settings = replace(self.settings, rasa_auth_token=secrets.token_urlsafe(24))
+        actions = self._spawn("action-server", action_server_command())
+        rasa = self._spawn("rasa", rasa_server_command(self.settings, self.model))
+        web = self._spawn("web", web_app_command())
+        _wait_http(f"http://127.0.0.1:{ACTION_SERVER_PORT}/health", timeout, actions, "action server")
+        _wait_http(f"http://127.0.0.1:{self.settings.web_port}/health", timeout, web, "web app")
+        _wait_http(f"http://127.0.0.1:{RASA_PORT}/", timeout, rasa, "Rasa server")
+
+    def stop(self) -> None:
+        """Stop every process (web and Rasa first, Redis last)."""
+        for name in reversed(list(self.processes)):
+            process = self.processes[name]
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for log in self._logs:
+            log.close()
+        self.processes.clear()

@@ -1,0 +1,72 @@
+"""Settings, read from the environment in this one place.
+
+Every process (Rasa launcher, action server, web app, tools) builds a :class:`Settings` with
+:func:`load_settings`; tests build one directly with the values they need.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime settings of a Baraza process."""
+
+    project_root: Path = PROJECT_ROOT
+    #: Redis for trackers, locks, alerts. Empty: the launcher starts an embedded Redis.
+    redis_url: str = ""
+    #: Where the embedded Redis keeps its data (only used when ``redis_url`` is empty).
+    data_dir: Path = PROJECT_ROOT / ".data"
+    embedded_redis_port: int = 6390
+    rasa_url: str = "http://127.0.0.1:5005"
+    #: The Rasa URL a citizen's browser uses for socket.io (may differ behind a proxy).
+    rasa_public_url: str = "http://localhost:5005"
+    rasa_auth_token: str = ""
+    action_server_url: str = "http://127.0.0.1:5055/webhook"
+    web_host: str = "0.0.0.0"
+    web_port: int = 8080
+    #: Longest user message read in full; longer ones are cut and the citizen is told.
+    max_message_chars: int = 1000
+    #: Input channels that cannot show buttons: options are sent as numbered text.
+    text_only_channels: frozenset[str] = field(
+        default_factory=lambda: frozenset({"sms", "twilio", "africastalking", "ussd", "cmdline"})
+    )
+
+    @property
+    def config_dir(self) -> Path:
+        """Folder of the language list, locales and catalogues."""
+        return self.project_root / "config"
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from error
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from environment variables (``os.environ`` by default)."""
+    env = os.environ if env is None else env
+    defaults = Settings()
+    return Settings(
+        redis_url=env.get("REDIS_URL", "").strip(),
+        data_dir=Path(env.get("BARAZA_DATA_DIR", str(defaults.data_dir))),
+        embedded_redis_port=_int(env, "BARAZA_EMBEDDED_REDIS_PORT", defaults.embedded_redis_port),
+        rasa_url=env.get("RASA_URL", defaults.rasa_url).rstrip("/"),
+        rasa_public_url=env.get("RASA_PUBLIC_URL", defaults.rasa_public_url).rstrip("/"),
+        rasa_auth_token=env.get("RASA_AUTH_TOKEN", ""),
+        action_server_url=env.get("ACTION_SERVER_URL", defaults.action_server_url),
+        web_host=env.get("BARAZA_WEB_HOST", defaults.web_host),
+        web_port=_int(env, "BARAZA_WEB_PORT", defaults.web_port),
+        max_message_chars=_int(env, "BARAZA_MAX_MESSAGE_CHARS", defaults.max_message_chars),
+    )

@@ -1,0 +1,49 @@
+"""Text normalisation shared by catalogue matching and input checks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+#: Arabic diacritics (harakat) and tatweel, which citizens type inconsistently.
+_ARABIC_MARKS = re.compile(r"[\u064B-\u065F\u0670\u0640]")
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip accents and Arabic diacritics, unify Arabic letter variants, squeeze spaces.
+
+    Used to compare what a citizen typed with catalogue names: "Carte d'Identité" and
+    "carte d identite" fold to the same words.
+    """
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _ARABIC_MARKS.sub("", text)
+    text = text.translate(str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "’": "'"}))
+    text = re.sub(r"[^\w']+", " ", text).replace("'", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+def find_phrases(text: str, phrases: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Find catalogue phrases in ``text`` (both folded), longest first, without overlaps.
+
+    Args:
+        text: folded text to search.
+        phrases: folded phrase -> id.
+
+    Returns:
+        (start, end, id) of each match, in order of position.
+    """
+    padded = f" {text} "
+    taken: list[tuple[int, int, str]] = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if not phrase:
+            continue
+        needle = f" {phrase} "
+        start = padded.find(needle)
+        while start != -1:
+            span = (start, start + len(phrase))
+            if all(span[1] <= s or span[0] >= e for s, e, _ in taken):
+                taken.append((span[0], span[1], phrases[phrase]))
+            start = padded.find(needle, start + 1)
+    return sorted(taken)

@@ -1,0 +1,1 @@
+"""The Sanic app: citizen web chat page and health endpoints (ministry and analyst APIs join later)."""

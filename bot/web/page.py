@@ -1,0 +1,63 @@
+"""Rendering the citizen chat page in the citizen's language."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from string import Template
+
+from bot.catalogue.bundle import Catalogues
+
+TEMPLATE_PATH = Path(__file__).parent / "templates" / "chat.html"
+
+
+def pick_language(catalogues: Catalogues, query_lang: str | None, accept_language: str | None) -> str:
+    """The page language: ``?lang=``, else the browser's preference, else the default."""
+    languages = catalogues.languages
+    chosen = languages.normalise(query_lang)
+    if chosen:
+        return chosen
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        pieces = part.strip().split(";")
+        quality = 1.0
+        for piece in pieces[1:]:
+            if piece.strip().startswith("q="):
+                try:
+                    quality = float(piece.strip()[2:])
+                except ValueError:
+                    quality = 0.0
+        code = languages.normalise(pieces[0])
+        if code:
+            weighted.append((-quality, position, code))
+    return sorted(weighted)[0][2] if weighted else languages.default
+
+
+def render_page(catalogues: Catalogues, language: str, socket_url: str) -> str:
+    """The chat page HTML; texts for every language travel along so switching needs no reload."""
+    lang = catalogues.languages.get(language)
+    page = catalogues.locales[language].page
+    config = {
+        "socketUrl": socket_url,
+        "language": language,
+        "languages": {
+            code: {
+                "direction": catalogues.languages.get(code).direction,
+                "name": catalogues.languages.get(code).name,
+                "page": catalogues.locales[code].page,
+            }
+            for code in catalogues.languages.codes
+        },
+    }
+    options = "\n".join(
+        f'<option value="{l.code}" lang="{l.code}" dir="{l.direction}"'
+        f'{" selected" if l.code == language else ""}>{html.escape(l.name)}</option>'
+        for l in catalogues.languages.languages
+    )
+    values = {key: html.escape(value) for key, value in page.items()}
+    # JSON inside <script type="application/json">: escape "<" so no text can close the tag.
+    config_json = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
+    return Template(TEMPLATE_PATH.read_text(encoding="utf-8")).substitute(
+        values, lang=lang.code, dir=lang.direction, language_options=options, config_json=config_json
+    )
