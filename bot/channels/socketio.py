@@ -9,6 +9,7 @@ built-in output drops the metadata our actions attach).
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import uuid
@@ -78,8 +79,9 @@ class WebChatInput(SocketIOInput):
         return WebChatOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        # Any origin may connect, as with the built-in channel: the page and Rasa run on different ports.
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins="*")
+        # CORS headers come from the Rasa server (--cors); [] stops engineio from adding a second set,
+        # which browsers reject.
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
 
@@ -92,7 +94,9 @@ class WebChatInput(SocketIOInput):
             data = data if isinstance(data, dict) else {}
             session_id = data.get("session_id") or uuid.uuid4().hex
             if self.session_persistence:
-                sio.enter_room(sid, session_id)
+                joined = sio.enter_room(sid, session_id, namespace=self.namespace or "/")
+                if inspect.isawaitable(joined):  # a coroutine from python-socketio 5.10 on
+                    await joined
             await sio.emit("session_confirm", session_id, room=sid)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)

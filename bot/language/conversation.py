@@ -17,8 +17,9 @@ from bot.language.identify import Detection
 SWITCH_MIN_WORDS = 3
 #: ...and this combined confidence.
 SWITCH_MIN_CONFIDENCE = 0.80
-#: On a first turn without a channel hint, a weaker detection still beats the default language.
-FIRST_TURN_MIN_CONFIDENCE = 0.40
+#: On a first turn without a channel hint, a short text must be this clearly in one language to
+#: beat the default ("bonjour" and "habari" are; "hello" and "ok" are not).
+FIRST_TURN_MIN_CONFIDENCE = 0.70
 
 
 class Identifier(Protocol):

@@ -86,9 +86,10 @@ class LanguageIdentifier:
         langdetect_scores = self._langdetect_scores(text) if letters >= LANGDETECT_MIN_LETTERS else {}
         lingua_weight = LINGUA_WEIGHT if langdetect_scores else 1.0
         for code in self.codes:
-            combined[code] = lingua_weight * lingua_scores.get(code, 0.0) + (
+            # rounded: lingua's sums differ in the last bits from call to call
+            combined[code] = round(lingua_weight * lingua_scores.get(code, 0.0) + (
                 1 - lingua_weight
-            ) * langdetect_scores.get(code, 0.0)
+            ) * langdetect_scores.get(code, 0.0), 6)
         return combined
 
     def _langdetect_scores(self, text: str) -> dict[str, float]:

@@ -98,9 +98,16 @@
     if (choices.length) { addChoices(choices, lang, dir); }
   }
 
+  /* The direction of what the citizen typed, from its letters (they may write in any script). */
+  function directionOfText(text) {
+    var rtl = (text.match(/[\u0590-\u08FF]/g) || []).length;
+    var letters = (text.match(/[A-Za-z\u00C0-\u024F]/g) || []).length;
+    return rtl > letters ? "rtl" : "ltr";
+  }
+
   function send(text, shown) {
     if (!text) { return; }
-    addMessage("user", shown || text, language, directionOf(language));
+    addMessage("user", shown || text, "", directionOfText(shown || text));
     var data = { message: text, session_id: sessionId, metadata: { language: language } };
     if (ready) { emit("user_uttered", data); } else { queue.push(data); }
   }

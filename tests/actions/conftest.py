@@ -1,0 +1,69 @@
+"""Run actions in memory: a tracker built from events, a collecting dispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import resources
+from bot.alerts.model import Alert
+
+
+class FakeAlerts:
+    """Alerts in memory, as the Redis store would return them."""
+
+    def __init__(self) -> None:
+        self.alerts: list[Alert] = []
+
+    def active_in_region(self, region_id: str, now: datetime) -> list[Alert]:
+        return [a for a in self.alerts if region_id in a.regions and a.is_active(now)]
+
+
+@pytest.fixture()
+def fake_alerts(monkeypatch: pytest.MonkeyPatch) -> FakeAlerts:
+    alerts = FakeAlerts()
+    monkeypatch.setattr(resources, "alert_store", lambda: alerts)
+    return alerts
+
+
+def make_tracker(
+    text: str,
+    intent: str,
+    entities: dict[str, str] | None = None,
+    slots: dict[str, Any] | None = None,
+    channel: str = "rest",
+    metadata: dict[str, Any] | None = None,
+) -> Tracker:
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
+        "metadata": metadata or {},
+    }
+    events = [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}]
+    return Tracker(
+        sender_id="test",
+        slots=dict(slots or {}),
+        latest_message=latest,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def run_action(action: Any, tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run an action; return (messages, events)."""
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return dispatcher.messages, events
+
+
+def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}

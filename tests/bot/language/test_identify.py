@@ -1,0 +1,37 @@
+from bot.language.identify import LanguageIdentifier
+
+
+def test_identifies_a_sentence_in_each_language(identifier: LanguageIdentifier) -> None:
+    sentences = {
+        "en": "What documents do I need to renew my passport?",
+        "fr": "Combien coûte une carte d'identité nationale ?",
+        "es": "¿Dónde puedo solicitar un certificado de nacimiento?",
+        "ar": "ما هي الوثائق المطلوبة لتجديد جواز السفر؟",
+        "pt": "Quanto tempo demora para tirar a carta de condução?",
+        "sw": "Nitapataje cheti cha kuzaliwa kwa mtoto wangu?",
+    }
+    for language, text in sentences.items():
+        detection = identifier.identify(text)
+        assert detection.language == language, text
+        assert detection.confidence > 0.8
+
+
+def test_is_deterministic(identifier: LanguageIdentifier) -> None:
+    results = {identifier.identify("ok merci beaucoup").confidence for _ in range(20)}
+    assert len(results) == 1
+
+
+def test_only_supported_languages_are_answered(identifier: LanguageIdentifier) -> None:
+    detection = identifier.identify("Wie viel kostet ein Reisepass in diesem Land?")
+    assert detection.language in identifier.codes
+
+
+def test_text_without_letters_has_no_language(identifier: LanguageIdentifier) -> None:
+    for text in ("", "   ", "😀😀😀", "12345 !!!"):
+        assert identifier.identify(text).language is None
+
+
+def test_arabic_script_is_arabic_even_for_one_word(identifier: LanguageIdentifier) -> None:
+    detection = identifier.identify("شكرا")
+    assert detection.language == "ar"
+    assert detection.confidence == 1.0

@@ -1,0 +1,16 @@
+from bot.catalogue.bundle import Catalogues
+from bot.nlu_lookups import render, surfaces, target_path
+from bot.settings import PROJECT_ROOT
+
+
+def test_committed_lookup_file_matches_the_catalogues(catalogues: Catalogues) -> None:
+    committed = target_path(PROJECT_ROOT).read_text(encoding="utf-8")
+    assert committed == render(catalogues), "run: python -m bot.nlu_lookups"
+
+
+def test_every_service_and_region_has_lookup_forms_in_every_language(catalogues: Catalogues) -> None:
+    tables = surfaces(catalogues)
+    assert set(tables["service"].values()) == set(catalogues.services.ids)
+    assert set(tables["region"].values()) == set(catalogues.regions.ids)
+    assert set(tables["language"].values()) == set(catalogues.languages.codes)
+    assert tables["language"]["kiswahili"] == "sw"

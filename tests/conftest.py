@@ -1,0 +1,39 @@
+"""Fixtures shared by every test: the real catalogues and language identification."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import redis
+
+from bot.catalogue.bundle import Catalogues, load_catalogues
+from bot.language.identify import LanguageIdentifier
+from bot.settings import PROJECT_ROOT
+
+#: Tests use a real Redis: TEST_REDIS_URL, else the machine's server on 6379, database 14.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+@pytest.fixture(scope="session")
+def config_dir() -> Path:
+    return PROJECT_ROOT / "config"
+
+
+@pytest.fixture(scope="session")
+def catalogues(config_dir: Path) -> Catalogues:
+    return load_catalogues(config_dir)
+
+
+@pytest.fixture(scope="session")
+def identifier(catalogues: Catalogues) -> LanguageIdentifier:
+    return LanguageIdentifier(catalogues.languages.codes)
+
+
+@pytest.fixture()
+def redis_client() -> "redis.Redis[bytes]":
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()

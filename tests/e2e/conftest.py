@@ -1,0 +1,91 @@
+"""The real stack for end-to-end tests: trained model, real Redis, action server, Rasa, web app."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+import uuid
+from dataclasses import replace
+from typing import Any, Iterator
+
+import pytest
+import redis
+
+from bot.alerts.load_samples import sample_alerts
+from bot.alerts.store import ActiveAlertStore
+from bot.runtime.stack import Stack
+from bot.runtime.training import ensure_model
+from bot.settings import PROJECT_ROOT, load_settings
+
+E2E_REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/13")
+AUTH_TOKEN = "e2e-test-token"
+RASA = "http://127.0.0.1:5005"
+WEB = "http://127.0.0.1:8080"
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[Stack]:
+    redis.Redis.from_url(E2E_REDIS_URL).flushdb()
+    settings = replace(load_settings({}), redis_url=E2E_REDIS_URL, rasa_auth_token=AUTH_TOKEN)
+    model = ensure_model(settings)
+    running = Stack(settings=settings, model=model, log_dir=PROJECT_ROOT / ".data" / "test-logs")
+    running.start()
+    store = ActiveAlertStore(redis.Redis.from_url(E2E_REDIS_URL))
+    for alert in sample_alerts(PROJECT_ROOT / "data" / "samples" / "alerts.yml"):
+        store.save(alert)
+    yield running
+    running.stop()
+
+
+def post_json(url: str, body: Any, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json", **(headers or {})}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return reply.status, json.loads(reply.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, dict[str, str]]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.status, reply.read().decode(), dict(reply.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), dict(error.headers)
+
+
+class Citizen:
+    """One conversation through Rasa's REST channel."""
+
+    def __init__(self, metadata: dict[str, Any] | None = None) -> None:
+        self.sender = f"e2e-{uuid.uuid4().hex[:12]}"
+        self.metadata = metadata or {}
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        status, messages = post_json(
+            f"{RASA}/webhooks/rest/webhook",
+            {"sender": self.sender, "message": text, "metadata": self.metadata},
+        )
+        assert status == 200, messages
+        assert isinstance(messages, list)
+        return messages
+
+    def text(self, text: str) -> str:
+        """Everything the assistant answered, as one string."""
+        return "\n".join(m.get("text", "") for m in self.say(text))
+
+    def slot(self, name: str) -> Any:
+        status, body, _ = get(
+            f"{RASA}/conversations/{self.sender}/tracker?token={AUTH_TOKEN}"
+        )
+        assert status == 200, body
+        return json.loads(body)["slots"].get(name)
+
+
+@pytest.fixture()
+def citizen(stack: Stack) -> Citizen:
+    return Citizen()
