@@ -41,7 +41,9 @@ class ActionInform(BarazaAction):
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         region = turn.entities.get("region") or catalogues.regions.find_in_text(turn.text, turn.language)
         if region in catalogues.regions.regions:
-            return ActionActiveAlerts().respond(turn.with_choice("ask_alerts", {"region": region}), catalogues)
+            return ActionActiveAlerts().respond(
+                turn.with_choice("ask_alerts", {"region": region}), catalogues
+            )
         service = turn.entities.get("service") or catalogues.services.find_in_text(turn.text, turn.language)
         if service in catalogues.services.services:
             choice = turn.with_choice("service_overview", {"service": service})

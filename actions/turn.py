@@ -24,14 +24,12 @@ class Turn:
     slots: dict[str, Any] = field(default_factory=dict)
     truncated: bool = False
 
-    def with_choice(self, intent: str, entities: dict[str, str]) -> "Turn":
+    def with_choice(self, intent: str, entities: dict[str, str]) -> Turn:
         """The same turn, as if the citizen had chosen ``intent`` with ``entities``."""
         return replace(self, text="", intent=intent, entities=entities)
 
 
-def read_turn(
-    tracker: Tracker, catalogues: Catalogues, identifier: Identifier, max_chars: int
-) -> Turn:
+def read_turn(tracker: Tracker, catalogues: Catalogues, identifier: Identifier, max_chars: int) -> Turn:
     """Read the latest message and decide the language to answer in."""
     latest = tracker.latest_message or {}
     raw_text = str(latest.get("text") or "")

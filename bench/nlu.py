@@ -34,9 +34,9 @@ def macro_f1(gold: list[str], predicted: list[str]) -> float:
     labels = sorted(set(gold))
     scores = []
     for label in labels:
-        tp = sum(1 for g, p in zip(gold, predicted) if g == label and p == label)
-        fp = sum(1 for g, p in zip(gold, predicted) if g != label and p == label)
-        fn = sum(1 for g, p in zip(gold, predicted) if g == label and p != label)
+        tp = sum(1 for g, p in zip(gold, predicted, strict=False) if g == label and p == label)
+        fp = sum(1 for g, p in zip(gold, predicted, strict=False) if g != label and p == label)
+        fn = sum(1 for g, p in zip(gold, predicted, strict=False) if g == label and p != label)
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
@@ -45,9 +45,9 @@ def macro_f1(gold: list[str], predicted: list[str]) -> float:
 
 def entity_f1(gold: list[set[tuple[str, str]]], predicted: list[set[tuple[str, str]]]) -> float:
     """Micro F1 over (entity, value) pairs."""
-    tp = sum(len(g & p) for g, p in zip(gold, predicted))
-    fp = sum(len(p - g) for g, p in zip(gold, predicted))
-    fn = sum(len(g - p) for g, p in zip(gold, predicted))
+    tp = sum(len(g & p) for g, p in zip(gold, predicted, strict=False))
+    fp = sum(len(p - g) for g, p in zip(gold, predicted, strict=False))
+    fn = sum(len(g - p) for g, p in zip(gold, predicted, strict=False))
     if tp == 0:
         return 0.0
     precision, recall = tp / (tp + fp), tp / (tp + fn)
@@ -76,7 +76,8 @@ async def evaluate(model: Path) -> dict[str, dict[str, float]]:
         results[path.stem] = {
             "examples": len(examples),
             "intent_macro_f1": macro_f1(gold_intents, predicted_intents),
-            "intent_accuracy": sum(g == p for g, p in zip(gold_intents, predicted_intents)) / len(examples),
+            "intent_accuracy": sum(g == p for g, p in zip(gold_intents, predicted_intents, strict=False))
+            / len(examples),
             "entity_f1": entity_f1(gold_entities, predicted_entities),
         }
     if "-v" in sys.argv:

@@ -45,13 +45,13 @@ def surfaces(catalogues: Catalogues) -> dict[str, dict[str, str]]:
         for topic in catalogues.crisis.topics(code):
             for form in (topic.title, *topic.keywords):
                 add("crisis_topic", form, topic.topic_id)
-    for form, language in catalogues.locales.language_spellings().items():
-        add("language", form, language)
+    for form, code in catalogues.locales.language_spellings().items():
+        add("language", form, code)
     for language in catalogues.languages.languages:
         add("language", language.name, language.code)
     for entity, forms in conflicts.items():
         for form in forms:
-            del tables[entity][form]
+            tables[entity].pop(form)
     return tables
 
 
@@ -67,7 +67,7 @@ def render(catalogues: Catalogues) -> str:
         lines.append(f"- lookup: {entity}")
         lines.append("  examples: |")
         lines.extend(f"    - {form}" for form in sorted(forms))
-    for entity, forms in tables.items():
+    for forms in tables.values():
         by_value: dict[str, list[str]] = {}
         for form, value in forms.items():
             if form != value:

@@ -7,7 +7,7 @@ import redis
 from bot.settings import Settings
 
 
-def connect(settings: Settings) -> "redis.Redis[bytes]":
+def connect(settings: Settings) -> redis.Redis[bytes]:
     """A client for the configured Redis.
 
     The launcher exports ``REDIS_URL`` for the embedded Redis before starting other processes, so an

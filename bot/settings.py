@@ -29,7 +29,7 @@ class Settings:
     rasa_public_url: str = "http://localhost:5005"
     rasa_auth_token: str = ""
     action_server_url: str = "http://127.0.0.1:5055/webhook"
-    web_host: str = "0.0.0.0"
+    web_host: str = "0.0.0.0"  # noqa: S104 - a web server; bind address set by BARAZA_WEB_HOST
     web_port: int = 8080
     #: Longest user message read in full; longer ones are cut and the citizen is told.
     max_message_chars: int = 1000

@@ -8,6 +8,9 @@ import unicodedata
 _SPACES = re.compile(r"\s+")
 #: Arabic diacritics (harakat) and tatweel, which citizens type inconsistently.
 _ARABIC_MARKS = re.compile(r"[\u064B-\u065F\u0670\u0640]")
+#: Letters typed interchangeably: Arabic hamza/alef forms, alef maqsura, ta marbuta; the typographic
+#: apostrophe.
+_LETTER_VARIANTS = str.maketrans("أإآىة’", "ااايه'")
 
 
 def fold(text: str) -> str:
@@ -19,7 +22,7 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _ARABIC_MARKS.sub("", text)
-    text = text.translate(str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "’": "'"}))
+    text = text.translate(_LETTER_VARIANTS)
     text = re.sub(r"[^\w']+", " ", text).replace("'", " ")
     return _SPACES.sub(" ", text).strip()
 

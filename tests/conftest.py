@@ -32,7 +32,7 @@ def identifier(catalogues: Catalogues) -> LanguageIdentifier:
 
 
 @pytest.fixture()
-def redis_client() -> "redis.Redis[bytes]":
+def redis_client() -> redis.Redis[bytes]:
     client = redis.Redis.from_url(TEST_REDIS_URL)
     client.flushdb()
     yield client

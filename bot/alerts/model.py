@@ -63,7 +63,7 @@ class Alert:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Alert":
+    def from_json(cls, data: dict[str, Any]) -> Alert:
         """Inverse of :meth:`to_json`."""
         return cls(
             alert_id=data["alert_id"],

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 class ActiveAlertStore:
     """Stores alerts and answers "which alerts are active in this region now?"."""
 
-    def __init__(self, client: "redis.Redis[bytes]") -> None:
+    def __init__(self, client: redis.Redis[bytes]) -> None:
         self._redis = client
 
     def save(self, alert: Alert) -> None:

@@ -29,7 +29,9 @@ def language_menu(catalogues: Catalogues) -> tuple[Option, ...]:
 def service_menu(catalogues: Catalogues, language: str, intent: str) -> tuple[Option, ...]:
     """Every service; choosing one asks ``intent`` about it."""
     return tuple(
-        Option(catalogues.services.text(service_id, language).name, intent_payload(intent, service=service_id))
+        Option(
+            catalogues.services.text(service_id, language).name, intent_payload(intent, service=service_id)
+        )
         for service_id in catalogues.services.ids
     )
 

@@ -45,13 +45,17 @@ def answer_service(
     remember = {"service": service_id}
     if aspect == "overview":
         choices = tuple(
-            Option(locale.text(f"aspect_{other}"), intent_payload(INTENT_FOR_ASPECT[other], service=service_id))
+            Option(
+                locale.text(f"aspect_{other}"), intent_payload(INTENT_FOR_ASPECT[other], service=service_id)
+            )
             for other in ASPECTS
             if other != "overview"
         )
         return Outcome(
             (
-                Reply(locale.text("service_overview", name=service.name, overview=service.answer("overview"))),
+                Reply(
+                    locale.text("service_overview", name=service.name, overview=service.answer("overview"))
+                ),
                 Reply(locale.text("service_more", name=service.name), choices),
             ),
             remember,

@@ -117,7 +117,7 @@ def load_services(config_dir: Path, languages: tuple[str, ...]) -> ServiceCatalo
             fee_amounts=tuple(int(a) for a in facts.get("fee_amounts") or ()),
             texts=texts,
         )
-    for code, (path, entries) in per_language.items():
+    for path, entries in per_language.values():
         unknown = set(entries) - set(services)
         if unknown:
             raise DataFileError(f"{path}: unknown service ids {sorted(unknown)}")

@@ -13,7 +13,7 @@ import inspect
 import json
 import logging
 import uuid
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, cast
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
@@ -25,7 +25,7 @@ from socketio import AsyncServer
 logger = logging.getLogger(__name__)
 
 
-def _message_metadata(kwargs: Dict[Text, Any]) -> Dict[Text, Any]:
+def _message_metadata(kwargs: Dict[str, Any]) -> Dict[str, Any]:
     return {key: kwargs[key] for key in ("language", "direction") if key in kwargs}
 
 
@@ -33,21 +33,21 @@ class WebChatOutput(OutputChannel):
     """Sends bot messages to one socket.io room, each with its language and direction."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
-    def __init__(self, sio: AsyncServer, bot_message_evt: Text) -> None:
+    def __init__(self, sio: AsyncServer, bot_message_evt: str) -> None:
         self.sio = sio
         self.bot_message_evt = bot_message_evt
 
-    async def _emit(self, room: Text, message: Dict[Text, Any]) -> None:
+    async def _emit(self, room: str, message: Dict[str, Any]) -> None:
         await self.sio.emit(self.bot_message_evt, message, room=room)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._emit(recipient_id, {"text": text, "metadata": _message_metadata(kwargs)})
 
     async def send_text_with_buttons(
-        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
         quick_replies = [
             {"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons
@@ -57,12 +57,10 @@ class WebChatOutput(OutputChannel):
             {"text": text, "quick_replies": quick_replies, "metadata": _message_metadata(kwargs)},
         )
 
-    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         await self._emit(recipient_id, {"attachment": {"type": "image", "payload": {"src": image}}})
 
-    async def send_custom_json(
-        self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
-    ) -> None:
+    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
         await self._emit(recipient_id, json_message)
 
 
@@ -70,10 +68,10 @@ class WebChatInput(SocketIOInput):
     """Rasa's socket.io input, answering through :class:`WebChatOutput`."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
-    def get_output_channel(self) -> Optional[OutputChannel]:
+    def get_output_channel(self) -> OutputChannel | None:
         if self.sio is None:
             return None
         return WebChatOutput(self.sio, self.bot_message_evt)
@@ -90,7 +88,7 @@ class WebChatInput(SocketIOInput):
             return response.json({"status": "ok"})
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+        async def session_request(sid: str, data: Dict[str, Any] | None) -> None:
             data = data if isinstance(data, dict) else {}
             session_id = data.get("session_id") or uuid.uuid4().hex
             if self.session_persistence:
@@ -100,7 +98,7 @@ class WebChatInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: str, data: Any) -> None:
             if not isinstance(data, dict):
                 return
             sender_id = data.get("session_id") if self.session_persistence else sid
@@ -122,7 +120,7 @@ class WebChatInput(SocketIOInput):
             )
             await on_new_message(message)
 
-        return blueprint
+        return cast(Blueprint, blueprint)
 
 
 __all__ = ["InputChannel", "WebChatInput", "WebChatOutput"]

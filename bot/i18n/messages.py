@@ -65,8 +65,7 @@ def load_locales(config_dir: Path, languages: LanguageRegistry) -> LocaleCatalog
                 page={str(k): str(v) for k, v in raw["page"].items()},
                 language_names={str(k): str(v) for k, v in raw["language_names"].items()},
                 language_spellings={
-                    str(k): [str(form) for form in v]
-                    for k, v in raw.get("language_spellings", {}).items()
+                    str(k): [str(form) for form in v] for k, v in raw.get("language_spellings", {}).items()
                 },
             )
         except (KeyError, AttributeError, TypeError) as error:

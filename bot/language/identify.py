@@ -60,9 +60,7 @@ class LanguageIdentifier:
             Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in self.codes
         ]
         self._lingua: LanguageDetector = (
-            LanguageDetectorBuilder.from_languages(*lingua_languages)
-            .with_preloaded_language_models()
-            .build()
+            LanguageDetectorBuilder.from_languages(*lingua_languages).with_preloaded_language_models().build()
         )
         self._langdetect = DetectorFactory()
         profiles_dir = Path(langdetect.__file__).parent / "profiles"
@@ -78,7 +76,7 @@ class LanguageIdentifier:
         for script, count in by_script.items():
             if count * 2 > letters:
                 return {UNIQUE_SCRIPTS[script]: 1.0}
-        combined = {code: 0.0 for code in self.codes}
+        combined = dict.fromkeys(self.codes, 0.0)
         lingua_scores = {
             value.language.iso_code_639_1.name.lower(): value.value
             for value in self._lingua.compute_language_confidence_values(text)
@@ -87,9 +85,11 @@ class LanguageIdentifier:
         lingua_weight = LINGUA_WEIGHT if langdetect_scores else 1.0
         for code in self.codes:
             # rounded: lingua's sums differ in the last bits from call to call
-            combined[code] = round(lingua_weight * lingua_scores.get(code, 0.0) + (
-                1 - lingua_weight
-            ) * langdetect_scores.get(code, 0.0), 6)
+            combined[code] = round(
+                lingua_weight * lingua_scores.get(code, 0.0)
+                + (1 - lingua_weight) * langdetect_scores.get(code, 0.0),
+                6,
+            )
         return combined
 
     def _langdetect_scores(self, text: str) -> dict[str, float]:

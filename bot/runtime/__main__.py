@@ -32,16 +32,17 @@ def run() -> int:
     try:
         stack.start()
         if embedded:
-            from bot.alerts.load_samples import main as load_samples
             import os
+
+            from bot.alerts.load_samples import main as load_samples
 
             os.environ["REDIS_URL"] = stack.settings.redis_url
             load_samples([])
+        generated = "" if settings.rasa_auth_token else f", generated: {stack.settings.rasa_auth_token}"
         print(
             "\nBaraza is running.\n"
             f"  Chat with it:      http://localhost:{settings.web_port}/\n"
-            f"  Rasa (REST, socket.io, HTTP API): http://localhost:5005  (API token: RASA_AUTH_TOKEN"
-            f"{'' if settings.rasa_auth_token else ', generated for this run: ' + stack.settings.rasa_auth_token})\n"
+            f"  Rasa (REST, socket.io, API): http://localhost:5005  (token: RASA_AUTH_TOKEN{generated})\n"
             f"  Redis:             {stack.settings.redis_url}{' (embedded)' if embedded else ''}\n"
             f"  Logs:              {stack.log_dir}\n"
             "Press Ctrl+C to stop.",
@@ -50,7 +51,10 @@ def run() -> int:
         while not stopping:
             for name, process in stack.processes.items():
                 if process.poll() is not None:
-                    print(f"{name} stopped (exit code {process.returncode}); see {stack.log_dir}", file=sys.stderr)
+                    print(
+                        f"{name} stopped (exit code {process.returncode}); see {stack.log_dir}",
+                        file=sys.stderr,
+                    )
                     return 1
             time.sleep(1)
         return 0

@@ -19,14 +19,23 @@ def action_server_command() -> list[str]:
 def rasa_server_command(settings: Settings, model: Path) -> list[str]:
     """The Rasa server: REST and socket.io channels, HTTP API protected by the auth token."""
     return [
-        sys.executable, "-m", "rasa", "run",
-        "--model", str(model),
-        "--endpoints", "endpoints.yml",
-        "--credentials", "config/credentials.yml",
-        "--port", str(RASA_PORT),
+        sys.executable,
+        "-m",
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        "config/credentials.yml",
+        "--port",
+        str(RASA_PORT),
         "--enable-api",
-        "--auth-token", settings.rasa_auth_token,
-        "--cors", "*",
+        "--auth-token",
+        settings.rasa_auth_token,
+        "--cors",
+        "*",
     ]
 
 

@@ -42,7 +42,7 @@ def _wait_http(url: str, timeout: float, process: subprocess.Popen[bytes], name:
         if process.poll() is not None:
             raise RuntimeError(f"{name} exited with code {process.returncode}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - http URL built here
                 if response.status < 500:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -83,7 +83,11 @@ class Stack:
         log = (self.log_dir / f"{name}.log").open("ab")
         self._logs.append(log)
         process = subprocess.Popen(
-            command, cwd=self.settings.project_root, env=self.environment(), stdout=log, stderr=subprocess.STDOUT
+            command,
+            cwd=self.settings.project_root,
+            env=self.environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         self.processes[name] = process
         return process

@@ -56,9 +56,20 @@ def ensure_model(settings: Settings, force: bool = False) -> Path:
     print("training the model (training data or config changed)...", flush=True)
     subprocess.run(
         [
-            sys.executable, "-m", "rasa", "train",
-            "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
-            "--out", "models", "--fixed-model-name", MODEL_NAME,
+            sys.executable,
+            "-m",
+            "rasa",
+            "train",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--out",
+            "models",
+            "--fixed-model-name",
+            MODEL_NAME,
         ],
         cwd=root,
         check=True,

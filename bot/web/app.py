@@ -33,9 +33,9 @@ def content_security_policy(settings: Settings) -> str:
 
 async def _check_http(url: str) -> bool:
     try:
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as session:
-            async with session.get(url) as reply:
-                return reply.status < 500
+        timeout = aiohttp.ClientTimeout(total=3)
+        async with aiohttp.ClientSession(timeout=timeout) as session, session.get(url) as reply:
+            return reply.status < 500
     except (aiohttp.ClientError, asyncio.TimeoutError):
         return False
 
@@ -59,7 +59,7 @@ def create_app(settings: Settings, name: str = "baraza_web") -> Sanic:
     csp = content_security_policy(settings)
     app.static("/static", str(STATIC_DIR), name="static")
 
-    @app.middleware("response")
+    @app.middleware("response")  # type: ignore[no-untyped-call]
     async def security_headers(_: Request, reply: HTTPResponse) -> None:
         reply.headers.setdefault("Content-Security-Policy", csp)
         reply.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -86,9 +86,12 @@ def create_app(settings: Settings, name: str = "baraza_web") -> Sanic:
                     _check_http(f"{settings.rasa_url}/"),
                     _check_http(settings.action_server_url.rsplit("/", 1)[0] + "/health"),
                 ),
+                strict=False,
             )
         )
         ok = all(checks.values())
-        return response.json({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
+        return response.json(
+            {"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503
+        )
 
     return app

@@ -51,9 +51,9 @@ def render_page(catalogues: Catalogues, language: str, socket_url: str) -> str:
         },
     }
     options = "\n".join(
-        f'<option value="{l.code}" lang="{l.code}" dir="{l.direction}"'
-        f'{" selected" if l.code == language else ""}>{html.escape(l.name)}</option>'
-        for l in catalogues.languages.languages
+        f'<option value="{option.code}" lang="{option.code}" dir="{option.direction}"'
+        f"{' selected' if option.code == language else ''}>{html.escape(option.name)}</option>"
+        for option in catalogues.languages.languages
     )
     values = {key: html.escape(value) for key, value in page.items()}
     # JSON inside <script type="application/json">: escape "<" so no text can close the tag.

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 
 from actions.conversation import ActionFallback, ActionSmallTalk
@@ -7,7 +9,6 @@ from actions.routing import ActionInform
 from bot.alerts.model import Alert, AlertText, utc_now
 from bot.catalogue.bundle import Catalogues
 from tests.actions.conftest import FakeAlerts, make_tracker, run_action, slot_events
-from datetime import timedelta
 
 
 def test_greeting_says_what_it_can_do_with_choices(catalogues: Catalogues) -> None:
@@ -51,7 +52,9 @@ def test_switch_without_a_known_language_offers_the_menu(catalogues: Catalogues)
     tracker = make_tracker("can you speak german please", "switch_language", slots={"language": "en"})
     messages, _ = run_action(ActionSwitchLanguage(), tracker)
     assert messages[0]["text"] == catalogues.locales["en"].text("language_unsupported")
-    assert [b["title"] for b in messages[0]["buttons"]] == [l.name for l in catalogues.languages.languages]
+    assert [b["title"] for b in messages[0]["buttons"]] == [
+        lang.name for lang in catalogues.languages.languages
+    ]
 
 
 def test_crisis_topic_answer_and_menu(catalogues: Catalogues) -> None:
@@ -66,10 +69,15 @@ def test_active_alerts_in_region_in_citizen_language(catalogues: Catalogues, fak
     now = utc_now()
     fake_alerts.alerts.append(
         Alert(
-            alert_id="a1", severity="Severe", regions=("coast",), effective=now - timedelta(hours=1),
+            alert_id="a1",
+            severity="Severe",
+            regions=("coast",),
+            effective=now - timedelta(hours=1),
             expires=now + timedelta(hours=5),
-            texts={"en": AlertText("Flood warning", "Rivers rising", "Move to higher ground"),
-                   "fr": AlertText("Alerte inondation", "Crue", "Montez en hauteur")},
+            texts={
+                "en": AlertText("Flood warning", "Rivers rising", "Move to higher ground"),
+                "fr": AlertText("Alerte inondation", "Crue", "Montez en hauteur"),
+            },
         )
     )
     tracker = make_tracker("alertes à Bandari ?", "ask_alerts", {"region": "coast"}, {"language": "fr"})
@@ -84,7 +92,9 @@ def test_active_alerts_in_region_in_citizen_language(catalogues: Catalogues, fak
 
 
 def test_no_alerts_and_unknown_region(catalogues: Catalogues, fake_alerts: FakeAlerts) -> None:
-    messages, _ = run_action(ActionActiveAlerts(), make_tracker("alerts north", "ask_alerts", {"region": "north"}))
+    messages, _ = run_action(
+        ActionActiveAlerts(), make_tracker("alerts north", "ask_alerts", {"region": "north"})
+    )
     assert messages[0]["text"] == catalogues.locales["en"].text(
         "alerts_none", region=catalogues.regions.name("north", "en")
     )

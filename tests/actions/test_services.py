@@ -15,7 +15,9 @@ def test_answers_the_aspect_asked_from_the_catalogue(catalogues: Catalogues) -> 
 
 
 def test_follow_up_keeps_the_service_in_context(catalogues: Catalogues) -> None:
-    tracker = make_tracker("and how much is it?", "service_fee", slots={"language": "en", "service": "passport"})
+    tracker = make_tracker(
+        "and how much is it?", "service_fee", slots={"language": "en", "service": "passport"}
+    )
     messages, _ = run_action(ActionAnswerService(), tracker)
     assert catalogues.services.text("passport", "en").answer("fee") in messages[0]["text"]
 
@@ -31,14 +33,20 @@ def test_answers_in_the_conversation_language(catalogues: Catalogues) -> None:
 
 
 def test_where_to_apply_includes_the_online_link(catalogues: Catalogues) -> None:
-    tracker = make_tracker("where do I apply for a driving licence", "service_where", {"service": "driving_licence"})
+    tracker = make_tracker(
+        "where do I apply for a driving licence", "service_where", {"service": "driving_licence"}
+    )
     messages, _ = run_action(ActionAnswerService(), tracker)
     assert catalogues.services.services["driving_licence"].online_url in messages[0]["text"]
 
 
 def test_overview_offers_the_aspects_as_choices(catalogues: Catalogues) -> None:
-    tracker = make_tracker("nitapataje cheti cha kuzaliwa?", "service_overview", {"service": "birth_certificate"},
-                           {"language": "sw"})
+    tracker = make_tracker(
+        "nitapataje cheti cha kuzaliwa?",
+        "service_overview",
+        {"service": "birth_certificate"},
+        {"language": "sw"},
+    )
     messages, _ = run_action(ActionAnswerService(), tracker)
     assert catalogues.services.text("birth_certificate", "sw").answer("overview") in messages[0]["text"]
     payloads = [b["payload"] for b in messages[-1]["buttons"]]

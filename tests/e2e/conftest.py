@@ -79,9 +79,7 @@ class Citizen:
         return "\n".join(m.get("text", "") for m in self.say(text))
 
     def slot(self, name: str) -> Any:
-        status, body, _ = get(
-            f"{RASA}/conversations/{self.sender}/tracker?token={AUTH_TOKEN}"
-        )
+        status, body, _ = get(f"{RASA}/conversations/{self.sender}/tracker?token={AUTH_TOKEN}")
         assert status == 200, body
         return json.loads(body)["slots"].get(name)
 

@@ -24,8 +24,13 @@ NODE_MODULES = PROJECT_ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 WEBCHAT = NODE_MODULES / "rasa-webchat" / "lib" / "index.js"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -37,7 +42,7 @@ def _require(condition: bool, what: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator["playwright_api.Browser"]:
+def browser() -> Iterator[playwright_api.Browser]:
     _require(CHROMIUM is not None, "chromium")
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -46,25 +51,25 @@ def browser() -> Iterator["playwright_api.Browser"]:
 
 
 @pytest.fixture()
-def page(stack: Stack, browser: "playwright_api.Browser") -> Iterator["playwright_api.Page"]:
+def page(stack: Stack, browser: playwright_api.Browser) -> Iterator[playwright_api.Page]:
     context = browser.new_context(bypass_csp=True, locale="en-GB")
     page = context.new_page()
     yield page
     context.close()
 
 
-def _send(page: "playwright_api.Page", text: str) -> None:
+def _send(page: playwright_api.Page, text: str) -> None:
     page.fill("#message", text)
     page.keyboard.press("Enter")
 
 
-def _wait_bot_text(page: "playwright_api.Page", text: str, timeout: float = 30_000) -> "playwright_api.Locator":
+def _wait_bot_text(page: playwright_api.Page, text: str, timeout: float = 30_000) -> playwright_api.Locator:
     locator = page.locator(".msg.bot", has_text=text.splitlines()[0]).last
     locator.wait_for(timeout=timeout)
     return locator
 
 
-def test_type_send_and_see_the_reply(page: "playwright_api.Page", catalogues: Catalogues) -> None:
+def test_type_send_and_see_the_reply(page: playwright_api.Page, catalogues: Catalogues) -> None:
     page.goto(f"{WEB}/?lang=en")
     page.wait_for_selector("#status:has-text('Connected')")
     _send(page, "How much does a passport cost?")
@@ -75,7 +80,7 @@ def test_type_send_and_see_the_reply(page: "playwright_api.Page", catalogues: Ca
     assert reply.get_attribute("lang") == "en"
 
 
-def test_arabic_reply_is_right_to_left(page: "playwright_api.Page", catalogues: Catalogues) -> None:
+def test_arabic_reply_is_right_to_left(page: playwright_api.Page, catalogues: Catalogues) -> None:
     page.goto(f"{WEB}/?lang=en")
     page.wait_for_selector("#status:has-text('Connected')")
     _send(page, "مرحبا، كم رسوم جواز السفر؟")
@@ -85,7 +90,7 @@ def test_arabic_reply_is_right_to_left(page: "playwright_api.Page", catalogues: 
     assert page.locator("html").get_attribute("dir") == "rtl"
 
 
-def test_keyboard_only_conversation(page: "playwright_api.Page", catalogues: Catalogues) -> None:
+def test_keyboard_only_conversation(page: playwright_api.Page, catalogues: Catalogues) -> None:
     page.goto(f"{WEB}/?lang=fr")
     page.wait_for_selector("#status:has-text('Connecté')")
     page.keyboard.press("Tab")  # skip link first
@@ -104,7 +109,9 @@ def test_keyboard_only_conversation(page: "playwright_api.Page", catalogues: Cat
     _wait_bot_text(page, catalogues.locales["fr"].text("service_which"))
 
 
-def test_language_selector_switches_page_and_conversation(page: "playwright_api.Page", catalogues: Catalogues) -> None:
+def test_language_selector_switches_page_and_conversation(
+    page: playwright_api.Page, catalogues: Catalogues
+) -> None:
     page.goto(f"{WEB}/?lang=en")
     page.wait_for_selector("#status:has-text('Connected')")
     page.select_option("#language", "sw")
@@ -113,10 +120,10 @@ def test_language_selector_switches_page_and_conversation(page: "playwright_api.
     assert page.locator("label[for=message]").inner_text() == catalogues.locales["sw"].page["input_label"]
 
 
-def test_html_in_messages_is_shown_as_text(page: "playwright_api.Page") -> None:
+def test_html_in_messages_is_shown_as_text(page: playwright_api.Page) -> None:
     page.goto(f"{WEB}/?lang=en")
     page.wait_for_selector("#status:has-text('Connected')")
-    attack = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>"
+    attack = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
     _send(page, attack)
     page.locator(".msg.user", has_text="<img src=x").wait_for()
     page.locator(".msg.bot").nth(0).wait_for()
@@ -125,7 +132,9 @@ def test_html_in_messages_is_shown_as_text(page: "playwright_api.Page") -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_axe_finds_no_wcag_a_or_aa_violation(page: "playwright_api.Page", catalogues: Catalogues, language: str) -> None:
+def test_axe_finds_no_wcag_a_or_aa_violation(
+    page: playwright_api.Page, catalogues: Catalogues, language: str
+) -> None:
     _require(AXE.exists(), "axe-core (npm)")
     page.goto(f"{WEB}/?lang={language}")
     page.wait_for_selector("#status[data-text]")
@@ -163,7 +172,7 @@ params: {storage: "session"}}, null);</script></body></html>""",
 
 
 def test_rasa_webchat_widget_chats_with_the_same_server(
-    stack: Stack, browser: "playwright_api.Browser", webchat_page: str, catalogues: Catalogues
+    stack: Stack, browser: playwright_api.Browser, webchat_page: str, catalogues: Catalogues
 ) -> None:
     context = browser.new_context()
     page = context.new_page()

@@ -10,19 +10,53 @@ from tests.e2e.conftest import Citizen
 
 # (language, question, service, aspect, follow-up question, follow-up aspect)
 CONVERSATIONS = [
-    ("en", "How much does a passport cost?", "passport", "fee", "and how long does it take?", "processing_time"),
-    ("fr", "Combien coûte une carte d'identité ?", "national_id", "fee", "et quels documents faut-il ?", "documents"),
-    ("es", "¿Qué documentos necesito para el pasaporte?", "passport", "documents", "¿y cuánto cuesta?", "fee"),
+    (
+        "en",
+        "How much does a passport cost?",
+        "passport",
+        "fee",
+        "and how long does it take?",
+        "processing_time",
+    ),
+    (
+        "fr",
+        "Combien coûte une carte d'identité ?",
+        "national_id",
+        "fee",
+        "et quels documents faut-il ?",
+        "documents",
+    ),
+    (
+        "es",
+        "¿Qué documentos necesito para el pasaporte?",
+        "passport",
+        "documents",
+        "¿y cuánto cuesta?",
+        "fee",
+    ),
     ("ar", "ما هي رسوم جواز السفر؟", "passport", "fee", "وكم يستغرق إصداره؟", "processing_time"),
-    ("pt", "Quanto custa a carta de condução?", "driving_licence", "fee", "e onde posso pedir?", "where_to_apply"),
+    (
+        "pt",
+        "Quanto custa a carta de condução?",
+        "driving_licence",
+        "fee",
+        "e onde posso pedir?",
+        "where_to_apply",
+    ),
     ("sw", "Ada ya pasipoti ni kiasi gani?", "passport", "fee", "na inachukua muda gani?", "processing_time"),
 ]
 
 
 @pytest.mark.parametrize("language,question,service,aspect,follow_up,follow_aspect", CONVERSATIONS)
 def test_service_question_and_follow_up(
-    stack: Stack, catalogues: Catalogues, language: str, question: str, service: str, aspect: str,
-    follow_up: str, follow_aspect: str,
+    stack: Stack,
+    catalogues: Catalogues,
+    language: str,
+    question: str,
+    service: str,
+    aspect: str,
+    follow_up: str,
+    follow_aspect: str,
 ) -> None:
     citizen = Citizen()
     answer = citizen.text(question)
@@ -59,7 +93,9 @@ def test_explicit_language_switches(stack: Stack, catalogues: Catalogues) -> Non
     assert citizen.slot("language") == "fr"
     assert catalogues.locales["sw"].text("language_changed") in citizen.text("Kiswahili tafadhali")
     assert citizen.slot("language") == "sw"
-    assert catalogues.locales["ar"].text("language_changed") in citizen.text('/switch_language{"language":"ar"}')
+    assert catalogues.locales["ar"].text("language_changed") in citizen.text(
+        '/switch_language{"language":"ar"}'
+    )
 
 
 def test_detected_language_switch(stack: Stack, catalogues: Catalogues) -> None:

@@ -44,7 +44,9 @@ class SocketChat:
         await self.connection.send("42" + json.dumps([name, data]))
 
     async def say(self, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
-        await self.emit("user_uttered", {"message": text, "session_id": self.session_id, "metadata": metadata})
+        await self.emit(
+            "user_uttered", {"message": text, "session_id": self.session_id, "metadata": metadata}
+        )
         replies = []
         name, message = await self._event()
         replies.append(message)
