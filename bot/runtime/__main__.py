@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
 
-from bot.runtime.stack import Stack
-from bot.runtime.training import ensure_model
+from bot.runtime.processes import action_server_command, rasa_server_command, web_app_command
+from bot.runtime.redis_env import redis_endpoint_env
+from bot.runtime.stack import PROCESS_ENV, Stack
+from bot.runtime.training import ensure_model, model_path
 from bot.settings import load_settings
 
 
@@ -62,11 +65,37 @@ def run() -> int:
         stack.stop()
 
 
+def serve(process: str) -> int:
+    """Run one process in the foreground (a container's command in docker-compose.yml)."""
+    settings = load_settings()
+    if not settings.redis_url:
+        print("REDIS_URL must be set to serve a single process", file=sys.stderr)
+        return 2
+    commands = {
+        "rasa": lambda: rasa_server_command(settings, model_path(settings.project_root)),
+        "actions": action_server_command,
+        "web": web_app_command,
+    }
+    if process not in commands:
+        print(f"unknown process {process!r}; one of: {', '.join(commands)}", file=sys.stderr)
+        return 2
+    if process == "rasa" and not settings.rasa_auth_token:
+        print("RASA_AUTH_TOKEN must be set: it protects Rasa's HTTP API", file=sys.stderr)
+        return 2
+    os.environ.update(PROCESS_ENV)
+    os.environ.update(redis_endpoint_env(settings.redis_url))
+    command = commands[process]()
+    os.execv(command[0], command)  # noqa: S606 - replaces this process, as a container command
+    return 0  # not reached
+
+
 def main(argv: list[str]) -> int:
     """Command-line entry point."""
     if argv[:1] == ["run"]:
         return run()
-    print("usage: python -m bot.runtime run", file=sys.stderr)
+    if argv[:1] == ["serve"] and len(argv) == 2:
+        return serve(argv[1])
+    print("usage: python -m bot.runtime run | serve {rasa,actions,web}", file=sys.stderr)
     return 2
 
 
