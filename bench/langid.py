@@ -34,7 +34,9 @@ def plain_langdetect(text: str) -> str | None:
 
 def main() -> None:
     """Print the accuracy table and timing."""
-    data_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT.parent / "shared" / "benchmarks" / "langid"
+    data_dir = (
+        Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT.parent / "shared" / "benchmarks" / "langid"
+    )
     langdetect.DetectorFactory.seed = 0
     identifier = LanguageIdentifier(LANGUAGES)
     timings: list[float] = []
@@ -58,7 +60,8 @@ def main() -> None:
             totals[0] += len(lines)
             totals[1] += ours
             totals[2] += plain
-            print(f"{bucket:<14}{language:<6}{len(lines):>6}{ours / len(lines):>9.3f}{plain / len(lines):>12.3f}")
+            n = len(lines)
+            print(f"{bucket:<14}{language:<6}{n:>6}{ours / n:>9.3f}{plain / n:>12.3f}")
         status = "meets" if totals[1] / totals[0] >= TARGETS[bucket] else "BELOW"
         print(
             f"{bucket:<14}{'all':<6}{totals[0]:>6}{totals[1] / totals[0]:>9.3f}{totals[2] / totals[0]:>12.3f}"
@@ -67,7 +70,8 @@ def main() -> None:
     timings.sort()
     print(
         f"time per message (baraza): mean {statistics.mean(timings) * 1000:.3f} ms, "
-        f"p50 {timings[len(timings) // 2] * 1000:.3f} ms, p95 {timings[int(len(timings) * 0.95)] * 1000:.3f} ms, "
+        f"p50 {timings[len(timings) // 2] * 1000:.3f} ms, "
+        f"p95 {timings[int(len(timings) * 0.95)] * 1000:.3f} ms, "
         f"max {timings[-1] * 1000:.1f} ms over {len(timings)} messages"
     )
 
