@@ -50,3 +50,23 @@ def find_phrases(text: str, phrases: dict[str, str]) -> list[tuple[int, int, str
                 taken.append((span[0], span[1], phrases[phrase]))
             start = padded.find(needle, start + 1)
     return sorted(taken)
+
+
+class PhraseIndex:
+    """Catalogue phrases per language, searched in a citizen's text (their language first)."""
+
+    def __init__(self) -> None:
+        self._tables: dict[str, dict[str, str]] = {}
+
+    def add(self, language: str, phrase: str, value: str) -> None:
+        """Index ``phrase`` (folded) in ``language`` as a name of ``value``."""
+        self._tables.setdefault(language, {})[fold(phrase)] = value
+
+    def find(self, text: str, language: str) -> str | None:
+        """The value of the first phrase found in ``text``, trying ``language`` first, then the others."""
+        folded = fold(text)
+        for code in [language, *[other for other in self._tables if other != language]]:
+            matches = find_phrases(folded, self._tables.get(code, {}))
+            if matches:
+                return matches[0][2]
+        return None

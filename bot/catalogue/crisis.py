@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.text import find_phrases, fold
+from bot.text import PhraseIndex
 from bot.yaml_files import DataFileError, read_yaml_mapping
 
 
@@ -25,10 +25,11 @@ class CrisisGuide:
     def __init__(self, topics: dict[str, dict[str, CrisisTopic]], topic_ids: tuple[str, ...]) -> None:
         self._topics = topics  #: language -> topic id -> topic
         self.topic_ids = topic_ids
-        self._phrases = {
-            language: {fold(k): t.topic_id for t in entries.values() for k in (t.title, *t.keywords)}
-            for language, entries in topics.items()
-        }
+        self._phrases = PhraseIndex()
+        for language, entries in topics.items():
+            for topic in entries.values():
+                for phrase in (topic.title, *topic.keywords):
+                    self._phrases.add(language, phrase, topic.topic_id)
 
     def topic(self, topic_id: str, language: str) -> CrisisTopic:
         """A topic in one language."""
@@ -40,12 +41,7 @@ class CrisisGuide:
 
     def find_in_text(self, text: str, language: str) -> str | None:
         """The topic a citizen's text points to, trying their language first."""
-        folded = fold(text)
-        for code in [language, *[c for c in self._phrases if c != language]]:
-            matches = find_phrases(folded, self._phrases[code])
-            if matches:
-                return matches[0][2]
-        return None
+        return self._phrases.find(text, language)
 
 
 def load_crisis_guide(config_dir: Path, languages: tuple[str, ...]) -> CrisisGuide:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.text import find_phrases, fold
+from bot.text import PhraseIndex
 from bot.yaml_files import DataFileError, read_yaml_mapping
 
 
@@ -25,12 +25,11 @@ class RegionCatalogue:
 
     def __init__(self, regions: dict[str, Region]) -> None:
         self.regions = regions
-        self._phrases: dict[str, dict[str, str]] = {}
+        self._phrases = PhraseIndex()
         for region in regions.values():
             for language, name in region.names.items():
-                table = self._phrases.setdefault(language, {})
                 for phrase in (name, region.main_town, *region.spellings.get(language, ())):
-                    table[fold(phrase)] = region.region_id
+                    self._phrases.add(language, phrase, region.region_id)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -43,12 +42,7 @@ class RegionCatalogue:
 
     def find_in_text(self, text: str, language: str) -> str | None:
         """The region a citizen's text names, trying their language first."""
-        folded = fold(text)
-        for code in [language, *[c for c in self._phrases if c != language]]:
-            matches = find_phrases(folded, self._phrases[code])
-            if matches:
-                return matches[0][2]
-        return None
+        return self._phrases.find(text, language)
 
 
 def load_regions(config_dir: Path, languages: tuple[str, ...]) -> RegionCatalogue:

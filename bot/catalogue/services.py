@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.text import find_phrases, fold
+from bot.text import PhraseIndex
 from bot.yaml_files import DataFileError, read_yaml_mapping
 
 #: What a citizen can ask about a service; each is a field of every service in every language.
@@ -56,12 +56,11 @@ class ServiceCatalogue:
 
     def __init__(self, services: dict[str, Service]) -> None:
         self.services = services
-        self._phrases: dict[str, dict[str, str]] = {}
+        self._phrases = PhraseIndex()
         for service in services.values():
             for language, text in service.texts.items():
-                table = self._phrases.setdefault(language, {})
                 for phrase in (text.name, *text.synonyms):
-                    table[fold(phrase)] = service.service_id
+                    self._phrases.add(language, phrase, service.service_id)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -78,13 +77,7 @@ class ServiceCatalogue:
 
     def find_in_text(self, text: str, language: str) -> str | None:
         """The service a citizen's text names, trying their language first, then any language."""
-        folded = fold(text)
-        order = [language, *[code for code in self._phrases if code != language]]
-        for code in order:
-            matches = find_phrases(folded, self._phrases.get(code, {}))
-            if matches:
-                return matches[0][2]
-        return None
+        return self._phrases.find(text, language)
 
 
 def load_services(config_dir: Path, languages: tuple[str, ...]) -> ServiceCatalogue:
