@@ -75,8 +75,8 @@ class BarazaAction(Action, ABC):
                 dispatcher.utter_message(
                     text=reply.text, buttons=buttons, language=language.code, direction=language.direction
                 )
-        events: list[EventType] = [SlotSet("language", language.code)]
-        events.extend(SlotSet(name, value) for name, value in remember.items() if name != "language")
+        # Only changed slots: every event is stored with the conversation and re-read on each turn.
+        wanted: dict[str, Any] = {**remember, "language": language.code}
         if offered:
-            events.append(SlotSet("options", offered))
-        return events
+            wanted["options"] = offered
+        return [SlotSet(name, value) for name, value in wanted.items() if turn.slots.get(name) != value]

@@ -6,8 +6,9 @@ Usage: ``python -m bench.serving [--requests N]``. Steps:
    folder; it is served on port 5105 with its defaults (in-memory tracker store, no action server).
 2. Baraza's model is retrained in a temporary folder to measure training time, then the whole Baraza
    stack is started (Redis tracker and lock stores, action server, Rasa on 5005).
-3. The same load runs against each: 1, 10 and 50 concurrent conversations, each conversation sending
-   its next message when the previous reply arrived. Printed: p50/p95 latency and messages per second,
+3. The same load runs against each: 1, 10 and 50 concurrent clients, each holding a conversation of
+   ``CONVERSATION_LENGTH`` messages (then starting a new one), sending its next message when the
+   previous reply arrived. Printed: p50/p95 latency and messages per second,
    with Baraza/bare ratios, training time and the Rasa server's memory (RSS).
 """
 
@@ -36,6 +37,8 @@ from bot.settings import PROJECT_ROOT, load_settings
 
 BARE_PORT = 5105
 CONCURRENCY = (1, 10, 50)
+#: Messages per conversation: a citizen's session is a handful of turns, not hundreds.
+CONVERSATION_LENGTH = 10
 BARE_MESSAGES = ["hello", "I am feeling great", "yes", "are you a bot?", "goodbye", "I am sad"]
 BARAZA_MESSAGES = [
     "hello",
@@ -82,6 +85,8 @@ async def _load(url: str, messages: list[str], concurrency: int, total: int) -> 
         nonlocal errors
         sender = uuid.uuid4().hex
         for index in range(per_worker):
+            if index % CONVERSATION_LENGTH == 0:
+                sender = uuid.uuid4().hex
             started = time.perf_counter()
             async with session.post(
                 url, json={"sender": sender, "message": messages[index % len(messages)]}
@@ -190,7 +195,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=600, help="messages per load level")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/12"))
+    parser.add_argument("--baraza-only", action="store_true", help="skip the bare assistant (tuning runs)")
     args = parser.parse_args()
+    if args.baraza_only:
+        for result in baraza(args.requests, args.redis_url)[0]:
+            print(result)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         bare_dir = Path(tmp) / "bare"
         bare_dir.mkdir()

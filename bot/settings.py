@@ -29,6 +29,8 @@ class Settings:
     rasa_public_url: str = "http://localhost:5005"
     rasa_auth_token: str = ""
     action_server_url: str = "http://127.0.0.1:5055/webhook"
+    #: Rasa server worker processes (Sanic); more than one needs the Redis lock store, which we use.
+    rasa_workers: int = 2
     web_host: str = "0.0.0.0"  # noqa: S104 - a web server; bind address set by BARAZA_WEB_HOST
     web_port: int = 8080
     #: Longest user message read in full; longer ones are cut and the citizen is told.
@@ -66,6 +68,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rasa_public_url=env.get("RASA_PUBLIC_URL", defaults.rasa_public_url).rstrip("/"),
         rasa_auth_token=env.get("RASA_AUTH_TOKEN", ""),
         action_server_url=env.get("ACTION_SERVER_URL", defaults.action_server_url),
+        rasa_workers=_int(env, "BARAZA_RASA_WORKERS", defaults.rasa_workers),
         web_host=env.get("BARAZA_WEB_HOST", defaults.web_host),
         web_port=_int(env, "BARAZA_WEB_PORT", defaults.web_port),
         max_message_chars=_int(env, "BARAZA_MAX_MESSAGE_CHARS", defaults.max_message_chars),

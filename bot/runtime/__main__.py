@@ -10,7 +10,12 @@ import signal
 import sys
 import time
 
-from bot.runtime.processes import action_server_command, rasa_server_command, web_app_command
+from bot.runtime.processes import (
+    action_server_command,
+    rasa_server_command,
+    rasa_server_env,
+    web_app_command,
+)
 from bot.runtime.redis_env import redis_endpoint_env
 from bot.runtime.stack import PROCESS_ENV, Stack
 from bot.runtime.training import ensure_model, model_path
@@ -83,6 +88,8 @@ def serve(process: str) -> int:
         print("RASA_AUTH_TOKEN must be set: it protects Rasa's HTTP API", file=sys.stderr)
         return 2
     os.environ.update(PROCESS_ENV)
+    if process == "rasa":
+        os.environ.update(rasa_server_env(settings))
     os.environ.update(redis_endpoint_env(settings.redis_url))
     command = commands[process]()
     os.execv(command[0], command)  # noqa: S606 - replaces this process, as a container command

@@ -11,6 +11,11 @@ RASA_PORT = 5005
 ACTION_SERVER_PORT = 5055
 
 
+def rasa_server_env(settings: Settings) -> dict[str, str]:
+    """Environment of the Rasa server process: its number of Sanic workers."""
+    return {"SANIC_WORKERS": str(max(1, settings.rasa_workers))}
+
+
 def action_server_command() -> list[str]:
     """The rasa-sdk action server serving ``actions/``."""
     return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ACTION_SERVER_PORT)]

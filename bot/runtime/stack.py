@@ -19,6 +19,7 @@ from bot.runtime.processes import (
     RASA_PORT,
     action_server_command,
     rasa_server_command,
+    rasa_server_env,
     web_app_command,
 )
 from bot.runtime.redis_env import redis_endpoint_env
@@ -78,14 +79,16 @@ class Stack:
         )
         return env
 
-    def _spawn(self, name: str, command: list[str]) -> subprocess.Popen[bytes]:
+    def _spawn(
+        self, name: str, command: list[str], extra_env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = (self.log_dir / f"{name}.log").open("ab")
         self._logs.append(log)
         process = subprocess.Popen(
             command,
             cwd=self.settings.project_root,
-            env=self.environment(),
+            env={**self.environment(), **(extra_env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -101,7 +104,9 @@ class Stack:
         if not self.settings.rasa_auth_token:
             self.settings = replace(self.settings, rasa_auth_token=secrets.token_urlsafe(24))
         actions = self._spawn("action-server", action_server_command())
-        rasa = self._spawn("rasa", rasa_server_command(self.settings, self.model))
+        rasa = self._spawn(
+            "rasa", rasa_server_command(self.settings, self.model), rasa_server_env(self.settings)
+        )
         web = self._spawn("web", web_app_command())
         _wait_http(f"http://127.0.0.1:{ACTION_SERVER_PORT}/health", timeout, actions, "action server")
         _wait_http(f"http://127.0.0.1:{self.settings.web_port}/health", timeout, web, "web app")
