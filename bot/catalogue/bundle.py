@@ -77,6 +77,6 @@ class LiveCatalogues:
         if _latest_change(self.config_dir) != self._stamp:
             try:
                 return self.reload()
-            except ValueError:
-                return snapshot
+            except (ValueError, KeyError, TypeError, AttributeError):
+                return snapshot  # a half-written or broken edit: keep answering from the last good one
         return snapshot

@@ -7,6 +7,7 @@ import asyncio
 import json
 from typing import Any
 
+import pytest
 import websockets
 
 from bot.catalogue.bundle import Catalogues
@@ -73,6 +74,30 @@ def test_socketio_answers_with_language_and_direction(stack: Stack, catalogues: 
     assert greeting["metadata"] == {"language": "ar", "direction": "rtl"}
     assert len(greeting["quick_replies"]) == 5
     assert catalogues.services.text("passport", "ar").answer("fee") in replies[1][0]["text"]
+
+
+SERVICE_QUESTIONS = {
+    "en": ("Hello! How much does a passport cost?", "passport", "fee"),
+    "fr": ("Bonjour, combien coûte une carte d'identité ?", "national_id", "fee"),
+    "es": ("Hola, ¿qué documentos necesito para el pasaporte?", "passport", "documents"),
+    "ar": ("مرحبا، كم رسوم جواز السفر؟", "passport", "fee"),
+    "pt": ("Olá, quanto custa a carta de condução?", "driving_licence", "fee"),
+    "sw": ("Habari, ada ya pasipoti ni kiasi gani?", "passport", "fee"),
+}
+
+
+@pytest.mark.parametrize("language", SERVICE_QUESTIONS)
+def test_socketio_service_question_in_every_language(
+    stack: Stack, catalogues: Catalogues, language: str
+) -> None:
+    question, service, aspect = SERVICE_QUESTIONS[language]
+    replies = asyncio.run(_converse([question], {"language": "en"}))
+    reply = replies[0][0]
+    assert catalogues.services.text(service, language).answer(aspect) in reply["text"]
+    assert reply["metadata"] == {
+        "language": language,
+        "direction": catalogues.languages.get(language).direction,
+    }
 
 
 def test_socketio_uses_the_browser_hint_for_a_short_first_turn(stack: Stack) -> None:
