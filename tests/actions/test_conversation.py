@@ -105,3 +105,18 @@ def test_no_alerts_and_unknown_region(catalogues: Catalogues, fake_alerts: FakeA
 def test_lone_region_name_gives_its_alerts(catalogues: Catalogues, fake_alerts: FakeAlerts) -> None:
     messages, _ = run_action(ActionInform(), make_tracker("Jangwani", "inform", slots={"language": "en"}))
     assert catalogues.regions.name("north", "en") in messages[0]["text"]
+
+
+def test_redis_outage_gets_a_try_again_later(catalogues: Catalogues, monkeypatch: pytest.MonkeyPatch) -> None:
+    import redis
+
+    from actions import resources
+
+    class DownStore:
+        def active_in_region(self, region_id: str, now: object) -> list[Alert]:
+            raise redis.ConnectionError("connection refused")
+
+    monkeypatch.setattr(resources, "alert_store", DownStore)
+    tracker = make_tracker("alerts coast", "ask_alerts", {"region": "coast"}, {"language": "pt"})
+    messages, _ = run_action(ActionActiveAlerts(), tracker)
+    assert messages[0]["text"] == catalogues.locales["pt"].text("temporary_error")
