@@ -29,8 +29,10 @@ class Settings:
     rasa_public_url: str = "http://localhost:5005"
     rasa_auth_token: str = ""
     action_server_url: str = "http://127.0.0.1:5055/webhook"
-    #: Rasa server worker processes (Sanic); more than one needs the Redis lock store, which we use.
-    rasa_workers: int = 2
+    #: Rasa server worker processes (Sanic). More than one needs the Redis lock store (which we use) and
+    #: breaks socket.io long-polling (used by the rasa-webchat widget), whose requests must all reach the
+    #: same process: raise it only for REST-only deployments. Scale out with replicas and sticky sessions.
+    rasa_workers: int = 1
     web_host: str = "0.0.0.0"  # noqa: S104 - a web server; bind address set by BARAZA_WEB_HOST
     web_port: int = 8080
     #: Longest user message read in full; longer ones are cut and the citizen is told.

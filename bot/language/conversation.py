@@ -1,8 +1,8 @@
 """The language a conversation keeps from one turn to the next.
 
 A conversation's language changes only on clear evidence: an explicit request ("in French please",
-the language menu), or a turn long enough for identification to be reliable and confidently in another
-language. Short turns ("ok", "oui", a place name) never flip it. The first turn starts from the
+the language menu), or a turn long enough for identification to be reliable whose best language is
+well ahead of the next. Short turns ("ok", "oui", a place name) never flip it. The first turn starts from the
 channel's hint (browser language, Telegram ``language_code``) unless the text clearly says otherwise.
 """
 
@@ -15,8 +15,8 @@ from bot.language.identify import Detection
 
 #: A turn needs at least this many words to switch a conversation's language...
 SWITCH_MIN_WORDS = 3
-#: ...and this combined confidence.
-SWITCH_MIN_CONFIDENCE = 0.80
+#: ...and its best language this far ahead of the second (confidence 0.75 against 0.25, say).
+SWITCH_MIN_MARGIN = 0.50
 #: On a first turn without a channel hint, a short text must be this clearly in one language to
 #: beat the default ("bonjour" and "habari" are; "hello" and "ok" are not).
 FIRST_TURN_MIN_CONFIDENCE = 0.70
@@ -43,7 +43,7 @@ def is_clear(detection: Detection) -> bool:
         return False
     if detection.confidence >= 0.999 and detection.letters >= 2:
         return True  # a script only one supported language uses (Arabic)
-    return detection.words >= SWITCH_MIN_WORDS and detection.confidence >= SWITCH_MIN_CONFIDENCE
+    return detection.words >= SWITCH_MIN_WORDS and detection.margin >= SWITCH_MIN_MARGIN
 
 
 def decide_language(

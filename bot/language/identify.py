@@ -36,6 +36,9 @@ class Detection:
     confidence: float
     letters: int
     words: int
+    #: How far the best language is ahead of the second (0–1); close relatives (es/pt) split the
+    #: confidence, so the lead says more than the confidence alone.
+    margin: float = 0.0
 
 
 def script_counts(text: str) -> tuple[int, dict[str, int]]:
@@ -107,5 +110,7 @@ class LanguageIdentifier:
         scores = self.scores(text)
         if not scores:
             return Detection(language=None, confidence=0.0, letters=0, words=words)
+        ranked = sorted(scores.values(), reverse=True)
         best = max(scores, key=lambda code: scores[code])
-        return Detection(language=best, confidence=scores[best], letters=letters, words=words)
+        margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
+        return Detection(language=best, confidence=scores[best], letters=letters, words=words, margin=margin)

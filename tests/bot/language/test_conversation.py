@@ -43,3 +43,15 @@ def test_first_turn_ambiguous_word_falls_back_to_default(identifier: LanguageIde
 
 def test_empty_text_keeps_language(identifier: LanguageIdentifier) -> None:
     assert decide_language("", "ar", identifier=identifier, default="en").language == "ar"
+
+
+def test_first_turn_spanish_beats_an_english_browser_hint(identifier: LanguageIdentifier) -> None:
+    """Spanish and Portuguese share much vocabulary: the lead over the runner-up decides."""
+    decision = decide_language(
+        "Hola, ¿qué documentos necesito para el pasaporte?",
+        None,
+        identifier=identifier,
+        default="en",
+        hint="en",
+    )
+    assert decision.language == "es"
