@@ -8,7 +8,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from bot.catalogue.bundle import Catalogues
-from bot.language.conversation import Identifier, LanguageDecision, decide_language
+from bot.language.conversation import Identifier, decide_language
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,6 @@ class Turn:
     intent: str
     entities: dict[str, str]
     language: str
-    language_decision: LanguageDecision
     channel: str
     slots: dict[str, Any] = field(default_factory=dict)
     truncated: bool = False
@@ -61,7 +60,6 @@ def read_turn(tracker: Tracker, catalogues: Catalogues, identifier: Identifier, 
         intent=intent,
         entities=entities,
         language=decision.language,
-        language_decision=decision,
         channel=str(tracker.get_latest_input_channel() or ""),
         slots=dict(tracker.slots),
         truncated=truncated,

@@ -15,7 +15,7 @@ import logging
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, cast
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -123,4 +123,4 @@ class WebChatInput(SocketIOInput):
         return cast(Blueprint, blueprint)
 
 
-__all__ = ["InputChannel", "WebChatInput", "WebChatOutput"]
+__all__ = ["WebChatInput", "WebChatOutput"]
