@@ -81,3 +81,17 @@ def test_every_rule_action_is_a_registered_action() -> None:
     assert used <= set(domain["actions"])
     intents_with_rules = {step["intent"] for rule in rules for step in rule["steps"] if "intent" in step}
     assert set(domain["intents"]) <= intents_with_rules
+
+
+def test_numbered_choices_route_like_the_rules() -> None:
+    """actions/routing.py repeats data/rules.yml's intent -> action mapping; they must agree."""
+    import yaml
+
+    from actions.routing import action_for_intent
+
+    rules = yaml.safe_load((PROJECT_ROOT / "data" / "rules.yml").read_text())["rules"]
+    for rule in rules:
+        intent, action = rule["steps"][0]["intent"], rule["steps"][1]["action"]
+        if intent in ("nlu_fallback", "choose_option"):
+            continue
+        assert action_for_intent(intent).name() == action, intent
