@@ -15,3 +15,78 @@ def alert(alert_id: str) -> str:
 def alerts_by_region(region_id: str) -> str:
     """Sorted set of alert ids targeting a region, scored by expiry (epoch seconds)."""
     return f"{PREFIX}:alerts:region:{region_id}"
+
+
+def alert_record(alert_id: str) -> str:
+    """JSON document of an alert as its ministry manages it (content, status, history)."""
+    return f"{PREFIX}:alertrec:{alert_id}"
+
+
+def alert_records() -> str:
+    """Sorted set of every alert record id, scored by creation time (epoch seconds)."""
+    return f"{PREFIX}:alertrecs"
+
+
+def alert_records_of_ministry(ministry: str) -> str:
+    """Sorted set of one ministry's alert record ids, scored by creation time."""
+    return f"{PREFIX}:alertrecs:ministry:{ministry}"
+
+
+def alert_by_cap_identity(sender: str, identifier: str) -> str:
+    """The alert id a CAP (sender, identifier) pair was stored under."""
+    return f"{PREFIX}:alertrecs:cap:{sender}:{identifier}"
+
+
+def api_keys() -> str:
+    """Hash of API keys: SHA-256 of the secret -> JSON of the key's holder, ministry and role."""
+    return f"{PREFIX}:apikeys"
+
+
+def subscribers_of_region(region: str, topic: str | None = None) -> str:
+    """Set of subscriber ids following a region: all its alerts (no topic) or only one topic."""
+    return f"{PREFIX}:subs:region:{region}" + (f":topic:{topic}" if topic else "")
+
+
+def subscriber(subscriber_id: str) -> str:
+    """Hash of one subscriber: channel, address, language, and one consent record per region."""
+    return f"{PREFIX}:subscriber:{subscriber_id}"
+
+
+def fan_out_jobs() -> str:
+    """Stream of fan-out jobs (resolve an alert's recipients, supersede, cancel)."""
+    return f"{PREFIX}:fanout:jobs"
+
+
+def deliveries() -> str:
+    """Stream of single deliveries (alert x subscriber), consumed by the delivery workers' group."""
+    return f"{PREFIX}:deliveries"
+
+
+def delivery_retries() -> str:
+    """Sorted set of deliveries waiting to be retried, scored by when (epoch seconds)."""
+    return f"{PREFIX}:deliveries:retry"
+
+
+def dead_letters() -> str:
+    """List of deliveries that failed for good, as JSON, for an operator to inspect."""
+    return f"{PREFIX}:deliveries:dead"
+
+
+def recipients(alert_id: str, kind: str) -> str:
+    """Hash of one fan-out's recipients: subscriber id -> queued | sent | failed | skipped."""
+    return f"{PREFIX}:fanout:{alert_id}:{kind}:recipients"
+
+
+def delivery_counts(alert_id: str, kind: str) -> str:
+    """Hash of one fan-out's counters: enqueued, sent, failed, skipped, resolved (1 when complete)."""
+    return f"{PREFIX}:fanout:{alert_id}:{kind}:counts"
+
+
+def rate_bucket(channel: str) -> str:
+    """Token bucket (tokens, last refill) limiting deliveries on one channel, shared by all workers."""
+    return f"{PREFIX}:ratelimit:{channel}"
+
+
+def delivered_effects(channel: str) -> str:
+    """Set of delivery ids a test or null channel has already acted on (its idempotency record)."""
+    return f"{PREFIX}:effects:{channel}"

@@ -10,7 +10,8 @@ import redis
 
 from bot.catalogue.bundle import Catalogues, load_catalogues
 from bot.language.identify import LanguageIdentifier
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, load_settings
+from bot.wiring import Services
 
 #: Tests use a real Redis: TEST_REDIS_URL, else the machine's server on 6379, database 14.
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -37,3 +38,9 @@ def redis_client() -> redis.Redis[bytes]:
     client.flushdb()
     yield client
     client.flushdb()
+
+
+@pytest.fixture()
+def services(redis_client: redis.Redis[bytes]) -> Services:
+    """Baraza's services over the test Redis (emptied before and after)."""
+    return Services(load_settings({"REDIS_URL": TEST_REDIS_URL}))

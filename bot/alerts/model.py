@@ -8,6 +8,10 @@ from typing import Any
 
 #: CAP 1.2 severities, most severe first (used to order alerts for citizens).
 SEVERITIES = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
+URGENCIES = ("Immediate", "Expected", "Future", "Past", "Unknown")
+CERTAINTIES = ("Observed", "Likely", "Possible", "Unlikely", "Unknown")
+#: CAP <msgType> values Baraza sends: a new alert, one that replaces earlier ones, or a cancellation.
+MSG_TYPES = ("Alert", "Update", "Cancel")
 
 
 @dataclass(frozen=True)
@@ -34,10 +38,25 @@ class Alert:
     urgency: str = "Unknown"
     certainty: str = "Unknown"
     topics: tuple[str, ...] = field(default_factory=tuple)
+    msg_type: str = "Alert"
+    #: Ids of the earlier alerts an Update replaces or a Cancel withdraws.
+    references: tuple[str, ...] = field(default_factory=tuple)
+    event: str = ""
+    web: str = ""
 
     def __post_init__(self) -> None:
-        if self.severity not in SEVERITIES:
-            raise ValueError(f"severity must be one of {', '.join(SEVERITIES)}")
+        for name, value, allowed in (
+            ("severity", self.severity, SEVERITIES),
+            ("urgency", self.urgency, URGENCIES),
+            ("certainty", self.certainty, CERTAINTIES),
+            ("msg_type", self.msg_type, MSG_TYPES),
+        ):
+            if value not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+        if self.msg_type != "Alert" and not self.references:
+            raise ValueError(f"an alert of type {self.msg_type} must reference the alert it replaces")
+        if not self.regions:
+            raise ValueError("an alert needs at least one target region")
         if not self.texts:
             raise ValueError("an alert needs text in at least one language")
         if self.expires.tzinfo is None or self.effective.tzinfo is None:
@@ -77,6 +96,10 @@ class Alert:
             urgency=data.get("urgency", "Unknown"),
             certainty=data.get("certainty", "Unknown"),
             topics=tuple(data.get("topics", ())),
+            msg_type=data.get("msg_type", "Alert"),
+            references=tuple(data.get("references", ())),
+            event=data.get("event", ""),
+            web=data.get("web", ""),
         )
 
 

@@ -7,7 +7,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.catalogue.alert_topics import AlertTopics, load_alert_topics
 from bot.catalogue.crisis import CrisisGuide, load_crisis_guide
+from bot.catalogue.ministries import MinistryCatalogue, load_ministries
 from bot.catalogue.regions import RegionCatalogue, load_regions
 from bot.catalogue.services import ServiceCatalogue, load_services
 from bot.i18n.languages import LanguageRegistry, load_languages
@@ -23,6 +25,8 @@ class Catalogues:
     services: ServiceCatalogue
     crisis: CrisisGuide
     regions: RegionCatalogue
+    ministries: MinistryCatalogue
+    alert_topics: AlertTopics
 
 
 def load_catalogues(config_dir: Path) -> Catalogues:
@@ -35,6 +39,8 @@ def load_catalogues(config_dir: Path) -> Catalogues:
         services=load_services(config_dir, codes),
         crisis=load_crisis_guide(config_dir, codes),
         regions=load_regions(config_dir, codes),
+        ministries=load_ministries(config_dir),
+        alert_topics=load_alert_topics(config_dir),
     )
 
 

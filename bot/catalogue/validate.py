@@ -35,9 +35,18 @@ def locale_problems(catalogues: Catalogues) -> list[str]:
                     )
             for key in set(texts) - set(ref_texts):
                 problems.append(f"locales/{code}.yml: {section}.{key} is not in the default locale")
-        missing_names = set(catalogues.languages.codes) - set(locale.language_names)
-        if missing_names:
-            problems.append(f"locales/{code}.yml: language_names lacks {sorted(missing_names)}")
+        expected = {
+            "language_names": set(catalogues.languages.codes),
+            "alert_topic_names": set(catalogues.alert_topics.ids),
+            "alert_topic_spellings": set(catalogues.alert_topics.ids),
+            "ministry_names": set(catalogues.ministries.ministries),
+        }
+        for section, ids in expected.items():
+            missing = ids - set(getattr(locale, section))
+            if missing:
+                problems.append(f"locales/{code}.yml: {section} lacks {sorted(missing)}")
+        if not locale.opt_out_keywords:
+            problems.append(f"locales/{code}.yml: opt_out_keywords is empty")
     return problems
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,13 @@ class Locale:
     page: dict[str, str]
     language_names: dict[str, str]
     language_spellings: dict[str, list[str]]
+    #: Whole-message words that opt a citizen out of every alert (lowercase).
+    opt_out_keywords: tuple[str, ...] = ()
+    #: Alert topic id -> name, and -> words citizens use for it (lowercase).
+    alert_topic_names: dict[str, str] = field(default_factory=dict)
+    alert_topic_spellings: dict[str, list[str]] = field(default_factory=dict)
+    #: Ministry id -> official name.
+    ministry_names: dict[str, str] = field(default_factory=dict)
 
     def text(self, key: str, **values: Any) -> str:
         """The message ``key``, with its ``{placeholders}`` filled from ``values``."""
@@ -46,6 +53,10 @@ class LocaleCatalogue:
                     spellings[form.lower()] = code
         return spellings
 
+    def opt_out_keywords(self) -> frozenset[str]:
+        """Every language's opt-out words: STOP works whatever language the conversation is in."""
+        return frozenset(word for locale in self.locales.values() for word in locale.opt_out_keywords)
+
 
 def placeholders(template: str) -> set[str]:
     """The ``{names}`` a message template expects."""
@@ -67,6 +78,13 @@ def load_locales(config_dir: Path, languages: LanguageRegistry) -> LocaleCatalog
                 language_spellings={
                     str(k): [str(form) for form in v] for k, v in raw.get("language_spellings", {}).items()
                 },
+                opt_out_keywords=tuple(str(w).lower() for w in raw.get("opt_out_keywords") or ()),
+                alert_topic_names={str(k): str(v) for k, v in (raw.get("alert_topic_names") or {}).items()},
+                alert_topic_spellings={
+                    str(k): [str(form).lower() for form in v]
+                    for k, v in (raw.get("alert_topic_spellings") or {}).items()
+                },
+                ministry_names={str(k): str(v) for k, v in (raw.get("ministry_names") or {}).items()},
             )
         except (KeyError, AttributeError, TypeError) as error:
             raise DataFileError(f"{path}: missing or malformed section: {error}") from error

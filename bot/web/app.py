@@ -12,9 +12,13 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.catalogue.bundle import LiveCatalogues
+from bot.api.alerts import create_alerts_blueprint
+from bot.api.errors import install_error_handlers
+from bot.api.feeds import create_feeds_blueprint
+from bot.api.openapi import openapi_document
 from bot.settings import Settings
 from bot.web.page import pick_language, render_page
+from bot.wiring import Services
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -52,10 +56,26 @@ async def _check_redis(url: str) -> bool:
         await client.close()
 
 
-def create_app(settings: Settings, name: str = "baraza_web") -> Sanic:
+#: Largest request body accepted (a CAP document with every language stays far below).
+MAX_BODY_BYTES = 1_000_000
+
+
+def create_app(settings: Settings, name: str = "baraza_web", services: Services | None = None) -> Sanic:
     """Build the app; nothing is read or connected until a request needs it."""
     app = Sanic(name)
-    catalogues = LiveCatalogues(settings.config_dir)
+    app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+    shared = services or Services(settings)
+    app.ctx.services = shared
+    catalogues = shared.live_catalogues
+    install_error_handlers(app)
+    app.blueprint(
+        create_alerts_blueprint(lambda: shared.alerts, shared.catalogues, lambda: shared.fan_out, shared.now)
+    )
+    app.blueprint(
+        create_feeds_blueprint(
+            lambda: shared.repository, lambda: shared.alerts, shared.catalogues, shared.now
+        )
+    )
     csp = content_security_policy(settings)
     app.static("/static", str(STATIC_DIR), name="static")
 
@@ -71,6 +91,10 @@ def create_app(settings: Settings, name: str = "baraza_web") -> Sanic:
         language = pick_language(current, request.args.get("lang"), request.headers.get("accept-language"))
         page = render_page(current, language, settings.rasa_public_url)
         return response.html(page, headers={"Content-Language": language})
+
+    @app.get("/openapi.json")
+    async def openapi(_: Request) -> HTTPResponse:
+        return response.json(openapi_document())
 
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:

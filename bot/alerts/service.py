@@ -1,0 +1,259 @@
+"""What ministries do with alerts: create, submit, approve, update, cancel, read.
+
+Each operation checks who is asking (ministry and role), applies the lifecycle (``lifecycle.py``) and
+stores the result through the repository's transaction, together with its consequences: an alert
+that goes live is published for citizens and its fan-out job is queued in the same transaction; an
+Update that goes live supersedes what it references; a cancelled live alert is withdrawn and its
+recipients are told.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.alerts import store as active
+from bot.alerts.cap import CapMessage, CapReference
+from bot.alerts.cap_mapping import alert_from_cap, cap_from_alert
+from bot.alerts.lifecycle import LIVE, Lifecycle, Move, NotAllowed, Status, TransitionError
+from bot.alerts.model import Alert
+from bot.alerts.record import AlertRecord
+from bot.alerts.repository import AlertNotFound, AlertRepository
+from bot.auth.roles import Actor, Permission
+from bot.catalogue.bundle import Catalogues
+from bot.fanout.queue import FanOutQueue
+
+if TYPE_CHECKING:
+    from redis.client import Pipeline
+
+
+class AlertForbidden(NotAllowed):
+    """The alert belongs to another ministry (HTTP 403)."""
+
+
+def new_alert_id() -> str:
+    """A short URL-safe id for a new alert."""
+    return "al_" + secrets.token_hex(8)
+
+
+class AlertService:
+    """Alert operations for ministry API keys."""
+
+    def __init__(
+        self,
+        repository: AlertRepository,
+        fan_out: FanOutQueue,
+        catalogues: Callable[[], Catalogues],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._repository = repository
+        self._fan_out = fan_out
+        self._catalogues = catalogues
+        self._clock = clock
+
+    # Reading -------------------------------------------------------------------------------------
+
+    def get(self, actor: Actor, alert_id: str) -> AlertRecord:
+        """One alert; :class:`AlertForbidden` when it is another ministry's."""
+        self._require(actor, Permission.READ)
+        record = self._repository.get(alert_id)
+        if not actor.may_see(record.ministry):
+            raise AlertForbidden("this alert belongs to another ministry")
+        return record
+
+    def list(self, actor: Actor, *, limit: int = 50, before: float | None = None) -> list[AlertRecord]:
+        """The actor's ministry's alerts (analysts: everyone's), newest first."""
+        self._require(actor, Permission.READ)
+        ministry = None if actor.may(Permission.READ_ALL_MINISTRIES) else actor.ministry
+        return self._repository.list(ministry, limit=limit, before=before)
+
+    def cap_of(self, record: AlertRecord) -> CapMessage:
+        """The CAP message of a record."""
+        references = tuple(self._cap_reference(ref) for ref in record.alert.references)
+        return cap_from_alert(
+            record.alert,
+            self._catalogues(),
+            sender=record.cap_sender,
+            identifier=record.cap_identifier,
+            sent=record.cap_sent,
+            references=tuple(r for r in references if r is not None),
+        )
+
+    # Writing -------------------------------------------------------------------------------------
+
+    def create(self, actor: Actor, alert: Alert, *, draft: bool = False) -> AlertRecord:
+        """Store a new alert (or Update) written by ``actor``; submitted at once unless ``draft``."""
+        self._require(actor, Permission.WRITE)
+        now = self._clock()
+        alert = replace(alert, sender=actor.ministry)
+        self._check_references(actor, alert)
+        ministry = self._catalogues().ministries.get(actor.ministry)
+        record = AlertRecord(
+            alert=alert,
+            ministry=actor.ministry,
+            lifecycle=Lifecycle(Status.DRAFT),
+            created_by=actor.key_id,
+            created_at=now,
+            cap_sender=ministry.cap_sender,
+            cap_identifier=alert.alert_id,
+            cap_sent=now,
+        )
+        self._repository.add(record)
+        return record if draft else self.submit(actor, record.alert_id)
+
+    def create_from_cap(self, actor: Actor, message: CapMessage, *, draft: bool = False) -> AlertRecord:
+        """Store an alert received as CAP; a Cancel message cancels what it references."""
+        catalogues = self._catalogues()
+        ministry = catalogues.ministries.get(actor.ministry)
+        if message.sender != ministry.cap_sender:
+            raise AlertForbidden(
+                f"<sender> is {message.sender!r}, but this key's ministry sends as {ministry.cap_sender!r}"
+            )
+        references = tuple(self._resolve(ref) for ref in message.references)
+        if message.msg_type == "Cancel":
+            self._require(actor, Permission.CANCEL)
+            results = [self.cancel(actor, alert_id, note=message.note) for alert_id in references]
+            return results[-1]
+        self._require(actor, Permission.WRITE)
+        alert = alert_from_cap(
+            message,
+            catalogues,
+            alert_id=new_alert_id(),
+            sender_ministry=actor.ministry,
+            references=references,
+        )
+        self._check_references(actor, alert)
+        now = self._clock()
+        record = AlertRecord(
+            alert=alert,
+            ministry=actor.ministry,
+            lifecycle=Lifecycle(Status.DRAFT),
+            created_by=actor.key_id,
+            created_at=now,
+            cap_sender=message.sender,
+            cap_identifier=message.identifier,
+            cap_sent=message.sent,
+        )
+        self._repository.add(record)
+        return record if draft else self.submit(actor, record.alert_id)
+
+    def submit(self, actor: Actor, alert_id: str) -> AlertRecord:
+        """Submit a draft for approval (or send it, where the ministry needs no second approval)."""
+        self._own(actor, alert_id)
+        second = self._catalogues().ministries.get(actor.ministry).second_approval
+        now = self._clock()
+        return self._repository.change(
+            alert_id,
+            lambda r: r.with_lifecycle(r.lifecycle.submit(actor, now, second_approval=second)),
+            self._consequences,
+        )
+
+    def approve(self, actor: Actor, alert_id: str) -> AlertRecord:
+        """Approve a submitted alert: it goes live and its fan-out starts."""
+        self._own(actor, alert_id)
+        second = self._catalogues().ministries.get(actor.ministry).second_approval
+        now = self._clock()
+        return self._repository.change(
+            alert_id,
+            lambda r: r.with_lifecycle(r.lifecycle.apply(Move.APPROVE, actor, now, second_approval=second)),
+            self._consequences,
+        )
+
+    def update(self, actor: Actor, alert_id: str, content: Alert, *, draft: bool = False) -> AlertRecord:
+        """A new alert that replaces ``alert_id`` once it goes live (CAP msgType Update)."""
+        original = self._own(actor, alert_id)
+        if original.status not in LIVE:
+            raise TransitionError(
+                f"an alert that is {original.status.value} cannot be updated; only one that has gone out can "
+                "(a draft or pending alert: cancel it and create a new one)"
+            )
+        update = replace(content, msg_type="Update", references=(alert_id,))
+        return self.create(actor, update, draft=draft)
+
+    def cancel(self, actor: Actor, alert_id: str, *, note: str = "") -> AlertRecord:
+        """Cancel an alert. A live one is withdrawn and everyone who got it is told."""
+        self._own(actor, alert_id)
+        now = self._clock()
+        return self._repository.change(
+            alert_id,
+            lambda r: r.with_lifecycle(r.lifecycle.apply(Move.CANCEL, actor, now, note=note)),
+            self._consequences,
+        )
+
+    def finish(self, alert_id: str) -> AlertRecord:
+        """Mark a live alert sent once its fan-out is complete (called by the workers)."""
+        now = self._clock()
+        return self._repository.change(
+            alert_id, lambda r: r.with_lifecycle(r.lifecycle.apply(Move.FINISH, None, now))
+        )
+
+    # Internals -----------------------------------------------------------------------------------
+
+    def _consequences(self, pipe: Pipeline[bytes], record: AlertRecord) -> None:
+        """What a status change sets in motion, written in the same transaction as the change."""
+        last = record.lifecycle.history[-1] if record.lifecycle.history else None
+        if last is None:
+            return
+        if last.to_status is Status.SENDING:
+            active.publish(pipe, record.alert)
+            self._fan_out.schedule(pipe, record.alert_id, FanOutQueue.ALERT)
+            for replaced in record.alert.references:
+                self._fan_out.schedule(pipe, replaced, FanOutQueue.SUPERSEDE, by=record.alert_id)
+        elif last.to_status is Status.CANCELLED and last.from_status in LIVE:
+            active.withdraw(pipe, record.alert)
+            self._fan_out.schedule(pipe, record.alert_id, FanOutQueue.CANCEL)
+
+    def supersede(self, alert_id: str, by: str) -> AlertRecord | None:
+        """Mark ``alert_id`` replaced by the live Update ``by`` (called by the workers)."""
+        now = self._clock()
+
+        def change(record: AlertRecord) -> AlertRecord:
+            moved = record.with_lifecycle(
+                record.lifecycle.apply(Move.SUPERSEDE, None, now, note=f"replaced by {by}")
+            )
+            return replace(moved, superseded_by=by)
+
+        try:
+            return self._repository.change(alert_id, change, lambda pipe, r: active.withdraw(pipe, r.alert))
+        except (AlertNotFound, ValueError):
+            return None  # already final (e.g. cancelled) or unknown: nothing to replace
+
+    def _own(self, actor: Actor, alert_id: str) -> AlertRecord:
+        record = self._repository.get(alert_id)
+        if record.ministry != actor.ministry:
+            raise AlertForbidden("this alert belongs to another ministry")
+        return record
+
+    def _check_references(self, actor: Actor, alert: Alert) -> None:
+        for alert_id in alert.references:
+            referenced = self._own(actor, alert_id)
+            if referenced.status not in LIVE:
+                raise TransitionError(
+                    f"alert {alert_id} is {referenced.status.value}; only a live alert can be updated"
+                )
+
+    def _resolve(self, reference: CapReference) -> str:
+        record = self._repository.find_by_cap_identity(reference.sender, reference.identifier)
+        if record is None:
+            raise AlertNotFound(
+                f"<references> names {reference.identifier!r} from {reference.sender!r}, "
+                "which was never received here"
+            )
+        return record.alert_id
+
+    def _cap_reference(self, alert_id: str) -> CapReference | None:
+        try:
+            record = self._repository.get(alert_id)
+        except AlertNotFound:
+            return None
+        return CapReference(
+            record.cap_sender, record.cap_identifier, record.cap_sent.replace(microsecond=0).isoformat()
+        )
+
+    @staticmethod
+    def _require(actor: Actor, permission: Permission) -> None:
+        if not actor.may(permission):
+            raise NotAllowed(f"the {actor.role.value} role may not {permission.value.replace('_', ' ')}")

@@ -1,0 +1,160 @@
+"""``/api/v1/alerts``: ministries create, read, approve, update and cancel alerts, as JSON or CAP 1.2.
+
+Views are thin: parse and validate the body, call :class:`~bot.alerts.service.AlertService` (in a
+thread: the services are synchronous, shared with the workers), serialise the result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.alerts.cap import MEDIA_TYPE, parse_cap, write_cap
+from bot.alerts.record import AlertRecord
+from bot.alerts.service import AlertService, new_alert_id
+from bot.api.alert_schema import AlertInputError, alert_from_body
+from bot.api.auth import actor_of, require_key
+from bot.api.errors import ApiError, InvalidInput
+from bot.catalogue.bundle import Catalogues
+from bot.fanout.queue import FanOutQueue
+
+T = TypeVar("T")
+MAX_PAGE = 200
+
+
+async def _call(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    return await asyncio.to_thread(function, *args, **kwargs)
+
+
+def _is_cap(request: Request) -> bool:
+    kind = (request.content_type or "").split(";")[0].strip().lower()
+    return kind in (MEDIA_TYPE, "application/xml", "text/xml")
+
+
+def _wants_cap(request: Request) -> bool:
+    return MEDIA_TYPE in (request.headers.get("accept") or "")
+
+
+def _json_body(request: Request) -> Any:
+    kind = (request.content_type or "").split(";")[0].strip().lower()
+    if kind != "application/json":
+        raise ApiError(
+            415, f"send the alert as application/json or {MEDIA_TYPE}, not {kind or 'no content type'}"
+        )
+    if not request.body:
+        raise InvalidInput("the request body is empty")
+    try:
+        return json.loads(request.body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError(400, f"the body is not valid JSON: {error}") from error
+
+
+def _optional_json(request: Request) -> dict[str, Any]:
+    if not request.body:
+        return {}
+    body = _json_body(request)
+    if not isinstance(body, dict):
+        raise InvalidInput("the body must be a JSON object")
+    return body
+
+
+def create_alerts_blueprint(
+    service: Callable[[], AlertService],
+    catalogues: Callable[[], Catalogues],
+    fan_out: Callable[[], FanOutQueue],
+    clock: Callable[[], Any],
+) -> Blueprint:
+    """The alerts routes; every one requires a key."""
+    bp = Blueprint("alerts", url_prefix="/api/v1/alerts")
+    require_key(bp)
+
+    def represent(request: Request, record: AlertRecord, status: int = 200) -> HTTPResponse:
+        if _wants_cap(request):
+            body = write_cap(service().cap_of(record))
+            return response.raw(body, status=status, content_type=f"{MEDIA_TYPE}; charset=utf-8")
+        return response.json(record.to_json(), status=status)
+
+    @bp.get("/")
+    async def list_alerts(request: Request) -> HTTPResponse:
+        try:
+            limit = min(MAX_PAGE, max(1, int(request.args.get("limit", "50"))))
+            before = float(request.args["before"][0]) if "before" in request.args else None
+        except ValueError as error:
+            raise InvalidInput("limit must be an integer and before a number (a creation time)") from error
+        records = await _call(service().list, actor_of(request), limit=limit, before=before)
+        status = request.args.get("status")
+        items = [r.to_json() for r in records if not status or r.status.value == status]
+        next_before = records[-1].created_at.timestamp() if len(records) == limit else None
+        return response.json({"alerts": items, "next_before": next_before})
+
+    @bp.post("/")
+    async def create_alert(request: Request) -> HTTPResponse:
+        actor = actor_of(request)
+        draft = request.args.get("draft", "false").lower() == "true"
+        if _is_cap(request):
+            message = parse_cap(request.body)
+            record = await _call(service().create_from_cap, actor, message, draft=draft)
+        else:
+            body = _json_body(request)
+            draft = draft or bool(isinstance(body, dict) and body.pop("draft", False))
+            try:
+                alert = alert_from_body(
+                    body, catalogues(), alert_id=new_alert_id(), ministry=actor.ministry, now=clock()
+                )
+            except AlertInputError as error:
+                raise InvalidInput(str(error)) from error
+            record = await _call(service().create, actor, alert, draft=draft)
+        return represent(request, record, status=201)
+
+    @bp.get("/<alert_id:str>")
+    async def read_alert(request: Request, alert_id: str) -> HTTPResponse:
+        return represent(request, await _call(service().get, actor_of(request), alert_id))
+
+    @bp.get("/<alert_id:str>/progress")
+    async def progress(request: Request, alert_id: str) -> HTTPResponse:
+        record = await _call(service().get, actor_of(request), alert_id)
+        counts = await _call(fan_out().progress, alert_id)
+        cancel = await _call(fan_out().progress, alert_id, FanOutQueue.CANCEL)
+        return response.json(
+            {
+                "id": alert_id,
+                "status": record.status.value,
+                "deliveries": counts.to_json(),
+                "cancellation_notices": cancel.to_json(),
+            }
+        )
+
+    @bp.post("/<alert_id:str>/submit")
+    async def submit(request: Request, alert_id: str) -> HTTPResponse:
+        return represent(request, await _call(service().submit, actor_of(request), alert_id))
+
+    @bp.post("/<alert_id:str>/approve")
+    async def approve(request: Request, alert_id: str) -> HTTPResponse:
+        return represent(request, await _call(service().approve, actor_of(request), alert_id))
+
+    @bp.post("/<alert_id:str>/cancel")
+    async def cancel(request: Request, alert_id: str) -> HTTPResponse:
+        note = str(_optional_json(request).get("note", ""))[:500]
+        return represent(request, await _call(service().cancel, actor_of(request), alert_id, note=note))
+
+    @bp.post("/<alert_id:str>/update")
+    async def update(request: Request, alert_id: str) -> HTTPResponse:
+        actor = actor_of(request)
+        body = _json_body(request)
+        draft = bool(isinstance(body, dict) and body.pop("draft", False))
+        try:
+            content = alert_from_body(
+                body, catalogues(), alert_id=new_alert_id(), ministry=actor.ministry, now=clock()
+            )
+        except AlertInputError as error:
+            raise InvalidInput(str(error)) from error
+        record = await _call(service().update, actor, alert_id, content, draft=draft)
+        return represent(request, record, status=201)
+
+    return bp

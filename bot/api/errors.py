@@ -1,0 +1,77 @@
+"""Every error the API returns: a 4xx (or 503) with a JSON body whose message names the problem."""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from sanic import Sanic, response
+from sanic.exceptions import SanicException
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.alerts.cap import CapError
+from bot.alerts.lifecycle import NotAllowed, TransitionError
+from bot.alerts.repository import AlertNotFound, DuplicateAlert
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error with its HTTP status, raised by views."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+class InvalidInput(ApiError):
+    """The request body does not match what the route expects (422)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(422, message)
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> HTTPResponse:
+    """The JSON body of every error."""
+    return response.json({"error": message, "status": status}, status=status, headers=headers)
+
+
+#: Domain exceptions -> HTTP status.
+STATUS_OF: tuple[tuple[type[Exception], int], ...] = (
+    (AlertNotFound, 404),
+    (NotAllowed, 403),
+    (TransitionError, 409),
+    (DuplicateAlert, 409),
+    (CapError, 422),
+)
+
+
+def install_error_handlers(app: Sanic) -> None:
+    """Turn domain and framework exceptions into JSON errors (only for API and feed routes)."""
+
+    @app.exception(ApiError)  # type: ignore[no-untyped-call]
+    async def api_error(_: Request, error: ApiError) -> HTTPResponse:
+        return error_response(error.status, error.message, error.headers)
+
+    for exception, status in STATUS_OF:
+
+        def handler(_: Request, error: Exception, status: int = status) -> HTTPResponse:
+            message = str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
+            if isinstance(error, AlertNotFound):
+                message = f"no alert {message}" if " " not in message else message
+            return error_response(status, message)
+
+        app.exception(exception)(handler)  # type: ignore[no-untyped-call]
+
+    @app.exception(redis.RedisError)  # type: ignore[no-untyped-call]
+    async def store_down(_: Request, error: Exception) -> HTTPResponse:
+        log.error("Redis unavailable: %s", error)
+        return error_response(503, "the alert store is unavailable; nothing was changed, try again shortly")
+
+    @app.exception(SanicException)  # type: ignore[no-untyped-call]
+    async def framework(request: Request, error: SanicException) -> HTTPResponse:
+        status = int(getattr(error, "status_code", 500) or 500)
+        return error_response(status, str(error) or "error")

@@ -1,0 +1,202 @@
+"""The OpenAPI 3.1 document of the ministry API and the public feeds (served at ``/openapi.json``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.alerts.cap import MEDIA_TYPE
+from bot.api.alert_schema import ALERT_SCHEMA
+
+_ERROR = {
+    "description": "Error",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+_ALERT_OUT = {
+    "description": "The alert record (JSON), or its CAP 1.2 message when Accept is application/cap+xml",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AlertRecord"}}, MEDIA_TYPE: {}},
+}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {str(code): _ERROR for code in codes}
+
+
+def _move(summary: str, description: str, body: bool = False) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "description": description,
+        "parameters": [{"$ref": "#/components/parameters/AlertId"}],
+        "responses": {"200": _ALERT_OUT, **_errors(401, 403, 404, 409)},
+    }
+    if body:
+        operation["requestBody"] = {
+            "required": False,
+            "content": {
+                "application/json": {"schema": {"type": "object", "properties": {"note": {"type": "string"}}}}
+            },
+        }
+    return {"post": operation}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Baraza ministry API",
+            "version": "1",
+            "description": (
+                "Alerts for citizens, as JSON or OASIS CAP 1.2. Keys per ministry carry a role: "
+                "author (write, "
+                "submit, cancel), approver (also approve), admin (all), analyst (read every ministry, write "
+                "nothing). Keys are issued with `python -m bot.auth create`. "
+                "Every error is a JSON object whose "
+                "`error` names the problem."
+            ),
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/v1/alerts": {
+                "get": {
+                    "summary": "List alerts",
+                    "description": "Your ministry's alerts (analysts: all), newest first.",
+                    "parameters": [
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+                        },
+                        {
+                            "name": "before",
+                            "in": "query",
+                            "schema": {"type": "number"},
+                            "description": "next_before of the previous page",
+                        },
+                        {"name": "status", "in": "query", "schema": {"$ref": "#/components/schemas/Status"}},
+                    ],
+                    "responses": {"200": {"description": "A page of alerts"}, **_errors(401, 403, 422)},
+                },
+                "post": {
+                    "summary": "Create an alert",
+                    "description": (
+                        "Creates and submits an alert (pending approval, or sending when the ministry "
+                        "needs no second approval). `?draft=true` keeps it as a draft. A CAP 1.2 "
+                        "document is validated against the OASIS schema; its <sender> must be the "
+                        "ministry's; <area> elements name regions by geocode or "
+                        "name; msgType Update/Cancel must reference alerts received here."
+                    ),
+                    "parameters": [{"name": "draft", "in": "query", "schema": {"type": "boolean"}}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/AlertInput"}},
+                            MEDIA_TYPE: {
+                                "schema": {"type": "string", "description": "A CAP 1.2 <alert> document"}
+                            },
+                        },
+                    },
+                    "responses": {"201": _ALERT_OUT, **_errors(400, 401, 403, 404, 409, 413, 415, 422)},
+                },
+            },
+            "/api/v1/alerts/{alert_id}": {
+                "get": {
+                    "summary": "Read an alert",
+                    "parameters": [{"$ref": "#/components/parameters/AlertId"}],
+                    "responses": {"200": _ALERT_OUT, **_errors(401, 403, 404)},
+                }
+            },
+            "/api/v1/alerts/{alert_id}/progress": {
+                "get": {
+                    "summary": "Delivery progress",
+                    "description": "Counts of deliveries: total, sent, failed, skipped, remaining.",
+                    "parameters": [{"$ref": "#/components/parameters/AlertId"}],
+                    "responses": {"200": {"description": "Counters"}, **_errors(401, 403, 404)},
+                }
+            },
+            "/api/v1/alerts/{alert_id}/submit": _move(
+                "Submit a draft", "Sends it for approval (or out, without a second-approval rule)."
+            ),
+            "/api/v1/alerts/{alert_id}/approve": _move(
+                "Approve",
+                "Approvers and admins; not the submitter where the ministry requires a second person.",
+            ),
+            "/api/v1/alerts/{alert_id}/cancel": _move(
+                "Cancel",
+                "Withdraws the alert; citizens who received it are told it no longer applies.",
+                body=True,
+            ),
+            "/api/v1/alerts/{alert_id}/update": {
+                "post": {
+                    "summary": "Update a live alert",
+                    "description": "Creates an Update that replaces the alert once it goes out.",
+                    "parameters": [{"$ref": "#/components/parameters/AlertId"}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/AlertInput"}}
+                        },
+                    },
+                    "responses": {"201": _ALERT_OUT, **_errors(400, 401, 403, 404, 409, 415, 422)},
+                }
+            },
+            "/feeds/alerts.atom": {
+                "get": {
+                    "summary": "Atom feed of alerts in force (public)",
+                    "security": [],
+                    "parameters": [{"name": "lang", "in": "query", "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": {"description": "Atom feed", "content": {"application/atom+xml": {}}},
+                        **_errors(400),
+                    },
+                }
+            },
+            "/feeds/alerts/{alert_id}.cap": {
+                "get": {
+                    "summary": "One alert in force as CAP 1.2 (public)",
+                    "security": [],
+                    "parameters": [{"$ref": "#/components/parameters/AlertId"}],
+                    "responses": {
+                        "200": {"description": "CAP 1.2", "content": {MEDIA_TYPE: {}}},
+                        **_errors(404),
+                    },
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "A ministry API key"}
+            },
+            "parameters": {
+                "AlertId": {"name": "alert_id", "in": "path", "required": True, "schema": {"type": "string"}}
+            },
+            "schemas": {
+                "AlertInput": ALERT_SCHEMA,
+                "Status": {
+                    "enum": [
+                        "draft",
+                        "pending_approval",
+                        "sending",
+                        "sent",
+                        "cancelled",
+                        "superseded",
+                        "expired",
+                    ]
+                },
+                "AlertRecord": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "ministry": {"type": "string"},
+                        "status": {"$ref": "#/components/schemas/Status"},
+                        "alert": {"type": "object"},
+                        "history": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "status"],
+                    "properties": {"error": {"type": "string"}, "status": {"type": "integer"}},
+                },
+            },
+        },
+    }

@@ -1,0 +1,65 @@
+"""Manage ministry API keys.
+
+Usage::
+
+    python -m bot.auth create --ministry health --role author --name "Dr A. Mwangi"
+    python -m bot.auth list
+    python -m bot.auth revoke <key id>
+
+``create`` prints the key once; store it in the ministry's secret manager. Roles: author, approver,
+admin, analyst (see bot/auth/roles.py). REDIS_URL must point at Baraza's Redis (``./baraza run``
+prints it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.alerts.model import utc_now
+from bot.auth.keys import ApiKeyStore
+from bot.auth.roles import Role
+from bot.catalogue.bundle import load_catalogues
+from bot.redis_client import connect
+from bot.settings import load_settings
+
+
+def main(argv: list[str]) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m bot.auth", description="Manage ministry API keys.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create", help="issue a new key (printed once)")
+    create.add_argument("--ministry", required=True)
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--name", required=True, help="who holds the key (shown in audit trails)")
+    commands.add_parser("list", help="list keys (never the secrets)")
+    revoke = commands.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("key_id")
+    args = parser.parse_args(argv)
+
+    settings = load_settings()
+    store = ApiKeyStore(connect(settings))
+    if args.command == "create":
+        ministries = load_catalogues(settings.config_dir).ministries
+        if args.ministry not in ministries:
+            parser.error(f"unknown ministry {args.ministry!r}; known: {', '.join(ministries.ministries)}")
+        key, info = store.create(args.ministry, Role(args.role), args.name, utc_now())
+        print(f"key id {info.key_id} ({info.role.value}, {info.ministry}, {info.name}):")
+        print(key)
+        return 0
+    if args.command == "list":
+        for info in store.list():
+            print(
+                f"{info.key_id}  {info.ministry:<18} {info.role.value:<9} {info.name}"
+                f"  (created {info.created_at})"
+            )
+        return 0
+    if not store.revoke(args.key_id):
+        print(f"no key with id {args.key_id}", file=sys.stderr)
+        return 1
+    print(f"revoked {args.key_id}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

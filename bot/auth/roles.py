@@ -1,0 +1,57 @@
+"""Who may do what: the roles of ministry API keys, in one table.
+
+- **author** writes alerts and submits them;
+- **approver** approves (or cancels) what authors submit, and may write too;
+- **admin** can do everything for their ministry;
+- **analyst** reads everything (all ministries) and writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Role(str, Enum):
+    """The role an API key carries."""
+
+    AUTHOR = "author"
+    APPROVER = "approver"
+    ADMIN = "admin"
+    ANALYST = "analyst"
+
+
+class Permission(str, Enum):
+    """Something a key may be allowed to do."""
+
+    READ = "read"
+    WRITE = "write"  #: create, update, submit
+    APPROVE = "approve"
+    CANCEL = "cancel"
+    READ_ALL_MINISTRIES = "read_all_ministries"
+
+
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.AUTHOR: frozenset({Permission.READ, Permission.WRITE, Permission.CANCEL}),
+    Role.APPROVER: frozenset({Permission.READ, Permission.WRITE, Permission.APPROVE, Permission.CANCEL}),
+    Role.ADMIN: frozenset({Permission.READ, Permission.WRITE, Permission.APPROVE, Permission.CANCEL}),
+    Role.ANALYST: frozenset({Permission.READ, Permission.READ_ALL_MINISTRIES}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The holder of an API key, as the services see them."""
+
+    key_id: str
+    ministry: str
+    role: Role
+    name: str = ""
+
+    def may(self, permission: Permission) -> bool:
+        """Whether this actor's role carries ``permission``."""
+        return permission in PERMISSIONS[self.role]
+
+    def may_see(self, ministry: str) -> bool:
+        """Whether this actor may read a ministry's records."""
+        return self.ministry == ministry or self.may(Permission.READ_ALL_MINISTRIES)

@@ -1,0 +1,117 @@
+"""Where a delivery goes: one interface, one implementation per way of reaching citizens.
+
+``RasaTrigger`` hands the delivery to the conversation (Rasa's ``trigger_intent`` with the
+subscriber's ``output_channel``), so the alert is part of the conversation, worded in its language,
+and "tell me more" afterwards is about it. ``NullChannel`` only records the effect (benchmarks and
+fault tests): like the conversation, it acts on each delivery id once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import quote
+
+import requests
+
+from bot import redis_keys
+
+if TYPE_CHECKING:
+    import redis
+
+#: The intent the worker triggers; its rule runs ``action_deliver_alert``.
+DELIVERY_INTENT = "alert_delivery"
+
+
+class Outcome(str, Enum):
+    """What became of one delivery attempt."""
+
+    SENT = "sent"
+    RETRY = "retry"  #: a passing failure (timeout, 5xx, rate limited): try again later
+    FAILED = "failed"  #: a permanent failure (unknown channel, refused): do not retry
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One alert (or notice about it) for one subscriber."""
+
+    alert_id: str
+    kind: str  #: alert | cancel
+    channel: str
+    address: str  #: the subscriber's id on the channel (Rasa's sender id)
+    attempt: int = 1
+
+    @property
+    def delivery_id(self) -> str:
+        """Identifies the effect: the same id twice must show the citizen one message."""
+        return f"{self.alert_id}:{self.kind}:{self.channel}:{self.address}"
+
+
+class DeliveryChannel(Protocol):
+    """Sends deliveries; never raises for a failed delivery, it reports the outcome."""
+
+    def send(self, delivery: Delivery) -> tuple[Outcome, str]:
+        """Deliver; the outcome and, for failures, why."""
+
+
+class RasaTrigger:
+    """Delivers through Rasa's HTTP API: ``POST /conversations/<id>/trigger_intent``."""
+
+    def __init__(self, rasa_url: str, token: str, timeout: float = 10.0) -> None:
+        self._url = rasa_url.rstrip("/")
+        self._token = token
+        self._timeout = timeout
+        self._session = requests.Session()
+
+    def send(self, delivery: Delivery) -> tuple[Outcome, str]:
+        """Trigger the delivery intent in the subscriber's conversation, answered on their channel."""
+        url = f"{self._url}/conversations/{quote(delivery.address, safe='')}/trigger_intent"
+        body = {
+            "name": DELIVERY_INTENT,
+            "entities": {
+                "alert_id": delivery.alert_id,
+                "delivery_kind": delivery.kind,
+                "delivery_id": delivery.delivery_id,
+            },
+        }
+        try:
+            reply = self._session.post(
+                url,
+                params={"output_channel": delivery.channel, "token": self._token},
+                json=body,
+                timeout=self._timeout,
+            )
+        except requests.RequestException as error:
+            return Outcome.RETRY, f"Rasa unreachable: {type(error).__name__}"
+        if reply.status_code == 200:
+            return Outcome.SENT, ""
+        reason = f"Rasa answered {reply.status_code}: {reply.text[:200]}"
+        if reply.status_code in (408, 409, 429) or reply.status_code >= 500:
+            return Outcome.RETRY, reason
+        return Outcome.FAILED, reason
+
+
+class NullChannel:
+    """Acts on each delivery id once and counts attempts (benchmarks and fault tests)."""
+
+    def __init__(self, client: redis.Redis[bytes], name: str = "null") -> None:
+        self._redis = client
+        self._name = name
+
+    def send(self, delivery: Delivery) -> tuple[Outcome, str]:
+        """Record the effect (idempotently)."""
+        self._redis.sadd(redis_keys.delivered_effects(self._name), delivery.delivery_id)
+        return Outcome.SENT, ""
+
+
+class FailingChannel:
+    """A channel that always fails in the same way (fault tests)."""
+
+    def __init__(self, outcome: Outcome, reason: str = "simulated failure") -> None:
+        self._outcome = outcome
+        self._reason = reason
+
+    def send(self, delivery: Delivery) -> tuple[Outcome, str]:
+        """Fail."""
+        return self._outcome, self._reason

@@ -1,0 +1,191 @@
+"""The fan-out's two Redis Streams and the scripts that keep them exactly-once.
+
+- ``fan_out_jobs``: one entry per broadcast to resolve (a new live alert, a cancellation, an alert
+  replaced by an Update). Written in the same transaction as the alert's status change.
+- ``deliveries``: one entry per (alert, subscriber), consumed by the delivery workers' group.
+
+Exactly-once rests on one hash per broadcast, ``recipients``: a subscriber is enqueued only if
+``HSETNX recipients <subscriber> queued`` succeeds (so resolving twice, e.g. after a crash, adds no one
+twice), and a delivery is acted on only while its state is ``queued`` (so a redelivered stream entry
+whose delivery was recorded is just acknowledged). The one remaining window, a worker killed after the
+channel accepted a message and before recording it, is closed at the receiving end: the delivery id
+travels with the message and the receiver (the conversation, see ``actions/alerts.py``) ignores an id
+it has already shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot import redis_keys
+
+if TYPE_CHECKING:
+    import redis
+    from redis.client import Pipeline
+
+JOBS_GROUP = "fanout"
+DELIVERY_GROUP = "delivery"
+
+# KEYS: recipients, counts, deliveries stream. ARGV: alert id, kind, subscriber ids...
+_ENQUEUE = """
+local added = 0
+for i = 3, #ARGV do
+  if redis.call('HSETNX', KEYS[1], ARGV[i], 'queued') == 1 then
+    redis.call('XADD', KEYS[3], '*', 'a', ARGV[1], 'k', ARGV[2], 's', ARGV[i])
+    added = added + 1
+  end
+end
+if added > 0 then redis.call('HINCRBY', KEYS[2], 'enqueued', added) end
+return added
+"""
+
+# KEYS: recipients, counts, deliveries stream. ARGV: group, subscriber, new state, entry id.
+# Records the outcome once (only from 'queued') and acknowledges the stream entry.
+_RECORD = """
+local state = redis.call('HGET', KEYS[1], ARGV[2])
+local changed = 0
+if state == 'queued' then
+  redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+  redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+  changed = 1
+end
+redis.call('XACK', KEYS[3], ARGV[1], ARGV[4])
+return changed
+"""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far one broadcast has got."""
+
+    enqueued: int
+    sent: int
+    failed: int
+    skipped: int
+    resolved: bool  #: every recipient has been found and enqueued
+
+    @property
+    def remaining(self) -> int:
+        """Deliveries not yet sent, failed or skipped."""
+        return max(0, self.enqueued - self.sent - self.failed - self.skipped)
+
+    @property
+    def complete(self) -> bool:
+        """Every recipient found and every delivery done."""
+        return self.resolved and self.remaining == 0
+
+    def to_json(self) -> dict[str, int | bool]:
+        """JSON-ready counters."""
+        return {
+            "total": self.enqueued,
+            "sent": self.sent,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "remaining": self.remaining,
+            "resolved": self.resolved,
+            "complete": self.complete,
+        }
+
+
+class FanOutQueue:
+    """Schedules broadcasts, enqueues deliveries and records their outcome."""
+
+    ALERT = "alert"
+    CANCEL = "cancel"
+    SUPERSEDE = "supersede"
+
+    def __init__(self, client: redis.Redis[bytes]) -> None:
+        self._redis = client
+        self._enqueue = client.register_script(_ENQUEUE)
+        self._record = client.register_script(_RECORD)
+
+    def ensure_groups(self) -> None:
+        """Create the consumer groups (idempotent)."""
+        for stream, group in (
+            (redis_keys.fan_out_jobs(), JOBS_GROUP),
+            (redis_keys.deliveries(), DELIVERY_GROUP),
+        ):
+            try:
+                self._redis.xgroup_create(stream, group, id="0", mkstream=True)
+            except Exception as error:
+                if "BUSYGROUP" not in str(error):
+                    raise
+
+    @staticmethod
+    def schedule(pipe: Pipeline[bytes], alert_id: str, kind: str, *, by: str = "") -> None:
+        """Queue a fan-out job inside the caller's transaction."""
+        pipe.xadd(redis_keys.fan_out_jobs(), {"a": alert_id, "k": kind, "by": by})
+
+    def enqueue(self, alert_id: str, kind: str, subscriber_ids: list[str]) -> int:
+        """Enqueue deliveries for subscribers not yet enqueued for this broadcast; how many were new."""
+        if not subscriber_ids:
+            return 0
+        keys = [
+            redis_keys.recipients(alert_id, kind),
+            redis_keys.delivery_counts(alert_id, kind),
+            redis_keys.deliveries(),
+        ]
+        return int(self._enqueue(keys=keys, args=[alert_id, kind, *subscriber_ids]))
+
+    def mark_resolved(self, alert_id: str, kind: str) -> None:
+        """Record that every recipient of a broadcast is enqueued."""
+        self._redis.hset(redis_keys.delivery_counts(alert_id, kind), "resolved", 1)
+
+    def record(self, alert_id: str, kind: str, subscriber: str, state: str, entry_id: str) -> bool:
+        """Record a delivery's outcome (once) and acknowledge its stream entry; True if it changed."""
+        keys = [
+            redis_keys.recipients(alert_id, kind),
+            redis_keys.delivery_counts(alert_id, kind),
+            redis_keys.deliveries(),
+        ]
+        return bool(self._record(keys=keys, args=[DELIVERY_GROUP, subscriber, state, entry_id]))
+
+    def record_many(self, outcomes: list[tuple[str, str, str, str, str]]) -> None:
+        """:meth:`record` for (alert, kind, subscriber, state, entry id) tuples, in one round trip."""
+        pipe = self._redis.pipeline(transaction=False)
+        for alert_id, kind, subscriber, state, entry_id in outcomes:
+            keys = [
+                redis_keys.recipients(alert_id, kind),
+                redis_keys.delivery_counts(alert_id, kind),
+                redis_keys.deliveries(),
+            ]
+            self._record(keys=keys, args=[DELIVERY_GROUP, subscriber, state, entry_id], client=pipe)
+        pipe.execute()
+
+    def states(self, alert_id: str, kind: str, subscribers: list[str]) -> list[str | None]:
+        """The recorded state of each subscriber's delivery."""
+        values = self._redis.hmget(redis_keys.recipients(alert_id, kind), subscribers)
+        return [v.decode() if v else None for v in values]
+
+    def state(self, alert_id: str, kind: str, subscriber: str) -> str | None:
+        """The recorded state of one delivery."""
+        value = self._redis.hget(redis_keys.recipients(alert_id, kind), subscriber)
+        return value.decode() if value else None
+
+    def progress(self, alert_id: str, kind: str = ALERT) -> Progress:
+        """The counters of one broadcast."""
+        raw = {
+            k.decode(): int(v)
+            for k, v in self._redis.hgetall(redis_keys.delivery_counts(alert_id, kind)).items()
+        }
+        return Progress(
+            enqueued=raw.get("enqueued", 0),
+            sent=raw.get("sent", 0),
+            failed=raw.get("failed", 0),
+            skipped=raw.get("skipped", 0),
+            resolved=bool(raw.get("resolved", 0)),
+        )
+
+    def scan_recipients(self, alert_id: str, kind: str, state: str, count: int = 1000) -> Iterator[list[str]]:
+        """Batches of the subscribers of a broadcast in ``state`` (HSCAN: bounded memory per batch)."""
+        batch: list[str] = []
+        for subscriber, value in self._redis.hscan_iter(redis_keys.recipients(alert_id, kind), count=count):
+            if value.decode() == state:
+                batch.append(subscriber.decode())
+                if len(batch) >= count:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch

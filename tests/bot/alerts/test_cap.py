@@ -1,0 +1,183 @@
+"""CAP 1.2 reading on the real alerts of ../shared/benchmarks/cap/, and writing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from bot.alerts.cap import CapError, parse_cap, write_cap
+from bot.alerts.cap_mapping import alert_from_cap, cap_from_alert
+from bot.alerts.model import Alert, AlertText
+from bot.catalogue.bundle import Catalogues
+from bot.catalogue.regions import RegionCatalogue
+from bot.settings import PROJECT_ROOT
+
+CAP_DIR = PROJECT_ROOT.parent / "shared" / "benchmarks" / "cap"
+
+
+def _read(name: str) -> bytes:
+    path = CAP_DIR / name
+    if not path.exists():
+        pytest.fail(f"benchmark data missing: {path}")
+    return path.read_bytes()
+
+
+def test_canada_update_with_english_and_french() -> None:
+    message = parse_cap(_read("canada.cap"))
+    assert message.identifier == "2.49.0.1.124.6bddbc91.2012"
+    assert message.sender == "cap@ec.gc.ca"
+    assert message.msg_type == "Update"
+    assert [(r.sender, r.identifier) for r in message.references] == [
+        ("cap@ec.gc.ca", "2.49.0.1.124.a3f342a4.2012"),
+        ("cap@ec.gc.ca", "2.49.0.1.124.60f31a3a.2012"),
+    ]
+    assert [info.language for info in message.infos] == ["en-CA", "fr-CA"]
+    english = message.infos[0]
+    assert (english.categories, english.urgency, english.severity) == (("Met",), "Past", "Minor")
+    assert english.headline == "severe thunderstorm watch"
+    assert english.expires == datetime(2012, 5, 3, 0, 20, tzinfo=timezone.utc)
+    assert english.areas[0].description == "Windsor - Leamington - Essex County"
+    assert ("layer:EC-MSC-SMC:1.0:CLC", "041420") in english.areas[0].geocodes
+    assert english.areas[0].polygons == 1
+
+
+def test_mexico_spanish_update_references_the_earlier_alert() -> None:
+    message = parse_cap(_read("mexico.xml"))
+    assert message.msg_type == "Update"
+    assert (
+        str(message.references[0]) == "smn.cna.gob.mx,avisossmn-ciclontropical-4061,2018-10-20T04:15:00-05:00"
+    )
+    assert message.infos[0].language == "es-419"
+    assert message.infos[0].effective == datetime(2018, 10, 20, 7, 15, tzinfo=timezone(timedelta(hours=-5)))
+
+
+def test_iceland_two_languages_and_australia_prefixed_namespace() -> None:
+    iceland = parse_cap(_read("iceland_met_office.cap"))
+    assert [i.language for i in iceland.infos] == ["is-IS", "en-US"]
+    assert iceland.infos[1].areas[0].description == "Reykjavik - Capital Region"
+    australia = parse_cap(_read("australia_bom.cap"))
+    assert australia.identifier == "AusBoM-IDN21033-2019-01-16T03:15:58+00:00"
+    assert australia.infos[0].language == "en-AU"
+    assert australia.infos[0].areas[0].description.startswith("New South Wales")
+
+
+@pytest.mark.parametrize(
+    ("name", "named"),
+    [
+        ("invalid.cap", "Element 'info': This element is not expected. Expected is one of ( source, scope )"),
+        ("sweden.cap", "Element 'senderName': This element is not expected"),
+        ("invalid_xmlns.cap", "urn:oasis:names:tc:emergency:alerts:1.2"),
+    ],
+)
+def test_invalid_documents_are_rejected_naming_the_problem(name: str, named: str) -> None:
+    with pytest.raises(CapError) as caught:
+        parse_cap(_read(name))
+    assert named in str(caught.value)
+
+
+def test_rules_beyond_the_schema() -> None:
+    valid = _read("iceland_met_office.cap")
+    as_update = valid.replace(b"<msgType>Alert</msgType>", b"<msgType>Update</msgType>")
+    with pytest.raises(CapError, match="must list the messages it refers to in <references>"):
+        parse_cap(as_update)
+    with pytest.raises(CapError, match="not of the form sender,identifier,sent"):
+        parse_cap(as_update.replace(b"<info>", b"<references>just-an-id</references><info>", 1))
+    backwards = valid.replace(
+        b"<expires>2021-09-13T10:00:00-00:00</expires>", b"<expires>2000-01-01T00:00:00-00:00</expires>"
+    )
+    with pytest.raises(CapError, match="<expires> 2000-01-01T00:00:00\\+00:00 is not after <sent>"):
+        parse_cap(backwards)
+
+
+@pytest.mark.parametrize(
+    ("document", "named"),
+    [
+        (b"", "empty"),
+        (b"<alert", "not well-formed XML"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><alert>&x;</alert>',
+            "DOCTYPE",
+        ),
+        (b"x" * 1_000_001, "larger than"),
+    ],
+)
+def test_hostile_or_broken_input_is_refused(document: bytes, named: str) -> None:
+    with pytest.raises(CapError, match=named):
+        parse_cap(document)
+
+
+def _kalima_alert(**changes: object) -> Alert:
+    now = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
+    alert = Alert(
+        alert_id="al_1",
+        severity="Severe",
+        urgency="Immediate",
+        certainty="Likely",
+        category="Met",
+        regions=("coast", "lakes"),
+        effective=now,
+        expires=now + timedelta(hours=6),
+        texts={
+            "en": AlertText("Flood warning", "The river is rising.", "Move to high ground."),
+            "fr": AlertText("Alerte inondation", "Le fleuve monte.", "Montez en hauteur."),
+        },
+        sender="disaster",
+        topics=("weather",),
+        event="Flood",
+    )
+    return replace(alert, **changes)  # type: ignore[arg-type]
+
+
+def test_written_cap_is_valid_and_maps_back_to_the_same_alert(catalogues: Catalogues) -> None:
+    alert = _kalima_alert()
+    message = cap_from_alert(
+        alert, catalogues, sender="alerts@ndma.kalima.example", identifier="KL-1", sent=alert.effective
+    )
+    document = write_cap(message)
+    parsed = parse_cap(document)  # our own output passes the OASIS schema
+    assert [i.language for i in parsed.infos] == ["en", "fr"]
+    assert parsed.infos[1].sender_name == catalogues.locales["fr"].ministry_names["disaster"]
+    back = alert_from_cap(parsed, catalogues, alert_id="al_1", sender_ministry="disaster")
+    assert back == alert
+
+
+def test_areas_map_to_regions_by_geocode_or_any_language_name(catalogues: Catalogues) -> None:
+    alert = _kalima_alert()
+    message = cap_from_alert(alert, catalogues, sender="s", identifier="i", sent=alert.effective)
+    by_name = message.infos[0]
+    renamed = replace(
+        by_name,
+        areas=(
+            replace(by_name.areas[0], geocodes=(), description="Région de la Côte"),
+            replace(by_name.areas[1], description="somewhere", geocodes=(("x", "kl-03"),)),
+        ),
+    )
+    mapped = alert_from_cap(
+        replace(message, infos=(renamed,)), catalogues, alert_id="a", sender_ministry="disaster"
+    )
+    assert mapped.regions == ("coast", "lakes")
+
+
+def test_real_alert_maps_when_its_geocode_is_a_known_region(catalogues: Catalogues) -> None:
+    """The Canadian alert's CLC geocode, declared as a region's code, picks that region."""
+    message = parse_cap(_read("canada.cap"))
+    with pytest.raises(CapError, match="'Windsor - Leamington - Essex County', .* matches no region"):
+        alert_from_cap(message, catalogues, alert_id="a", sender_ministry="meteo", references=("x",))
+    regions = dict(catalogues.regions.regions)
+    regions["coast"] = replace(regions["coast"], geocode="041420")
+    local = replace(catalogues, regions=RegionCatalogue(regions))
+    only_windsor = replace(message, infos=tuple(replace(i, areas=i.areas[:1]) for i in message.infos))
+    alert = alert_from_cap(only_windsor, local, alert_id="a", sender_ministry="meteo", references=("x",))
+    assert alert.regions == ("coast",)
+    assert set(alert.texts) == {"en", "fr"}
+    assert alert.texts["fr"].headline == message.infos[1].headline
+    assert (alert.msg_type, alert.severity, alert.topics) == ("Update", "Minor", ("weather",))
+
+
+def test_test_and_exercise_messages_are_not_broadcast(catalogues: Catalogues) -> None:
+    message = parse_cap(_read("iceland_met_office.cap"))
+    with pytest.raises(CapError, match="only Actual alerts"):
+        alert_from_cap(replace(message, status="Exercise"), catalogues, alert_id="a", sender_ministry="meteo")

@@ -1,0 +1,60 @@
+"""The transition table and who may make each move."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from bot.alerts.lifecycle import TRANSITIONS, Lifecycle, Move, NotAllowed, Status, TransitionError
+from bot.auth.roles import Actor, Role
+
+NOW = datetime(2026, 11, 29, tzinfo=timezone.utc)
+AUTHOR = Actor("k-author", "health", Role.AUTHOR)
+APPROVER = Actor("k-approver", "health", Role.APPROVER)
+ANALYST = Actor("k-analyst", "health", Role.ANALYST)
+
+
+def test_second_approval_path_records_who_did_what() -> None:
+    pending = Lifecycle(Status.DRAFT).submit(AUTHOR, NOW, second_approval=True)
+    assert pending.status is Status.PENDING_APPROVAL
+    live = pending.apply(Move.APPROVE, APPROVER, NOW, second_approval=True)
+    assert (live.status, live.submitted_by, live.approved_by) == (Status.SENDING, "k-author", "k-approver")
+    assert [(e.move, e.from_status, e.to_status) for e in live.history] == [
+        (Move.SUBMIT, Status.DRAFT, Status.PENDING_APPROVAL),
+        (Move.APPROVE, Status.PENDING_APPROVAL, Status.SENDING),
+    ]
+
+
+def test_without_second_approval_the_submission_sends() -> None:
+    live = Lifecycle(Status.DRAFT).submit(AUTHOR, NOW, second_approval=False)
+    assert (live.status, live.approved_by) == (Status.SENDING, "k-author")
+
+
+def test_submitter_cannot_approve_their_own_alert_where_a_second_person_is_required() -> None:
+    admin = Actor("k-admin", "health", Role.ADMIN)
+    pending = Lifecycle(Status.DRAFT).submit(admin, NOW, second_approval=True)
+    with pytest.raises(NotAllowed, match="cannot approve an alert you submitted"):
+        pending.apply(Move.APPROVE, admin, NOW, second_approval=True)
+
+
+@pytest.mark.parametrize(("actor", "move"), [(AUTHOR, Move.APPROVE), (ANALYST, Move.SUBMIT), (ANALYST, Move.CANCEL)])
+def test_roles_without_the_permission_are_refused(actor: Actor, move: Move) -> None:
+    start = Status.PENDING_APPROVAL if move is Move.APPROVE else Status.DRAFT
+    with pytest.raises(NotAllowed, match=f"the {actor.role.value} role may not {move.value}"):
+        Lifecycle(start, submitted_by="someone").apply(move, actor, NOW, second_approval=True)
+
+
+def test_moves_not_in_the_table_are_refused_with_what_is_possible() -> None:
+    with pytest.raises(TransitionError, match="cannot approve an alert that is draft; possible now: cancel, submit"):
+        Lifecycle(Status.DRAFT).apply(Move.APPROVE, APPROVER, NOW)
+    with pytest.raises(TransitionError, match="it can no longer change"):
+        Lifecycle(Status.CANCELLED).apply(Move.CANCEL, APPROVER, NOW)
+
+
+def test_system_moves_cannot_be_made_by_keys_and_final_states_are_final() -> None:
+    with pytest.raises(NotAllowed):
+        Lifecycle(Status.SENDING).apply(Move.FINISH, APPROVER, NOW)
+    assert Lifecycle(Status.SENDING).apply(Move.FINISH, None, NOW).status is Status.SENT
+    for final in (Status.CANCELLED, Status.SUPERSEDED, Status.EXPIRED):
+        assert not [move for (status, move) in TRANSITIONS if status is final]
