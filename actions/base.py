@@ -78,7 +78,8 @@ class BarazaAction(Action, ABC):
                     text=reply.text, buttons=buttons, language=language.code, direction=language.direction
                 )
         # Only changed slots: every event is stored with the conversation and re-read on each turn.
-        wanted: dict[str, Any] = {**remember, "language": language.code}
+        # A question waits one turn only: whatever the citizen says next answers it or drops it.
+        wanted: dict[str, Any] = {"pending": None, **remember, "language": language.code}
         if offered and text_only:
             wanted["options"] = offered  # so that a typed "2" picks the second option
         events: list[EventType] = [

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import functools
 
+import redis
+
+from bot.alerts.repository import AlertRepository
 from bot.alerts.store import ActiveAlertStore
 from bot.catalogue.bundle import LiveCatalogues
 from bot.language.identify import LanguageIdentifier
 from bot.redis_client import connect
 from bot.settings import Settings, load_settings
+from bot.subscriptions.store import SubscriptionStore
 
 
 @functools.lru_cache(maxsize=1)
@@ -30,6 +34,24 @@ def identifier() -> LanguageIdentifier:
 
 
 @functools.lru_cache(maxsize=1)
+def redis_client() -> redis.Redis[bytes]:
+    """The action server's Redis client (one connection pool)."""
+    return connect(settings())
+
+
+@functools.lru_cache(maxsize=1)
 def alert_store() -> ActiveAlertStore:
     """Active alerts in Redis."""
-    return ActiveAlertStore(connect(settings()))
+    return ActiveAlertStore(redis_client())
+
+
+@functools.lru_cache(maxsize=1)
+def alert_records() -> AlertRepository:
+    """Alert records (for the alerts pushed to citizens, including cancelled ones)."""
+    return AlertRepository(redis_client())
+
+
+@functools.lru_cache(maxsize=1)
+def subscriptions() -> SubscriptionStore:
+    """Citizens' alert subscriptions."""
+    return SubscriptionStore(redis_client())

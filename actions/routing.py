@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import re
 
+from actions.alerts import (
+    ActionAlertDetails,
+    ActionConfirm,
+    ActionListSubscriptions,
+    ActionSubscribeAlerts,
+    ActionUnsubscribeAlerts,
+)
 from actions.base import BarazaAction
 from actions.conversation import ActionFallback, ActionSmallTalk
 from actions.crisis import ActionActiveAlerts, ActionAnswerCrisis
@@ -13,33 +20,47 @@ from actions.turn import Turn
 from bot.assistant.conversation import SIMPLE_REPLIES, fallback
 from bot.assistant.replies import Outcome, parse_payload
 from bot.assistant.services import ASPECT_INTENTS
+from bot.assistant.subscriptions import WAITING_FOR_REGION
 from bot.catalogue.bundle import Catalogues
 
 
 def action_for_intent(intent: str) -> BarazaAction:
     """The action that answers an intent (the same mapping as data/rules.yml)."""
-    if intent in SIMPLE_REPLIES:
-        return ActionSmallTalk()
-    if intent in ASPECT_INTENTS:
-        return ActionAnswerService()
     table: dict[str, BarazaAction] = {
         "list_services": ActionListServices(),
         "ask_crisis": ActionAnswerCrisis(),
         "ask_alerts": ActionActiveAlerts(),
         "switch_language": ActionSwitchLanguage(),
         "inform": ActionInform(),
+        "affirm": ActionConfirm(),
+        "deny": ActionConfirm(),
+        "subscribe_alerts": ActionSubscribeAlerts(),
+        "list_subscriptions": ActionListSubscriptions(),
+        "unsubscribe_alerts": ActionUnsubscribeAlerts(),
+        "alert_details": ActionAlertDetails(),
     }
-    return table.get(intent, ActionFallback())
+    if intent in table:
+        return table[intent]
+    if intent in SIMPLE_REPLIES:
+        return ActionSmallTalk()
+    if intent in ASPECT_INTENTS:
+        return ActionAnswerService()
+    return ActionFallback()
 
 
 class ActionInform(BarazaAction):
-    """A lone name: a region gives its alerts, a service its overview."""
+    """A lone name: a region gives its alerts (or answers "which region?"), a service its overview."""
 
     def name(self) -> str:
         return "action_inform"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         region = turn.entities.get("region") or catalogues.regions.find_in_text(turn.text, turn.language)
+        pending = turn.slots.get("pending")
+        waiting_for_region = isinstance(pending, dict) and pending.get("kind") == WAITING_FOR_REGION
+        if region in catalogues.regions.regions and waiting_for_region:
+            choice = turn.with_choice("subscribe_alerts", {"region": region})
+            return ActionSubscribeAlerts().respond(choice, catalogues)
         if region in catalogues.regions.regions:
             return ActionActiveAlerts().respond(
                 turn.with_choice("ask_alerts", {"region": region}), catalogues

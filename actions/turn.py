@@ -22,6 +22,7 @@ class Turn:
     channel: str
     slots: dict[str, Any] = field(default_factory=dict)
     truncated: bool = False
+    sender_id: str = ""  #: the citizen's address on the channel (Rasa's conversation id)
 
     def with_choice(self, intent: str, entities: dict[str, str]) -> Turn:
         """The same turn, as if the citizen had chosen ``intent`` with ``entities``."""
@@ -63,4 +64,5 @@ def read_turn(tracker: Tracker, catalogues: Catalogues, identifier: Identifier, 
         channel=str(tracker.get_latest_input_channel() or ""),
         slots=dict(tracker.slots),
         truncated=truncated,
+        sender_id=str(tracker.sender_id),
     )

@@ -92,6 +92,6 @@ def test_numbered_choices_route_like_the_rules() -> None:
     rules = yaml.safe_load((PROJECT_ROOT / "data" / "rules.yml").read_text())["rules"]
     for rule in rules:
         intent, action = rule["steps"][0]["intent"], rule["steps"][1]["action"]
-        if intent in ("nlu_fallback", "choose_option"):
+        if intent in ("nlu_fallback", "choose_option") or intent.startswith("EXTERNAL_"):
             continue
         assert action_for_intent(intent).name() == action, intent

@@ -15,6 +15,7 @@ def main_menu(catalogues: Catalogues, language: str) -> tuple[Option, ...]:
         Option(locale.text("menu_alerts"), intent_payload("ask_alerts")),
         Option(locale.text("menu_person"), intent_payload("human_handoff")),
         Option(locale.text("menu_language"), intent_payload("switch_language")),
+        Option(locale.text("menu_subscribe"), intent_payload("subscribe_alerts")),
     )
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import redis
 
 #: The intent the worker triggers; its rule runs ``action_deliver_alert``.
-DELIVERY_INTENT = "alert_delivery"
+DELIVERY_INTENT = "EXTERNAL_alert"
 
 
 class Outcome(str, Enum):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -164,7 +163,7 @@ def test_areas_map_to_regions_by_geocode_or_any_language_name(catalogues: Catalo
 def test_real_alert_maps_when_its_geocode_is_a_known_region(catalogues: Catalogues) -> None:
     """The Canadian alert's CLC geocode, declared as a region's code, picks that region."""
     message = parse_cap(_read("canada.cap"))
-    with pytest.raises(CapError, match="'Windsor - Leamington - Essex County', .* matches no region"):
+    with pytest.raises(CapError, match=r"'Windsor - Leamington - Essex County', .* matches no region"):
         alert_from_cap(message, catalogues, alert_id="a", sender_ministry="meteo", references=("x",))
     regions = dict(catalogues.regions.regions)
     regions["coast"] = replace(regions["coast"], geocode="041420")

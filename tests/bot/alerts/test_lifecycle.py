@@ -38,7 +38,9 @@ def test_submitter_cannot_approve_their_own_alert_where_a_second_person_is_requi
         pending.apply(Move.APPROVE, admin, NOW, second_approval=True)
 
 
-@pytest.mark.parametrize(("actor", "move"), [(AUTHOR, Move.APPROVE), (ANALYST, Move.SUBMIT), (ANALYST, Move.CANCEL)])
+@pytest.mark.parametrize(
+    ("actor", "move"), [(AUTHOR, Move.APPROVE), (ANALYST, Move.SUBMIT), (ANALYST, Move.CANCEL)]
+)
 def test_roles_without_the_permission_are_refused(actor: Actor, move: Move) -> None:
     start = Status.PENDING_APPROVAL if move is Move.APPROVE else Status.DRAFT
     with pytest.raises(NotAllowed, match=f"the {actor.role.value} role may not {move.value}"):
@@ -46,7 +48,9 @@ def test_roles_without_the_permission_are_refused(actor: Actor, move: Move) -> N
 
 
 def test_moves_not_in_the_table_are_refused_with_what_is_possible() -> None:
-    with pytest.raises(TransitionError, match="cannot approve an alert that is draft; possible now: cancel, submit"):
+    with pytest.raises(
+        TransitionError, match="cannot approve an alert that is draft; possible now: cancel, submit"
+    ):
         Lifecycle(Status.DRAFT).apply(Move.APPROVE, APPROVER, NOW)
     with pytest.raises(TransitionError, match="it can no longer change"):
         Lifecycle(Status.CANCELLED).apply(Move.CANCEL, APPROVER, NOW)

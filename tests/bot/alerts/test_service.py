@@ -22,7 +22,9 @@ METEO_AUTHOR = Actor("m-author", "meteo", Role.AUTHOR)
 ANALYST = Actor("analyst", "health", Role.ANALYST)
 
 
-def make_alert(services: Services, regions: tuple[str, ...] = ("coast",), headline: str = "Cholera outbreak") -> Alert:
+def make_alert(
+    services: Services, regions: tuple[str, ...] = ("coast",), headline: str = "Cholera outbreak"
+) -> Alert:
     now = services.now()
     return Alert(
         alert_id=new_alert_id(),
@@ -50,7 +52,9 @@ def test_second_approval_then_live_publishes_and_queues_the_fan_out(services: Se
         services.alerts.approve(HEALTH_AUTHOR, record.alert_id)
     live = services.alerts.approve(HEALTH_APPROVER, record.alert_id)
     assert live.status is Status.SENDING
-    assert [a.alert_id for a in services.active_alerts.active_in_region("coast", services.now())] == [live.alert_id]
+    assert [a.alert_id for a in services.active_alerts.active_in_region("coast", services.now())] == [
+        live.alert_id
+    ]
     assert _jobs(services) == [(live.alert_id, "alert")]
 
 

@@ -1,0 +1,171 @@
+"""Alert subscriptions in the chat, and alerts pushed into the conversation by the delivery workers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import redis
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import resources
+from actions.base import ACTION_LISTEN, BarazaAction
+from actions.conversation import ActionFallback as ActionFallbackForForgery
+from actions.conversation import ActionSmallTalk
+from actions.turn import Turn, read_turn
+from bot.alerts.lifecycle import LIVE, Status
+from bot.alerts.model import utc_now
+from bot.alerts.repository import AlertNotFound
+from bot.assistant.alert_messages import alert_details, cancelled_alert, pushed_alert
+from bot.assistant.replies import Outcome, Reply
+from bot.assistant.subscriptions import (
+    WAITING_FOR_CONSENT,
+    answer_consent,
+    ask_to_subscribe,
+    find_topic,
+    list_subscriptions,
+    unsubscribe,
+)
+from bot.catalogue.bundle import Catalogues
+from bot.subscriptions.store import subscriber_id
+
+logger = logging.getLogger(__name__)
+#: The text Rasa gives a message created by ``trigger_intent`` (rasa.shared.core.events.UserUttered).
+EXTERNAL_TEXT = "EXTERNAL: EXTERNAL_alert"
+#: How many delivery ids a conversation remembers to recognise a repeated delivery.
+REMEMBERED_DELIVERIES = 50
+
+
+def _subscriber(turn: Turn) -> str:
+    return subscriber_id(turn.channel or "rest", turn.sender_id)
+
+
+def _region(turn: Turn, catalogues: Catalogues) -> str | None:
+    named = turn.entities.get("region")
+    if named in catalogues.regions.regions:
+        return named
+    return catalogues.regions.find_in_text(turn.text, turn.language) if turn.text else None
+
+
+def _topics(turn: Turn, catalogues: Catalogues) -> tuple[str, ...]:
+    topic = find_topic(catalogues, turn.entities.get("alert_topic", ""))
+    return (topic,) if topic else ()
+
+
+class ActionSubscribeAlerts(BarazaAction):
+    """Ask for the region (if not named) and for consent."""
+
+    def name(self) -> str:
+        return "action_subscribe_alerts"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        topics = _topics(turn, catalogues)
+        pending = turn.slots.get("pending") or {}
+        if not topics and isinstance(pending, dict):
+            topics = tuple(pending.get("topics") or ())  # a region named after "which region?"
+        return ask_to_subscribe(catalogues, turn.language, _region(turn, catalogues), topics)
+
+
+class ActionConfirm(BarazaAction):
+    """Yes or no: answers the pending question (consent to subscribe), or is small talk."""
+
+    def name(self) -> str:
+        return "action_confirm"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        pending = turn.slots.get("pending")
+        if isinstance(pending, dict) and pending.get("kind") == WAITING_FOR_CONSENT:
+            agreed = turn.intent == "affirm"
+            store = resources.subscriptions()
+            return answer_consent(
+                catalogues, turn.language, pending, agreed, store, _subscriber(turn), utc_now()
+            )
+        return ActionSmallTalk().respond(turn, catalogues)
+
+
+class ActionListSubscriptions(BarazaAction):
+    """What the citizen is subscribed to."""
+
+    def name(self) -> str:
+        return "action_list_subscriptions"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        return list_subscriptions(catalogues, turn.language, resources.subscriptions(), _subscriber(turn))
+
+
+class ActionUnsubscribeAlerts(BarazaAction):
+    """Stop one region's alerts, or (STOP and the like) every alert at once."""
+
+    def name(self) -> str:
+        return "action_unsubscribe_alerts"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        region = _region(turn, catalogues)
+        return unsubscribe(catalogues, turn.language, resources.subscriptions(), _subscriber(turn), region)
+
+
+class ActionAlertDetails(BarazaAction):
+    """ "Tell me more" about the last alert pushed into this conversation."""
+
+    def name(self) -> str:
+        return "action_alert_details"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        locale = catalogues.locales[turn.language]
+        alert_id = turn.slots.get("last_alert")
+        if not alert_id:
+            return Outcome((Reply(locale.text("alert_details_none")),))
+        try:
+            alert = resources.alert_records().get(str(alert_id)).alert
+        except AlertNotFound:
+            return Outcome((Reply(locale.text("alert_details_none")),))
+        return Outcome((Reply(alert_details(catalogues, turn.language, alert)),))
+
+
+class ActionDeliverAlert(BarazaAction):
+    """Shows an alert (or its cancellation) pushed by a delivery worker through ``trigger_intent``.
+
+    The worker may deliver the same message twice (it was stopped after Rasa answered and before it
+    recorded the delivery); the delivery id is remembered in the conversation, so the citizen sees
+    it once.
+    """
+
+    def name(self) -> str:
+        return "action_deliver_alert"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:  # pragma: no cover - run() below
+        raise NotImplementedError
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Send the alert in the conversation's language, once per delivery id."""
+        catalogues = resources.catalogues().current()
+        turn = read_turn(tracker, catalogues, resources.identifier(), resources.settings().max_message_chars)
+        raw_text = str((tracker.latest_message or {}).get("text") or "")
+        if raw_text != EXTERNAL_TEXT:  # typed as a "/EXTERNAL_alert{...}" payload: not from a worker
+            return await ActionFallbackForForgery().run(dispatcher, tracker, domain)
+        alert_id = turn.entities.get("alert_id", "")
+        kind = turn.entities.get("delivery_kind", "alert")
+        delivery_id = turn.entities.get("delivery_id") or alert_id
+        seen = list(turn.slots.get("delivered_alerts") or [])
+        if not alert_id or delivery_id in seen:
+            return [FollowupAction(ACTION_LISTEN)]
+        try:
+            record = resources.alert_records().get(alert_id)
+        except (AlertNotFound, redis.RedisError):
+            logger.exception("cannot show alert %s", alert_id)
+            return [FollowupAction(ACTION_LISTEN)]
+        shown_when = {Status.CANCELLED} if kind == "cancel" else LIVE
+        if record.status not in shown_when:
+            return [FollowupAction(ACTION_LISTEN)]  # withdrawn meanwhile (or never sent)
+        alert = record.alert
+        if kind == "cancel":
+            text = cancelled_alert(catalogues, turn.language, alert)
+        else:
+            text = pushed_alert(catalogues, turn.language, alert)
+        events = self.send(dispatcher, turn, catalogues, (Reply(text),), {"last_alert": alert_id})
+        remembered = [*seen, delivery_id][-REMEMBERED_DELIVERIES:]
+        return [SlotSet("delivered_alerts", remembered), *events]

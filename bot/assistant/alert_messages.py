@@ -1,0 +1,59 @@
+"""How an alert reads in a citizen's chat: the pushed message, the cancellation, the details."""
+
+from __future__ import annotations
+
+from datetime import timezone
+
+from bot.alerts.model import Alert
+from bot.catalogue.bundle import Catalogues
+
+
+def _sender(catalogues: Catalogues, language: str, alert: Alert) -> str:
+    return catalogues.locales[language].ministry_names.get(alert.sender, alert.sender)
+
+
+def pushed_alert(catalogues: Catalogues, language: str, alert: Alert) -> str:
+    """The message a subscriber receives: who sends it, how serious, what to do, how to learn more."""
+    locale = catalogues.locales[language]
+    text, fell_back = alert.text_for(language)
+    header_key = "alert_update_from" if alert.msg_type == "Update" else "alert_from"
+    item = locale.text(
+        "alerts_item",
+        severity=locale.text(f"severity_{alert.severity.lower()}"),
+        headline=text.headline.rstrip(". "),
+        instruction=text.instruction,
+    )
+    lines = [locale.text(header_key, sender=_sender(catalogues, language, alert)), item.strip()]
+    if fell_back:
+        lines.append(locale.text("alerts_other_language"))
+    lines.append(locale.text("alert_more_hint"))
+    return "\n".join(lines)
+
+
+def cancelled_alert(catalogues: Catalogues, language: str, alert: Alert) -> str:
+    """The notice that an alert the citizen received no longer applies."""
+    text, _ = alert.text_for(language)
+    return catalogues.locales[language].text(
+        "alert_cancelled", sender=_sender(catalogues, language, alert), headline=text.headline.rstrip(". ")
+    )
+
+
+def alert_details(catalogues: Catalogues, language: str, alert: Alert) -> str:
+    """Everything about an alert: headline, description, instruction, areas, end of validity."""
+    locale = catalogues.locales[language]
+    text, fell_back = alert.text_for(language)
+    regions = locale.text("list_separator").join(
+        catalogues.regions.name(r, language) for r in alert.regions if r in catalogues.regions.regions
+    )
+    lines = [text.headline, text.description]
+    if text.instruction:
+        lines.append(text.instruction)
+    lines.append(locale.text("alert_details_areas", regions=regions))
+    lines.append(
+        locale.text(
+            "alert_details_until", expires=alert.expires.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")
+        )
+    )
+    if fell_back:
+        lines.append(locale.text("alerts_other_language"))
+    return "\n".join(line for line in lines if line)

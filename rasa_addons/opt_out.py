@@ -1,0 +1,61 @@
+"""STOP always works: an NLU component that turns an opt-out keyword into the unsubscribe intent.
+
+A message that is nothing but an opt-out word of any supported language ("STOP", "arrêt", "baja",
+"sitisha", "توقف"...; ``opt_out_keywords`` in ``config/locales/<lang>.yml``) is classified as
+``unsubscribe_alerts`` with full confidence, whatever the statistical classifier thought, so opting
+out never depends on a model and works at any point of a conversation. Longer messages are left to
+the classifier ("stop the alerts for the coast" names a region).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.assistant.opt_out import OptOutKeywords
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class OptOutKeywordClassifier(GraphComponent):
+    """Overrides the intent of a bare opt-out keyword."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The intent an opt-out keyword gets."""
+        return {"intent": "unsubscribe_alerts"}
+
+    def __init__(self, config: dict[str, Any], keywords: OptOutKeywords) -> None:
+        self._intent = str(config["intent"])
+        self._keywords = keywords
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> OptOutKeywordClassifier:
+        """Read the keywords of every language (at model load, not at import)."""
+        return cls(config, OptOutKeywords.from_config())
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Set the unsubscribe intent on messages that are an opt-out keyword."""
+        for message in messages:
+            if self._keywords.matches(str(message.get(TEXT) or "")):
+                intent = {INTENT_NAME_KEY: self._intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        return messages

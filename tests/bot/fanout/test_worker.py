@@ -1,0 +1,147 @@
+"""Fan-out and delivery against a real Redis: who gets what, once, and what happens on failure."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from bot import redis_keys
+from bot.alerts.lifecycle import Status
+from bot.fanout.channels import DeliveryChannel, FailingChannel, NullChannel, Outcome
+from bot.fanout.pacing import ChannelPacer, RetryPolicy
+from bot.fanout.queue import FanOutQueue
+from bot.fanout.worker import DeliveryWorker, WorkerOptions
+from bot.wiring import Services
+from tests.bot.alerts.test_service import METEO_AUTHOR, make_alert
+
+
+def _worker(
+    services: Services, channel: Callable[[str], DeliveryChannel] | None = None, **options: object
+) -> DeliveryWorker:
+    null = NullChannel(services.redis)
+    return DeliveryWorker(
+        services.redis,
+        services.alerts,
+        services.repository,
+        channel or (lambda name: null),
+        ChannelPacer(services.redis, services.delivery_policy),
+        RetryPolicy(max_attempts=3, backoff_seconds=0.0),
+        WorkerOptions(name="test-worker", block_ms=10, **options),  # type: ignore[arg-type]
+    )
+
+
+def _drain(worker: DeliveryWorker, rounds: int = 50) -> None:
+    worker._queue.ensure_groups()
+    idle = 0
+    for _ in range(rounds):
+        idle = idle + 1 if worker.step() == 0 else 0
+        if idle >= 3:
+            return
+
+
+def _effects(services: Services) -> set[str]:
+    return {m.decode() for m in services.redis.smembers(redis_keys.delivered_effects("null"))}
+
+
+def test_each_subscriber_of_the_regions_and_topics_gets_the_alert_once(services: Services) -> None:
+    now = services.now()
+    subs = services.subscriptions
+    subs.subscribe("null:both-regions", "coast", (), "en", now)
+    subs.subscribe("null:both-regions", "lakes", (), "en", now)
+    subs.subscribe("null:health-only", "coast", ("health",), "fr", now)
+    subs.subscribe("null:weather-only", "coast", ("weather",), "sw", now)
+    subs.subscribe("null:elsewhere", "north", (), "en", now)
+    record = services.alerts.create(METEO_AUTHOR, make_alert(services, regions=("coast", "lakes")))
+    _drain(_worker(services))
+    assert _effects(services) == {
+        f"{record.alert_id}:alert:null:both-regions",
+        f"{record.alert_id}:alert:null:health-only",
+    }
+    progress = services.fan_out.progress(record.alert_id)
+    assert (progress.enqueued, progress.sent, progress.remaining, progress.complete) == (2, 2, 0, True)
+    assert services.repository.get(record.alert_id).status is Status.SENT
+
+
+def test_resolving_again_after_a_crash_enqueues_no_one_twice(services: Services) -> None:
+    for i in range(30):
+        services.subscriptions.subscribe(f"null:c{i}", "coast", (), "en", services.now())
+    record = services.alerts.create(METEO_AUTHOR, make_alert(services))
+    from bot.fanout.resolve import fan_out_alert
+
+    assert fan_out_alert(services.redis, services.fan_out, record.alert, batch=7) == 30
+    assert fan_out_alert(services.redis, services.fan_out, record.alert, batch=7) == 0
+    _drain(_worker(services))
+    assert len(_effects(services)) == 30
+    assert services.redis.xlen(redis_keys.deliveries()) == 30
+
+
+def test_a_worker_killed_before_acknowledging_is_resumed_without_duplicates(services: Services) -> None:
+    for i in range(50):
+        services.subscriptions.subscribe(f"null:k{i}", "coast", (), "en", services.now())
+    record = services.alerts.create(METEO_AUTHOR, make_alert(services))
+    first = _worker(services, batch=20)
+    first._queue.ensure_groups()
+    first.step()  # resolves the job
+    # The first worker reads a batch and "dies" before delivering or acknowledging it.
+    taken = first._read_deliveries(block=False)
+    assert len(taken) == 20
+    replacement = _worker(services, batch=20, claim_after=0.0)
+    replacement.name = "another-worker"
+    _drain(replacement)
+    assert len(_effects(services)) == 50
+    assert services.fan_out.progress(record.alert_id).sent == 50
+    assert services.redis.xpending(redis_keys.deliveries(), "delivery")["pending"] == 0
+
+
+def test_unsubscribed_before_delivery_and_withdrawn_alerts_are_skipped(services: Services) -> None:
+    services.subscriptions.subscribe("null:stays", "coast", (), "en", services.now())
+    services.subscriptions.subscribe("null:leaves", "coast", (), "en", services.now())
+    record = services.alerts.create(METEO_AUTHOR, make_alert(services))
+    worker = _worker(services)
+    worker._queue.ensure_groups()
+    worker._jobs()
+    services.subscriptions.unsubscribe("null:leaves")
+    _drain(worker)
+    assert _effects(services) == {f"{record.alert_id}:alert:null:stays"}
+    assert services.fan_out.progress(record.alert_id).skipped == 1
+
+
+def test_cancellation_reaches_those_who_got_the_alert(services: Services) -> None:
+    services.subscriptions.subscribe("null:a", "coast", (), "en", services.now())
+    record = services.alerts.create(METEO_AUTHOR, make_alert(services))
+    worker = _worker(services)
+    _drain(worker)
+    services.subscriptions.subscribe("null:late", "coast", (), "en", services.now())
+    services.alerts.cancel(METEO_AUTHOR, record.alert_id)
+    _drain(worker)
+    assert f"{record.alert_id}:cancel:null:a" in _effects(services)
+    assert not any("late" in e for e in _effects(services))
+
+
+@pytest.mark.parametrize("outcome", [Outcome.RETRY, Outcome.FAILED])
+def test_a_failing_channel_retries_then_fails_and_nothing_stays_queued(
+    services: Services, outcome: Outcome
+) -> None:
+    services.subscriptions.subscribe("broken:x", "coast", (), "en", services.now())
+    calls: list[int] = []
+    failing = FailingChannel(outcome, "provider said no")
+
+    class Counting:
+        def send(self, delivery):  # type: ignore[no-untyped-def]
+            calls.append(delivery.attempt)
+            return failing.send(delivery)
+
+    record = services.alerts.create(METEO_AUTHOR, make_alert(services))
+    _drain(_worker(services, channel=lambda name: Counting()))
+    assert calls == ([1, 2, 3] if outcome is Outcome.RETRY else [1])
+    progress = services.fan_out.progress(record.alert_id)
+    assert (progress.failed, progress.remaining) == (1, 0)
+    assert services.fan_out.state(record.alert_id, FanOutQueue.ALERT, "broken:x") == "failed"
+    dead = [json.loads(item) for item in services.redis.lrange(redis_keys.dead_letters(), 0, -1)]
+    assert [(d["subscriber"], d["attempts"], d["reason"]) for d in dead] == [
+        ("broken:x", len(calls), "provider said no")
+    ]
+    assert services.redis.zcard(redis_keys.delivery_retries()) == 0
+    assert services.redis.xpending(redis_keys.deliveries(), "delivery")["pending"] == 0
