@@ -126,7 +126,6 @@ class Lifecycle:
         Raises :class:`NotAllowed` when the actor's role lacks the permission, or when they would
         approve their own submission where the ministry requires a second person.
         """
-        target = self.next_status(move)
         if actor is None:
             if move in MOVE_PERMISSIONS:
                 raise NotAllowed(f"{move.value} must be made by a person")
@@ -134,10 +133,16 @@ class Lifecycle:
             needed = MOVE_PERMISSIONS.get(move)
             if needed is None or not actor.may(needed):
                 raise NotAllowed(f"the {actor.role.value} role may not {move.value} alerts")
-            if move is Move.APPROVE and second_approval and actor.key_id == self.submitted_by:
-                raise NotAllowed(
-                    "this ministry requires a second person: you cannot approve an alert you submitted"
-                )
+        target = self.next_status(move)
+        if (
+            actor is not None
+            and move is Move.APPROVE
+            and second_approval
+            and actor.key_id == self.submitted_by
+        ):
+            raise NotAllowed(
+                "this ministry requires a second person: you cannot approve an alert you submitted"
+            )
         who = actor.key_id if actor else "system"
         entry = HistoryEntry(
             move=move, actor=who, at=at, from_status=self.status, to_status=target, note=note

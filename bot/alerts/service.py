@@ -221,6 +221,11 @@ class AlertService:
         except (AlertNotFound, ValueError):
             return None  # already final (e.g. cancelled) or unknown: nothing to replace
 
+    def authorise_write(self, actor: Actor, alert_id: str) -> AlertRecord:
+        """Check, before reading a request body, that ``actor`` may write to ``alert_id``."""
+        self._require(actor, Permission.WRITE)
+        return self._own(actor, alert_id)
+
     def _own(self, actor: Actor, alert_id: str) -> AlertRecord:
         record = self._repository.get(alert_id)
         if record.ministry != actor.ministry:

@@ -146,6 +146,7 @@ def create_alerts_blueprint(
     @bp.post("/<alert_id:str>/update")
     async def update(request: Request, alert_id: str) -> HTTPResponse:
         actor = actor_of(request)
+        await _call(service().authorise_write, actor, alert_id)
         body = _json_body(request)
         draft = bool(isinstance(body, dict) and body.pop("draft", False))
         try:

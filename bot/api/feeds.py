@@ -93,8 +93,11 @@ def create_feeds_blueprint(
             body, content_type="application/atom+xml; charset=utf-8", headers={"Cache-Control": "max-age=60"}
         )
 
-    @bp.get("/alerts/<alert_id:str>.cap")
-    async def cap(_: Request, alert_id: str) -> HTTPResponse:
+    @bp.get("/alerts/<filename:str>")
+    async def cap(_: Request, filename: str) -> HTTPResponse:
+        alert_id, dot, extension = filename.rpartition(".")
+        if not dot or extension != "cap":
+            raise ApiError(404, "alerts are published as /feeds/alerts/<id>.cap")
         try:
             record = await asyncio.to_thread(repository().get, alert_id)
         except AlertNotFound:

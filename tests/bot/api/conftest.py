@@ -1,0 +1,121 @@
+"""The web app (ministry API and feeds) running as its own process on the test Redis."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import redis
+
+from bot.alerts.model import utc_now
+from bot.auth.keys import ApiKeyStore
+from bot.auth.roles import Role
+from bot.settings import PROJECT_ROOT
+
+API_REDIS_URL = os.environ.get("API_REDIS_URL", "redis://127.0.0.1:6379/12")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Api:
+    base: str
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        key: str | None = None,
+        body: Any = None,
+        content_type: str = "application/json",
+        accept: str = "application/json",
+    ) -> Reply:
+        data = body if isinstance(body, bytes) else (json.dumps(body).encode() if body is not None else None)
+        headers = {"Accept": accept}
+        if data is not None:
+            headers["Content-Type"] = content_type
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as reply:
+                return Reply(reply.status, reply.read(), {k.lower(): v for k, v in reply.headers.items()})
+        except urllib.error.HTTPError as error:
+            return Reply(error.code, error.read(), {k.lower(): v for k, v in error.headers.items()})
+
+
+@pytest.fixture(scope="session")
+def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "REDIS_URL": API_REDIS_URL,
+        "BARAZA_WEB_PORT": str(port),
+        "BARAZA_WEB_HOST": "127.0.0.1",
+    }
+    log = tmp_path_factory.mktemp("web").joinpath("web.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log
+    )
+    api = Api(f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if api.call("GET", "/health").status == 200:
+                break
+        except OSError:
+            pass
+        time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("the web app did not start")
+    yield api
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture()
+def api_redis() -> Iterator[redis.Redis[bytes]]:
+    client = redis.Redis.from_url(API_REDIS_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+@pytest.fixture()
+def keys(api_redis: redis.Redis[bytes]) -> dict[str, str]:
+    """A key per (ministry, role) used by the tests, e.g. keys["health/author"]."""
+    store = ApiKeyStore(api_redis)
+    issued = {}
+    for ministry in ("health", "meteo"):
+        for role in Role:
+            key, _ = store.create(ministry, role, f"{ministry} {role.value}", utc_now())
+            issued[f"{ministry}/{role.value}"] = key
+    key, _ = store.create("health", Role.APPROVER, "second health approver", utc_now())
+    issued["health/approver2"] = key
+    return issued

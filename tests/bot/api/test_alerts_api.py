@@ -1,0 +1,212 @@
+"""The ministry API over HTTP: JSON and CAP in, JSON and CAP out, every error a clear 4xx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from bot.alerts.cap import MEDIA_TYPE, parse_cap
+from bot.settings import PROJECT_ROOT
+from tests.bot.api.conftest import Api
+from tests.bot.api.test_authorization import _alert_body
+
+CAP_DIR = PROJECT_ROOT.parent / "shared" / "benchmarks" / "cap"
+
+
+def test_second_approval_flow_and_self_approval_refused(api_server: Api, keys: dict[str, str]) -> None:
+    created = api_server.call("POST", "/api/v1/alerts", keys["health/approver"], _alert_body())
+    assert created.status == 201
+    body = created.json()
+    assert (body["status"], body["ministry"], body["alert"]["topics"]) == (
+        "pending_approval",
+        "health",
+        ["health"],
+    )
+    alert_id = body["id"]
+    refused = api_server.call("POST", f"/api/v1/alerts/{alert_id}/approve", keys["health/approver"])
+    assert refused.status == 403 and "you submitted" in refused.json()["error"]
+    approved = api_server.call("POST", f"/api/v1/alerts/{alert_id}/approve", keys["health/approver2"])
+    assert approved.status == 200 and approved.json()["status"] == "sending"
+    again = api_server.call("POST", f"/api/v1/alerts/{alert_id}/approve", keys["health/approver2"])
+    assert again.status == 409 and "cannot approve an alert that is sending" in again.json()["error"]
+    listed = api_server.call("GET", "/api/v1/alerts?status=sending", keys["health/author"]).json()
+    assert [a["id"] for a in listed["alerts"]] == [alert_id]
+    progress = api_server.call("GET", f"/api/v1/alerts/{alert_id}/progress", keys["health/analyst"]).json()
+    assert progress["status"] == "sending" and set(progress["deliveries"]) >= {"sent", "failed", "remaining"}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "named"),
+    [
+        (b"", "application/json", 422, "empty"),
+        (b"{not json", "application/json", 400, "not valid JSON"),
+        (b"<x/>", "text/plain", 415, "application/json or application/cap+xml"),
+        (
+            {**_alert_body(), "regions": ["atlantis"]},
+            "application/json",
+            422,
+            "regions: unknown ['atlantis']",
+        ),
+        (
+            {**_alert_body(), "severity": "Apocalyptic"},
+            "application/json",
+            422,
+            "severity: 'Apocalyptic' is not one of",
+        ),
+        (
+            {k: v for k, v in _alert_body().items() if k != "texts"},
+            "application/json",
+            422,
+            "'texts' is a required property",
+        ),
+        (
+            {**_alert_body(), "texts": {"de": {"headline": "x", "description": "y", "instruction": ""}}},
+            "application/json",
+            422,
+            "unsupported languages ['de']",
+        ),
+        (
+            {
+                **_alert_body(),
+                "texts": {"en": {"headline": "x" * 161, "description": "y", "instruction": ""}},
+            },
+            "application/json",
+            422,
+            "texts.en.headline",
+        ),
+        ({**_alert_body(), "expires": "2001-01-01T00:00:00Z"}, "application/json", 422, "already be over"),
+        (
+            {**_alert_body(), "mystery": 1},
+            "application/json",
+            422,
+            "Additional properties are not allowed ('mystery'",
+        ),
+        (["a", "list"], "application/json", 422, "is not of type 'object'"),
+        (b"<alert", MEDIA_TYPE, 422, "not well-formed XML"),
+    ],
+)
+def test_bad_input_gets_a_4xx_naming_the_problem(
+    api_server: Api, keys: dict[str, str], body: object, content_type: str, status: int, named: str
+) -> None:
+    reply = api_server.call("POST", "/api/v1/alerts", keys["meteo/author"], body, content_type=content_type)
+    assert reply.status == status, reply.body
+    assert named in reply.json()["error"]
+    assert api_server.call("GET", "/api/v1/alerts", keys["meteo/author"]).json()["alerts"] == []
+
+
+def test_oversized_body_is_refused(api_server: Api, keys: dict[str, str]) -> None:
+    reply = api_server.call("POST", "/api/v1/alerts", keys["meteo/author"], b"{" + b" " * 1_100_000 + b"}")
+    assert reply.status == 413
+
+
+@pytest.mark.parametrize("name", ["invalid.cap", "sweden.cap", "invalid_xmlns.cap"])
+def test_invalid_cap_files_are_rejected(api_server: Api, keys: dict[str, str], name: str) -> None:
+    reply = api_server.call(
+        "POST", "/api/v1/alerts", keys["meteo/author"], (CAP_DIR / name).read_bytes(), content_type=MEDIA_TYPE
+    )
+    assert reply.status == 422
+    assert "CAP 1.2" in reply.json()["error"] or "namespace" in reply.json()["error"]
+
+
+def test_real_cap_from_elsewhere_is_refused_for_what_it_is(api_server: Api, keys: dict[str, str]) -> None:
+    reply = api_server.call(
+        "POST",
+        "/api/v1/alerts",
+        keys["meteo/author"],
+        (CAP_DIR / "iceland_met_office.cap").read_bytes(),
+        content_type=MEDIA_TYPE,
+    )
+    assert (
+        reply.status == 403
+        and "this key's ministry sends as 'alerts@meteo.kalima.example'" in reply.json()["error"]
+    )
+
+
+def _kalima_cap(identifier: str, msg_type: str = "Alert", references: str = "") -> bytes:
+    refs = f"<references>{references}</references>" if references else ""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+  <identifier>{identifier}</identifier><sender>alerts@meteo.kalima.example</sender>
+  <sent>2026-11-28T08:00:00+03:00</sent><status>Actual</status><msgType>{msg_type}</msgType><scope>Public</scope>{refs}
+  <info><language>en-KL</language><category>Met</category><event>Flood</event><urgency>Immediate</urgency>
+    <severity>Severe</severity><certainty>Observed</certainty><expires>2099-01-01T00:00:00+03:00</expires>
+    <headline>Flood warning</headline>
+    <description>The river burst its banks.</description><instruction>Move uphill.</instruction>
+    <area><areaDesc>Coast</areaDesc><geocode><valueName>KL-REGION</valueName><value>KL-02</value></geocode></area></info>
+  <info><language>fr</language><category>Met</category><event>Crue</event><urgency>Immediate</urgency>
+    <severity>Severe</severity><certainty>Observed</certainty><expires>2099-01-01T00:00:00+03:00</expires>
+    <headline>Alerte crue</headline>
+    <description>Le fleuve a débordé.</description><instruction>Montez.</instruction>
+    <area><areaDesc>Région de la Côte</areaDesc></area></info>
+</alert>""".encode()
+
+
+def test_cap_in_cap_out_and_the_public_feeds(api_server: Api, keys: dict[str, str]) -> None:
+    reply = api_server.call(
+        "POST", "/api/v1/alerts", keys["meteo/author"], _kalima_cap("KL-MET-1"), content_type=MEDIA_TYPE
+    )
+    assert reply.status == 201, reply.body
+    record = reply.json()
+    assert (record["status"], record["alert"]["regions"], sorted(record["alert"]["texts"])) == (
+        "sending",
+        ["coast"],
+        ["en", "fr"],
+    )
+    duplicate = api_server.call(
+        "POST", "/api/v1/alerts", keys["meteo/author"], _kalima_cap("KL-MET-1"), content_type=MEDIA_TYPE
+    )
+    assert duplicate.status == 409
+    as_cap = api_server.call(
+        "GET", f"/api/v1/alerts/{record['id']}", keys["meteo/analyst"], accept=MEDIA_TYPE
+    )
+    assert as_cap.headers["content-type"].startswith(MEDIA_TYPE)
+    assert parse_cap(as_cap.body).identifier == "KL-MET-1"
+    # Public: Atom lists it with a link to its CAP message; drafts never appear.
+    api_server.call("POST", "/api/v1/alerts?draft=true", keys["meteo/author"], _alert_body())
+    feed = api_server.call("GET", "/feeds/alerts.atom?lang=fr")
+    assert feed.status == 200
+    atom = etree.fromstring(feed.body)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert [t.text for t in atom.findall("a:entry/a:title", ns)] == ["Alerte crue"]
+    link = atom.find("a:entry/a:link", ns).get("href")
+    public_cap = api_server.call("GET", link.replace(api_server.base, ""))
+    assert public_cap.status == 200 and parse_cap(public_cap.body).infos[1].headline == "Alerte crue"
+    # An update references the original; a cancel (CAP) withdraws it from the feed.
+    update = api_server.call(
+        "POST",
+        "/api/v1/alerts",
+        keys["meteo/author"],
+        _kalima_cap("KL-MET-2", "Update", "alerts@meteo.kalima.example,KL-MET-1,2026-11-28T08:00:00+03:00"),
+        content_type=MEDIA_TYPE,
+    )
+    assert update.status == 201 and update.json()["alert"]["references"] == [record["id"]]
+    cancel = api_server.call(
+        "POST",
+        "/api/v1/alerts",
+        keys["meteo/author"],
+        _kalima_cap("KL-MET-3", "Cancel", "alerts@meteo.kalima.example,KL-MET-2,2026-11-28T08:00:00+03:00"),
+        content_type=MEDIA_TYPE,
+    )
+    assert cancel.status == 201 and cancel.json()["status"] == "cancelled"
+    assert api_server.call("GET", f"/feeds/alerts/{update.json()['id']}.cap").status == 404
+
+
+def test_openapi_documents_every_api_route(api_server: Api) -> None:
+    document = api_server.call("GET", "/openapi.json").json()
+    from tests.bot.api.test_authorization import PUBLIC, _routes
+
+    documented = {(m.upper(), p) for p, ops in document["paths"].items() for m in ops}
+    for method, path in _routes():
+        if path.startswith(("/api/", "/feeds/")):
+            normalised = path.rstrip("/") if path != "/" else path
+            normalised = normalised.replace("<alert_id:str>", "{alert_id}").replace(
+                "<filename:str>", "{alert_id}.cap"
+            )
+            assert (method, normalised) in documented, (method, path)
+    assert PUBLIC.match("/feeds/alerts.atom")
+
+
+def test_unused_path_import_guard() -> None:
+    assert isinstance(CAP_DIR, Path)

@@ -1,0 +1,86 @@
+"""Who may call what: every route, every role, no key, another ministry's key."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import pytest
+
+from bot.settings import load_settings
+from bot.web.app import create_app
+from tests.bot.api.conftest import Api
+
+#: Routes anyone may call: the citizen page and its files, health, the public feeds, the API document.
+PUBLIC = re.compile(r"^/($|static|health|feeds/|openapi\.json)")
+WRITE = "POST"
+
+
+@functools.lru_cache(maxsize=1)
+def _routes() -> list[tuple[str, str]]:
+    app = create_app(load_settings({}), name="route_listing")
+    routes = set()
+    for route in app.router.routes:
+        path = "/" + route.path.lstrip("/")
+        for method in route.methods:
+            if method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+                routes.add((method, path))
+    return sorted(routes)
+
+
+def _alert_body() -> dict[str, object]:
+    return {
+        "severity": "Severe",
+        "category": "Health",
+        "regions": ["coast"],
+        "expires_in_hours": 6,
+        "texts": {
+            "en": {"headline": "Cholera", "description": "Cases rising.", "instruction": "Boil water."}
+        },
+    }
+
+
+def _fill(path: str, alert_id: str) -> str:
+    return re.sub(r"<[^>]+>", alert_id, path)
+
+
+def test_every_route_requires_a_key_except_public_ones(api_server: Api, keys: dict[str, str]) -> None:
+    private = [(m, p) for m, p in _routes() if not PUBLIC.match(p)]
+    assert private, "no API routes found"
+    assert all(p.startswith("/api/v1/") for _, p in private)
+    for method, path in private:
+        for key in (None, "bz_nothere_secret", "not-even-a-key"):
+            reply = api_server.call(
+                method, _fill(path, "al_x"), key=key, body={} if method == WRITE else None
+            )
+            assert reply.status == 401, (method, path, key, reply.body)
+            assert "error" in reply.json() and reply.headers.get("www-authenticate", "").startswith("Bearer")
+
+
+@pytest.mark.parametrize("role", ["author", "approver", "admin", "analyst"])
+def test_authorisation_matrix(api_server: Api, keys: dict[str, str], role: str) -> None:
+    created = api_server.call("POST", "/api/v1/alerts?draft=true", keys["health/author"], _alert_body())
+    assert created.status == 201, created.body
+    alert_id = created.json()["id"]
+    for method, path in _routes():
+        if PUBLIC.match(path) or "<" not in path:
+            continue
+        url = _fill(path, alert_id)
+        # Another ministry: reads only as an analyst; never writes.
+        other = api_server.call(method, url, keys[f"meteo/{role}"], body={} if method == WRITE else None)
+        if method == "GET" and role == "analyst":
+            assert other.status == 200, (path, other.body)
+        else:
+            assert other.status == 403, (method, path, role, other.body)
+        # Own ministry: analysts read but never write; others pass authorisation (the move may be refused).
+        own = api_server.call(
+            method, url, keys[f"health/{role}"], body=_alert_body() if path.endswith("update") else None
+        )
+        if method == "GET":
+            assert own.status == 200, (path, own.body)
+        elif role == "analyst":
+            assert own.status == 403, (path, own.body)
+        else:
+            assert own.status not in (401, 403) or "approve" in path, (method, path, role, own.body)
+    create = api_server.call("POST", "/api/v1/alerts", keys[f"health/{role}"], _alert_body())
+    assert create.status == (403 if role == "analyst" else 201), create.body
