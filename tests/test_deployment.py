@@ -21,10 +21,12 @@ def compose() -> dict[str, Any]:
 
 
 def test_compose_has_every_production_service(compose: dict[str, Any]) -> None:
-    assert {"redis", "postgres", "rasa", "actions", "web"} <= set(compose["services"])
+    assert {"redis", "postgres", "rasa", "actions", "web", "worker"} <= set(compose["services"])
 
 
-@pytest.mark.parametrize("service,process", [("rasa", "rasa"), ("actions", "actions"), ("web", "web")])
+@pytest.mark.parametrize(
+    "service,process", [("rasa", "rasa"), ("actions", "actions"), ("web", "web"), ("worker", "worker")]
+)
 def test_compose_commands_name_real_processes(compose: dict[str, Any], service: str, process: str) -> None:
     command = compose["services"][service]["command"]
     assert command == ["python", "-m", "bot.runtime", "serve", process]
@@ -52,6 +54,7 @@ def test_process_commands_use_installed_modules(tmp_path: Path) -> None:
         processes.action_server_command(),
         processes.rasa_server_command(settings, tmp_path / "model.tar.gz"),
         processes.web_app_command(),
+        processes.worker_command("w1"),
     ):
         assert command[1] == "-m"
         assert importlib.util.find_spec(command[2]) is not None, command[2]

@@ -15,6 +15,7 @@ from bot.runtime.processes import (
     rasa_server_command,
     rasa_server_env,
     web_app_command,
+    worker_command,
 )
 from bot.runtime.redis_env import redis_endpoint_env
 from bot.runtime.stack import PROCESS_ENV, Stack
@@ -80,6 +81,7 @@ def serve(process: str) -> int:
         "rasa": lambda: rasa_server_command(settings, model_path(settings.project_root)),
         "actions": action_server_command,
         "web": web_app_command,
+        "worker": worker_command,
     }
     if process not in commands:
         print(f"unknown process {process!r}; one of: {', '.join(commands)}", file=sys.stderr)
@@ -102,7 +104,7 @@ def main(argv: list[str]) -> int:
         return run()
     if argv[:1] == ["serve"] and len(argv) == 2:
         return serve(argv[1])
-    print("usage: python -m bot.runtime run | serve {rasa,actions,web}", file=sys.stderr)
+    print("usage: python -m bot.runtime run | serve {rasa,actions,web,worker}", file=sys.stderr)
     return 2
 
 

@@ -45,5 +45,10 @@ def rasa_server_command(settings: Settings, model: Path) -> list[str]:
 
 
 def web_app_command() -> list[str]:
-    """The Sanic app: web chat page and health endpoints."""
+    """The Sanic app: web chat page, ministry API, public feeds and health endpoints."""
     return [sys.executable, "-m", "bot.web"]
+
+
+def worker_command(name: str = "") -> list[str]:
+    """A delivery worker (fan-out of alerts); run as many as needed."""
+    return [sys.executable, "-m", "bot.fanout", *(["--name", name] if name else [])]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import subprocess
 import time
 import urllib.error
@@ -21,6 +22,7 @@ from bot.runtime.processes import (
     rasa_server_command,
     rasa_server_env,
     web_app_command,
+    worker_command,
 )
 from bot.runtime.redis_env import redis_endpoint_env
 from bot.settings import Settings
@@ -108,6 +110,7 @@ class Stack:
             "rasa", rasa_server_command(self.settings, self.model), rasa_server_env(self.settings)
         )
         web = self._spawn("web", web_app_command())
+        self._spawn("worker", worker_command(f"{socket.gethostname()}-worker-1"))
         _wait_http(f"http://127.0.0.1:{ACTION_SERVER_PORT}/health", timeout, actions, "action server")
         _wait_http(f"http://127.0.0.1:{self.settings.web_port}/health", timeout, web, "web app")
         _wait_http(f"http://127.0.0.1:{RASA_PORT}/", timeout, rasa, "Rasa server")

@@ -1,0 +1,167 @@
+"""Alerts through the real stack: citizens subscribe in chat, a ministry posts CAP, a worker delivers
+through Rasa's trigger_intent on each citizen's socket.io channel, in their language."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.request
+from typing import Any
+
+import redis
+import websockets
+
+from bot.alerts.cap import MEDIA_TYPE
+from bot.alerts.model import utc_now
+from bot.auth.keys import ApiKeyStore
+from bot.auth.roles import Role
+from bot.catalogue.bundle import Catalogues
+from bot.runtime.stack import Stack
+from tests.e2e.conftest import E2E_REDIS_URL, WEB, Citizen
+from tests.e2e.test_socketio import SOCKET_URL, SocketChat
+
+SENDER = "alerts@meteo.kalima.example"
+
+
+def _cap(
+    identifier: str, msg_type: str = "Alert", references: str = "", headline_fr: str = "Alerte crue"
+) -> bytes:
+    refs = f"<references>{SENDER},{references},2026-11-28T08:00:00+03:00</references>" if references else ""
+    info = """<info><language>{lang}</language><category>Met</category><event>Flood</event>
+    <urgency>Immediate</urgency><severity>Severe</severity><certainty>Observed</certainty>
+    <expires>2099-01-01T00:00:00+03:00</expires><headline>{headline}</headline>
+    <description>{description}</description><instruction>{instruction}</instruction>
+    <area><areaDesc>Coast</areaDesc><geocode><valueName>KL-REGION</valueName><value>KL-02</value></geocode></area>
+    </info>"""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>{identifier}</identifier><sender>{
+        SENDER
+    }</sender>
+<sent>2026-11-28T08:00:00+03:00</sent><status>Actual</status><msgType>{
+        msg_type
+    }</msgType><scope>Public</scope>{refs}
+{
+        info.format(
+            lang="en",
+            headline="Flood warning",
+            description="The Mto river burst its banks.",
+            instruction="Move to high ground.",
+        )
+    }
+{
+        info.format(
+            lang="fr",
+            headline=headline_fr,
+            description="Le fleuve Mto a débordé près de Bandari.",
+            instruction="Montez sur les hauteurs.",
+        )
+    }
+</alert>""".encode()
+
+
+def _post(path: str, key: str, body: bytes, content_type: str = MEDIA_TYPE) -> tuple[int, Any]:
+    request = urllib.request.Request(
+        WEB + path,
+        data=body,
+        method="POST",
+        headers={"Authorization": f"Bearer {key}", "Content-Type": content_type},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.status, json.loads(reply.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def _get(path: str, key: str) -> Any:
+    request = urllib.request.Request(WEB + path, headers={"Authorization": f"Bearer {key}"})
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        return json.loads(reply.read())
+
+
+async def _next_bot_message(chat: SocketChat, seconds: float) -> dict[str, Any] | None:
+    try:
+        while True:
+            name, message = await asyncio.wait_for(chat._event(), seconds)
+            if name == "bot_uttered":
+                return message  # type: ignore[no-any-return]
+    except asyncio.TimeoutError:
+        return None
+
+
+async def _scenario(key: str, catalogues: Catalogues) -> None:
+    async with websockets.connect(SOCKET_URL) as fr_socket, websockets.connect(SOCKET_URL) as sw_socket:
+        french, swahili = SocketChat(fr_socket), SocketChat(sw_socket)
+        await french.open()
+        await swahili.open()
+        question = await french.say(
+            "je voudrais recevoir les alertes pour la région de la côte", {"language": "fr"}
+        )
+        assert "Région de la Côte" in question[0]["text"], question
+        done = await french.say("oui", {})
+        assert "STOP" in done[0]["text"], done
+        question = await swahili.say("nataka kupokea tahadhari za Milima", {"language": "sw"})
+        assert catalogues.regions.name("highlands", "sw") in question[0]["text"], question
+        await swahili.say("ndiyo", {})
+
+        status, record = await asyncio.to_thread(_post, "/api/v1/alerts", key, _cap("KL-E2E-1"))
+        assert status == 201, record
+        pushed = await _next_bot_message(french, 30)
+        assert pushed is not None, "the French subscriber got nothing"
+        assert "Alerte crue" in pushed["text"] and "Montez sur les hauteurs." in pushed["text"]
+        assert catalogues.locales["fr"].ministry_names["meteo"] in pushed["text"]
+        assert pushed["metadata"]["language"] == "fr"
+        assert await _next_bot_message(swahili, 3) is None, "the Swahili subscriber (another region) got it"
+
+        more = await french.say("plus", {})
+        assert "Le fleuve Mto a débordé près de Bandari." in more[0]["text"], more
+
+        for _ in range(50):
+            progress = await asyncio.to_thread(_get, f"/api/v1/alerts/{record['id']}/progress", key)
+            if progress["deliveries"]["complete"]:
+                break
+            await asyncio.sleep(0.2)
+        assert (progress["status"], progress["deliveries"]["sent"], progress["deliveries"]["total"]) == (
+            "sent",
+            1,
+            1,
+        )
+
+        # CAP Update: replaces the alert; subscribers get the new text, marked as an update.
+        status, update = await asyncio.to_thread(
+            _post, "/api/v1/alerts", key, _cap("KL-E2E-2", "Update", "KL-E2E-1", headline_fr="Crue aggravée")
+        )
+        assert status == 201, update
+        pushed = await _next_bot_message(french, 30)
+        assert pushed is not None and "Crue aggravée" in pushed["text"]
+        assert catalogues.locales["fr"].text("alert_update_from", sender="").strip(" –:") in pushed["text"]
+        # CAP Cancel: everyone who got the update is told it no longer applies.
+        status, cancel = await asyncio.to_thread(
+            _post, "/api/v1/alerts", key, _cap("KL-E2E-3", "Cancel", "KL-E2E-2")
+        )
+        assert status == 201 and cancel["status"] == "cancelled", cancel
+        notice = await _next_bot_message(french, 30)
+        assert notice is not None and "Crue aggravée" in notice["text"]
+        assert await _next_bot_message(swahili, 2) is None
+
+        # STOP ends everything at once; the next alert does not arrive.
+        stopped = await french.say("STOP", {})
+        assert stopped[0]["text"] == catalogues.locales["fr"].text("unsubscribed_all")
+        status, _ = await asyncio.to_thread(_post, "/api/v1/alerts", key, _cap("KL-E2E-4"))
+        assert status == 201
+        assert await _next_bot_message(french, 5) is None
+
+
+def test_subscribed_citizens_receive_alerts_in_their_language_once(
+    stack: Stack, catalogues: Catalogues
+) -> None:
+    key, _ = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create("meteo", Role.ADMIN, "e2e", utc_now())
+    asyncio.run(_scenario(key, catalogues))
+
+
+def test_stop_in_every_language_over_rest(stack: Stack, catalogues: Catalogues) -> None:
+    words = {"en": "STOP", "fr": "Arrêt", "es": "BAJA", "pt": "Parar", "sw": "sitisha", "ar": "توقف"}
+    for language, word in words.items():
+        citizen = Citizen({"language": language})
+        answer = citizen.text(word)
+        assert answer == catalogues.locales[language].text("not_subscribed"), (language, answer)
