@@ -14,3 +14,12 @@ def test_every_service_and_region_has_lookup_forms_in_every_language(catalogues:
     assert set(tables["region"].values()) == set(catalogues.regions.ids)
     assert set(tables["language"].values()) == set(catalogues.languages.codes)
     assert tables["language"]["kiswahili"] == "sw"
+
+
+def test_training_data_synonyms_never_remap_a_catalogue_id(catalogues: Catalogues) -> None:
+    """Rasa's synonym mapper runs after the catalogue mapper: it must leave catalogue ids alone."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    synonyms = load_data(str(PROJECT_ROOT / "data" / "nlu")).entity_synonyms
+    ids = {value for table in surfaces(catalogues).values() for value in table.values()}
+    assert {i: synonyms[i] for i in ids if synonyms.get(i, i) != i} == {}
