@@ -90,3 +90,8 @@ def rate_bucket(channel: str) -> str:
 def delivered_effects(channel: str) -> str:
     """Set of delivery ids a test or null channel has already acted on (its idempotency record)."""
     return f"{PREFIX}:effects:{channel}"
+
+
+def delivery_attempts(channel: str) -> str:
+    """Counter of delivery attempts a test or null channel received (duplicates included)."""
+    return f"{PREFIX}:effects:{channel}:attempts"

@@ -100,8 +100,11 @@ class NullChannel:
         self._name = name
 
     def send(self, delivery: Delivery) -> tuple[Outcome, str]:
-        """Record the effect (idempotently)."""
-        self._redis.sadd(redis_keys.delivered_effects(self._name), delivery.delivery_id)
+        """Record the effect (idempotently) and count the attempt."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.sadd(redis_keys.delivered_effects(self._name), delivery.delivery_id)
+        pipe.incr(redis_keys.delivery_attempts(self._name))
+        pipe.execute()
         return Outcome.SENT, ""
 
 

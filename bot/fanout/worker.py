@@ -21,7 +21,8 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+
+import redis
 
 from bot import redis_keys
 from bot.alerts.lifecycle import LIVE, Status, TransitionError
@@ -32,9 +33,6 @@ from bot.fanout.pacing import ChannelPacer, RetryPolicy
 from bot.fanout.queue import DELIVERY_GROUP, JOBS_GROUP, FanOutQueue
 from bot.fanout.resolve import fan_out_alert, fan_out_cancellation
 from bot.subscriptions.store import SubscriptionStore, split_subscriber_id
-
-if TYPE_CHECKING:
-    import redis
 
 log = logging.getLogger(__name__)
 
@@ -101,16 +99,28 @@ class DeliveryWorker:
         self._promote = client.register_script(_PROMOTE)
         self._defer = client.register_script(_DEFER)
         self._pool = ThreadPoolExecutor(max_workers=self.options.parallel, thread_name_prefix="deliver")
-        self._resume_own = True
-        self._last_claim = 0.0
+        self._resume_own: dict[str, bool] = {}  #: per stream: own pending entries not yet re-read
+        self._last_claim: dict[str, float] = {}  #: per stream: when stale entries were last claimed
         self.stopping = False
 
     def run(self, until: Callable[[], bool] | None = None) -> None:
         """Work until stopped (``stopping`` set, or ``until()`` true)."""
-        self._queue.ensure_groups()
         log.info("delivery worker %s started", self.name)
+        pause = 0.5
+        ready = False
         while not self.stopping and not (until and until()):
-            self.step()
+            try:
+                if not ready:
+                    self._queue.ensure_groups()
+                    ready = True
+                self.step()
+                pause = 0.5
+            except (redis.ConnectionError, redis.TimeoutError) as error:
+                # Redis restarting or unreachable: nothing was acknowledged, so nothing is lost; wait.
+                log.warning("Redis unavailable (%s); retrying in %.1f s", error, pause)
+                time.sleep(pause)
+                pause = min(10.0, pause * 2)
+                ready = False
         self._pool.shutdown(wait=True)
 
     def step(self) -> int:
@@ -157,15 +167,14 @@ class DeliveryWorker:
         self, stream: str, group: str, count: int, block: int | None
     ) -> list[tuple[str, dict[str, str]]]:
         """Own pending entries first (after a restart), then stale ones of others, then new ones."""
-        if self._resume_own:
+        if self._resume_own.get(stream, True):
             own = self._xread(stream, group, "0", count, None)
             if own:
                 return own
-            if stream == redis_keys.deliveries():
-                self._resume_own = False
+            self._resume_own[stream] = False
         now = time.monotonic()
-        if now - self._last_claim >= min(5.0, self.options.claim_after):
-            self._last_claim = now
+        if now - self._last_claim.get(stream, 0.0) >= min(5.0, self.options.claim_after):
+            self._last_claim[stream] = now
             claimed = self._claim(stream, group, count)
             if claimed:
                 return claimed
