@@ -1,0 +1,176 @@
+"""Alert fan-out: resolving and enqueuing subscribers, and delivering them.
+
+Usage: ``python -m bench.fanout [--redis-url URL] [--rasa]``. Prints:
+
+1. resolve + enqueue of 10,000 and 100,000 subscribers: rate, and the Python heap's peak
+   (tracemalloc) while doing it, which must stay flat (subscribers are streamed, never loaded whole);
+2. one worker process delivering to the null channel (deliveries/s), and two in parallel;
+3. with ``--rasa``: the real stack, one worker delivering through Rasa's ``trigger_intent`` to
+   REST-channel conversations (deliveries/s, end to end through the action server).
+
+Targets (issue 3): enqueue >= 20,000/s; a worker >= 2,000/s to the null channel; heap growth under
+50 MB from 10,000 to 100,000 subscribers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import subprocess
+import sys
+import time
+import tracemalloc
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+
+import redis
+
+from bot import redis_keys
+from bot.alerts.model import Alert, AlertText
+from bot.alerts.service import new_alert_id
+from bot.auth.roles import Actor, Role
+from bot.fanout.resolve import fan_out_alert
+from bot.settings import PROJECT_ROOT, load_settings
+from bot.wiring import Services
+
+AUTHOR = Actor("bench", "meteo", Role.AUTHOR)  # a ministry without second approval: sent on submit
+CONSENT = json.dumps({"topics": [], "consented_at": "2026-11-29T00:00:00+00:00", "consent_channel": "bench"})
+
+
+def _services(redis_url: str) -> Services:
+    return Services(replace(load_settings({}), redis_url=redis_url))
+
+
+def subscribe(client: redis.Redis[bytes], count: int, channel: str = "null", region: str = "coast") -> None:
+    """Bulk setup: ``count`` subscribers of ``region`` as the chat stores them."""
+    pipe = client.pipeline(transaction=False)
+    for i in range(count):
+        sid = f"{channel}:bench-{i}"
+        pipe.sadd(redis_keys.subscribers_of_region(region), sid)
+        pipe.hset(redis_keys.subscriber(sid), mapping={"language": "en", f"region:{region}": CONSENT})
+        if i % 5000 == 4999:
+            pipe.execute()
+    pipe.execute()
+
+
+def _alert(services: Services) -> Alert:
+    now = services.now()
+    return Alert(
+        alert_id=new_alert_id(),
+        severity="Severe",
+        regions=("coast",),
+        effective=now,
+        expires=now + timedelta(hours=2),
+        texts={"en": AlertText("Benchmark flood", "A benchmark alert.", "Nothing to do.")},
+        category="Met",
+        topics=("weather",),
+    )
+
+
+def bench_enqueue(redis_url: str, count: int) -> tuple[float, float]:
+    """(subscribers enqueued per second, peak Python heap in MB) for one broadcast."""
+    services = _services(redis_url)
+    services.redis.flushdb()
+    subscribe(services.redis, count)
+    record = services.alerts.create(AUTHOR, _alert(services), draft=True)
+    gc.collect()
+    tracemalloc.start()
+    started = time.perf_counter()
+    added = fan_out_alert(services.redis, services.fan_out, record.alert)
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert added == count, (added, count)
+    return count / seconds, peak / 1e6
+
+
+def _worker_process(redis_url: str, name: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.fanout", "--name", name],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "REDIS_URL": redis_url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def bench_null_workers(redis_url: str, count: int, workers: int) -> float:
+    """Deliveries per second of ``workers`` worker processes to the null channel."""
+    services = _services(redis_url)
+    services.redis.flushdb()
+    subscribe(services.redis, count)
+    processes = [_worker_process(redis_url, f"bench-{i}") for i in range(workers)]
+    time.sleep(3)  # let them start (import time is not delivery time)
+    started = time.perf_counter()
+    record = services.alerts.create(AUTHOR, _alert(services))
+    while not services.fan_out.progress(record.alert_id).complete:
+        time.sleep(0.01)
+    seconds = time.perf_counter() - started
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=20)
+    assert services.redis.scard(redis_keys.delivered_effects("null")) == count
+    return count / seconds
+
+
+def bench_rasa(redis_url: str, count: int) -> float:
+    """Deliveries per second through Rasa's trigger_intent (the stack's own worker), end to end."""
+    from bot.runtime.stack import Stack
+    from bot.runtime.training import MODEL_NAME
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    settings = replace(load_settings(), redis_url=redis_url, rasa_auth_token=uuid.uuid4().hex)
+    stack = Stack(
+        settings=settings,
+        model=PROJECT_ROOT / "models" / f"{MODEL_NAME}.tar.gz",
+        log_dir=PROJECT_ROOT / ".data" / "bench-logs",
+    )
+    stack.start()
+    try:
+        services = _services(redis_url)
+        subscribe(services.redis, count, channel="rest")
+        started = time.perf_counter()
+        record = services.alerts.create(AUTHOR, _alert(services))
+        while not services.fan_out.progress(record.alert_id).complete:
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        progress = services.fan_out.progress(record.alert_id)
+        assert progress.sent == count, progress
+    finally:
+        stack.stop()
+    return count / seconds
+
+
+def main() -> None:
+    """Run and print."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"))
+    parser.add_argument("--rasa", action="store_true", help="also deliver through the real stack")
+    parser.add_argument("--rasa-deliveries", type=int, default=500)
+    args = parser.parse_args()
+    print("resolve + enqueue (one broadcast to one region's subscribers)")
+    peaks = {}
+    for count in (10_000, 100_000):
+        rate, peak = bench_enqueue(args.redis_url, count)
+        peaks[count] = peak
+        print(f"  {count:>7,} subscribers: {rate:>9,.0f}/s, Python heap peak {peak:6.2f} MB")
+    print(f"  heap growth 10k -> 100k: {peaks[100_000] - peaks[10_000]:+.2f} MB (target < 50 MB)")
+    print("delivery to the null channel (worker processes, 20,000 deliveries)")
+    for workers in (1, 2):
+        print(
+            f"  {workers} worker(s): {bench_null_workers(args.redis_url, 20_000, workers):,.0f} deliveries/s"
+        )
+    if args.rasa:
+        rate = bench_rasa(args.redis_url, args.rasa_deliveries)
+        print(
+            f"through Rasa trigger_intent, 1 worker, {args.rasa_deliveries} REST conversations: {rate:,.1f}/s"
+        )
+    redis.Redis.from_url(args.redis_url).flushdb()
+
+
+if __name__ == "__main__":
+    main()
