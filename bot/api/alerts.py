@@ -21,6 +21,7 @@ from bot.alerts.service import AlertService, new_alert_id
 from bot.api.alert_schema import AlertInputError, alert_from_body
 from bot.api.auth import actor_of, require_key
 from bot.api.errors import ApiError, InvalidInput
+from bot.assistant.alert_messages import pushed_alert
 from bot.catalogue.bundle import Catalogues
 from bot.fanout.queue import FanOutQueue
 
@@ -112,6 +113,24 @@ def create_alerts_blueprint(
             record = await _call(service().create, actor, alert, draft=draft)
         return represent(request, record, status=201)
 
+    @bp.post("/preview")
+    async def preview(request: Request) -> HTTPResponse:
+        """The alert as each citizen would receive it, per language (nothing is stored)."""
+        actor = actor_of(request)
+        body = _json_body(request)
+        if isinstance(body, dict):
+            body.pop("draft", None)
+        try:
+            alert = alert_from_body(
+                body, catalogues(), alert_id="preview", ministry=actor.ministry, now=clock()
+            )
+        except AlertInputError as error:
+            raise InvalidInput(str(error)) from error
+        current = catalogues()
+        return response.json(
+            {"messages": {code: pushed_alert(current, code, alert) for code in current.languages.codes}}
+        )
+
     @bp.get("/<alert_id:str>")
     async def read_alert(request: Request, alert_id: str) -> HTTPResponse:
         return represent(request, await _call(service().get, actor_of(request), alert_id))
@@ -157,5 +176,20 @@ def create_alerts_blueprint(
             raise InvalidInput(str(error)) from error
         record = await _call(service().update, actor, alert_id, content, draft=draft)
         return represent(request, record, status=201)
+
+    return bp
+
+
+def create_account_blueprint() -> Blueprint:
+    """``/api/v1/me``: who a key belongs to (the console checks a key with it)."""
+    bp = Blueprint("account", url_prefix="/api/v1/me")
+    require_key(bp)
+
+    @bp.get("/")
+    async def me(request: Request) -> HTTPResponse:
+        actor = actor_of(request)
+        return response.json(
+            {"key_id": actor.key_id, "ministry": actor.ministry, "role": actor.role.value, "name": actor.name}
+        )
 
     return bp

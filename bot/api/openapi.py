@@ -98,6 +98,29 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"201": _ALERT_OUT, **_errors(400, 401, 403, 404, 409, 413, 415, 422)},
                 },
             },
+            "/api/v1/alerts/preview": {
+                "post": {
+                    "summary": "Preview an alert",
+                    "description": "The message each citizen would receive, per language. Nothing is stored.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/AlertInput"}}
+                        },
+                    },
+                    "responses": {
+                        "200": {"description": "language -> message"},
+                        **_errors(400, 401, 415, 422),
+                    },
+                }
+            },
+            "/api/v1/me": {
+                "get": {
+                    "summary": "The key's holder",
+                    "description": "Ministry, role and name of the key used.",
+                    "responses": {"200": {"description": "The key's holder"}, **_errors(401)},
+                }
+            },
             "/api/v1/alerts/{alert_id}": {
                 "get": {
                     "summary": "Read an alert",

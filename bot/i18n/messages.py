@@ -27,6 +27,8 @@ class Locale:
     alert_topic_spellings: dict[str, list[str]] = field(default_factory=dict)
     #: Ministry id -> official name.
     ministry_names: dict[str, str] = field(default_factory=dict)
+    #: Texts of the ministry console page.
+    console: dict[str, str] = field(default_factory=dict)
 
     def text(self, key: str, **values: Any) -> str:
         """The message ``key``, with its ``{placeholders}`` filled from ``values``."""
@@ -85,6 +87,7 @@ def load_locales(config_dir: Path, languages: LanguageRegistry) -> LocaleCatalog
                     for k, v in (raw.get("alert_topic_spellings") or {}).items()
                 },
                 ministry_names={str(k): str(v) for k, v in (raw.get("ministry_names") or {}).items()},
+                console={str(k): str(v) for k, v in (raw.get("console") or {}).items()},
             )
         except (KeyError, AttributeError, TypeError) as error:
             raise DataFileError(f"{path}: missing or malformed section: {error}") from error

@@ -12,11 +12,12 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.api.alerts import create_alerts_blueprint
+from bot.api.alerts import create_account_blueprint, create_alerts_blueprint
 from bot.api.errors import install_error_handlers
 from bot.api.feeds import create_feeds_blueprint
 from bot.api.openapi import openapi_document
 from bot.settings import Settings
+from bot.web.console import render_console
 from bot.web.page import pick_language, render_page
 from bot.wiring import Services
 
@@ -71,6 +72,7 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
     app.blueprint(
         create_alerts_blueprint(lambda: shared.alerts, shared.catalogues, lambda: shared.fan_out, shared.now)
     )
+    app.blueprint(create_account_blueprint())
     app.blueprint(
         create_feeds_blueprint(
             lambda: shared.repository, lambda: shared.alerts, shared.catalogues, shared.now
@@ -91,6 +93,12 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
         language = pick_language(current, request.args.get("lang"), request.headers.get("accept-language"))
         page = render_page(current, language, settings.rasa_public_url)
         return response.html(page, headers={"Content-Language": language})
+
+    @app.get("/console")
+    async def console(request: Request) -> HTTPResponse:
+        current = catalogues.current()
+        language = pick_language(current, request.args.get("lang"), request.headers.get("accept-language"))
+        return response.html(render_console(current, language), headers={"Content-Language": language})
 
     @app.get("/openapi.json")
     async def openapi(_: Request) -> HTTPResponse:

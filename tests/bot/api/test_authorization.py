@@ -12,7 +12,7 @@ from bot.web.app import create_app
 from tests.bot.api.conftest import Api
 
 #: Routes anyone may call: the citizen page and its files, health, the public feeds, the API document.
-PUBLIC = re.compile(r"^/($|static|health|feeds/|openapi\.json)")
+PUBLIC = re.compile(r"^/($|static|health|feeds/|openapi\.json$|console$)")
 WRITE = "POST"
 
 
