@@ -42,6 +42,10 @@ class Settings:
         default_factory=lambda: frozenset({"sms", "twilio", "africastalking", "ussd", "cmdline"})
     )
 
+    #: For command-line tools that call the ministry API: its base URL and the key to use.
+    api_url: str = ""
+    api_key: str = ""
+
     @property
     def config_dir(self) -> Path:
         """Folder of the language list, locales and catalogues."""
@@ -74,4 +78,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         web_host=env.get("BARAZA_WEB_HOST", defaults.web_host),
         web_port=_int(env, "BARAZA_WEB_PORT", defaults.web_port),
         max_message_chars=_int(env, "BARAZA_MAX_MESSAGE_CHARS", defaults.max_message_chars),
+        api_url=env.get("BARAZA_API_URL", "").rstrip("/"),
+        api_key=env.get("BARAZA_API_KEY", "").strip(),
     )

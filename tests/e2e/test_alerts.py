@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import redis
@@ -17,6 +21,8 @@ from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.runtime.stack import Stack
+from bot.settings import PROJECT_ROOT
+from bot.subscriptions.store import SubscriptionStore
 from tests.e2e.conftest import E2E_REDIS_URL, WEB, Citizen
 from tests.e2e.test_socketio import SOCKET_URL, SocketChat
 
@@ -165,3 +171,43 @@ def test_stop_in_every_language_over_rest(stack: Stack, catalogues: Catalogues) 
         citizen = Citizen({"language": language})
         answer = citizen.text(word)
         assert answer == catalogues.locales[language].text("not_subscribed"), (language, answer)
+
+
+def test_command_line_sends_a_cap_file_and_shows_progress(stack: Stack, tmp_path: Path) -> None:
+    client = redis.Redis.from_url(E2E_REDIS_URL)
+    key, _ = ApiKeyStore(client).create("meteo", Role.AUTHOR, "cli", utc_now())
+    subscriptions = SubscriptionStore(client)
+    for i in range(25):
+        subscriptions.subscribe(f"null:cli-{i}", "coast", (), "en", utc_now())
+    document = tmp_path / "flood.cap"
+    document.write_bytes(_cap("KL-CLI-1"))
+    env = {**os.environ, "BARAZA_API_KEY": key, "BARAZA_API_URL": WEB}
+    run = subprocess.run(
+        [sys.executable, "-m", "bot.alerts.send", str(document)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("alert al_") and lines[0].endswith(": sending")
+    assert lines[-1].startswith("[" + "#" * 30 + "] 100%") and "failed 0" in lines[-1]
+    refused = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.alerts.send",
+            str(PROJECT_ROOT.parent / "shared" / "benchmarks" / "cap" / "invalid.cap"),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert refused.returncode == 1
+    assert "422" in refused.stderr and "Element 'info': This element is not expected" in refused.stderr
