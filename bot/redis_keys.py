@@ -95,3 +95,8 @@ def delivered_effects(channel: str) -> str:
 def delivery_attempts(channel: str) -> str:
     """Counter of delivery attempts a test or null channel received (duplicates included)."""
     return f"{PREFIX}:effects:{channel}:attempts"
+
+
+def offline_inbox(channel: str, conversation_id: str) -> str:
+    """List of messages for a web chat user who was not connected when they were sent (JSON, capped)."""
+    return f"{PREFIX}:inbox:{channel}:{conversation_id}"

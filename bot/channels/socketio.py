@@ -17,10 +17,14 @@ from typing import Any, Awaitable, Callable, Dict, List, cast
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
+from redis.exceptions import RedisError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
+
+from bot.channels.inbox import OfflineInbox
+from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +40,25 @@ class WebChatOutput(OutputChannel):
     def name(cls) -> str:
         return "socketio"
 
-    def __init__(self, sio: AsyncServer, bot_message_evt: str) -> None:
+    def __init__(
+        self, sio: AsyncServer, bot_message_evt: str, inbox: OfflineInbox | None = None, namespace: str = "/"
+    ) -> None:
         self.sio = sio
         self.bot_message_evt = bot_message_evt
+        self.inbox = inbox
+        self.namespace = namespace
+
+    def _connected(self, room: str) -> bool:
+        return any(True for _ in self.sio.manager.get_participants(self.namespace, room))
 
     async def _emit(self, room: str, message: Dict[str, Any]) -> None:
+        if self.inbox is not None and not self._connected(room):
+            # Nobody on this conversation right now (e.g. an alert pushed while the page was closed).
+            try:
+                await self.inbox.hold(room, message)
+            except RedisError:
+                logger.exception("could not keep a message for an offline web chat user")
+            return
         await self.sio.emit(self.bot_message_evt, message, room=room)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
@@ -71,10 +89,19 @@ class WebChatInput(SocketIOInput):
     def name(cls) -> str:
         return "socketio"
 
+    def _output(self, sio: AsyncServer) -> WebChatOutput:
+        return WebChatOutput(sio, self.bot_message_evt, self._inbox(), self.namespace or "/")
+
+    def _inbox(self) -> OfflineInbox | None:
+        if not hasattr(self, "_offline_inbox"):
+            url = load_settings().redis_url
+            self._offline_inbox = OfflineInbox(url) if url else None
+        return self._offline_inbox
+
     def get_output_channel(self) -> OutputChannel | None:
         if self.sio is None:
             return None
-        return WebChatOutput(self.sio, self.bot_message_evt)
+        return self._output(self.sio)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # CORS headers come from the Rasa server (--cors); [] stops engineio from adding a second set,
@@ -96,6 +123,10 @@ class WebChatInput(SocketIOInput):
                 if inspect.isawaitable(joined):  # a coroutine from python-socketio 5.10 on
                     await joined
             await sio.emit("session_confirm", session_id, room=sid)
+            inbox = self._inbox()
+            if inbox is not None and data.get("session_id"):
+                for held in await inbox.release(str(session_id)):  # what came while they were away
+                    await sio.emit(self.bot_message_evt, held, room=sid)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: Any) -> None:
@@ -113,7 +144,7 @@ class WebChatInput(SocketIOInput):
                     metadata = {}
             message = UserMessage(
                 str(data.get("message") or ""),
-                WebChatOutput(sio, self.bot_message_evt),
+                self._output(sio),
                 str(sender_id),
                 input_channel=self.name(),
                 metadata=metadata if isinstance(metadata, dict) else {},

@@ -165,6 +165,39 @@ def test_subscribed_citizens_receive_alerts_in_their_language_once(
     asyncio.run(_scenario(key, catalogues))
 
 
+async def _offline_scenario(key: str) -> None:
+    async with websockets.connect(SOCKET_URL) as socket:
+        chat = SocketChat(socket)
+        await chat.open()
+        await chat.say("subscribe me to alerts for the coast region", {"language": "en"})
+        await chat.say("yes", {})
+        session = chat.session_id
+    status, record = await asyncio.to_thread(_post, "/api/v1/alerts", key, _cap("KL-OFFLINE-1"))
+    assert status == 201, record
+    for _ in range(100):  # delivered (to a closed page)
+        progress = await asyncio.to_thread(_get, f"/api/v1/alerts/{record['id']}/progress", key)
+        if progress["deliveries"]["complete"]:
+            break
+        await asyncio.sleep(0.1)
+    assert progress["deliveries"]["sent"] >= 1
+    async with websockets.connect(SOCKET_URL) as socket:
+        chat = SocketChat(socket)
+        await chat.open(session)
+        waiting = await _next_bot_message(chat, 10)
+        assert waiting is not None and "Flood warning" in waiting["text"]
+    async with websockets.connect(SOCKET_URL) as socket:  # shown once, not on every return
+        chat = SocketChat(socket)
+        await chat.open(session)
+        assert await _next_bot_message(chat, 2) is None
+
+
+def test_web_chat_user_who_was_away_finds_the_alert_on_return(stack: Stack) -> None:
+    key, _ = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(
+        "meteo", Role.AUTHOR, "offline", utc_now()
+    )
+    asyncio.run(_offline_scenario(key))
+
+
 def test_stop_in_every_language_over_rest(stack: Stack, catalogues: Catalogues) -> None:
     words = {"en": "STOP", "fr": "Arrêt", "es": "BAJA", "pt": "Parar", "sw": "sitisha", "ar": "توقف"}
     for language, word in words.items():

@@ -32,11 +32,11 @@ class SocketChat:
                 name, *payload = json.loads(packet[2:])
                 return name, payload[0] if payload else None
 
-    async def open(self) -> None:
+    async def open(self, session_id: str | None = None) -> None:
         assert (await self.connection.recv()).startswith("0")
         await self.connection.send("40")
         assert (await self.connection.recv()).startswith("40")
-        await self.emit("session_request", {"session_id": None})
+        await self.emit("session_request", {"session_id": session_id})
         name, session_id = await self._event()
         assert name == "session_confirm"
         self.session_id = session_id
