@@ -64,7 +64,7 @@ class AlertService:
             raise AlertForbidden("this alert belongs to another ministry")
         return record
 
-    def list(self, actor: Actor, *, limit: int = 50, before: float | None = None) -> list[AlertRecord]:
+    def list_alerts(self, actor: Actor, *, limit: int = 50, before: float | None = None) -> list[AlertRecord]:
         """The actor's ministry's alerts (analysts: everyone's), newest first."""
         self._require(actor, Permission.READ)
         ministry = None if actor.may(Permission.READ_ALL_MINISTRIES) else actor.ministry
@@ -205,6 +205,23 @@ class AlertService:
         elif last.to_status is Status.CANCELLED and last.from_status in LIVE:
             active.withdraw(pipe, record.alert)
             self._fan_out.schedule(pipe, record.alert_id, FanOutQueue.CANCEL)
+
+    def expire_due(self, now: datetime | None = None, scan: int = 500) -> list[str]:
+        """Mark live alerts whose time is over as expired (called periodically by the workers)."""
+        moment = now or self._clock()
+        expired = []
+        for record in self._repository.list(None, limit=scan):
+            if record.status in LIVE and record.alert.expires <= moment:
+                try:
+                    self._repository.change(
+                        record.alert_id,
+                        lambda r: r.with_lifecycle(r.lifecycle.apply(Move.EXPIRE, None, moment)),
+                        lambda pipe, r: active.withdraw(pipe, r.alert),
+                    )
+                    expired.append(record.alert_id)
+                except TransitionError:
+                    pass  # changed meanwhile (cancelled, superseded)
+        return expired
 
     def supersede(self, alert_id: str, by: str) -> AlertRecord | None:
         """Mark ``alert_id`` replaced by the live Update ``by`` (called by the workers)."""

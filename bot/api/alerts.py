@@ -88,7 +88,7 @@ def create_alerts_blueprint(
             before = float(request.args["before"][0]) if "before" in request.args else None
         except ValueError as error:
             raise InvalidInput("limit must be an integer and before a number (a creation time)") from error
-        records = await _call(service().list, actor_of(request), limit=limit, before=before)
+        records = await _call(service().list_alerts, actor_of(request), limit=limit, before=before)
         status = request.args.get("status")
         items = [r.to_json() for r in records if not status or r.status.value == status]
         next_before = records[-1].created_at.timestamp() if len(records) == limit else None

@@ -35,6 +35,8 @@ from bot.fanout.resolve import fan_out_alert, fan_out_cancellation
 from bot.subscriptions.store import SubscriptionStore, split_subscriber_id
 
 log = logging.getLogger(__name__)
+#: How often a worker marks alerts whose time is over as expired.
+EXPIRY_SWEEP_SECONDS = 30.0
 
 # KEYS: retry zset, deliveries stream. ARGV: now, max. Moves due retries back into the stream.
 _PROMOTE = """
@@ -101,6 +103,7 @@ class DeliveryWorker:
         self._pool = ThreadPoolExecutor(max_workers=self.options.parallel, thread_name_prefix="deliver")
         self._resume_own: dict[str, bool] = {}  #: per stream: own pending entries not yet re-read
         self._last_claim: dict[str, float] = {}  #: per stream: when stale entries were last claimed
+        self._last_sweep = 0.0
         self.stopping = False
 
     def run(self, until: Callable[[], bool] | None = None) -> None:
@@ -126,6 +129,9 @@ class DeliveryWorker:
     def step(self) -> int:
         """One round: due retries, fan-out jobs, one batch of deliveries; how many entries were handled."""
         self._promote(keys=[redis_keys.delivery_retries(), redis_keys.deliveries()], args=[time.time(), 1000])
+        if time.monotonic() - self._last_sweep >= EXPIRY_SWEEP_SECONDS:
+            self._last_sweep = time.monotonic()
+            self._alerts.expire_due()
         handled = self._jobs()
         entries = self._read_deliveries(block=handled == 0)
         if entries:

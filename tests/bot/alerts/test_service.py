@@ -73,8 +73,10 @@ def test_another_ministry_cannot_read_or_act_but_analysts_read_all(services: Ser
     assert services.alerts.get(ANALYST, record.alert_id).alert_id == record.alert_id
     with pytest.raises(NotAllowed):
         services.alerts.create(ANALYST, make_alert(services))
-    assert [r.alert_id for r in services.alerts.list(METEO_AUTHOR)] == []
-    assert [r.alert_id for r in services.alerts.list(Actor("x", "meteo", Role.ANALYST))] == [record.alert_id]
+    assert [r.alert_id for r in services.alerts.list_alerts(METEO_AUTHOR)] == []
+    assert [r.alert_id for r in services.alerts.list_alerts(Actor("x", "meteo", Role.ANALYST))] == [
+        record.alert_id
+    ]
 
 
 def test_cancelling_a_live_alert_withdraws_it_and_queues_the_notice(services: Services) -> None:
@@ -127,3 +129,14 @@ def test_cap_cancel_cancels_what_it_references(services: Services) -> None:
     unknown = replace(cancel, identifier="cancel-2", references=(replace(reference, identifier="nope"),))
     with pytest.raises(AlertNotFound, match="never received here"):
         services.alerts.create_from_cap(METEO_AUTHOR, unknown)
+
+
+def test_alerts_whose_time_is_over_expire(services: Services) -> None:
+    record = services.alerts.create(METEO_AUTHOR, make_alert(services))
+    draft = services.alerts.create(METEO_AUTHOR, make_alert(services), draft=True)
+    assert services.alerts.expire_due() == []
+    later = record.alert.expires + timedelta(seconds=1)
+    assert services.alerts.expire_due(later) == [record.alert_id]
+    assert services.repository.get(record.alert_id).status is Status.EXPIRED
+    assert services.repository.get(draft.alert_id).status is Status.DRAFT
+    assert services.alerts.expire_due(later) == []
