@@ -37,7 +37,7 @@ def run() -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print("starting Redis, action server, Rasa server and web app...", flush=True)
+    print("starting Redis, action server, Rasa server, web app and delivery worker...", flush=True)
     try:
         stack.start()
         if embedded:
@@ -51,6 +51,10 @@ def run() -> int:
         print(
             "\nBaraza is running.\n"
             f"  Chat with it:      http://localhost:{settings.web_port}/\n"
+            f"  Ministry console:  http://localhost:{settings.web_port}/console\n"
+            f"    get a key with:  REDIS_URL={stack.settings.redis_url} .venv/bin/python -m bot.auth create"
+            " --ministry meteo --role admin --name 'Your Name'\n"
+            f"  Ministry API:      http://localhost:{settings.web_port}/api/v1  (document: /openapi.json)\n"
             f"  Rasa (REST, socket.io, API): http://localhost:5005  (token: RASA_AUTH_TOKEN{generated})\n"
             f"  Redis:             {stack.settings.redis_url}{' (embedded)' if embedded else ''}\n"
             f"  Logs:              {stack.log_dir}\n"
