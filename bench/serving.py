@@ -166,7 +166,8 @@ def baraza_training_time(workdir: Path) -> float:
         [sys.executable, "-m", "rasa", "train", "--out", "models", "--fixed-model-name", MODEL_NAME],
         check=True,
         cwd=workdir,
-        env={**os.environ, **PROCESS_ENV},
+        # The pipeline's own components (rasa_addons/) and the catalogues they read stay in the project.
+        env={**os.environ, **PROCESS_ENV, "PYTHONPATH": str(PROJECT_ROOT)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

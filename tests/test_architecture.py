@@ -95,3 +95,28 @@ def test_numbered_choices_route_like_the_rules() -> None:
         if intent in ("nlu_fallback", "choose_option") or intent.startswith("EXTERNAL_"):
             continue
         assert action_for_intent(intent).name() == action, intent
+
+
+def test_every_api_blueprint_requires_a_key_except_the_public_feeds() -> None:
+    """Statically: each blueprint factory in bot/api/ installs the key check (feeds are public on purpose).
+
+    tests/bot/api/test_authorization.py checks the same thing live, route by route.
+    """
+    public = {"create_feeds_blueprint"}
+    unguarded = []
+    for path in (BOT / "api").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.FunctionDef)
+                and node.name.endswith("_blueprint")
+                and node.name not in public
+            ):
+                calls = {
+                    c.func.id
+                    for c in ast.walk(node)
+                    if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
+                }
+                if "require_key" not in calls:
+                    unguarded.append(f"{path.name}:{node.name}")
+    assert unguarded == []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import socket
 import time
 from collections.abc import Callable, Mapping
@@ -70,8 +71,6 @@ class WorkerOptions:
 
 def default_worker_name() -> str:
     """``host-pid``: unique per process."""
-    import os
-
     return f"{socket.gethostname()}-{os.getpid()}"
 
 

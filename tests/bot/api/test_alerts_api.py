@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from lxml import etree
 
@@ -206,7 +204,3 @@ def test_openapi_documents_every_api_route(api_server: Api) -> None:
             )
             assert (method, normalised) in documented, (method, path)
     assert PUBLIC.match("/feeds/alerts.atom")
-
-
-def test_unused_path_import_guard() -> None:
-    assert isinstance(CAP_DIR, Path)
