@@ -13,6 +13,11 @@ from bot.language.identify import LanguageIdentifier
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.wiring import Services
 
+#: The CAP samples of ../shared/benchmarks/cap/, copied so the tests run from any clone.
+CAP_SAMPLES = PROJECT_ROOT / "tests" / "data" / "cap"
+#: Where the shared benchmark data lives, when it is there.
+SHARED_BENCHMARKS = PROJECT_ROOT.parent / "shared" / "benchmarks"
+
 #: Tests use a real Redis: TEST_REDIS_URL, else the machine's server on 6379, database 14.
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 

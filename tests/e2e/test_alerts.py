@@ -23,6 +23,7 @@ from bot.catalogue.bundle import Catalogues
 from bot.runtime.stack import Stack
 from bot.settings import PROJECT_ROOT
 from bot.subscriptions.store import SubscriptionStore
+from tests.conftest import CAP_SAMPLES
 from tests.e2e.conftest import E2E_REDIS_URL, WEB, Citizen
 from tests.e2e.test_socketio import SOCKET_URL, SocketChat
 
@@ -233,7 +234,7 @@ def test_command_line_sends_a_cap_file_and_shows_progress(stack: Stack, tmp_path
             sys.executable,
             "-m",
             "bot.alerts.send",
-            str(PROJECT_ROOT.parent / "shared" / "benchmarks" / "cap" / "invalid.cap"),
+            str(CAP_SAMPLES / "invalid.cap"),
         ],
         cwd=PROJECT_ROOT,
         env=env,

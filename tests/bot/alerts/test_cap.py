@@ -7,21 +7,35 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.alerts.cap import CapError, parse_cap, write_cap
+from bot.alerts.cap import SCHEMA_PATH, CapError, parse_cap, write_cap
 from bot.alerts.cap_mapping import alert_from_cap, cap_from_alert
 from bot.alerts.model import Alert, AlertText
 from bot.catalogue.bundle import Catalogues
 from bot.catalogue.regions import RegionCatalogue
-from bot.settings import PROJECT_ROOT
+from tests.conftest import CAP_SAMPLES, SHARED_BENCHMARKS
 
-CAP_DIR = PROJECT_ROOT.parent / "shared" / "benchmarks" / "cap"
+VALID = ("canada.cap", "mexico.xml", "iceland_met_office.cap", "australia_bom.cap")
+INVALID = ("invalid.cap", "sweden.cap", "invalid_xmlns.cap")
 
 
 def _read(name: str) -> bytes:
-    path = CAP_DIR / name
-    if not path.exists():
-        pytest.fail(f"benchmark data missing: {path}")
-    return path.read_bytes()
+    return (CAP_SAMPLES / name).read_bytes()
+
+
+def test_every_sample_is_tested_and_the_copy_matches_the_shared_data() -> None:
+    copied = {p.name for p in CAP_SAMPLES.iterdir() if p.suffix in (".cap", ".xml")}
+    assert copied == set(VALID) | set(INVALID)
+    shared = SHARED_BENCHMARKS / "cap"
+    if shared.is_dir():
+        originals = {p.name: p.read_bytes() for p in shared.iterdir() if p.suffix in (".cap", ".xml")}
+        assert originals == {name: _read(name) for name in copied}
+        assert (shared / "CAP-v1.2.xsd").read_bytes() == SCHEMA_PATH.read_bytes()
+
+
+@pytest.mark.parametrize("name", VALID)
+def test_valid_samples_are_accepted(name: str) -> None:
+    message = parse_cap(_read(name))
+    assert message.identifier and message.infos and all(info.areas for info in message.infos)
 
 
 def test_canada_update_with_english_and_french() -> None:

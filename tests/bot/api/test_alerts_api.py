@@ -6,11 +6,11 @@ import pytest
 from lxml import etree
 
 from bot.alerts.cap import MEDIA_TYPE, parse_cap
-from bot.settings import PROJECT_ROOT
 from tests.bot.api.conftest import Api
 from tests.bot.api.test_authorization import _alert_body
+from tests.conftest import CAP_SAMPLES
 
-CAP_DIR = PROJECT_ROOT.parent / "shared" / "benchmarks" / "cap"
+CAP_DIR = CAP_SAMPLES
 
 
 def test_second_approval_flow_and_self_approval_refused(api_server: Api, keys: dict[str, str]) -> None:
