@@ -100,3 +100,8 @@ def delivery_attempts(channel: str) -> str:
 def offline_inbox(channel: str, conversation_id: str) -> str:
     """List of messages for a web chat user who was not connected when they were sent (JSON, capped)."""
     return f"{PREFIX}:inbox:{channel}:{conversation_id}"
+
+
+def button_payload(channel: str, digest: str) -> str:
+    """A button payload too long for the channel's limit (Telegram: 64 bytes), under a short digest."""
+    return f"{PREFIX}:payload:{channel}:{digest}"

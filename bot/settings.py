@@ -42,6 +42,11 @@ class Settings:
         default_factory=lambda: frozenset({"sms", "twilio", "africastalking", "ussd", "cmdline"})
     )
 
+    #: Telegram (enabled when a token is set): the bot token, the secret Telegram must send with each
+    #: update (X-Telegram-Bot-Api-Secret-Token), and the Bot API address (a stand-in in tests).
+    telegram_token: str = ""
+    telegram_secret_token: str = ""
+    telegram_api_url: str = "https://api.telegram.org"
     #: For command-line tools that call the ministry API: its base URL and the key to use.
     api_url: str = ""
     api_key: str = ""
@@ -78,6 +83,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         web_host=env.get("BARAZA_WEB_HOST", defaults.web_host),
         web_port=_int(env, "BARAZA_WEB_PORT", defaults.web_port),
         max_message_chars=_int(env, "BARAZA_MAX_MESSAGE_CHARS", defaults.max_message_chars),
+        telegram_token=env.get("TELEGRAM_TOKEN", "").strip(),
+        telegram_secret_token=env.get("TELEGRAM_SECRET_TOKEN", "").strip(),
+        telegram_api_url=env.get("TELEGRAM_API_URL", defaults.telegram_api_url).rstrip("/"),
         api_url=env.get("BARAZA_API_URL", "").rstrip("/"),
         api_key=env.get("BARAZA_API_KEY", "").strip(),
     )

@@ -10,6 +10,7 @@ import signal
 import sys
 import time
 
+from bot.runtime.credentials import write_credentials
 from bot.runtime.processes import (
     action_server_command,
     rasa_server_command,
@@ -82,7 +83,9 @@ def serve(process: str) -> int:
         print("REDIS_URL must be set to serve a single process", file=sys.stderr)
         return 2
     commands = {
-        "rasa": lambda: rasa_server_command(settings, model_path(settings.project_root)),
+        "rasa": lambda: rasa_server_command(
+            settings, model_path(settings.project_root), write_credentials(settings)
+        ),
         "actions": action_server_command,
         "web": web_app_command,
         "worker": worker_command,

@@ -21,8 +21,8 @@ def action_server_command() -> list[str]:
     return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ACTION_SERVER_PORT)]
 
 
-def rasa_server_command(settings: Settings, model: Path) -> list[str]:
-    """The Rasa server: REST and socket.io channels, HTTP API protected by the auth token."""
+def rasa_server_command(settings: Settings, model: Path, credentials: Path) -> list[str]:
+    """The Rasa server: its channels (``credentials``), HTTP API protected by the auth token."""
     return [
         sys.executable,
         "-m",
@@ -33,7 +33,7 @@ def rasa_server_command(settings: Settings, model: Path) -> list[str]:
         "--endpoints",
         "endpoints.yml",
         "--credentials",
-        "config/credentials.yml",
+        str(credentials),
         "--port",
         str(RASA_PORT),
         "--enable-api",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
+from bot.runtime.credentials import write_credentials
 from bot.runtime.embedded_redis import start_embedded_redis
 from bot.runtime.processes import (
     ACTION_SERVER_PORT,
@@ -107,7 +108,9 @@ class Stack:
             self.settings = replace(self.settings, rasa_auth_token=secrets.token_urlsafe(24))
         actions = self._spawn("action-server", action_server_command())
         rasa = self._spawn(
-            "rasa", rasa_server_command(self.settings, self.model), rasa_server_env(self.settings)
+            "rasa",
+            rasa_server_command(self.settings, self.model, write_credentials(self.settings)),
+            rasa_server_env(self.settings),
         )
         web = self._spawn("web", web_app_command())
         self._spawn("worker", worker_command(f"{socket.gethostname()}-worker-1"))

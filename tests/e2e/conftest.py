@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
+import threading
 import urllib.request
 import uuid
 from dataclasses import replace
@@ -22,12 +24,62 @@ E2E_REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/13")
 AUTH_TOKEN = "e2e-test-token"
 RASA = "http://127.0.0.1:5005"
 WEB = "http://127.0.0.1:8080"
+TELEGRAM_TOKEN = "123456:e2e-test-bot"
+TELEGRAM_SECRET = "e2e-telegram-secret"
+
+
+class ProviderStandIn:
+    """A provider's HTTP API on loopback (no internet here): records every call, answers ``ok``."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        stand_in = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                try:
+                    body = json.loads(raw or b"{}")
+                except ValueError:
+                    body = {"raw": raw.decode(errors="replace")}
+                stand_in.calls.append((self.path, body))
+                reply = json.dumps({"ok": True, "result": {"message_id": len(stand_in.calls)}}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def calls_to(self, path_end: str) -> list[dict[str, Any]]:
+        return [body for path, body in self.calls if path.endswith(path_end)]
 
 
 @pytest.fixture(scope="session")
-def stack() -> Iterator[Stack]:
+def telegram_api() -> Iterator[ProviderStandIn]:
+    stand_in = ProviderStandIn()
+    yield stand_in
+    stand_in.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def stack(telegram_api: ProviderStandIn) -> Iterator[Stack]:
     redis.Redis.from_url(E2E_REDIS_URL).flushdb()
-    settings = replace(load_settings({}), redis_url=E2E_REDIS_URL, rasa_auth_token=AUTH_TOKEN)
+    settings = replace(
+        load_settings({}),
+        redis_url=E2E_REDIS_URL,
+        rasa_auth_token=AUTH_TOKEN,
+        telegram_token=TELEGRAM_TOKEN,
+        telegram_secret_token=TELEGRAM_SECRET,
+        telegram_api_url=telegram_api.url,
+    )
     model = ensure_model(settings)
     running = Stack(settings=settings, model=model, log_dir=PROJECT_ROOT / ".data" / "test-logs")
     running.start()

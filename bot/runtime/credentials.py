@@ -1,0 +1,42 @@
+"""The channels the Rasa server opens: ``config/credentials.yml`` plus those configured in the environment.
+
+Secrets never live in the repository: a channel whose token is set (``TELEGRAM_TOKEN`` and
+``TELEGRAM_SECRET_TOKEN``...) is added to a credentials file written under the data folder when the
+Rasa server starts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.settings import Settings
+from bot.yaml_files import read_yaml_mapping
+
+
+def channel_credentials(settings: Settings) -> dict[str, Any]:
+    """Every channel's credentials: the committed ones and the configured ones."""
+    channels: dict[str, Any] = dict(read_yaml_mapping(settings.config_dir / "credentials.yml"))
+    if settings.telegram_token:
+        if not settings.telegram_secret_token:
+            raise ValueError(
+                "TELEGRAM_SECRET_TOKEN must be set with TELEGRAM_TOKEN: it proves updates come from Telegram"
+            )
+        channels["bot.channels.telegram.TelegramInput"] = {
+            "access_token": settings.telegram_token,
+            "secret_token": settings.telegram_secret_token,
+            "api_url": settings.telegram_api_url,
+        }
+    return channels
+
+
+def write_credentials(settings: Settings) -> Path:
+    """Write the credentials file the Rasa server reads (readable by its owner only)."""
+    path = settings.data_dir / "credentials.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text(yaml.safe_dump(channel_credentials(settings), sort_keys=False), encoding="utf-8")
+    return path
