@@ -105,3 +105,13 @@ def offline_inbox(channel: str, conversation_id: str) -> str:
 def button_payload(channel: str, digest: str) -> str:
     """A button payload too long for the channel's limit (Telegram: 64 bytes), under a short digest."""
     return f"{PREFIX}:payload:{channel}:{digest}"
+
+
+def ussd_session(session_id: str) -> str:
+    """JSON of one USSD session's screens (for Back and More), kept a few minutes."""
+    return f"{PREFIX}:ussd:{session_id}"
+
+
+def sms_pages(address: str) -> str:
+    """JSON of the pages of a long SMS not sent yet (the citizen replies MORE for the next one)."""
+    return f"{PREFIX}:sms:pages:{address}"

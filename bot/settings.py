@@ -39,7 +39,7 @@ class Settings:
     max_message_chars: int = 1000
     #: Input channels that cannot show buttons: options are sent as numbered text.
     text_only_channels: frozenset[str] = field(
-        default_factory=lambda: frozenset({"sms", "twilio", "africastalking", "ussd", "cmdline"})
+        default_factory=lambda: frozenset({"sms", "twilio", "africastalking", "cmdline"})
     )
 
     #: Telegram (enabled when a token is set): the bot token, the secret Telegram must send with each
@@ -47,6 +47,15 @@ class Settings:
     telegram_token: str = ""
     telegram_secret_token: str = ""
     telegram_api_url: str = "https://api.telegram.org"
+    #: Africa's Talking (SMS enabled when username and API key are set; USSD always listens). The
+    #: gateway signs nothing: the callback token, when set, must be in the callback URLs as ?token=.
+    africastalking_username: str = ""
+    africastalking_api_key: str = ""
+    africastalking_api_url: str = "https://api.africastalking.com"
+    africastalking_sender: str = ""
+    africastalking_callback_token: str = ""
+    #: Most SMS segments one message may take before the rest waits behind "MORE".
+    sms_max_segments: int = 3
     #: For command-line tools that call the ministry API: its base URL and the key to use.
     api_url: str = ""
     api_key: str = ""
@@ -86,6 +95,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         telegram_token=env.get("TELEGRAM_TOKEN", "").strip(),
         telegram_secret_token=env.get("TELEGRAM_SECRET_TOKEN", "").strip(),
         telegram_api_url=env.get("TELEGRAM_API_URL", defaults.telegram_api_url).rstrip("/"),
+        africastalking_username=env.get("AFRICASTALKING_USERNAME", "").strip(),
+        africastalking_api_key=env.get("AFRICASTALKING_API_KEY", "").strip(),
+        africastalking_api_url=env.get("AFRICASTALKING_API_URL", defaults.africastalking_api_url).rstrip("/"),
+        africastalking_sender=env.get("AFRICASTALKING_SENDER", "").strip(),
+        africastalking_callback_token=env.get("AFRICASTALKING_CALLBACK_TOKEN", "").strip(),
+        sms_max_segments=_int(env, "BARAZA_SMS_MAX_SEGMENTS", defaults.sms_max_segments),
         api_url=env.get("BARAZA_API_URL", "").rstrip("/"),
         api_key=env.get("BARAZA_API_KEY", "").strip(),
     )

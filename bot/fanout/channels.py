@@ -66,7 +66,9 @@ class RasaTrigger:
 
     def send(self, delivery: Delivery) -> tuple[Outcome, str]:
         """Trigger the delivery intent in the subscriber's conversation, answered on their channel."""
-        url = f"{self._url}/conversations/{quote(delivery.address, safe='')}/trigger_intent"
+        # Rasa's routes do not URL-decode: characters legal in a path segment ("+" of phone numbers,
+        # ":" of "whatsapp:+...") are sent as they are, so the conversation id arrives unchanged.
+        url = f"{self._url}/conversations/{quote(delivery.address, safe='+:@=')}/trigger_intent"
         body = {
             "name": DELIVERY_INTENT,
             "entities": {

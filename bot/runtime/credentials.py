@@ -29,6 +29,17 @@ def channel_credentials(settings: Settings) -> dict[str, Any]:
             "secret_token": settings.telegram_secret_token,
             "api_url": settings.telegram_api_url,
         }
+    ussd = "bot.channels.ussd.UssdInput"
+    channels[ussd] = {**(channels.get(ussd) or {}), "callback_token": settings.africastalking_callback_token}
+    if settings.africastalking_username and settings.africastalking_api_key:
+        channels["bot.channels.africastalking.AfricasTalkingInput"] = {
+            "username": settings.africastalking_username,
+            "api_key": settings.africastalking_api_key,
+            "api_url": settings.africastalking_api_url,
+            "sender": settings.africastalking_sender,
+            "max_segments": settings.sms_max_segments,
+            "callback_token": settings.africastalking_callback_token,
+        }
     return channels
 
 

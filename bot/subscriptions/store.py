@@ -21,9 +21,14 @@ if TYPE_CHECKING:
 _REGION_FIELD = "region:"
 
 
+#: Channels that cannot push a message: what is subscribed there is delivered on another channel to
+#: the same address (a USSD user's alerts arrive by SMS on their number).
+PUSH_CHANNEL = {"ussd": "africastalking"}
+
+
 def subscriber_id(channel: str, sender_id: str) -> str:
-    """The id of a subscriber: their channel and their address on it."""
-    return f"{channel}:{sender_id}"
+    """The id of a subscriber: the channel alerts reach them on, and their address on it."""
+    return f"{PUSH_CHANNEL.get(channel, channel)}:{sender_id}"
 
 
 def split_subscriber_id(value: str) -> tuple[str, str]:

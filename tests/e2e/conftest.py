@@ -6,6 +6,7 @@ import http.server
 import json
 import os
 import threading
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import replace
@@ -26,6 +27,8 @@ RASA = "http://127.0.0.1:5005"
 WEB = "http://127.0.0.1:8080"
 TELEGRAM_TOKEN = "123456:e2e-test-bot"
 TELEGRAM_SECRET = "e2e-telegram-secret"
+AT_API_KEY = "e2e-at-key"
+AT_CALLBACK_TOKEN = "e2e-at-callback"
 
 
 class ProviderStandIn:
@@ -39,10 +42,14 @@ class ProviderStandIn:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
-                try:
-                    body = json.loads(raw or b"{}")
-                except ValueError:
-                    body = {"raw": raw.decode(errors="replace")}
+                if "x-www-form-urlencoded" in (self.headers.get("Content-Type") or ""):
+                    body = {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()}
+                    body["_api_key"] = self.headers.get("apiKey", "")
+                else:
+                    try:
+                        body = json.loads(raw or b"{}")
+                    except ValueError:
+                        body = {"raw": raw.decode(errors="replace")}
                 stand_in.calls.append((self.path, body))
                 reply = json.dumps({"ok": True, "result": {"message_id": len(stand_in.calls)}}).encode()
                 self.send_response(200)
@@ -79,6 +86,10 @@ def stack(telegram_api: ProviderStandIn) -> Iterator[Stack]:
         telegram_token=TELEGRAM_TOKEN,
         telegram_secret_token=TELEGRAM_SECRET,
         telegram_api_url=telegram_api.url,
+        africastalking_username="sandbox",
+        africastalking_api_key=AT_API_KEY,
+        africastalking_api_url=telegram_api.url,
+        africastalking_callback_token=AT_CALLBACK_TOKEN,
     )
     model = ensure_model(settings)
     running = Stack(settings=settings, model=model, log_dir=PROJECT_ROOT / ".data" / "test-logs")

@@ -1,0 +1,189 @@
+"""SMS through Africa's Talking: inbound callback, outbound through the gateway's messaging API.
+
+- Inbound: ``POST /webhooks/africastalking/webhook`` with the gateway's form (``from``, ``to``, ``text``,
+  ``id``...). The conversation is the phone number's. Africa's Talking signs nothing, so an optional
+  token in the callback URL (``?token=``) is checked.
+- Outbound: ``POST <api>/version1/messaging`` (form ``username``, ``to``, ``message``, ``from``; header
+  ``apiKey``). Each message is made as cheap as it can be (``formatting.gsm_friendly``: typographic
+  dashes and quotes become their GSM equivalents when that keeps the whole text in GSM-7) and, if longer
+  than ``max_segments``, sent in pages ending "MORE"; the citizen's reply MORE (in their language) gets
+  the next page without troubling the assistant.
+
+Another SMS gateway is another adapter of the same shape.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict, List
+
+import aiohttp
+import redis.asyncio as aioredis
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import redis_keys
+from bot.catalogue.bundle import LiveCatalogues
+from bot.channels.formatting import capacity, gsm_friendly, paginate, strip_markdown
+from bot.settings import load_settings
+from bot.text import fold
+
+logger = logging.getLogger(__name__)
+PAGES_KEPT_SECONDS = 24 * 3600
+
+
+class SmsGatewayError(Exception):
+    """The gateway refused a message."""
+
+
+class AfricasTalkingOutput(OutputChannel):
+    """Sends SMS through Africa's Talking."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "africastalking"
+
+    def __init__(self, username: str, api_key: str, api_url: str, sender: str, max_segments: int) -> None:
+        self._username = username
+        self._api_key = api_key
+        self._url = f"{api_url.rstrip('/')}/version1/messaging"
+        self._sender = sender
+        self._max_segments = max_segments
+        self._redis: aioredis.Redis[bytes] | None = None
+        self._catalogues: LiveCatalogues | None = None
+
+    def _store(self) -> aioredis.Redis[bytes]:
+        if self._redis is None:
+            self._redis = aioredis.Redis.from_url(load_settings().redis_url, socket_timeout=5)
+        return self._redis
+
+    def more_word(self, language: str) -> str:
+        """The word to reply for the next page, in ``language`` (MORE, SUITE, ZAIDI...)."""
+        if self._catalogues is None:
+            self._catalogues = LiveCatalogues(load_settings().config_dir)
+        current = self._catalogues.current()
+        code = language if language in current.languages.codes else current.languages.default
+        return current.locales[code].text("ussd_more").upper()
+
+    async def post(self, to: str, message: str) -> None:
+        """One SMS through the gateway."""
+        form = {"username": self._username, "to": to, "message": message}
+        if self._sender:
+            form["from"] = self._sender
+        headers = {"apiKey": self._api_key, "Accept": "application/json"}
+        timeout = aiohttp.ClientTimeout(total=15)
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.post(self._url, data=form, headers=headers) as reply,
+        ):
+            body = await reply.text()
+        if reply.status >= 300:
+            raise SmsGatewayError(f"{reply.status}: {body[:200]}")
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        message = gsm_friendly(strip_markdown(text)).strip()
+        more = self.more_word(str(kwargs.get("language") or ""))
+        pages = paginate(message, capacity(message, self._max_segments), more)
+        await self.post(recipient_id, pages[0])
+        key = redis_keys.sms_pages(recipient_id)
+        if len(pages) > 1:
+            await self._store().set(
+                key, json.dumps({"pages": pages[1:], "more": more}), ex=PAGES_KEPT_SECONDS
+            )
+        else:
+            await self._store().delete(key)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        lines = [text, *(f"{n}. {b['title']}" for n, b in enumerate(buttons, start=1))]
+        await self.send_text_message(recipient_id, "\n".join(lines), **kwargs)
+
+    async def next_page(self, recipient_id: str, reply: str) -> bool:
+        """Send the next held page if ``reply`` asks for it; whether it did."""
+        key = redis_keys.sms_pages(recipient_id)
+        raw = await self._store().get(key)
+        if not raw:
+            return False
+        held = json.loads(raw)
+        if fold(reply) != fold(held["more"]):
+            return False
+        page, rest = held["pages"][0], held["pages"][1:]
+        await self.post(recipient_id, page)
+        if rest:
+            await self._store().set(
+                key, json.dumps({"pages": rest, "more": held["more"]}), ex=PAGES_KEPT_SECONDS
+            )
+        else:
+            await self._store().delete(key)
+        return True
+
+
+class AfricasTalkingInput(InputChannel):
+    """``POST /webhooks/africastalking/webhook``: an SMS received by the gateway."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "africastalking"
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
+        c = credentials or {}
+        if not c.get("username") or not c.get("api_key"):
+            raise ValueError("africastalking needs username and api_key")
+        return cls(
+            str(c["username"]),
+            str(c["api_key"]),
+            str(c.get("api_url") or "https://api.africastalking.com"),
+            str(c.get("sender") or ""),
+            int(c.get("max_segments") or 3),
+            str(c.get("callback_token") or ""),
+        )
+
+    def __init__(
+        self, username: str, api_key: str, api_url: str, sender: str, max_segments: int, callback_token: str
+    ) -> None:
+        self.username = username
+        self.api_key = api_key
+        self.api_url = api_url
+        self.sender = sender
+        self.max_segments = max_segments
+        self.callback_token = callback_token
+        self._output: AfricasTalkingOutput | None = None
+
+    def get_output_channel(self) -> AfricasTalkingOutput:
+        if self._output is None:
+            self._output = AfricasTalkingOutput(
+                self.username, self.api_key, self.api_url, self.sender, self.max_segments
+            )
+        return self._output
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("africastalking_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if self.callback_token and not hmac.compare_digest(
+                str(request.args.get("token", "")).encode(), self.callback_token.encode()
+            ):
+                logger.warning("refused an SMS callback without the right token from %s", request.ip)
+                return response.text("forbidden", status=403)
+            sender = str(request.form.get("from") or "")
+            text = str(request.form.get("text") or "")
+            if not sender:
+                return response.text("missing from", status=400)
+            output = self.get_output_channel()
+            if await output.next_page(sender, text):
+                return response.text("ok")
+            await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
+            return response.text("ok")
+
+        return webhook

@@ -1,0 +1,172 @@
+"""USSD through Africa's Talking: the whole assistant as numbered menus on a basic phone.
+
+The gateway posts a form (``sessionId``, ``serviceCode``, ``phoneNumber``, ``text``) where ``text`` holds
+every entry of the session joined by ``*``; the reply is plain text starting with ``CON`` (the session
+continues) or ``END``. The conversation is the phone number's (alerts subscribed here arrive by SMS on
+the same number). This channel numbers the choices itself and keeps, per USSD session, the screens
+shown, so that "0" goes back, "00" goes home and "98" shows more without asking the assistant; a
+number picks the option of the screen on display, anything else is sent as typed text.
+
+Another gateway is another small adapter: only the form fields and the CON/END convention are
+Africa's Talking's.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict, List
+
+import redis.asyncio as aioredis
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import redis_keys
+from bot.catalogue.bundle import LiveCatalogues
+from bot.channels.ussd_menu import BACK, HOME, MORE, Screen, UssdTexts, answer_screen, menu_screen
+from bot.settings import load_settings
+
+logger = logging.getLogger(__name__)
+#: A USSD session lasts a few minutes at most at every operator.
+SESSION_SECONDS = 300
+
+
+class UssdCollector(CollectingOutputChannel):
+    """Collects the assistant's replies with their language and choices."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "ussd"
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        self.messages.append({"text": text, "buttons": [], "language": kwargs.get("language")})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        self.messages.append({"text": text, "buttons": buttons, "language": kwargs.get("language")})
+
+
+class UssdInput(InputChannel):
+    """``POST /webhooks/ussd/webhook``: Africa's Talking's USSD session callback."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "ussd"
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
+        return cls(str((credentials or {}).get("callback_token") or ""))
+
+    def __init__(self, callback_token: str = "") -> None:
+        #: Africa's Talking signs nothing: an optional token in the callback URL (?token=) is checked.
+        self.callback_token = callback_token
+        self._redis: aioredis.Redis[bytes] | None = None
+        self._catalogues: LiveCatalogues | None = None
+
+    def _store(self) -> aioredis.Redis[bytes]:
+        if self._redis is None:
+            self._redis = aioredis.Redis.from_url(load_settings().redis_url, socket_timeout=5)
+        return self._redis
+
+    def _texts(self, language: str) -> UssdTexts:
+        if self._catalogues is None:
+            self._catalogues = LiveCatalogues(load_settings().config_dir)
+        current = self._catalogues.current()
+        code = language if language in current.languages.codes else current.languages.default
+        locale = current.locales[code]
+        return UssdTexts(
+            back=locale.text("ussd_back"), home=locale.text("ussd_home"), more=locale.text("ussd_more")
+        )
+
+    def _home_title(self, language: str) -> str:
+        assert self._catalogues is not None
+        current = self._catalogues.current()
+        code = language if language in current.languages.codes else current.languages.default
+        return current.locales[code].text("ussd_title")
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("ussd_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def session(request: Request) -> HTTPResponse:
+            if self.callback_token and not hmac.compare_digest(
+                str(request.args.get("token", "")).encode(), self.callback_token.encode()
+            ):
+                logger.warning("refused a USSD callback without the right token from %s", request.ip)
+                return response.text("END", status=403)
+            session_id = str(request.form.get("sessionId") or "")
+            phone = str(request.form.get("phoneNumber") or "")
+            entries = str(request.form.get("text") or "")
+            if not session_id or not phone:
+                return response.text("END Invalid request", status=400)
+            latest = entries.split("*")[-1].strip() if entries else ""
+            text = await self._answer(session_id, phone, latest, not entries, on_new_message)
+            return response.text(text)
+
+        return webhook
+
+    async def _answer(
+        self,
+        session_id: str,
+        phone: str,
+        latest: str,
+        first: bool,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> str:
+        key = redis_keys.ussd_session(session_id)
+        raw = await self._store().get(key)
+        state: Dict[str, Any] = json.loads(raw) if raw else {"screens": [], "language": ""}
+        screens = [Screen.from_json(s) for s in state["screens"]]
+        if screens and not first and latest == MORE and screens[-1].page < len(screens[-1].pages) - 1:
+            screens[-1].page += 1
+        elif len(screens) > 1 and latest == BACK:
+            screens.pop()
+        else:
+            if first or latest == HOME or not latest:
+                message, home = "/greet", True
+            elif screens and latest.isdigit() and 1 <= int(latest) <= len(screens[-1].payloads):
+                message, home = screens[-1].payloads[int(latest) - 1], False
+            else:
+                message, home = latest, False
+            screen, language = await self._ask(phone, message, home, state["language"], on_new_message)
+            state["language"] = language or state["language"]
+            screens = [screen] if home else [*screens, screen]
+        state["screens"] = [s.to_json() for s in screens[-10:]]
+        await self._store().set(key, json.dumps(state), ex=SESSION_SECONDS)
+        page, more = screens[-1].current()
+        return ("CON " if more else "END ") + page
+
+    async def _ask(
+        self,
+        phone: str,
+        message: str,
+        home: bool,
+        language: str,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> tuple[Screen, str]:
+        collector = UssdCollector()
+        metadata = {"language": language} if language else {}
+        await on_new_message(
+            UserMessage(message, collector, phone, input_channel=self.name(), metadata=metadata)
+        )
+        replies = collector.messages or [{"text": "", "buttons": [], "language": language}]
+        language = next((str(m["language"]) for m in reversed(replies) if m.get("language")), language)
+        texts = self._texts(language)
+        buttons: List[Dict[str, Any]] = next(
+            (m["buttons"] for m in reversed(replies) if m.get("buttons")), []
+        )
+        if buttons:
+            header = self._home_title(language) if home else str(replies[-1]["text"] or "")
+            titles = [str(b["title"]) for b in buttons]
+            payloads = [str(b["payload"]) for b in buttons]
+            return menu_screen(header, titles, payloads, texts, home), language
+        text = "\n".join(str(m["text"]) for m in replies if m.get("text"))
+        return answer_screen(text, texts), language

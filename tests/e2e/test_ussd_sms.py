@@ -1,0 +1,207 @@
+"""USSD and SMS through Africa's Talking, in the gateway's own formats, against the running stack;
+outbound SMS captured by a local stand-in of the gateway's API."""
+
+from __future__ import annotations
+
+import time
+import urllib.parse
+import urllib.request
+import uuid
+
+import pytest
+import redis
+
+from bot.alerts.model import utc_now
+from bot.auth.keys import ApiKeyStore
+from bot.auth.roles import Role
+from bot.catalogue.bundle import Catalogues
+from bot.channels.formatting import encoding, segments
+from bot.runtime.stack import Stack
+from tests.e2e.conftest import AT_API_KEY, AT_CALLBACK_TOKEN, E2E_REDIS_URL, RASA, ProviderStandIn
+
+LIMIT = 182
+
+
+def _post_form(path: str, form: dict[str, str], token: str | None = AT_CALLBACK_TOKEN) -> tuple[int, str]:
+    url = f"{RASA}{path}" + (f"?token={token}" if token is not None else "")
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode())
+    try:
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return int(reply.status), reply.read().decode()
+    except urllib.error.HTTPError as error:
+        return int(error.code), error.read().decode()
+
+
+class UssdSession:
+    """One dial of *384*1#: every entry is appended to ``text`` with *, as the gateway does."""
+
+    def __init__(self, phone: str) -> None:
+        self.session_id = "ATUid_" + uuid.uuid4().hex
+        self.phone = phone
+        self.entries: list[str] = []
+
+    def step(self, entry: str | None = None) -> str:
+        if entry is not None:
+            self.entries.append(entry)
+        form = {
+            "sessionId": self.session_id,
+            "serviceCode": "*384*1#",
+            "phoneNumber": self.phone,
+            "networkCode": "63902",
+            "text": "*".join(self.entries),
+        }
+        status, screen = _post_form("/webhooks/ussd/webhook", form)
+        assert status == 200, screen
+        assert screen.startswith(("CON ", "END ")), screen
+        assert len(screen[4:]) <= LIMIT, (len(screen[4:]), screen)
+        return screen
+
+
+def _option(screen: str, title: str) -> str:
+    for line in screen[4:].splitlines():
+        number, _, rest = line.partition(". ")
+        if number.isdigit() and rest.startswith(title[:20]):
+            return number
+    raise AssertionError(f"{title!r} not on screen:\n{screen}")
+
+
+def _in_language(phone: str, language: str, catalogues: Catalogues) -> UssdSession:
+    session = UssdSession(phone)
+    home = session.step()
+    assert home.startswith("CON ")
+    screen = session.step(
+        _option(home, catalogues.locales["en"].text("menu_language")) if "Baraza. Choose" in home else "5"
+    )
+    name = catalogues.languages.get(language).name
+    screen = session.step(_option(screen, name))
+    assert screen.startswith("CON ") and catalogues.locales[language].text("language_changed")[:15] in screen
+    return session
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "ar", "pt", "sw"])
+def test_ussd_walk_through_every_top_level_menu(stack: Stack, catalogues: Catalogues, language: str) -> None:
+    phone = f"+25470{uuid.uuid4().int % 10_000_000:07d}"
+    locale = catalogues.locales[language]
+    menu = [
+        locale.text(k)
+        for k in (
+            "menu_services",
+            "menu_crisis",
+            "menu_alerts",
+            "menu_person",
+            "menu_language",
+            "menu_subscribe",
+        )
+    ]
+    for title in menu:
+        session = _in_language(phone, language, catalogues)
+        home = session.step("00")
+        assert home.startswith("CON " + locale.text("ussd_title"))
+        screen = session.step(_option(home, title))
+        if title == locale.text("menu_person"):  # an answer: its pages, the last one ends the session
+            while screen.startswith("CON "):
+                assert screen.endswith(f"98 {locale.text('ussd_more')}")
+                screen = session.step("98")
+            assert screen.startswith("END ")
+            continue
+        assert screen.startswith("CON ") and f"0 {locale.text('ussd_back')}" in screen
+        while f"98 {locale.text('ussd_more')}" in screen:  # every page of the menu fits
+            screen = session.step("98")
+        back = session.step("0")
+        assert back == home
+
+
+def test_ussd_from_menu_to_a_service_answer(stack: Stack, catalogues: Catalogues) -> None:
+    session = _in_language(f"+25471{uuid.uuid4().int % 10_000_000:07d}", "sw", catalogues)
+    locale = catalogues.locales["sw"]
+    home = session.step("00")
+    services = session.step(_option(home, locale.text("menu_services")))
+    passport = catalogues.services.text("passport", "sw").name
+    overview = session.step(_option(services, passport))
+    assert overview.startswith("CON ")
+    answer = session.step(_option(overview, locale.text("aspect_fee")))
+    assert answer.startswith(("END ", "CON "))
+    pages = [answer]
+    while pages[-1].startswith("CON "):
+        pages.append(session.step("98"))
+    assert pages[-1].startswith("END ")
+    assert "6000" in "".join(pages).replace(" ", "").replace(",", "").replace(".", "")
+
+
+def test_ussd_refuses_callbacks_without_the_token(stack: Stack) -> None:
+    status, _ = _post_form(
+        "/webhooks/ussd/webhook",
+        {"sessionId": "x", "phoneNumber": "+254700000000", "text": ""},
+        token="wrong",
+    )
+    assert status == 403
+
+
+def _sms_to(stand_in: ProviderStandIn, phone: str, after: int, wait: float = 15) -> list[dict[str, str]]:
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        sent = [c for c in stand_in.calls_to("/version1/messaging")[after:] if c.get("to") == phone]
+        if sent:
+            return sent
+        time.sleep(0.1)
+    return []
+
+
+def test_sms_in_and_out(stack: Stack, telegram_api: ProviderStandIn, catalogues: Catalogues) -> None:
+    phone = "+254722000111"
+    before = len(telegram_api.calls_to("/version1/messaging"))
+    status, _ = _post_form(
+        "/webhooks/africastalking/webhook",
+        {"from": phone, "to": "21525", "text": "How much does a passport cost?", "id": "m1"},
+    )
+    assert status == 200
+    [sms] = _sms_to(telegram_api, phone, before)
+    assert sms["_api_key"] == AT_API_KEY and sms["username"] == "sandbox"
+    assert "6000" in sms["message"].replace(" ", "").replace(",", "")
+    assert segments(sms["message"]) <= 3
+    before = len(telegram_api.calls_to("/version1/messaging"))
+    forged, _ = _post_form("/webhooks/africastalking/webhook", {"from": phone, "text": "STOP"}, token=None)
+    assert forged == 403
+    time.sleep(1)
+    assert _sms_to(telegram_api, phone, before, wait=0.5) == []
+
+
+def test_subscribed_on_ussd_alert_arrives_by_sms_in_the_fewest_segments(
+    stack: Stack, telegram_api: ProviderStandIn, catalogues: Catalogues
+) -> None:
+    from tests.e2e.test_alerts import _post
+
+    phone = "+254733000222"
+    session = UssdSession(phone)
+    home = session.step()
+    regions = session.step(_option(home, catalogues.locales["en"].text("menu_subscribe")))
+    consent = session.step(_option(regions, catalogues.regions.name("coast", "en")))
+    done = session.step(_option(consent, catalogues.locales["en"].text("consent_yes")))
+    assert done.startswith("END ") and "STOP" in done
+
+    key, _ = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(
+        "meteo", Role.AUTHOR, "sms test", utc_now()
+    )
+    body = {
+        "severity": "Severe",
+        "category": "Met",
+        "regions": ["coast"],
+        "expires_in_hours": 3,
+        "texts": {
+            "en": {
+                "headline": "Storm warning – Coast",
+                "description": "Winds of 90 km/h tonight.",
+                "instruction": "Stay indoors and charge your phone.",
+            }
+        },
+    }
+    before = len(telegram_api.calls_to("/version1/messaging"))
+    import json
+
+    status, record = _post("/api/v1/alerts", key, json.dumps(body).encode(), content_type="application/json")
+    assert status == 201, record
+    [sms] = _sms_to(telegram_api, phone, before, wait=30)
+    message = sms["message"]
+    assert "Storm warning - Coast" in message  # the en dash became "-": GSM-7 instead of UCS-2
+    assert encoding(message) == "GSM-7"
+    assert segments(message) == 1
