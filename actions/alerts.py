@@ -18,7 +18,7 @@ from actions.turn import Turn, read_turn
 from bot.alerts.lifecycle import LIVE, Status
 from bot.alerts.model import utc_now
 from bot.alerts.repository import AlertNotFound
-from bot.assistant.alert_messages import alert_details, cancelled_alert, pushed_alert
+from bot.assistant.alert_messages import alert_details, cancelled_alert, pushed_alert, template_values
 from bot.assistant.replies import Outcome, Reply
 from bot.assistant.subscriptions import (
     WAITING_FOR_CONSENT,
@@ -166,6 +166,10 @@ class ActionDeliverAlert(BarazaAction):
             text = cancelled_alert(catalogues, turn.language, alert)
         else:
             text = pushed_alert(catalogues, turn.language, alert)
-        events = self.send(dispatcher, turn, catalogues, (Reply(text),), {"last_alert": alert_id})
+        extra = {
+            "whatsapp_template": "alert_cancelled" if kind == "cancel" else "alert",
+            "template_values": template_values(catalogues, turn.language, alert),
+        }
+        events = self.send(dispatcher, turn, catalogues, (Reply(text),), {"last_alert": alert_id}, extra)
         remembered = [*seen, delivery_id][-REMEMBERED_DELIVERIES:]
         return [SlotSet("delivered_alerts", remembered), *events]

@@ -60,8 +60,12 @@ class BarazaAction(Action, ABC):
         catalogues: Catalogues,
         replies: tuple[Reply, ...],
         remember: dict[str, Any],
+        extra: dict[str, Any] | None = None,
     ) -> list[EventType]:
-        """Send replies (numbered options on text-only channels) and return the slot events."""
+        """Send replies (numbered options on text-only channels) and return the slot events.
+
+        ``extra`` travels with each message to the channel (e.g. the WhatsApp template of an alert).
+        """
         language = catalogues.languages.get(remember.get("language", turn.language))
         text_only = turn.channel in resources.settings().text_only_channels
         offered: list[str] = []
@@ -70,12 +74,19 @@ class BarazaAction(Action, ABC):
             if text_only:
                 hint = catalogues.locales[language.code].text("options_hint")
                 dispatcher.utter_message(
-                    text=numbered_text(reply, hint), language=language.code, direction=language.direction
+                    text=numbered_text(reply, hint),
+                    language=language.code,
+                    direction=language.direction,
+                    **(extra or {}),
                 )
             else:
                 buttons = [{"title": o.title, "payload": o.payload} for o in reply.options]
                 dispatcher.utter_message(
-                    text=reply.text, buttons=buttons, language=language.code, direction=language.direction
+                    text=reply.text,
+                    buttons=buttons,
+                    language=language.code,
+                    direction=language.direction,
+                    **(extra or {}),
                 )
         # Only changed slots: every event is stored with the conversation and re-read on each turn.
         # A question waits one turn only: whatever the citizen says next answers it or drops it.

@@ -115,3 +115,8 @@ def ussd_session(session_id: str) -> str:
 def sms_pages(address: str) -> str:
     """JSON of the pages of a long SMS not sent yet (the citizen replies MORE for the next one)."""
     return f"{PREFIX}:sms:pages:{address}"
+
+
+def whatsapp_window(address: str) -> str:
+    """Set while a WhatsApp user's 24-hour customer-service window is open (expires with it)."""
+    return f"{PREFIX}:whatsapp:window:{address}"

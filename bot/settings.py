@@ -39,7 +39,7 @@ class Settings:
     max_message_chars: int = 1000
     #: Input channels that cannot show buttons: options are sent as numbered text.
     text_only_channels: frozenset[str] = field(
-        default_factory=lambda: frozenset({"sms", "twilio", "africastalking", "cmdline"})
+        default_factory=lambda: frozenset({"sms", "twilio", "whatsapp", "africastalking", "cmdline"})
     )
 
     #: Telegram (enabled when a token is set): the bot token, the secret Telegram must send with each
@@ -54,6 +54,15 @@ class Settings:
     africastalking_api_url: str = "https://api.africastalking.com"
     africastalking_sender: str = ""
     africastalking_callback_token: str = ""
+    #: Twilio SMS and WhatsApp (enabled when the account SID and auth token are set). Requests are
+    #: checked against X-Twilio-Signature, computed on the public URL Twilio called: set
+    #: TWILIO_WEBHOOK_BASE_URL when a proxy changes it.
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_api_url: str = "https://api.twilio.com"
+    twilio_sms_number: str = ""
+    twilio_whatsapp_number: str = ""
+    twilio_webhook_base_url: str = ""
     #: Most SMS segments one message may take before the rest waits behind "MORE".
     sms_max_segments: int = 3
     #: For command-line tools that call the ministry API: its base URL and the key to use.
@@ -101,6 +110,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         africastalking_sender=env.get("AFRICASTALKING_SENDER", "").strip(),
         africastalking_callback_token=env.get("AFRICASTALKING_CALLBACK_TOKEN", "").strip(),
         sms_max_segments=_int(env, "BARAZA_SMS_MAX_SEGMENTS", defaults.sms_max_segments),
+        twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", "").strip(),
+        twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", "").strip(),
+        twilio_api_url=env.get("TWILIO_API_URL", defaults.twilio_api_url).rstrip("/"),
+        twilio_sms_number=env.get("TWILIO_SMS_NUMBER", "").strip(),
+        twilio_whatsapp_number=env.get("TWILIO_WHATSAPP_NUMBER", "").strip(),
+        twilio_webhook_base_url=env.get("TWILIO_WEBHOOK_BASE_URL", "").rstrip("/"),
         api_url=env.get("BARAZA_API_URL", "").rstrip("/"),
         api_key=env.get("BARAZA_API_KEY", "").strip(),
     )

@@ -57,3 +57,14 @@ def alert_details(catalogues: Catalogues, language: str, alert: Alert) -> str:
     if fell_back:
         lines.append(locale.text("alerts_other_language"))
     return "\n".join(line for line in lines if line)
+
+
+def template_values(catalogues: Catalogues, language: str, alert: Alert) -> dict[str, str]:
+    """The parameters of an alert's message template (channels that need one, e.g. WhatsApp)."""
+    text, _ = alert.text_for(language)
+    return {
+        "sender": _sender(catalogues, language, alert),
+        "headline": text.headline.rstrip(". "),
+        "instruction": text.instruction,
+        "severity": catalogues.locales[language].text(f"severity_{alert.severity.lower()}"),
+    }

@@ -15,25 +15,18 @@ Another SMS gateway is another adapter of the same shape.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from typing import Any, Awaitable, Callable, Dict, List
 
 import aiohttp
-import redis.asyncio as aioredis
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import redis_keys
-from bot.catalogue.bundle import LiveCatalogues
-from bot.channels.formatting import capacity, gsm_friendly, paginate, strip_markdown
-from bot.settings import load_settings
-from bot.text import fold
+from bot.channels.sms_pages import SmsPager
 
 logger = logging.getLogger(__name__)
-PAGES_KEPT_SECONDS = 24 * 3600
 
 
 class SmsGatewayError(Exception):
@@ -52,22 +45,7 @@ class AfricasTalkingOutput(OutputChannel):
         self._api_key = api_key
         self._url = f"{api_url.rstrip('/')}/version1/messaging"
         self._sender = sender
-        self._max_segments = max_segments
-        self._redis: aioredis.Redis[bytes] | None = None
-        self._catalogues: LiveCatalogues | None = None
-
-    def _store(self) -> aioredis.Redis[bytes]:
-        if self._redis is None:
-            self._redis = aioredis.Redis.from_url(load_settings().redis_url, socket_timeout=5)
-        return self._redis
-
-    def more_word(self, language: str) -> str:
-        """The word to reply for the next page, in ``language`` (MORE, SUITE, ZAIDI...)."""
-        if self._catalogues is None:
-            self._catalogues = LiveCatalogues(load_settings().config_dir)
-        current = self._catalogues.current()
-        code = language if language in current.languages.codes else current.languages.default
-        return current.locales[code].text("ussd_more").upper()
+        self.pager = SmsPager(max_segments)
 
     async def post(self, to: str, message: str) -> None:
         """One SMS through the gateway."""
@@ -85,42 +63,14 @@ class AfricasTalkingOutput(OutputChannel):
             raise SmsGatewayError(f"{reply.status}: {body[:200]}")
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        message = gsm_friendly(strip_markdown(text)).strip()
-        more = self.more_word(str(kwargs.get("language") or ""))
-        pages = paginate(message, capacity(message, self._max_segments), more)
-        await self.post(recipient_id, pages[0])
-        key = redis_keys.sms_pages(recipient_id)
-        if len(pages) > 1:
-            await self._store().set(
-                key, json.dumps({"pages": pages[1:], "more": more}), ex=PAGES_KEPT_SECONDS
-            )
-        else:
-            await self._store().delete(key)
+        language = str(kwargs.get("language") or "")
+        await self.post(recipient_id, await self.pager.first_page(recipient_id, text, language))
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
         lines = [text, *(f"{n}. {b['title']}" for n, b in enumerate(buttons, start=1))]
         await self.send_text_message(recipient_id, "\n".join(lines), **kwargs)
-
-    async def next_page(self, recipient_id: str, reply: str) -> bool:
-        """Send the next held page if ``reply`` asks for it; whether it did."""
-        key = redis_keys.sms_pages(recipient_id)
-        raw = await self._store().get(key)
-        if not raw:
-            return False
-        held = json.loads(raw)
-        if fold(reply) != fold(held["more"]):
-            return False
-        page, rest = held["pages"][0], held["pages"][1:]
-        await self.post(recipient_id, page)
-        if rest:
-            await self._store().set(
-                key, json.dumps({"pages": rest, "more": held["more"]}), ex=PAGES_KEPT_SECONDS
-            )
-        else:
-            await self._store().delete(key)
-        return True
 
 
 class AfricasTalkingInput(InputChannel):
@@ -181,7 +131,9 @@ class AfricasTalkingInput(InputChannel):
             if not sender:
                 return response.text("missing from", status=400)
             output = self.get_output_channel()
-            if await output.next_page(sender, text):
+            page = await output.pager.next_page(sender, text)
+            if page is not None:
+                await output.post(sender, page)
                 return response.text("ok")
             await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
             return response.text("ok")

@@ -40,6 +40,24 @@ def channel_credentials(settings: Settings) -> dict[str, Any]:
             "max_segments": settings.sms_max_segments,
             "callback_token": settings.africastalking_callback_token,
         }
+    if settings.twilio_account_sid and settings.twilio_auth_token:
+        common = {
+            "account_sid": settings.twilio_account_sid,
+            "auth_token": settings.twilio_auth_token,
+            "api_url": settings.twilio_api_url,
+            "webhook_base_url": settings.twilio_webhook_base_url,
+        }
+        if settings.twilio_sms_number:
+            channels["bot.channels.twilio.TwilioSmsInput"] = {
+                **common,
+                "number": settings.twilio_sms_number,
+                "max_segments": settings.sms_max_segments,
+            }
+        if settings.twilio_whatsapp_number:
+            channels["bot.channels.twilio.WhatsAppInput"] = {
+                **common,
+                "number": settings.twilio_whatsapp_number,
+            }
     return channels
 
 

@@ -29,6 +29,10 @@ TELEGRAM_TOKEN = "123456:e2e-test-bot"
 TELEGRAM_SECRET = "e2e-telegram-secret"
 AT_API_KEY = "e2e-at-key"
 AT_CALLBACK_TOKEN = "e2e-at-callback"
+TWILIO_SID = "ACe2e00000000000000000000000000000"
+TWILIO_TOKEN = "e2e-twilio-auth-token"
+TWILIO_SMS_NUMBER = "+15005550006"
+TWILIO_WHATSAPP_NUMBER = "whatsapp:+14155238886"
 
 
 class ProviderStandIn:
@@ -90,6 +94,11 @@ def stack(telegram_api: ProviderStandIn) -> Iterator[Stack]:
         africastalking_api_key=AT_API_KEY,
         africastalking_api_url=telegram_api.url,
         africastalking_callback_token=AT_CALLBACK_TOKEN,
+        twilio_account_sid=TWILIO_SID,
+        twilio_auth_token=TWILIO_TOKEN,
+        twilio_api_url=telegram_api.url,
+        twilio_sms_number=TWILIO_SMS_NUMBER,
+        twilio_whatsapp_number=TWILIO_WHATSAPP_NUMBER,
     )
     model = ensure_model(settings)
     running = Stack(settings=settings, model=model, log_dir=PROJECT_ROOT / ".data" / "test-logs")

@@ -1,0 +1,71 @@
+"""Long SMS answers in pages: the first goes now, the rest waits behind "MORE" (shared by SMS gateways).
+
+Each message is first made as cheap as it can be (``formatting.gsm_friendly``); pages are cut to
+``max_segments`` segments of the text's encoding, between words and never inside a link. The reply
+that asks for the next page is the word shown on the page, in the citizen's language (MORE, SUITE,
+ZAIDI...); any other reply goes to the assistant as usual.
+"""
+
+from __future__ import annotations
+
+import json
+
+import redis.asyncio as aioredis
+
+from bot import redis_keys
+from bot.catalogue.bundle import LiveCatalogues
+from bot.channels.formatting import capacity, gsm_friendly, paginate, strip_markdown
+from bot.settings import load_settings
+from bot.text import fold
+
+KEPT_SECONDS = 24 * 3600
+
+
+class SmsPager:
+    """Cuts messages into pages and hands out the held ones."""
+
+    def __init__(self, max_segments: int) -> None:
+        self._max_segments = max_segments
+        self._redis: aioredis.Redis[bytes] | None = None
+        self._catalogues: LiveCatalogues | None = None
+
+    def _store(self) -> aioredis.Redis[bytes]:
+        if self._redis is None:
+            self._redis = aioredis.Redis.from_url(load_settings().redis_url, socket_timeout=5)
+        return self._redis
+
+    def more_word(self, language: str) -> str:
+        """The word to reply for the next page, in ``language``."""
+        if self._catalogues is None:
+            self._catalogues = LiveCatalogues(load_settings().config_dir)
+        current = self._catalogues.current()
+        code = language if language in current.languages.codes else current.languages.default
+        return current.locales[code].text("ussd_more").upper()
+
+    async def first_page(self, address: str, text: str, language: str) -> str:
+        """The page to send now; the others are kept for MORE."""
+        message = gsm_friendly(strip_markdown(text)).strip()
+        more = self.more_word(language)
+        pages = paginate(message, capacity(message, self._max_segments), more)
+        key = redis_keys.sms_pages(address)
+        if len(pages) > 1:
+            await self._store().set(key, json.dumps({"pages": pages[1:], "more": more}), ex=KEPT_SECONDS)
+        else:
+            await self._store().delete(key)
+        return pages[0]
+
+    async def next_page(self, address: str, reply: str) -> str | None:
+        """The next held page if ``reply`` asks for it, else None."""
+        key = redis_keys.sms_pages(address)
+        raw = await self._store().get(key)
+        if not raw:
+            return None
+        held = json.loads(raw)
+        if fold(reply) != fold(held["more"]):
+            return None
+        page, rest = held["pages"][0], held["pages"][1:]
+        if rest:
+            await self._store().set(key, json.dumps({"pages": rest, "more": held["more"]}), ex=KEPT_SECONDS)
+        else:
+            await self._store().delete(key)
+        return str(page)
