@@ -63,6 +63,11 @@ class Settings:
     twilio_sms_number: str = ""
     twilio_whatsapp_number: str = ""
     twilio_webhook_base_url: str = ""
+    #: Facebook Messenger (enabled when all three are set); the graph URL is for a stand-in in tests.
+    facebook_verify: str = ""
+    facebook_secret: str = ""
+    facebook_page_access_token: str = ""
+    facebook_graph_url: str = ""
     #: Most SMS segments one message may take before the rest waits behind "MORE".
     sms_max_segments: int = 3
     #: For command-line tools that call the ministry API: its base URL and the key to use.
@@ -110,6 +115,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         africastalking_sender=env.get("AFRICASTALKING_SENDER", "").strip(),
         africastalking_callback_token=env.get("AFRICASTALKING_CALLBACK_TOKEN", "").strip(),
         sms_max_segments=_int(env, "BARAZA_SMS_MAX_SEGMENTS", defaults.sms_max_segments),
+        facebook_verify=env.get("FACEBOOK_VERIFY", "").strip(),
+        facebook_secret=env.get("FACEBOOK_SECRET", "").strip(),
+        facebook_page_access_token=env.get("FACEBOOK_PAGE_ACCESS_TOKEN", "").strip(),
+        facebook_graph_url=env.get("FACEBOOK_GRAPH_URL", "").strip(),
         twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", "").strip(),
         twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", "").strip(),
         twilio_api_url=env.get("TWILIO_API_URL", defaults.twilio_api_url).rstrip("/"),

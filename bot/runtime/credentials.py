@@ -40,6 +40,13 @@ def channel_credentials(settings: Settings) -> dict[str, Any]:
             "max_segments": settings.sms_max_segments,
             "callback_token": settings.africastalking_callback_token,
         }
+    if settings.facebook_verify and settings.facebook_secret and settings.facebook_page_access_token:
+        channels["bot.channels.messenger.MessengerInput"] = {
+            "verify": settings.facebook_verify,
+            "secret": settings.facebook_secret,
+            "page-access-token": settings.facebook_page_access_token,
+            "graph_url": settings.facebook_graph_url,
+        }
     if settings.twilio_account_sid and settings.twilio_auth_token:
         common = {
             "account_sid": settings.twilio_account_sid,

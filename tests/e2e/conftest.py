@@ -29,6 +29,7 @@ TELEGRAM_TOKEN = "123456:e2e-test-bot"
 TELEGRAM_SECRET = "e2e-telegram-secret"
 AT_API_KEY = "e2e-at-key"
 AT_CALLBACK_TOKEN = "e2e-at-callback"
+FACEBOOK_SECRET = "e2e-facebook-app-secret"
 TWILIO_SID = "ACe2e00000000000000000000000000000"
 TWILIO_TOKEN = "e2e-twilio-auth-token"
 TWILIO_SMS_NUMBER = "+15005550006"
@@ -99,6 +100,10 @@ def stack(telegram_api: ProviderStandIn) -> Iterator[Stack]:
         twilio_api_url=telegram_api.url,
         twilio_sms_number=TWILIO_SMS_NUMBER,
         twilio_whatsapp_number=TWILIO_WHATSAPP_NUMBER,
+        facebook_verify="e2e-verify",
+        facebook_secret=FACEBOOK_SECRET,
+        facebook_page_access_token="e2e-page-token",
+        facebook_graph_url=telegram_api.url,
     )
     model = ensure_model(settings)
     running = Stack(settings=settings, model=model, log_dir=PROJECT_ROOT / ".data" / "test-logs")

@@ -1,0 +1,113 @@
+"""Facebook Messenger: Rasa's connector, with choices as quick replies and forged requests refused.
+
+Rasa's ``facebook`` connector checks the ``X-Hub-Signature`` of each request (good) but answers a
+forged one with 200 "not validated", and sends buttons as a button template, which holds three at most
+(Baraza's menus have up to twelve), dropping the rest. This adapter keeps the connector and changes
+those two things: a forged request gets 403 (and is logged), and choices go out as quick replies
+(up to 13, titles cut to Messenger's 20 characters); longer lists become numbered text.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Dict, List
+
+from fbmessenger import MessengerClient
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+MAX_QUICK_REPLIES = 13
+MAX_TITLE = 20
+
+
+def _title(text: str) -> str:
+    return text if len(text) <= MAX_TITLE else text[: MAX_TITLE - 1].rstrip() + "…"
+
+
+class QuickReplyBot(MessengerBot):
+    """Messenger output sending choices as quick replies."""
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        if len(buttons) <= MAX_QUICK_REPLIES:
+            replies = [{"title": _title(str(b["title"])), "payload": str(b["payload"])} for b in buttons]
+            await self.send_quick_replies(recipient_id, text, replies)
+            return
+        lines = [text, *(f"{n}. {b['title']}" for n, b in enumerate(buttons, start=1))]
+        await self.send_text_message(recipient_id, "\n".join(lines))
+
+
+def _client(access_token: str, graph_url: str) -> MessengerClient:
+    client = MessengerClient(access_token)
+    if graph_url:
+        client.graph_url = graph_url.rstrip("/")  # a local stand-in in tests
+    return client
+
+
+class BarazaMessenger(Messenger):
+    """Rasa's Messenger handler, answering through :class:`QuickReplyBot`."""
+
+    def __init__(
+        self, page_access_token: str, on_new_message: Callable[[UserMessage], Awaitable[Any]], graph_url: str
+    ) -> None:
+        super().__init__(page_access_token, on_new_message)
+        self.client = _client(page_access_token, graph_url)
+
+    async def _handle_user_message(self, text: str, sender_id: str, metadata: Dict[str, Any] | None) -> None:
+        out_channel = QuickReplyBot(self.client)
+        message = UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
+        try:
+            await self.on_new_message(message)
+        except Exception:
+            logger.exception("could not handle a Messenger message")
+
+
+class MessengerInput(FacebookInput):
+    """``/webhooks/facebook/webhook``, with quick replies and 403 for forged requests."""
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
+        c = credentials or {}
+        if not c.get("verify") or not c.get("secret") or not c.get("page-access-token"):
+            raise ValueError("facebook needs verify, secret and page-access-token")
+        return cls(
+            str(c["verify"]), str(c["secret"]), str(c["page-access-token"]), str(c.get("graph_url") or "")
+        )
+
+    def __init__(self, fb_verify: str, fb_secret: str, fb_access_token: str, graph_url: str = "") -> None:
+        super().__init__(fb_verify, fb_secret, fb_access_token)
+        self.graph_url = graph_url
+
+    def get_output_channel(self) -> QuickReplyBot:
+        return QuickReplyBot(_client(self.fb_access_token, self.graph_url))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("messenger_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["GET"])
+        async def verification(request: Request) -> HTTPResponse:
+            if request.args.get("hub.verify_token") == self.fb_verify:
+                return response.text(str(request.args.get("hub.challenge") or ""))
+            logger.warning("refused a Messenger webhook verification with a wrong verify token")
+            return response.text("forbidden", status=403)
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            signature = str(request.headers.get("X-Hub-Signature") or "")
+            if not self.validate_hub_signature(self.fb_secret, request.body, signature):
+                logger.warning("refused a Messenger request with a wrong signature from %s", request.ip)
+                return response.text("forbidden", status=403)
+            messenger = BarazaMessenger(self.fb_access_token, on_new_message, self.graph_url)
+            await messenger.handle(request.json, self.get_metadata(request))
+            return response.text("success")
+
+        return webhook
