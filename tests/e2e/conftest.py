@@ -164,3 +164,8 @@ class Citizen:
 @pytest.fixture()
 def citizen(stack: Stack) -> Citizen:
     return Citizen()
+
+
+def rasa_log() -> str:
+    """What the Rasa server of the test stack has logged so far."""
+    return (PROJECT_ROOT / ".data" / "test-logs" / "rasa.log").read_text(encoding="utf-8", errors="replace")

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.catalogue.bundle import Catalogues
 from bot.runtime.stack import Stack
-from tests.e2e.conftest import FACEBOOK_SECRET, RASA, ProviderStandIn
+from tests.e2e.conftest import FACEBOOK_SECRET, RASA, ProviderStandIn, rasa_log
 
 
 def _post(payload: dict[str, Any], secret: str = FACEBOOK_SECRET) -> int:
@@ -70,3 +70,4 @@ def test_forged_messenger_requests_are_refused(stack: Stack, telegram_api: Provi
     assert _post(_message("psid-2", "hello"), secret="not-the-app-secret") == 403
     time.sleep(1)
     assert _sent_to(telegram_api, "psid-2", before, wait=0.5) == []
+    assert "refused a Messenger request with a wrong signature" in rasa_log()

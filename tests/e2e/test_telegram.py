@@ -14,7 +14,7 @@ from bot.alerts.model import utc_now
 from bot.catalogue.bundle import Catalogues
 from bot.runtime.stack import Stack
 from bot.subscriptions.store import SubscriptionStore
-from tests.e2e.conftest import E2E_REDIS_URL, RASA, TELEGRAM_SECRET, TELEGRAM_TOKEN, ProviderStandIn
+from tests.e2e.conftest import E2E_REDIS_URL, RASA, TELEGRAM_SECRET, TELEGRAM_TOKEN, ProviderStandIn, rasa_log
 
 WEBHOOK = f"{RASA}/webhooks/telegram/webhook"
 
@@ -67,7 +67,8 @@ def test_start_greets_in_the_users_telegram_language_with_an_inline_keyboard(
     keyboard = greeting["reply_markup"]["inline_keyboard"]
     assert keyboard[0][0]["text"] == catalogues.locales["fr"].text("menu_services")
     assert all(len(row[0]["callback_data"].encode()) <= 64 for row in keyboard)
-    assert telegram_api.calls[0][0].startswith(f"/bot{TELEGRAM_TOKEN}/")
+    [path] = [path for path, body in telegram_api.calls if body is greeting]
+    assert path == f"/bot{TELEGRAM_TOKEN}/sendMessage"
 
 
 def test_button_press_and_long_payloads(
@@ -101,6 +102,7 @@ def test_forged_updates_are_refused(stack: Stack, telegram_api: ProviderStandIn)
     assert _post_update(_message(7003, "bonjour"), secret=None) == 403
     time.sleep(1)
     assert len(telegram_api.calls) == before
+    assert "refused a Telegram update without the right secret token" in rasa_log()
 
 
 def test_alert_pushed_to_a_telegram_subscriber(

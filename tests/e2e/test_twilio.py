@@ -27,6 +27,7 @@ from tests.e2e.conftest import (
     TWILIO_TOKEN,
     TWILIO_WHATSAPP_NUMBER,
     ProviderStandIn,
+    rasa_log,
 )
 
 MESSAGES = f"/2010-04-01/Accounts/{TWILIO_SID}/Messages.json"
@@ -84,6 +85,9 @@ def test_forged_twilio_requests_are_refused(stack: Stack, telegram_api: Provider
     assert _post("whatsapp", {**form, "From": "whatsapp:+254711222444"}, token="guess") == 403
     time.sleep(1)
     assert len(telegram_api.calls) == before
+    log = rasa_log()
+    assert "refused a twilio request with a missing or wrong signature" in log
+    assert "refused a whatsapp request with a missing or wrong signature" in log
 
 
 def test_whatsapp_free_text_inside_the_window_and_a_template_outside(
