@@ -42,6 +42,11 @@ class Settings:
         default_factory=lambda: frozenset({"sms", "twilio", "whatsapp", "africastalking", "cmdline"})
     )
 
+    #: Relational store of concerns: PostgreSQL in production (postgresql://...); empty: SQLite in
+    #: ``data_dir`` (nothing to install).
+    database_url: str = ""
+    #: Days a concern's texts are kept; after that only its category, region, status and dates remain.
+    concern_retention_days: int = 365
     #: Telegram (enabled when a token is set): the bot token, the secret Telegram must send with each
     #: update (X-Telegram-Bot-Api-Secret-Token), and the Bot API address (a stand-in in tests).
     telegram_token: str = ""
@@ -75,6 +80,11 @@ class Settings:
     api_key: str = ""
 
     @property
+    def effective_database_url(self) -> str:
+        """``database_url``, or the embedded SQLite file."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'baraza.db'}"
+
+    @property
     def config_dir(self) -> Path:
         """Folder of the language list, locales and catalogues."""
         return self.project_root / "config"
@@ -106,6 +116,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         web_host=env.get("BARAZA_WEB_HOST", defaults.web_host),
         web_port=_int(env, "BARAZA_WEB_PORT", defaults.web_port),
         max_message_chars=_int(env, "BARAZA_MAX_MESSAGE_CHARS", defaults.max_message_chars),
+        database_url=env.get("DATABASE_URL", "").strip(),
+        concern_retention_days=_int(env, "BARAZA_CONCERN_RETENTION_DAYS", defaults.concern_retention_days),
         telegram_token=env.get("TELEGRAM_TOKEN", "").strip(),
         telegram_secret_token=env.get("TELEGRAM_SECRET_TOKEN", "").strip(),
         telegram_api_url=env.get("TELEGRAM_API_URL", defaults.telegram_api_url).rstrip("/"),

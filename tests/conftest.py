@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,11 @@ def redis_client() -> redis.Redis[bytes]:
 def services(redis_client: redis.Redis[bytes]) -> Services:
     """Baraza's services over the test Redis (emptied before and after)."""
     return Services(load_settings({"REDIS_URL": TEST_REDIS_URL}))
+
+
+@pytest.fixture()
+def config_copy(tmp_path: Path, config_dir: Path) -> Path:
+    """A copy of config/ a test may edit."""
+    target = tmp_path / "config"
+    shutil.copytree(config_dir, target)
+    return target

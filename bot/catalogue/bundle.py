@@ -12,6 +12,7 @@ from bot.catalogue.crisis import CrisisGuide, load_crisis_guide
 from bot.catalogue.ministries import MinistryCatalogue, load_ministries
 from bot.catalogue.regions import RegionCatalogue, load_regions
 from bot.catalogue.services import ServiceCatalogue, load_services
+from bot.concerns.routing import RoutingTable, load_routing
 from bot.i18n.languages import LanguageRegistry, load_languages
 from bot.i18n.messages import LocaleCatalogue, load_locales
 
@@ -27,20 +28,24 @@ class Catalogues:
     regions: RegionCatalogue
     ministries: MinistryCatalogue
     alert_topics: AlertTopics
+    concern_routing: RoutingTable
 
 
 def load_catalogues(config_dir: Path) -> Catalogues:
     """Read and check every data file under ``config_dir``."""
     languages = load_languages(config_dir)
     codes = languages.codes
+    ministries = load_ministries(config_dir)
+    regions = load_regions(config_dir, codes)
     return Catalogues(
         languages=languages,
         locales=load_locales(config_dir, languages),
         services=load_services(config_dir, codes),
         crisis=load_crisis_guide(config_dir, codes),
-        regions=load_regions(config_dir, codes),
-        ministries=load_ministries(config_dir),
+        regions=regions,
+        ministries=ministries,
         alert_topics=load_alert_topics(config_dir),
+        concern_routing=load_routing(config_dir, set(ministries.ministries), set(regions.regions)),
     )
 
 

@@ -1,19 +1,10 @@
 """The catalogue validation catches what would give a citizen a wrong or missing answer."""
 
-import shutil
 from pathlib import Path
 
-import pytest
 import yaml
 
 from bot.catalogue.validate import validate
-
-
-@pytest.fixture()
-def config_copy(tmp_path: Path, config_dir: Path) -> Path:
-    target = tmp_path / "config"
-    shutil.copytree(config_dir, target)
-    return target
 
 
 def _edit(path: Path, change) -> None:  # type: ignore[no-untyped-def]

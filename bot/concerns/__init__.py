@@ -1,0 +1,1 @@
+"""Citizens' concerns: reported in the chat, routed to a ministry, redacted, followed to an answer."""

@@ -1,0 +1,70 @@
+"""Connecting to the concerns database and bringing its schema up to date (Alembic).
+
+``python -m bot.concerns.database upgrade`` migrates the configured database (``./baraza run`` and the
+containers do it at start).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, create_engine
+
+from bot.settings import PROJECT_ROOT, load_settings
+
+MIGRATIONS = PROJECT_ROOT / "migrations"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine; SQLite gets WAL (readers do not block the writer) and foreign keys on."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection, _record):  # type: ignore[no-untyped-def]
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, future=True, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def alembic_config(url: str) -> Config:
+    """Alembic's configuration, built in code (no alembic.ini to keep in step)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str) -> None:
+    """Apply every migration not yet applied."""
+    command.upgrade(alembic_config(url), "head")
+
+
+def downgrade_all(url: str) -> None:
+    """Undo every migration (tests of the migrations themselves)."""
+    command.downgrade(alembic_config(url), "base")
+
+
+def main(argv: list[str]) -> int:
+    """Command-line entry point."""
+    if argv != ["upgrade"]:
+        print("usage: python -m bot.concerns.database upgrade", file=sys.stderr)
+        return 2
+    upgrade(load_settings().effective_database_url)
+    print("concerns database is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,75 @@
+"""A concern, its categories and its statuses (one transition table)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+#: Concern categories, in the order citizens are offered them. Names per language: locales.
+CATEGORIES = (
+    "health",
+    "education",
+    "water_sanitation",
+    "roads_transport",
+    "security",
+    "social_protection",
+    "corruption_fraud",
+    "other",
+)
+#: Where concerns no routing rule matches go: a person sorts them.
+TRIAGE = "triage"
+
+
+class ConcernStatus(str, Enum):
+    """Where a concern is."""
+
+    RECEIVED = "received"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"  #: not actionable (duplicate, out of remit), with a note saying why
+
+
+#: status -> statuses a ministry may move it to (resolved can be reopened).
+STATUS_TRANSITIONS: dict[ConcernStatus, frozenset[ConcernStatus]] = {
+    ConcernStatus.RECEIVED: frozenset(
+        {ConcernStatus.IN_PROGRESS, ConcernStatus.RESOLVED, ConcernStatus.CLOSED}
+    ),
+    ConcernStatus.IN_PROGRESS: frozenset({ConcernStatus.RESOLVED, ConcernStatus.CLOSED}),
+    ConcernStatus.RESOLVED: frozenset({ConcernStatus.IN_PROGRESS, ConcernStatus.CLOSED}),
+    ConcernStatus.CLOSED: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class NewConcern:
+    """What a citizen confirmed at the summary."""
+
+    category: str
+    description: str  #: as typed; redacted before it is stored for analysts
+    region: str  #: region id, or "" when unknown
+    place: str  #: free text (a village, a street), redacted too
+    language: str
+    channel: str
+    subscriber: str  #: channel:address, for telling the citizen about changes
+    contact_consent: bool  #: the citizen agreed to be contacted: the original text is kept for the ministry
+
+
+@dataclass(frozen=True)
+class Concern:
+    """A stored concern, as the owning ministry sees it."""
+
+    ticket: str
+    category: str
+    ministry: str
+    region: str
+    place: str
+    language: str
+    channel: str
+    description: str  #: redacted
+    original: str | None  #: only with consent to be contacted, only for the owning ministry
+    contact_consent: bool
+    status: ConcernStatus
+    public_note: str
+    created_at: datetime
+    updated_at: datetime

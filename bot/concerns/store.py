@@ -1,0 +1,246 @@
+"""Concerns in the relational store (SQLite or PostgreSQL through SQLAlchemy).
+
+Every write is one transaction: a concern and its first history entry are stored together or not at
+all, so a failure leaves nothing half-written. Ticket references are unique by constraint; a collision
+is retried with a new reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.engine import Engine, Row
+from sqlalchemy.exc import IntegrityError
+
+from bot.concerns.model import STATUS_TRANSITIONS, Concern, ConcernStatus, NewConcern
+from bot.concerns.tables import concern_events, concerns
+from bot.concerns.ticket import new_ticket
+
+MAX_TICKET_ATTEMPTS = 8
+
+
+class ConcernNotFound(KeyError):
+    """No concern with that reference."""
+
+
+class StatusChangeRefused(ValueError):
+    """A status change the transition table does not allow."""
+
+
+def _utc(moment: datetime) -> datetime:
+    """Timestamps as stored: timezone-aware UTC (SQLite returns them naive)."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def _concern(row: Row[Any]) -> Concern:
+    return Concern(
+        ticket=row.ticket,
+        category=row.category,
+        ministry=row.ministry,
+        region=row.region,
+        place=row.place,
+        language=row.language,
+        channel=row.channel,
+        description=row.description,
+        original=row.original,
+        contact_consent=bool(row.contact_consent),
+        status=ConcernStatus(row.status),
+        public_note=row.public_note,
+        created_at=_utc(row.created_at),
+        updated_at=_utc(row.updated_at),
+    )
+
+
+@dataclass(frozen=True)
+class ConcernFilter:
+    """What an analyst or ministry filters on (all optional)."""
+
+    ministry: str | None = None
+    category: str | None = None
+    region: str | None = None
+    status: str | None = None
+    language: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    text: str | None = None
+
+    def conditions(self) -> list[Any]:
+        """SQL conditions."""
+        found: list[Any] = []
+        for column, value in (
+            (concerns.c.ministry, self.ministry),
+            (concerns.c.category, self.category),
+            (concerns.c.region, self.region),
+            (concerns.c.status, self.status),
+            (concerns.c.language, self.language),
+        ):
+            if value:
+                found.append(column == value)
+        if self.since:
+            found.append(concerns.c.created_at >= self.since)
+        if self.until:
+            found.append(concerns.c.created_at < self.until)
+        if self.text:
+            escaped = self.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            found.append(func.lower(concerns.c.description).like(f"%{escaped}%", escape="\\"))
+        return found
+
+
+class ConcernStore:
+    """Reads and writes concerns."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def create(
+        self, new: NewConcern, *, ministry: str, description: str, place: str, now: datetime
+    ) -> Concern:
+        """Store a confirmed concern (texts already redacted); returns it with its ticket."""
+        for _ in range(MAX_TICKET_ATTEMPTS):
+            ticket = new_ticket()
+            values = {
+                "ticket": ticket,
+                "category": new.category,
+                "ministry": ministry,
+                "region": new.region,
+                "place": place,
+                "language": new.language,
+                "channel": new.channel,
+                "subscriber": new.subscriber,
+                "description": description,
+                "original": new.description if new.contact_consent else None,
+                "contact_consent": new.contact_consent,
+                "status": ConcernStatus.RECEIVED.value,
+                "public_note": "",
+                "created_at": now,
+                "updated_at": now,
+            }
+            try:
+                with self._engine.begin() as connection:
+                    concern_id = connection.execute(concerns.insert().values(**values)).inserted_primary_key[
+                        0
+                    ]
+                    connection.execute(
+                        concern_events.insert().values(
+                            concern_id=concern_id,
+                            at=now,
+                            actor="citizen",
+                            from_status=None,
+                            to_status=ConcernStatus.RECEIVED.value,
+                            note="",
+                        )
+                    )
+                return self.get(ticket)
+            except IntegrityError:
+                continue  # the reference was taken: draw another
+        raise RuntimeError("could not draw a free ticket reference")
+
+    def get(self, ticket: str) -> Concern:
+        """One concern; :class:`ConcernNotFound` when unknown."""
+        with self._engine.connect() as connection:
+            row = connection.execute(select(concerns).where(concerns.c.ticket == ticket.upper())).first()
+        if row is None:
+            raise ConcernNotFound(ticket)
+        return _concern(row)
+
+    def find(self, where: ConcernFilter, *, limit: int = 50, offset: int = 0) -> tuple[list[Concern], int]:
+        """A page of concerns, newest first, and how many match in all."""
+        condition = and_(True, *where.conditions())
+        with self._engine.connect() as connection:
+            total = connection.execute(
+                select(func.count()).select_from(concerns).where(condition)
+            ).scalar_one()
+            rows = connection.execute(
+                select(concerns)
+                .where(condition)
+                .order_by(concerns.c.created_at.desc(), concerns.c.id.desc())
+                .limit(limit)
+                .offset(offset)
+            ).all()
+        return [_concern(row) for row in rows], int(total)
+
+    def change_status(
+        self, ticket: str, to: ConcernStatus, *, actor: str, note: str, now: datetime
+    ) -> Concern:
+        """Move a concern to ``to`` with a note, recording who and when (one transaction)."""
+        with self._engine.begin() as connection:
+            row = connection.execute(
+                select(concerns.c.id, concerns.c.status)
+                .where(concerns.c.ticket == ticket.upper())
+                .with_for_update()
+            ).first()
+            if row is None:
+                raise ConcernNotFound(ticket)
+            current = ConcernStatus(row.status)
+            if to not in STATUS_TRANSITIONS[current]:
+                allowed = ", ".join(sorted(s.value for s in STATUS_TRANSITIONS[current])) or "none"
+                raise StatusChangeRefused(
+                    f"cannot go from {current.value} to {to.value}; possible: {allowed}"
+                )
+            connection.execute(
+                update(concerns)
+                .where(concerns.c.id == row.id)
+                .values(status=to.value, public_note=note, updated_at=now)
+            )
+            connection.execute(
+                concern_events.insert().values(
+                    concern_id=row.id,
+                    at=now,
+                    actor=actor,
+                    from_status=current.value,
+                    to_status=to.value,
+                    note=note,
+                )
+            )
+        return self.get(ticket)
+
+    def history(self, ticket: str) -> list[dict[str, Any]]:
+        """The audit trail of a concern, oldest first."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(concern_events)
+                .join(concerns, concerns.c.id == concern_events.c.concern_id)
+                .where(concerns.c.ticket == ticket.upper())
+                .order_by(concern_events.c.id)
+            ).all()
+        return [
+            {
+                "at": _utc(r.at).isoformat(),
+                "actor": r.actor,
+                "from": r.from_status,
+                "to": r.to_status,
+                "note": r.note,
+            }
+            for r in rows
+        ]
+
+    def subscriber_of(self, ticket: str) -> str:
+        """Whom to tell about a change (channel:address), or "" when they asked to be forgotten."""
+        with self._engine.connect() as connection:
+            value = connection.execute(
+                select(concerns.c.subscriber).where(concerns.c.ticket == ticket.upper())
+            ).scalar()
+        return str(value or "")
+
+    def purge_texts(self, before: datetime, now: datetime) -> int:
+        """Remove the texts of concerns created before ``before`` (retention); counts remain."""
+        with self._engine.begin() as connection:
+            result = connection.execute(
+                update(concerns)
+                .where(concerns.c.created_at < before, concerns.c.texts_purged_at.is_(None))
+                .values(description="", original=None, place="", subscriber="", texts_purged_at=now)
+            )
+        return int(result.rowcount or 0)
+
+    def forget(self, subscriber: str) -> int:
+        """A citizen's "delete my data": their address and original texts go; redacted records stay."""
+        with self._engine.begin() as connection:
+            result = connection.execute(
+                update(concerns)
+                .where(concerns.c.subscriber == subscriber)
+                .values(subscriber="", original=None)
+            )
+        return int(result.rowcount or 0)
