@@ -225,18 +225,18 @@ def redact(text: str, known_names: frozenset[str] = frozenset()) -> tuple[str, l
 COMMON_CAPITALISED = frozenset(
     " ".join(
         (
-            "the my our his her their this that there we i hello hi dear good please thank thanks yesterday",
-            "today since for in on at from and but also when where what who why how ministry department office",
-            "hospital clinic school primary secondary university police station district region city town",
-            "village street road avenue market national public county council red cross crescent kalima republic",
-            "le la les mon ma mes notre nos bonjour merci depuis dans hier aujourd'hui monsieur madame ministère",
-            "hôpital école rue route marché commissariat croix-rouge croissant-rouge république",
-            "el los las mi mis nuestro nuestra hola buenos buenas gracias ayer hoy ministerio escuela calle",
-            "carretera mercado cruz roja media luna república",
-            "o os as meu minha nossa olá bom boa obrigado obrigada ontem hoje ministério rua estrada vermelha",
-            "crescente",
-            "habari jambo shikamoo asante tangu jana leo wizara hospitali shule barabara mtaa soko polisi kituo",
-            "msalaba mwekundu hilali jamhuri",
+            "the my our his her their this that there we i hello hi dear good please thank thanks",
+            "yesterday today since for in on at from and but also when where what who why how",
+            "ministry department office hospital clinic school primary secondary university police",
+            "station district region city town village street road avenue market national public",
+            "county council red cross crescent kalima republic le la les mon ma mes notre nos bonjour",
+            "merci depuis dans hier aujourd'hui monsieur madame ministère hôpital école rue route",
+            "marché commissariat croix-rouge croissant-rouge république el los las mi mis nuestro",
+            "nuestra hola buenos buenas gracias ayer hoy ministerio escuela calle carretera mercado",
+            "cruz roja media luna república o os as meu minha nossa olá bom boa obrigado obrigada",
+            "ontem hoje ministério rua estrada vermelha crescente habari jambo shikamoo asante tangu",
+            "jana leo wizara hospitali shule barabara mtaa soko polisi kituo msalaba mwekundu hilali",
+            "jamhuri",
         )
     ).split()
 )
