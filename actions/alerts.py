@@ -7,7 +7,7 @@ from typing import Any
 
 import redis
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import resources
@@ -19,7 +19,8 @@ from bot.alerts.lifecycle import LIVE, Status
 from bot.alerts.model import utc_now
 from bot.alerts.repository import AlertNotFound
 from bot.assistant.alert_messages import alert_details, cancelled_alert, pushed_alert, template_values
-from bot.assistant.replies import Outcome, Reply
+from bot.assistant.concerns import CONCERN_SLOTS, WAITING_FOR_SUMMARY, filed
+from bot.assistant.replies import Option, Outcome, Reply, intent_payload
 from bot.assistant.subscriptions import (
     WAITING_FOR_CONSENT,
     answer_consent,
@@ -29,6 +30,8 @@ from bot.assistant.subscriptions import (
     unsubscribe,
 )
 from bot.catalogue.bundle import Catalogues
+from bot.concerns.model import NewConcern
+from bot.subscriptions.forget import schedule_forgetting
 from bot.subscriptions.store import subscriber_id
 
 logger = logging.getLogger(__name__)
@@ -76,6 +79,10 @@ class ActionConfirm(BarazaAction):
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         pending = turn.slots.get("pending")
+        if isinstance(pending, dict) and pending.get("kind") == "delete_data":
+            return delete_or_keep(turn, catalogues, agreed=turn.intent == "affirm")
+        if isinstance(pending, dict) and pending.get("kind") == WAITING_FOR_SUMMARY:
+            return file_or_cancel(turn, catalogues, agreed=turn.intent == "affirm")
         if isinstance(pending, dict) and pending.get("kind") == WAITING_FOR_CONSENT:
             agreed = turn.intent == "affirm"
             store = resources.subscriptions()
@@ -104,6 +111,12 @@ class ActionUnsubscribeAlerts(BarazaAction):
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         region = _region(turn, catalogues)
         return unsubscribe(catalogues, turn.language, resources.subscriptions(), _subscriber(turn), region)
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """STOP works in the middle of a report too: the report is left."""
+        return _leaving_form(tracker, await super().run(dispatcher, tracker, domain))
 
 
 class ActionAlertDetails(BarazaAction):
@@ -173,3 +186,72 @@ class ActionDeliverAlert(BarazaAction):
         events = self.send(dispatcher, turn, catalogues, (Reply(text),), {"last_alert": alert_id}, extra)
         remembered = [*seen, delivery_id][-REMEMBERED_DELIVERIES:]
         return [SlotSet("delivered_alerts", remembered), *events]
+
+
+def file_or_cancel(turn: Turn, catalogues: Catalogues, *, agreed: bool) -> Outcome:
+    """The answer to the summary of a report: file it (and give the ticket) or drop it."""
+    locale = catalogues.locales[turn.language]
+    cleared: dict[str, Any] = dict.fromkeys(CONCERN_SLOTS)
+    if not agreed:
+        return Outcome((Reply(locale.text("concern_cancelled")),), cleared)
+    slots = turn.slots
+    concern = resources.concern_service().file(
+        NewConcern(
+            category=str(slots.get("concern_category") or "other"),
+            description=str(slots.get("concern_description") or ""),
+            region=str(slots.get("concern_region") or ""),
+            place=str(slots.get("concern_place") or ""),
+            language=turn.language,
+            channel=turn.channel or "rest",
+            subscriber=_subscriber(turn),
+            contact_consent=slots.get("concern_contact") == "yes",
+        )
+    )
+    return Outcome((Reply(filed(catalogues, turn.language, concern)),), cleared)
+
+
+class ActionDeleteMyData(BarazaAction):
+    """ "Delete my data": asks first; a yes removes subscriptions, contacts on reports, the conversation."""
+
+    def name(self) -> str:
+        return "action_delete_my_data"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        locale = catalogues.locales[turn.language]
+        options = (
+            Option(locale.text("delete_data_yes"), intent_payload("affirm")),
+            Option(locale.text("answer_no"), intent_payload("deny")),
+        )
+        cleared: dict[str, Any] = dict.fromkeys(CONCERN_SLOTS)
+        return Outcome(
+            (Reply(locale.text("delete_data_confirm"), options),),
+            {**cleared, "pending": {"kind": "delete_data"}},
+        )
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """As any action, leaving a report in progress first."""
+        return _leaving_form(tracker, await super().run(dispatcher, tracker, domain))
+
+
+def delete_or_keep(turn: Turn, catalogues: Catalogues, *, agreed: bool) -> Outcome:
+    """The answer to "delete everything?"."""
+    locale = catalogues.locales[turn.language]
+    if not agreed:
+        return Outcome((Reply(locale.text("delete_data_kept")),))
+    subscriber = _subscriber(turn)
+    resources.concern_service().forget(subscriber)
+    schedule_forgetting(resources.redis_client(), subscriber, turn.sender_id)
+    return Outcome((Reply(locale.text("delete_data_done")),))
+
+
+def _leaving_form(tracker: Tracker, events: list[EventType]) -> list[EventType]:
+    """End the concern form, if one is active, before the final listen.
+
+    The loop is always closed (a no-op without one) so the events match data/rules.yml in both cases.
+    """
+    leaving: list[EventType] = [ActiveLoop(None)]
+    if (tracker.active_loop or {}).get("name"):
+        leaving.append(SlotSet("requested_slot", None))
+    return [*events[:-1], *leaving, events[-1]]

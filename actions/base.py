@@ -10,6 +10,7 @@ import redis
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions import resources
 from actions.turn import Turn, read_turn
@@ -48,8 +49,8 @@ class BarazaAction(Action, ABC):
                 prefix.append(Reply(locale.text("message_too_long")))
             try:
                 outcome = self.respond(turn, catalogues)
-            except redis.RedisError:
-                logger.exception("Redis unavailable while answering %s", self.name())
+            except (redis.RedisError, SQLAlchemyError):
+                logger.exception("a store was unavailable while answering %s", self.name())
                 outcome = Outcome((Reply(locale.text("temporary_error")),))
         return self.send(dispatcher, turn, catalogues, (*prefix, *outcome.replies), outcome.remember)
 

@@ -9,6 +9,7 @@ import redis
 from bot.alerts.repository import AlertRepository
 from bot.alerts.store import ActiveAlertStore
 from bot.catalogue.bundle import LiveCatalogues
+from bot.concerns.service import ConcernService
 from bot.language.identify import LanguageIdentifier
 from bot.redis_client import connect
 from bot.settings import Settings, load_settings
@@ -55,3 +56,14 @@ def alert_records() -> AlertRepository:
 def subscriptions() -> SubscriptionStore:
     """Citizens' alert subscriptions."""
     return SubscriptionStore(redis_client())
+
+
+@functools.lru_cache(maxsize=1)
+def concern_service() -> ConcernService:
+    """Concerns in the relational store (migrated by the launcher before the action server starts)."""
+    from bot.alerts.model import utc_now
+    from bot.concerns.database import make_engine
+    from bot.concerns.store import ConcernStore
+
+    engine = make_engine(settings().effective_database_url)
+    return ConcernService(ConcernStore(engine), lambda: catalogues().current(), utc_now)

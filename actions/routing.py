@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.alerts import (
     ActionAlertDetails,
     ActionConfirm,
+    ActionDeleteMyData,
     ActionListSubscriptions,
     ActionSubscribeAlerts,
     ActionUnsubscribeAlerts,
 )
 from actions.base import BarazaAction
+from actions.concerns import ActionConcernStatus, start_concern_events
 from actions.conversation import ActionFallback, ActionSmallTalk
 from actions.crisis import ActionActiveAlerts, ActionAnswerCrisis
 from actions.language import ActionSwitchLanguage
@@ -38,6 +45,8 @@ def action_for_intent(intent: str) -> BarazaAction:
         "list_subscriptions": ActionListSubscriptions(),
         "unsubscribe_alerts": ActionUnsubscribeAlerts(),
         "alert_details": ActionAlertDetails(),
+        "check_concern_status": ActionConcernStatus(),
+        "delete_my_data": ActionDeleteMyData(),
     }
     if intent in table:
         return table[intent]
@@ -78,13 +87,27 @@ class ActionChooseOption(BarazaAction):
     def name(self) -> str:
         return "action_choose_option"
 
-    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
-        match = re.search(r"\d+", turn.text)
-        options = turn.slots.get("options") or []
+    @staticmethod
+    def chosen(text: str, options: list[Any]) -> tuple[str, dict[str, str]] | None:
+        """The intent and entities of the option a typed number picks."""
+        match = re.search(r"\d+", text)
         if not match or not 1 <= int(match.group()) <= len(options):
-            return fallback(catalogues, turn.language)
-        parsed = parse_payload(str(options[int(match.group()) - 1]))
+            return None
+        return parse_payload(str(options[int(match.group()) - 1]))
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        parsed = self.chosen(turn.text, list(turn.slots.get("options") or []))
         if parsed is None:
             return fallback(catalogues, turn.language)
         intent, entities = parsed
         return action_for_intent(intent).respond(turn.with_choice(intent, entities), catalogues)
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """A number that starts (or corrects) a report hands over to the form, like the rule does."""
+        text = str((tracker.latest_message or {}).get("text") or "")
+        parsed = self.chosen(text, list(tracker.get_slot("options") or []))
+        if parsed is not None and parsed[0] == "report_concern":
+            return [*start_concern_events(tracker, parsed[1]), FollowupAction("concern_form")]
+        return await super().run(dispatcher, tracker, domain)

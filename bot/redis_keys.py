@@ -120,3 +120,13 @@ def sms_pages(address: str) -> str:
 def whatsapp_window(address: str) -> str:
     """Set while a WhatsApp user's 24-hour customer-service window is open (expires with it)."""
     return f"{PREFIX}:whatsapp:window:{address}"
+
+
+def rasa_tracker(conversation_id: str) -> str:
+    """Rasa's own tracker of a conversation (RedisTrackerStore: key_prefix of endpoints.yml + "tracker:")."""
+    return f"barazatracker:tracker:{conversation_id}"
+
+
+def conversations_to_forget() -> str:
+    """Sorted set of conversation ids to delete, scored by when (after Rasa has saved the last turn)."""
+    return f"{PREFIX}:forget:due"

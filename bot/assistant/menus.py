@@ -16,6 +16,7 @@ def main_menu(catalogues: Catalogues, language: str) -> tuple[Option, ...]:
         Option(locale.text("menu_person"), intent_payload("human_handoff")),
         Option(locale.text("menu_language"), intent_payload("switch_language")),
         Option(locale.text("menu_subscribe"), intent_payload("subscribe_alerts")),
+        Option(locale.text("menu_concern"), intent_payload("report_concern")),
     )
 
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from bot.catalogue.bundle import Catalogues, load_catalogues
+from bot.concerns.model import CATEGORIES
 from bot.i18n.messages import placeholders
 from bot.settings import load_settings
 from bot.yaml_files import DataFileError
@@ -40,6 +41,7 @@ def locale_problems(catalogues: Catalogues) -> list[str]:
             "alert_topic_names": set(catalogues.alert_topics.ids),
             "alert_topic_spellings": set(catalogues.alert_topics.ids),
             "ministry_names": set(catalogues.ministries.ministries),
+            "concern_category_names": set(CATEGORIES),
         }
         for section, ids in expected.items():
             missing = ids - set(getattr(locale, section))

@@ -33,6 +33,7 @@ from bot.fanout.channels import Delivery, DeliveryChannel, Outcome
 from bot.fanout.pacing import ChannelPacer, RetryPolicy
 from bot.fanout.queue import DELIVERY_GROUP, JOBS_GROUP, FanOutQueue
 from bot.fanout.resolve import fan_out_alert, fan_out_cancellation
+from bot.subscriptions.forget import forget_due
 from bot.subscriptions.store import SubscriptionStore, split_subscriber_id
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,7 @@ class DeliveryWorker:
         if time.monotonic() - self._last_sweep >= EXPIRY_SWEEP_SECONDS:
             self._last_sweep = time.monotonic()
             self._alerts.expire_due()
+        forget_due(self._redis)
         handled = self._jobs()
         entries = self._read_deliveries(block=handled == 0)
         if entries:

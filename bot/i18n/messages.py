@@ -29,6 +29,8 @@ class Locale:
     ministry_names: dict[str, str] = field(default_factory=dict)
     #: Texts of the ministry console page.
     console: dict[str, str] = field(default_factory=dict)
+    #: Concern category id -> name.
+    concern_category_names: dict[str, str] = field(default_factory=dict)
 
     def text(self, key: str, **values: Any) -> str:
         """The message ``key``, with its ``{placeholders}`` filled from ``values``."""
@@ -88,6 +90,9 @@ def load_locales(config_dir: Path, languages: LanguageRegistry) -> LocaleCatalog
                 },
                 ministry_names={str(k): str(v) for k, v in (raw.get("ministry_names") or {}).items()},
                 console={str(k): str(v) for k, v in (raw.get("console") or {}).items()},
+                concern_category_names={
+                    str(k): str(v) for k, v in (raw.get("concern_category_names") or {}).items()
+                },
             )
         except (KeyError, AttributeError, TypeError) as error:
             raise DataFileError(f"{path}: missing or malformed section: {error}") from error

@@ -96,6 +96,10 @@ def serve(process: str) -> int:
     if process == "rasa" and not settings.rasa_auth_token:
         print("RASA_AUTH_TOKEN must be set: it protects Rasa's HTTP API", file=sys.stderr)
         return 2
+    if process in ("actions", "web"):
+        from bot.concerns.database import upgrade
+
+        upgrade(settings.effective_database_url)  # idempotent; the first container to start does the work
     os.environ.update(PROCESS_ENV)
     if process == "rasa":
         os.environ.update(rasa_server_env(settings))

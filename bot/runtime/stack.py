@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
+from bot.concerns.database import upgrade as migrate_concerns
 from bot.runtime.credentials import write_credentials
 from bot.runtime.embedded_redis import start_embedded_redis
 from bot.runtime.processes import (
@@ -73,6 +74,7 @@ class Stack:
         env.update(
             {
                 "REDIS_URL": self.settings.redis_url,
+                "DATABASE_URL": self.settings.effective_database_url,
                 "RASA_AUTH_TOKEN": self.settings.rasa_auth_token,
                 "ACTION_SERVER_URL": self.settings.action_server_url,
                 "RASA_URL": self.settings.rasa_url,
@@ -106,6 +108,7 @@ class Stack:
             self.settings = replace(self.settings, redis_url=f"redis://127.0.0.1:{port}/0")
         if not self.settings.rasa_auth_token:
             self.settings = replace(self.settings, rasa_auth_token=secrets.token_urlsafe(24))
+        migrate_concerns(self.settings.effective_database_url)
         actions = self._spawn("action-server", action_server_command())
         rasa = self._spawn(
             "rasa",

@@ -14,7 +14,7 @@ from tests.actions.conftest import FakeAlerts, make_tracker, run_action, slot_ev
 def test_greeting_says_what_it_can_do_with_choices(catalogues: Catalogues) -> None:
     messages, _ = run_action(ActionSmallTalk(), make_tracker("hello", "greet"))
     assert messages[0]["text"] == catalogues.locales["en"].text("greeting")
-    assert len(messages[0]["buttons"]) == 6
+    assert len(messages[0]["buttons"]) == 7
 
 
 def test_greeting_uses_the_browser_language_hint(catalogues: Catalogues) -> None:

@@ -82,11 +82,13 @@ def telegram_api() -> Iterator[ProviderStandIn]:
 
 
 @pytest.fixture(scope="session")
-def stack(telegram_api: ProviderStandIn) -> Iterator[Stack]:
+def stack(telegram_api: ProviderStandIn, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     redis.Redis.from_url(E2E_REDIS_URL).flushdb()
+    database = tmp_path_factory.mktemp("db") / "concerns.db"
     settings = replace(
         load_settings({}),
         redis_url=E2E_REDIS_URL,
+        database_url=f"sqlite:///{database}",
         rasa_auth_token=AUTH_TOKEN,
         telegram_token=TELEGRAM_TOKEN,
         telegram_secret_token=TELEGRAM_SECRET,

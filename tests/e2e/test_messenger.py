@@ -61,7 +61,7 @@ def test_messenger_greets_with_quick_replies(
     [greeting] = _sent_to(telegram_api, "psid-1", before)
     assert greeting["message"]["text"] == catalogues.locales["en"].text("greeting")
     replies = greeting["message"]["quick_replies"]
-    assert len(replies) == 6 and all(len(r["title"]) <= 20 for r in replies)
+    assert len(replies) == 7 and all(len(r["title"]) <= 20 for r in replies)
     assert replies[0]["payload"] == "/list_services"
 
 

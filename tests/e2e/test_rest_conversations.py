@@ -83,7 +83,7 @@ def test_out_of_scope_gets_the_fallback_with_choices(
     messages = Citizen().say(text)
     locale = catalogues.locales[language]
     assert messages[0]["text"] in (locale.text("fallback"), locale.text("out_of_scope"))
-    assert len(messages[0]["buttons"]) == 6
+    assert len(messages[0]["buttons"]) == 7
 
 
 def test_explicit_language_switches(stack: Stack, catalogues: Catalogues) -> None:

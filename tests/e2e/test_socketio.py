@@ -72,7 +72,7 @@ def test_socketio_answers_with_language_and_direction(stack: Stack, catalogues: 
     greeting = replies[0][0]
     assert greeting["text"] == catalogues.locales["ar"].text("greeting")
     assert greeting["metadata"] == {"language": "ar", "direction": "rtl"}
-    assert len(greeting["quick_replies"]) == 6
+    assert len(greeting["quick_replies"]) == 7
     assert catalogues.services.text("passport", "ar").answer("fee") in replies[1][0]["text"]
 
 

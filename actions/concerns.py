@@ -1,0 +1,206 @@
+"""Reporting a concern (a Rasa form), the summary, the ticket, and "what is the status of K7P2QX?"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import resources
+from actions.base import BarazaAction
+from actions.turn import Turn
+from bot.assistant.concerns import (
+    CONCERN_SLOTS,
+    FORM_SLOTS,
+    MIN_DESCRIPTION_WORDS,
+    category_options,
+    read_category,
+    read_yes_no,
+    summary,
+    yes_no_options,
+)
+from bot.assistant.menus import region_menu
+from bot.assistant.replies import Option, Outcome, Reply, intent_payload, parse_payload
+from bot.catalogue.bundle import Catalogues
+from bot.concerns.store import ConcernNotFound
+from bot.concerns.ticket import find_ticket
+
+
+def _language(tracker: Tracker, catalogues: Catalogues) -> str:
+    language = tracker.get_slot("language")
+    return language if catalogues.languages.is_supported(language) else catalogues.languages.default
+
+
+def _latest(tracker: Tracker) -> tuple[str, str, dict[str, str]]:
+    latest = tracker.latest_message or {}
+    entities = {str(e.get("entity")): str(e.get("value")) for e in latest.get("entities") or []}
+    return str(latest.get("text") or ""), str((latest.get("intent") or {}).get("name") or ""), entities
+
+
+class ActionStartConcern(BarazaAction):
+    """Before the form: a new report starts empty; "change the text" empties only that answer."""
+
+    def name(self) -> str:
+        return "action_start_concern"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:  # pragma: no cover - run() below
+        raise NotImplementedError
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Slot events only: the form runs next (data/rules.yml)."""
+        return start_concern_events(tracker, _latest(tracker)[2])
+
+
+def start_concern_events(tracker: Tracker, entities: dict[str, str]) -> list[EventType]:
+    """A new report starts empty; a correction ("change the text") empties only that answer."""
+    field = entities.get("concern_field")
+    if field in FORM_SLOTS:
+        cleared = [field, "concern_place"] if field == "concern_region" else [field]
+        return [SlotSet(name, None) for name in cleared]
+    events: list[EventType] = [
+        SlotSet(name, None) for name in CONCERN_SLOTS if tracker.get_slot(name) is not None
+    ]
+    category = entities.get("concern_category")
+    if category:  # "report a water problem" straight from a button
+        events.append(SlotSet("concern_category", category))
+    return events
+
+
+class ValidateConcernForm(FormValidationAction):
+    """Reads each answer of the report (buttons, numbers, typed text) or asks again."""
+
+    def name(self) -> str:
+        return "validate_concern_form"
+
+    async def validate_concern_category(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        catalogues = resources.catalogues().current()
+        text, _, entities = _latest(tracker)
+        options = list(tracker.get_slot("options") or [])
+        return {
+            "concern_category": read_category(text or str(slot_value or ""), entities, options, catalogues)
+        }
+
+    async def validate_concern_description(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(slot_value or "").strip()
+        if parse_payload(text) or len(text.split()) < MIN_DESCRIPTION_WORDS:
+            catalogues = resources.catalogues().current()
+            dispatcher.utter_message(
+                text=catalogues.locales[_language(tracker, catalogues)].text("concern_description_too_short")
+            )
+            return {"concern_description": None}
+        return {"concern_description": text[: resources.settings().max_message_chars]}
+
+    async def validate_concern_region(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        catalogues = resources.catalogues().current()
+        text, _, entities = _latest(tracker)
+        parsed = parse_payload(text)
+        options = list(tracker.get_slot("options") or [])
+        if text.strip().isdigit() and 1 <= int(text.strip()) <= len(options):
+            parsed = parse_payload(str(options[int(text.strip()) - 1]))
+        if parsed:
+            chosen = parsed[1].get("region", "")
+            return {
+                "concern_region": chosen if chosen in catalogues.regions.regions else None,
+                "concern_place": "",
+            }
+        named = entities.get("region") if entities.get("region") in catalogues.regions.regions else None
+        found = named or catalogues.regions.find_in_text(text, _language(tracker, catalogues))
+        place = text.strip()[:200]
+        if not place:
+            return {"concern_region": None}
+        return {"concern_region": found or "", "concern_place": place}
+
+    async def validate_concern_contact(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text, intent, _ = _latest(tracker)
+        answer = read_yes_no(intent, text, list(tracker.get_slot("options") or []))
+        return {"concern_contact": None if answer is None else ("yes" if answer else "no")}
+
+
+class ActionAskConcernCategory(BarazaAction):
+    """What is the concern about?"""
+
+    def name(self) -> str:
+        return "action_ask_concern_category"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        text = catalogues.locales[turn.language].text("concern_ask_category")
+        return Outcome((Reply(text, category_options(catalogues, turn.language)),))
+
+
+class ActionAskConcernDescription(BarazaAction):
+    """What happened?"""
+
+    def name(self) -> str:
+        return "action_ask_concern_description"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        return Outcome((Reply(catalogues.locales[turn.language].text("concern_ask_description")),))
+
+
+class ActionAskConcernRegion(BarazaAction):
+    """Where?"""
+
+    def name(self) -> str:
+        return "action_ask_concern_region"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        options = tuple(
+            Option(o.title, intent_payload("inform", region=parse_payload(o.payload)[1]["region"]))  # type: ignore[index]
+            for o in region_menu(catalogues, turn.language)
+        )
+        return Outcome((Reply(catalogues.locales[turn.language].text("concern_ask_region"), options),))
+
+
+class ActionAskConcernContact(BarazaAction):
+    """May the ministry contact you?"""
+
+    def name(self) -> str:
+        return "action_ask_concern_contact"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        text = catalogues.locales[turn.language].text("concern_ask_contact")
+        return Outcome((Reply(text, yes_no_options(catalogues, turn.language)),))
+
+
+class ActionConcernSummary(BarazaAction):
+    """The report as it will be sent: send, change or cancel."""
+
+    def name(self) -> str:
+        return "action_concern_summary"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        return summary(catalogues, turn.language, turn.slots)
+
+
+class ActionConcernStatus(BarazaAction):
+    """The status of a ticket and the ministry's latest note."""
+
+    def name(self) -> str:
+        return "action_concern_status"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        from bot.assistant.concerns import status_text
+
+        locale = catalogues.locales[turn.language]
+        ticket = find_ticket(turn.text)
+        if ticket is None:
+            return Outcome((Reply(locale.text("concern_status_which")),))
+        try:
+            concern = resources.concern_service().for_citizen(ticket)
+        except ConcernNotFound:
+            return Outcome((Reply(locale.text("concern_status_unknown", ticket=ticket)),))
+        return Outcome((Reply(status_text(catalogues, turn.language, concern)),))
