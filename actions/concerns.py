@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import resources
 from actions.base import BarazaAction
-from actions.turn import Turn
+from actions.turn import Turn, read_turn
 from bot.assistant.concerns import (
     CONCERN_SLOTS,
     FORM_SLOTS,
@@ -20,6 +20,7 @@ from bot.assistant.concerns import (
     category_options,
     read_category,
     read_yes_no,
+    status_text,
     summary,
     yes_no_options,
 )
@@ -193,8 +194,6 @@ class ActionConcernStatus(BarazaAction):
         return "action_concern_status"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
-        from bot.assistant.concerns import status_text
-
         locale = catalogues.locales[turn.language]
         ticket = find_ticket(turn.text)
         if ticket is None:
@@ -204,3 +203,38 @@ class ActionConcernStatus(BarazaAction):
         except ConcernNotFound:
             return Outcome((Reply(locale.text("concern_status_unknown", ticket=ticket)),))
         return Outcome((Reply(status_text(catalogues, turn.language, concern)),))
+
+
+class ActionConcernUpdate(BarazaAction):
+    """Tells the citizen their concern moved (pushed by a delivery worker), once per change."""
+
+    def name(self) -> str:
+        return "action_concern_update"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:  # pragma: no cover - run() below
+        raise NotImplementedError
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """The new status and note, in the conversation's language."""
+        catalogues = resources.catalogues().current()
+        turn = read_turn(tracker, catalogues, resources.identifier(), resources.settings().max_message_chars)
+        text, _, entities = _latest(tracker)
+        delivery_id = entities.get("delivery_id", "")
+        seen = list(turn.slots.get("delivered_alerts") or [])
+        if text != "EXTERNAL: EXTERNAL_concern_update" or not delivery_id or delivery_id in seen:
+            return [FollowupAction("action_listen")]  # forged from a chat, or already shown
+        try:
+            concern = resources.concern_service().for_citizen(entities.get("ticket", ""))
+        except ConcernNotFound:
+            return [FollowupAction("action_listen")]
+        locale = catalogues.locales[turn.language]
+        headline = locale.text(
+            "concern_status_changed",
+            ticket=concern.ticket,
+            status=locale.text(f"concern_status_{concern.status.value}"),
+        )
+        lines = [headline, *status_text(catalogues, turn.language, concern).split("\n")[1:]]
+        events = self.send(dispatcher, turn, catalogues, (Reply("\n".join(lines)),), {})
+        return [SlotSet("delivered_alerts", [*seen, delivery_id][-50:]), *events]

@@ -7,6 +7,7 @@ action server builds the parts it needs in ``actions/resources.py``.
 from __future__ import annotations
 
 import functools
+import time
 from datetime import datetime
 
 import redis
@@ -17,6 +18,7 @@ from bot.alerts.service import AlertService
 from bot.alerts.store import ActiveAlertStore
 from bot.auth.keys import ApiKeyStore
 from bot.catalogue.bundle import Catalogues, LiveCatalogues
+from bot.concerns.service import ConcernService
 from bot.fanout.pacing import DeliveryPolicy, load_delivery_policy
 from bot.fanout.queue import FanOutQueue
 from bot.redis_client import connect
@@ -74,6 +76,20 @@ class Services:
     def subscriptions(self) -> SubscriptionStore:
         """Citizens' alert subscriptions."""
         return SubscriptionStore(self.redis)
+
+    @functools.cached_property
+    def concerns(self) -> ConcernService:
+        """Concerns in the relational store; status changes are pushed to the citizen."""
+        from bot.concerns.database import make_engine
+        from bot.concerns.store import ConcernStore
+
+        engine = make_engine(self.settings.effective_database_url)
+        return ConcernService(ConcernStore(engine), self.catalogues, self.now, self.notify_concern_change)
+
+    def notify_concern_change(self, ticket: str, subscriber: str) -> None:
+        """Queue a delivery telling the citizen their concern moved (one per change)."""
+        change = f"concern:{ticket}:{time.time_ns()}"
+        self.fan_out.enqueue(change, FanOutQueue.CONCERN, [subscriber])
 
     @functools.cached_property
     def delivery_policy(self) -> DeliveryPolicy:

@@ -162,6 +162,78 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"201": _ALERT_OUT, **_errors(400, 401, 403, 404, 409, 415, 422)},
                 }
             },
+            "/api/v1/concerns": {
+                "get": {
+                    "summary": "List concerns",
+                    "description": (
+                        "Your ministry's concerns (analysts: every ministry's, redacted), newest first. "
+                        "Filters: "
+                        "ministry (analysts), category, region, status, language, since, until (ISO 8601), "
+                        "q (text)."
+                    ),
+                    "parameters": [
+                        {"name": name, "in": "query", "schema": {"type": "string"}}
+                        for name in (
+                            "ministry",
+                            "category",
+                            "region",
+                            "status",
+                            "language",
+                            "since",
+                            "until",
+                            "q",
+                        )
+                    ]
+                    + [
+                        {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 200}},
+                        {"name": "offset", "in": "query", "schema": {"type": "integer"}},
+                    ],
+                    "responses": {
+                        "200": {"description": "A page of concerns and the total"},
+                        **_errors(401, 403, 422),
+                    },
+                }
+            },
+            "/api/v1/concerns/{ticket}": {
+                "get": {
+                    "summary": "Read a concern",
+                    "description": "With its history. The original text only for the owning ministry, "
+                    "with consent.",
+                    "parameters": [
+                        {"name": "ticket", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {"200": {"description": "The concern"}, **_errors(401, 403, 404)},
+                }
+            },
+            "/api/v1/concerns/{ticket}/status": {
+                "post": {
+                    "summary": "Change a concern's status",
+                    "description": "Owning ministry, writing roles. Recorded with who and when; "
+                    "the citizen is told.",
+                    "parameters": [
+                        {"name": "ticket", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["status"],
+                                    "properties": {
+                                        "status": {"enum": ["received", "in_progress", "resolved", "closed"]},
+                                        "note": {"type": "string", "maxLength": 1000},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {"description": "The concern"},
+                        **_errors(400, 401, 403, 404, 409, 422),
+                    },
+                }
+            },
             "/feeds/alerts.atom": {
                 "get": {
                     "summary": "Atom feed of alerts in force (public)",

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 #: The intent the worker triggers; its rule runs ``action_deliver_alert``.
 DELIVERY_INTENT = "EXTERNAL_alert"
+#: For news about a citizen's concern: ``action_concern_update``.
+CONCERN_INTENT = "EXTERNAL_concern_update"
+CONCERN_KIND = "concern"
 
 
 class Outcome(str, Enum):
@@ -69,14 +72,21 @@ class RasaTrigger:
         # Rasa's routes do not URL-decode: characters legal in a path segment ("+" of phone numbers,
         # ":" of "whatsapp:+...") are sent as they are, so the conversation id arrives unchanged.
         url = f"{self._url}/conversations/{quote(delivery.address, safe='+:@=')}/trigger_intent"
-        body = {
-            "name": DELIVERY_INTENT,
-            "entities": {
-                "alert_id": delivery.alert_id,
-                "delivery_kind": delivery.kind,
-                "delivery_id": delivery.delivery_id,
-            },
-        }
+        if delivery.kind == CONCERN_KIND:
+            ticket = delivery.alert_id.split(":")[1]
+            body: dict[str, object] = {
+                "name": CONCERN_INTENT,
+                "entities": {"ticket": ticket, "delivery_id": delivery.delivery_id},
+            }
+        else:
+            body = {
+                "name": DELIVERY_INTENT,
+                "entities": {
+                    "alert_id": delivery.alert_id,
+                    "delivery_kind": delivery.kind,
+                    "delivery_id": delivery.delivery_id,
+                },
+            }
         try:
             reply = self._session.post(
                 url,

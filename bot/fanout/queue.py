@@ -95,6 +95,7 @@ class FanOutQueue:
     ALERT = "alert"
     CANCEL = "cancel"
     SUPERSEDE = "supersede"
+    CONCERN = "concern"  #: a concern's status changed (alert_id is "concern:<ticket>:<change>")
 
     def __init__(self, client: redis.Redis[bytes]) -> None:
         self._redis = client

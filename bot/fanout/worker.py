@@ -218,7 +218,8 @@ class DeliveryWorker:
                 continue
             if kind == FanOutQueue.ALERT and alert_id not in live:
                 live[alert_id] = self._is_live(alert_id)
-            if language is None or (kind == FanOutQueue.ALERT and not live[alert_id]):
+            left = language is None and kind != FanOutQueue.CONCERN  # concern news needs no subscription
+            if left or (kind == FanOutQueue.ALERT and not live[alert_id]):
                 outcomes.append((alert_id, kind, subscriber, "skipped", entry_id))  # left, or alert withdrawn
                 continue
             channel, address = split_subscriber_id(subscriber)

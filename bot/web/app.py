@@ -13,6 +13,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.api.alerts import create_account_blueprint, create_alerts_blueprint
+from bot.api.concerns import create_concerns_blueprint
 from bot.api.errors import install_error_handlers
 from bot.api.feeds import create_feeds_blueprint
 from bot.api.openapi import openapi_document
@@ -73,6 +74,7 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
         create_alerts_blueprint(lambda: shared.alerts, shared.catalogues, lambda: shared.fan_out, shared.now)
     )
     app.blueprint(create_account_blueprint())
+    app.blueprint(create_concerns_blueprint(lambda: shared.concerns))
     app.blueprint(
         create_feeds_blueprint(
             lambda: shared.repository, lambda: shared.alerts, shared.catalogues, shared.now

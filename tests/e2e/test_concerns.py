@@ -40,3 +40,88 @@ def test_stop_in_the_middle_of_a_report_leaves_it(stack: Stack, catalogues: Cata
     assert answer == catalogues.locales["fr"].text("not_subscribed")
     # The report was left: a new message is understood as usual, not taken as the report's topic.
     assert catalogues.locales["fr"].text("concern_ask_category") not in citizen.text("bonjour")
+
+
+async def _spanish_report_then_ministry_answers(
+    water_key: str, analyst_key: str, catalogues: Catalogues
+) -> None:
+    import asyncio
+
+    import websockets
+
+    from tests.e2e.test_alerts import _get, _next_bot_message
+    from tests.e2e.test_socketio import SOCKET_URL, SocketChat
+
+    locale = catalogues.locales["es"]
+    async with websockets.connect(SOCKET_URL) as socket:
+        chat = SocketChat(socket)
+        await chat.open()
+        await chat.say("Quiero reportar un problema", {"language": "es"})
+        await chat.say(locale.concern_category_names["water_sanitation"], {})
+        await chat.say(
+            "No hay agua en Ziwani desde el lunes. Soy María López, mi correo es maria@example.org.", {}
+        )
+        await chat.say("Ziwani", {})
+        await chat.say("sí", {})
+        filed = await chat.say("sí", {})
+        match = re.search(rf"\b[{ALPHABET}]{{6}}\b", filed[0]["text"])
+        assert match, filed
+        ticket = match.group()
+
+        seen = await asyncio.to_thread(_get, f"/api/v1/concerns/{ticket}", analyst_key)
+        assert seen["ministry"] == "water" and seen["language"] == "es"
+        assert "maria@example.org" not in seen["description"] and "María López" not in seen["description"]
+        assert seen["original"] is None  # analysts never see the original
+
+        status, changed = await asyncio.to_thread(
+            _post_json,
+            f"/api/v1/concerns/{ticket}/status",
+            water_key,
+            {"status": "in_progress", "note": "Cuadrilla enviada."},
+        )
+        assert status == 200, changed
+        told = await _next_bot_message(chat, 30)
+        assert told is not None and ticket in told["text"]
+        assert (
+            locale.text("concern_status_in_progress") in told["text"] and "Cuadrilla enviada." in told["text"]
+        )
+        assert told["metadata"]["language"] == "es"
+        asked = await chat.say(f"estado {ticket}", {})
+        assert locale.text("concern_status_in_progress") in asked[0]["text"]
+
+
+def _post_json(path: str, key: str, body: object) -> tuple[int, object]:
+    import json
+    import urllib.request
+
+    from tests.e2e.conftest import WEB
+
+    request = urllib.request.Request(
+        WEB + path,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.status, json.loads(reply.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_ministry_moves_a_spanish_report_and_the_citizen_is_told_in_spanish(
+    stack: Stack, catalogues: Catalogues
+) -> None:
+    import asyncio
+
+    import redis
+
+    from bot.alerts.model import utc_now
+    from bot.auth.keys import ApiKeyStore
+    from bot.auth.roles import Role
+    from tests.e2e.conftest import E2E_REDIS_URL
+
+    store = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL))
+    water, _ = store.create("water", Role.AUTHOR, "water officer", utc_now())
+    analyst, _ = store.create("health", Role.ANALYST, "analyst", utc_now())
+    asyncio.run(_spanish_report_then_ministry_answers(water, analyst, catalogues))

@@ -20,6 +20,7 @@ import redis
 from bot.alerts.model import utc_now
 from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
+from bot.concerns.database import upgrade
 from bot.settings import PROJECT_ROOT
 
 API_REDIS_URL = os.environ.get("API_REDIS_URL", "redis://127.0.0.1:6379/12")
@@ -69,10 +70,19 @@ class Api:
 
 
 @pytest.fixture(scope="session")
-def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+def api_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The web app's concerns database (SQLite), migrated."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'concerns.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def api_server(tmp_path_factory: pytest.TempPathFactory, api_database: str) -> Iterator[Api]:
     port = _free_port()
     env = {
         **os.environ,
+        "DATABASE_URL": api_database,
         "REDIS_URL": API_REDIS_URL,
         "BARAZA_WEB_PORT": str(port),
         "BARAZA_WEB_HOST": "127.0.0.1",
@@ -119,3 +129,27 @@ def keys(api_redis: redis.Redis[bytes]) -> dict[str, str]:
     key, _ = store.create("health", Role.APPROVER, "second health approver", utc_now())
     issued["health/approver2"] = key
     return issued
+
+
+@pytest.fixture()
+def health_concern(api_database: str) -> str:
+    """A concern routed to the Ministry of Health, with consent to be contacted; its ticket."""
+    from bot.catalogue.bundle import load_catalogues
+    from bot.concerns.database import make_engine
+    from bot.concerns.model import NewConcern
+    from bot.concerns.service import ConcernService
+    from bot.concerns.store import ConcernStore
+
+    catalogues = load_catalogues(PROJECT_ROOT / "config")
+    service = ConcernService(ConcernStore(make_engine(api_database)), lambda: catalogues, utc_now)
+    new = NewConcern(
+        "health",
+        "No medicine at the Ziwani clinic. Call me on 0712 345 678.",
+        "lakes",
+        "Ziwani",
+        "en",
+        "rest",
+        "rest:api-test",
+        True,
+    )
+    return service.file(new).ticket

@@ -199,8 +199,11 @@ def test_openapi_documents_every_api_route(api_server: Api) -> None:
     for method, path in _routes():
         if path.startswith(("/api/", "/feeds/")):
             normalised = path.rstrip("/") if path != "/" else path
-            normalised = normalised.replace("<alert_id:str>", "{alert_id}").replace(
-                "<filename:str>", "{alert_id}.cap"
-            )
+            for placeholder, name in (
+                ("<alert_id:str>", "{alert_id}"),
+                ("<filename:str>", "{alert_id}.cap"),
+                ("<ticket:str>", "{ticket}"),
+            ):
+                normalised = normalised.replace(placeholder, name)
             assert (method, normalised) in documented, (method, path)
     assert PUBLIC.match("/feeds/alerts.atom")

@@ -40,8 +40,8 @@ def _alert_body() -> dict[str, object]:
     }
 
 
-def _fill(path: str, alert_id: str) -> str:
-    return re.sub(r"<[^>]+>", alert_id, path)
+def _fill(path: str, alert_id: str, ticket: str = "ZZZ999") -> str:
+    return re.sub(r"<[^>]+>", ticket if "/concerns/" in path else alert_id, path)
 
 
 def test_every_route_requires_a_key_except_public_ones(api_server: Api, keys: dict[str, str]) -> None:
@@ -58,14 +58,14 @@ def test_every_route_requires_a_key_except_public_ones(api_server: Api, keys: di
 
 
 @pytest.mark.parametrize("role", ["author", "approver", "admin", "analyst"])
-def test_authorisation_matrix(api_server: Api, keys: dict[str, str], role: str) -> None:
+def test_authorisation_matrix(api_server: Api, keys: dict[str, str], role: str, health_concern: str) -> None:
     created = api_server.call("POST", "/api/v1/alerts?draft=true", keys["health/author"], _alert_body())
     assert created.status == 201, created.body
     alert_id = created.json()["id"]
     for method, path in _routes():
         if PUBLIC.match(path) or "<" not in path:
             continue
-        url = _fill(path, alert_id)
+        url = _fill(path, alert_id, health_concern)
         # Another ministry: reads only as an analyst; never writes.
         other = api_server.call(method, url, keys[f"meteo/{role}"], body={} if method == WRITE else None)
         if method == "GET" and role == "analyst":
@@ -73,9 +73,9 @@ def test_authorisation_matrix(api_server: Api, keys: dict[str, str], role: str) 
         else:
             assert other.status == 403, (method, path, role, other.body)
         # Own ministry: analysts read but never write; others pass authorisation (the move may be refused).
-        own = api_server.call(
-            method, url, keys[f"health/{role}"], body=_alert_body() if path.endswith("update") else None
-        )
+        body = {"status": "in_progress"} if path.endswith("status") else None
+        body = _alert_body() if path.endswith("update") else body
+        own = api_server.call(method, url, keys[f"health/{role}"], body=body)
         if method == "GET":
             assert own.status == 200, (path, own.body)
         elif role == "analyst":
