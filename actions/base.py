@@ -51,7 +51,10 @@ class BarazaAction(Action, ABC):
                 outcome = self.respond(turn, catalogues)
             except (redis.RedisError, SQLAlchemyError):
                 logger.exception("a store was unavailable while answering %s", self.name())
-                outcome = Outcome((Reply(locale.text("temporary_error")),))
+                # Nothing was done: the question stays open, so "yes" again later still works.
+                outcome = Outcome(
+                    (Reply(locale.text("temporary_error")),), {"pending": turn.slots.get("pending")}
+                )
         return self.send(dispatcher, turn, catalogues, (*prefix, *outcome.replies), outcome.remember)
 
     @staticmethod

@@ -36,6 +36,7 @@ def build_worker(services: Services, options: WorkerOptions) -> DeliveryWorker:
         ChannelPacer(services.redis, services.delivery_policy),
         services.delivery_policy.retries,
         options,
+        housekeeping=lambda: services.concerns.purge_expired_texts(services.settings.concern_retention_days),
     )
 
 

@@ -39,6 +39,8 @@ from bot.subscriptions.store import SubscriptionStore, split_subscriber_id
 log = logging.getLogger(__name__)
 #: How often a worker marks alerts whose time is over as expired.
 EXPIRY_SWEEP_SECONDS = 30.0
+#: How often a worker runs housekeeping (the retention purge of concern texts).
+HOUSEKEEPING_SECONDS = 3600.0
 
 # KEYS: retry zset, deliveries stream. ARGV: now, max. Moves due retries back into the stream.
 _PROMOTE = """
@@ -87,6 +89,7 @@ class DeliveryWorker:
         pacer: ChannelPacer,
         retries: RetryPolicy,
         options: WorkerOptions | None = None,
+        housekeeping: Callable[[], object] | None = None,
     ) -> None:
         self._redis = client
         self._alerts = alerts
@@ -104,6 +107,8 @@ class DeliveryWorker:
         self._resume_own: dict[str, bool] = {}  #: per stream: own pending entries not yet re-read
         self._last_claim: dict[str, float] = {}  #: per stream: when stale entries were last claimed
         self._last_sweep = 0.0
+        self._housekeeping = housekeeping
+        self._last_housekeeping = 0.0
         self.stopping = False
 
     def run(self, until: Callable[[], bool] | None = None) -> None:
@@ -133,6 +138,12 @@ class DeliveryWorker:
             self._last_sweep = time.monotonic()
             self._alerts.expire_due()
         forget_due(self._redis)
+        if self._housekeeping and time.monotonic() - self._last_housekeeping >= HOUSEKEEPING_SECONDS:
+            self._last_housekeeping = time.monotonic()
+            try:
+                self._housekeeping()
+            except Exception:
+                log.exception("housekeeping failed; retrying in an hour")
         handled = self._jobs()
         entries = self._read_deliveries(block=handled == 0)
         if entries:

@@ -205,3 +205,19 @@ def test_a_numbered_menu_choice_starts_the_report_form() -> None:
     )
     assert {"event": "slot", "name": "concern_description", "value": None, "timestamp": None} in events
     assert events[-1]["event"] == "followup" and events[-1]["name"] == "concern_form"
+
+
+def test_database_down_at_filing_tells_the_citizen_and_keeps_the_question(
+    catalogues: Catalogues, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    down = ConcernService(
+        ConcernStore(make_engine("postgresql://postgres@127.0.0.1:1/none")), lambda: catalogues, utc_now
+    )
+    monkeypatch.setattr(resources, "concern_service", lambda: down)
+    slots = {**_report_slots("No hay agua en Ziwani desde el lunes."), "pending": {"kind": "concern_summary"}}
+    messages, events = run_action(ActionConfirm(), make_tracker("sí", "affirm", slots=slots, channel="rest"))
+    assert messages[0]["text"] == catalogues.locales["es"].text("temporary_error")
+    changed = slot_events(events)
+    assert (
+        "pending" not in changed and "concern_description" not in changed
+    )  # nothing lost: "sí" again later files it
