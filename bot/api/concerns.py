@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sanic import Blueprint, response
@@ -20,11 +21,14 @@ from sanic.response import HTTPResponse
 from bot.api.auth import actor_of, require_key
 from bot.api.errors import ApiError, InvalidInput
 from bot.auth.roles import Actor, Permission
+from bot.concerns.analysis import counts_over_time, export_csv, rising_terms
 from bot.concerns.model import CATEGORIES, Concern, ConcernStatus
 from bot.concerns.service import ConcernService
 from bot.concerns.store import ConcernFilter, ConcernNotFound, StatusChangeRefused
 
 MAX_PAGE = 200
+#: Most rows one export holds (filter by dates for more).
+EXPORT_LIMIT = 50_000
 MAX_NOTE = 1000
 
 
@@ -111,6 +115,41 @@ def create_concerns_blueprint(service: Callable[[], ConcernService]) -> Blueprin
         found, total = await asyncio.to_thread(service().store.find, where, limit=limit, offset=offset)
         return response.json(
             {"concerns": [concern_json(c, actor) for c in found], "total": total, "offset": offset}
+        )
+
+    @bp.get("/stats")
+    async def stats(request: Request) -> HTTPResponse:
+        """Counts per day or week, by category, region and status."""
+        actor = actor_of(request)
+        period = request.args.get("period", "day")
+        if period not in ("day", "week"):
+            raise InvalidInput("period must be day or week")
+        rows = await asyncio.to_thread(service().store.daily_counts, filters_from(request, actor))
+        return response.json({"period": period, "series": counts_over_time(rows, period)})
+
+    @bp.get("/rising")
+    async def rising(request: Request) -> HTTPResponse:
+        """Terms in more reports in the last 7 days than in the 7 before."""
+        actor = actor_of(request)
+        base = filters_from(request, actor)
+        now = datetime.now(timezone.utc)
+        this_week = replace(base, since=now - timedelta(days=7), until=now)
+        last_week = replace(base, since=now - timedelta(days=14), until=now - timedelta(days=7))
+        recent = await asyncio.to_thread(service().store.descriptions, this_week)
+        earlier = await asyncio.to_thread(service().store.descriptions, last_week)
+        return response.json({"terms": rising_terms(recent, earlier)})
+
+    @bp.get("/export.csv")
+    async def export(request: Request) -> HTTPResponse:
+        """The filtered concerns as CSV (redacted texts; cells never run as formulas)."""
+        actor = actor_of(request)
+        found, _ = await asyncio.to_thread(
+            service().store.find, filters_from(request, actor), limit=EXPORT_LIMIT
+        )
+        return response.text(
+            export_csv(found),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="concerns.csv"'},
         )
 
     @bp.get("/<ticket:str>")

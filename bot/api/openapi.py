@@ -194,6 +194,36 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/concerns/stats": {
+                "get": {
+                    "summary": "Counts of concerns over time",
+                    "description": "Per day or week (period), by category, region and status; "
+                    "the list's filters.",
+                    "parameters": [{"name": "period", "in": "query", "schema": {"enum": ["day", "week"]}}],
+                    "responses": {"200": {"description": "A series"}, **_errors(401, 403, 422)},
+                }
+            },
+            "/api/v1/concerns/rising": {
+                "get": {
+                    "summary": "Rising terms",
+                    "description": "Terms in more reports in the last 7 days than in the 7 days before.",
+                    "responses": {
+                        "200": {"description": "Terms with counts and ratio"},
+                        **_errors(401, 403, 422),
+                    },
+                }
+            },
+            "/api/v1/concerns/export.csv": {
+                "get": {
+                    "summary": "Export as CSV",
+                    "description": "The list's filters; redacted texts; "
+                    "cells starting with = + - @ are quoted.",
+                    "responses": {
+                        "200": {"description": "CSV", "content": {"text/csv": {}}},
+                        **_errors(401, 403, 422),
+                    },
+                }
+            },
             "/api/v1/concerns/{ticket}": {
                 "get": {
                     "summary": "Read a concern",

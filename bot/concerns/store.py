@@ -8,7 +8,7 @@ is retried with a new reference.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import and_, func, select, update
@@ -33,6 +33,11 @@ class StatusChangeRefused(ValueError):
 def _utc(moment: datetime) -> datetime:
     """Timestamps as stored: timezone-aware UTC (SQLite returns them naive)."""
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def _as_date(value: Any) -> date:
+    """SQLite returns date() as text, PostgreSQL as a date."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def _concern(row: Row[Any]) -> Concern:
@@ -161,6 +166,30 @@ class ConcernStore:
                 .offset(offset)
             ).all()
         return [_concern(row) for row in rows], int(total)
+
+    def daily_counts(self, where: ConcernFilter) -> list[tuple[date, str, str, str, int]]:
+        """(day, category, region, status, count) of the concerns matching ``where``."""
+        day = func.date(concerns.c.created_at)
+        condition = and_(True, *where.conditions())
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(day, concerns.c.category, concerns.c.region, concerns.c.status, func.count())
+                .where(condition)
+                .group_by(day, concerns.c.category, concerns.c.region, concerns.c.status)
+            ).all()
+        return [(_as_date(r[0]), r[1], r[2], r[3], int(r[4])) for r in rows]
+
+    def descriptions(self, where: ConcernFilter, limit: int = 20_000) -> list[str]:
+        """The (redacted) texts of matching concerns, newest first."""
+        condition = and_(True, *where.conditions())
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(concerns.c.description)
+                .where(condition)
+                .order_by(concerns.c.created_at.desc())
+                .limit(limit)
+            ).all()
+        return [r[0] for r in rows]
 
     def change_status(
         self, ticket: str, to: ConcernStatus, *, actor: str, note: str, now: datetime

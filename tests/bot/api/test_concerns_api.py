@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.catalogue.bundle import Catalogues
 from tests.bot.api.conftest import Api
 
 
@@ -50,3 +51,58 @@ def test_status_change_is_audited_and_checked(
         ("received", "in_progress", "A nurse was sent."),
     ]
     assert history[1]["actor"] != "citizen"
+
+
+def test_stats_rising_terms_and_formula_safe_export(
+    api_server: Api, keys: dict[str, str], api_database: str, catalogues: Catalogues
+) -> None:
+    import csv
+    import io
+
+    from bot.alerts.model import utc_now
+    from bot.concerns.database import make_engine
+    from bot.concerns.model import NewConcern
+    from bot.concerns.service import ConcernService
+    from bot.concerns.store import ConcernStore
+
+    service = ConcernService(ConcernStore(make_engine(api_database)), lambda: catalogues, utc_now)
+    for n in range(4):
+        service.file(
+            NewConcern(
+                "water_sanitation",
+                f"Cholera fears: latrines overflowing in Ziwani ({n})",
+                "lakes",
+                "",
+                "en",
+                "rest",
+                "",
+                False,
+            )
+        )
+    attack = service.file(
+        NewConcern(
+            "water_sanitation",
+            '=HYPERLINK("http://evil.example","click") pumps broken',
+            "lakes",
+            "",
+            "en",
+            "rest",
+            "",
+            False,
+        )
+    )
+    stats = api_server.call(
+        "GET", "/api/v1/concerns/stats?period=week&category=water_sanitation", keys["meteo/analyst"]
+    ).json()
+    [week] = stats["series"]
+    assert week["by_category"]["water_sanitation"] >= 5 and week["by_region"]["lakes"] >= 5
+    rising = api_server.call("GET", "/api/v1/concerns/rising", keys["meteo/analyst"]).json()["terms"]
+    assert {"cholera", "latrines"} <= {t["term"] for t in rising}
+    export = api_server.call(
+        "GET", "/api/v1/concerns/export.csv?category=water_sanitation", keys["meteo/analyst"]
+    )
+    assert export.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(export.body.decode())))
+    cell = next(r["description"] for r in rows if r["ticket"] == attack.ticket)
+    assert cell.startswith("'=HYPERLINK")  # shown as text by spreadsheets, never run
+    assert api_server.call("GET", "/api/v1/concerns/stats?period=year", keys["meteo/analyst"]).status == 422
