@@ -6,7 +6,8 @@ PostgreSQL (default: the machine's, database ``test``) it prints:
 1. intake: concerns filed one after another through ``ConcernService.file`` (redaction, routing,
    one transaction each), in concerns/s;
 2. with 100,000 concerns stored: the median latency of the analyst list (newest first, 50 per page)
-   with a ministry + category + date-range filter, and with a text search.
+   with a ministry + category + date-range filter, and with a text search;
+3. the statistics over all of them (counts per week by category, region and status).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bot.catalogue.bundle import load_catalogues
+from bot.concerns.analysis import counts_over_time
 from bot.concerns.database import downgrade_all, make_engine, upgrade
 from bot.concerns.model import CATEGORIES, ConcernStatus, NewConcern
 from bot.concerns.service import ConcernService
@@ -116,10 +118,14 @@ def bench(url: str, intake: int, stored: int) -> None:
     )
     list_ms = _median_ms(lambda: store.find(filtered, limit=50))
     search_ms = _median_ms(lambda: store.find(ConcernFilter(text="potholes"), limit=50))
+    stats_ms = _median_ms(lambda: counts_over_time(store.daily_counts(ConcernFilter()), "week"), runs=7)
     print(f"  intake: {rate:,.0f} concerns/s ({intake} filed through the service)")
     print(
         f"  {total:,} stored: filtered list {list_ms:.1f} ms, text search {search_ms:.1f} ms"
         " (median of 21, page of 50 with total)"
+    )
+    print(
+        f"  statistics (all {total:,}, by week, category, region and status): {stats_ms:.1f} ms (median of 7)"
     )
     engine.dispose()
 
