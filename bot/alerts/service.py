@@ -89,17 +89,24 @@ class AlertService:
         self._require(actor, Permission.WRITE)
         now = self._clock()
         alert = replace(alert, sender=actor.ministry)
+        sender = self._catalogues().ministries.get(actor.ministry).cap_sender
+        return self._store_new(actor, alert, (sender, alert.alert_id, now), draft=draft)
+
+    def _store_new(
+        self, actor: Actor, alert: Alert, cap_identity: tuple[str, str, datetime], *, draft: bool
+    ) -> AlertRecord:
+        """Check references, store as a draft, and submit unless ``draft``."""
         self._check_references(actor, alert)
-        ministry = self._catalogues().ministries.get(actor.ministry)
+        sender, identifier, sent = cap_identity
         record = AlertRecord(
             alert=alert,
             ministry=actor.ministry,
             lifecycle=Lifecycle(Status.DRAFT),
             created_by=actor.key_id,
-            created_at=now,
-            cap_sender=ministry.cap_sender,
-            cap_identifier=alert.alert_id,
-            cap_sent=now,
+            created_at=self._clock(),
+            cap_sender=sender,
+            cap_identifier=identifier,
+            cap_sent=sent,
         )
         self._repository.add(record)
         return record if draft else self.submit(actor, record.alert_id)
@@ -125,20 +132,7 @@ class AlertService:
             sender_ministry=actor.ministry,
             references=references,
         )
-        self._check_references(actor, alert)
-        now = self._clock()
-        record = AlertRecord(
-            alert=alert,
-            ministry=actor.ministry,
-            lifecycle=Lifecycle(Status.DRAFT),
-            created_by=actor.key_id,
-            created_at=now,
-            cap_sender=message.sender,
-            cap_identifier=message.identifier,
-            cap_sent=message.sent,
-        )
-        self._repository.add(record)
-        return record if draft else self.submit(actor, record.alert_id)
+        return self._store_new(actor, alert, (message.sender, message.identifier, message.sent), draft=draft)
 
     def submit(self, actor: Actor, alert_id: str) -> AlertRecord:
         """Submit a draft for approval (or send it, where the ministry needs no second approval)."""

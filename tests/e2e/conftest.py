@@ -171,3 +171,20 @@ def citizen(stack: Stack) -> Citizen:
 def rasa_log() -> str:
     """What the Rasa server of the test stack has logged so far."""
     return (PROJECT_ROOT / ".data" / "test-logs" / "rasa.log").read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless, for one module's browser tests (the chat page, the console).
+
+    Per module, not per session: Playwright's sync API keeps an event loop running while it is open,
+    and the asyncio-based tests of other modules need it closed.
+    """
+    from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, _require
+
+    _require(CHROMIUM is not None, "chromium")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

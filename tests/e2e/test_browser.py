@@ -41,15 +41,6 @@ def _require(condition: bool, what: str) -> None:
         pytest.skip(f"{what} is not installed: apt-get install chromium; npm install")
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[playwright_api.Browser]:
-    _require(CHROMIUM is not None, "chromium")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture()
 def page(stack: Stack, browser: playwright_api.Browser) -> Iterator[playwright_api.Page]:
     context = browser.new_context(bypass_csp=True, locale="en-GB")

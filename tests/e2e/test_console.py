@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import redis
 
@@ -14,18 +12,9 @@ from bot.catalogue.bundle import Catalogues
 from bot.runtime.stack import Stack
 from bot.subscriptions.store import SubscriptionStore
 from tests.e2e.conftest import E2E_REDIS_URL, WEB
-from tests.e2e.test_browser import AXE, CHROMIUM, CHROMIUM_ARGS, _require, playwright_api
+from tests.e2e.test_browser import AXE, _require, playwright_api
 
 SUBSCRIBERS = 40
-
-
-@pytest.fixture(scope="module")
-def console_browser() -> Iterator[playwright_api.Browser]:
-    _require(CHROMIUM is not None, "chromium")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()
@@ -49,9 +38,9 @@ def _sign_in(page: playwright_api.Page, key: str) -> None:
 
 
 def test_compose_submit_approve_and_watch_delivery(
-    console_browser: playwright_api.Browser, health_keys: dict[str, str], catalogues: Catalogues
+    browser: playwright_api.Browser, health_keys: dict[str, str], catalogues: Catalogues
 ) -> None:
-    context = console_browser.new_context(locale="en-GB")  # the page's own CSP applies
+    context = browser.new_context(locale="en-GB")  # the page's own CSP applies
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
     page.goto(f"{WEB}/console?lang=en")
@@ -101,10 +90,10 @@ def test_compose_submit_approve_and_watch_delivery(
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_console_has_no_wcag_a_or_aa_violation(
-    console_browser: playwright_api.Browser, health_keys: dict[str, str], language: str
+    browser: playwright_api.Browser, health_keys: dict[str, str], language: str
 ) -> None:
     _require(AXE.exists(), "axe-core (npm)")
-    context = console_browser.new_context(bypass_csp=True)  # to inject axe
+    context = browser.new_context(bypass_csp=True)  # to inject axe
     page = context.new_page()
     page.goto(f"{WEB}/console?lang={language}")
     assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
