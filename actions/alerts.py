@@ -14,7 +14,7 @@ from actions import resources
 from actions.base import ACTION_LISTEN, BarazaAction
 from actions.conversation import ActionFallback as ActionFallbackForForgery
 from actions.conversation import ActionSmallTalk
-from actions.turn import Turn, read_turn
+from actions.turn import Turn, read_push, read_turn
 from bot.alerts.lifecycle import LIVE, Status
 from bot.alerts.model import utc_now
 from bot.alerts.repository import AlertNotFound
@@ -31,14 +31,11 @@ from bot.assistant.subscriptions import (
 )
 from bot.catalogue.bundle import Catalogues
 from bot.concerns.model import NewConcern
+from bot.fanout.channels import DELIVERY_INTENT
 from bot.subscriptions.forget import schedule_forgetting
 from bot.subscriptions.store import subscriber_id
 
 logger = logging.getLogger(__name__)
-#: The text Rasa gives a message created by ``trigger_intent`` (rasa.shared.core.events.UserUttered).
-EXTERNAL_TEXT = "EXTERNAL: EXTERNAL_alert"
-#: How many delivery ids a conversation remembers to recognise a repeated delivery.
-REMEMBERED_DELIVERIES = 50
 
 
 def _subscriber(turn: Turn) -> str:
@@ -157,14 +154,12 @@ class ActionDeliverAlert(BarazaAction):
         """Send the alert in the conversation's language, once per delivery id."""
         catalogues = resources.catalogues().current()
         turn = read_turn(tracker, catalogues, resources.identifier(), resources.settings().max_message_chars)
-        raw_text = str((tracker.latest_message or {}).get("text") or "")
-        if raw_text != EXTERNAL_TEXT:  # typed as a "/EXTERNAL_alert{...}" payload: not from a worker
+        push = read_push(tracker, turn, DELIVERY_INTENT)
+        if push is None:  # typed as a "/EXTERNAL_alert{...}" payload: not from a worker
             return await ActionFallbackForForgery().run(dispatcher, tracker, domain)
         alert_id = turn.entities.get("alert_id", "")
         kind = turn.entities.get("delivery_kind", "alert")
-        delivery_id = turn.entities.get("delivery_id") or alert_id
-        seen = list(turn.slots.get("delivered_alerts") or [])
-        if not alert_id or delivery_id in seen:
+        if not alert_id or push.repeated:
             return [FollowupAction(ACTION_LISTEN)]
         try:
             record = resources.alert_records().get(alert_id)
@@ -184,8 +179,7 @@ class ActionDeliverAlert(BarazaAction):
             "template_values": template_values(catalogues, turn.language, alert),
         }
         events = self.send(dispatcher, turn, catalogues, (Reply(text),), {"last_alert": alert_id}, extra)
-        remembered = [*seen, delivery_id][-REMEMBERED_DELIVERIES:]
-        return [SlotSet("delivered_alerts", remembered), *events]
+        return [SlotSet("delivered_alerts", push.remembered()), *events]
 
 
 def file_or_cancel(turn: Turn, catalogues: Catalogues, *, agreed: bool) -> Outcome:

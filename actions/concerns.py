@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import resources
 from actions.base import BarazaAction
-from actions.turn import Turn, read_turn
+from actions.turn import Turn, read_push, read_turn
 from bot.assistant.concerns import (
     CONCERN_SLOTS,
     FORM_SLOTS,
@@ -29,6 +29,7 @@ from bot.assistant.replies import Option, Outcome, Reply, intent_payload, parse_
 from bot.catalogue.bundle import Catalogues
 from bot.concerns.store import ConcernNotFound
 from bot.concerns.ticket import find_ticket
+from bot.fanout.channels import CONCERN_INTENT
 
 
 def _language(tracker: Tracker, catalogues: Catalogues) -> str:
@@ -220,13 +221,11 @@ class ActionConcernUpdate(BarazaAction):
         """The new status and note, in the conversation's language."""
         catalogues = resources.catalogues().current()
         turn = read_turn(tracker, catalogues, resources.identifier(), resources.settings().max_message_chars)
-        text, _, entities = _latest(tracker)
-        delivery_id = entities.get("delivery_id", "")
-        seen = list(turn.slots.get("delivered_alerts") or [])
-        if text != "EXTERNAL: EXTERNAL_concern_update" or not delivery_id or delivery_id in seen:
+        push = read_push(tracker, turn, CONCERN_INTENT)
+        if push is None or push.repeated:
             return [FollowupAction("action_listen")]  # forged from a chat, or already shown
         try:
-            concern = resources.concern_service().for_citizen(entities.get("ticket", ""))
+            concern = resources.concern_service().for_citizen(turn.entities.get("ticket", ""))
         except ConcernNotFound:
             return [FollowupAction("action_listen")]
         locale = catalogues.locales[turn.language]
@@ -237,4 +236,4 @@ class ActionConcernUpdate(BarazaAction):
         )
         lines = [headline, *status_text(catalogues, turn.language, concern).split("\n")[1:]]
         events = self.send(dispatcher, turn, catalogues, (Reply("\n".join(lines)),), {})
-        return [SlotSet("delivered_alerts", [*seen, delivery_id][-50:]), *events]
+        return [SlotSet("delivered_alerts", push.remembered()), *events]

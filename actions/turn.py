@@ -66,3 +66,37 @@ def read_turn(tracker: Tracker, catalogues: Catalogues, identifier: Identifier, 
         truncated=truncated,
         sender_id=str(tracker.sender_id),
     )
+
+
+#: How many delivery ids a conversation remembers to recognise a repeated delivery.
+REMEMBERED_DELIVERIES = 50
+
+
+@dataclass(frozen=True)
+class Push:
+    """A message a delivery worker pushed into the conversation (Rasa's ``trigger_intent``)."""
+
+    turn: Turn
+    delivery_id: str
+    seen: tuple[str, ...]  #: delivery ids already shown in this conversation
+
+    @property
+    def repeated(self) -> bool:
+        """Already shown: a worker delivered it again after a crash."""
+        return not self.delivery_id or self.delivery_id in self.seen
+
+    def remembered(self) -> list[str]:
+        """``delivered_alerts`` with this delivery added (the most recent ones only)."""
+        return [*self.seen, self.delivery_id][-REMEMBERED_DELIVERIES:]
+
+
+def read_push(tracker: Tracker, turn: Turn, intent: str) -> Push | None:
+    """The push in the latest message; None when it was typed (a forged "/EXTERNAL_..." payload).
+
+    Rasa gives a message created by ``trigger_intent`` the text ``EXTERNAL: <intent>``; a citizen's
+    payload has the payload as its text.
+    """
+    if str((tracker.latest_message or {}).get("text") or "") != f"EXTERNAL: {intent}":
+        return None
+    delivery_id = turn.entities.get("delivery_id", "")
+    return Push(turn=turn, delivery_id=delivery_id, seen=tuple(turn.slots.get("delivered_alerts") or ()))

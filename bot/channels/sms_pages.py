@@ -13,9 +13,8 @@ import json
 import redis.asyncio as aioredis
 
 from bot import redis_keys
-from bot.catalogue.bundle import LiveCatalogues
 from bot.channels.formatting import capacity, gsm_friendly, paginate, strip_markdown
-from bot.settings import load_settings
+from bot.channels.resources import ChannelResources
 from bot.text import fold
 
 KEPT_SECONDS = 24 * 3600
@@ -26,21 +25,14 @@ class SmsPager:
 
     def __init__(self, max_segments: int) -> None:
         self._max_segments = max_segments
-        self._redis: aioredis.Redis[bytes] | None = None
-        self._catalogues: LiveCatalogues | None = None
+        self._resources = ChannelResources()
 
     def _store(self) -> aioredis.Redis[bytes]:
-        if self._redis is None:
-            self._redis = aioredis.Redis.from_url(load_settings().redis_url, socket_timeout=5)
-        return self._redis
+        return self._resources.redis()
 
     def more_word(self, language: str) -> str:
         """The word to reply for the next page, in ``language``."""
-        if self._catalogues is None:
-            self._catalogues = LiveCatalogues(load_settings().config_dir)
-        current = self._catalogues.current()
-        code = language if language in current.languages.codes else current.languages.default
-        return current.locales[code].text("ussd_more").upper()
+        return self._resources.locale(language).text("ussd_more").upper()
 
     async def first_page(self, address: str, text: str, language: str) -> str:
         """The page to send now; the others are kept for MORE."""

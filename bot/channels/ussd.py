@@ -25,9 +25,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import redis_keys
-from bot.catalogue.bundle import LiveCatalogues
+from bot.channels.resources import ChannelResources
 from bot.channels.ussd_menu import BACK, HOME, MORE, Screen, UssdTexts, answer_screen, menu_screen
-from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
 #: A USSD session lasts a few minutes at most at every operator.
@@ -64,29 +63,19 @@ class UssdInput(InputChannel):
     def __init__(self, callback_token: str = "") -> None:
         #: Africa's Talking signs nothing: an optional token in the callback URL (?token=) is checked.
         self.callback_token = callback_token
-        self._redis: aioredis.Redis[bytes] | None = None
-        self._catalogues: LiveCatalogues | None = None
+        self._resources = ChannelResources()
 
     def _store(self) -> aioredis.Redis[bytes]:
-        if self._redis is None:
-            self._redis = aioredis.Redis.from_url(load_settings().redis_url, socket_timeout=5)
-        return self._redis
+        return self._resources.redis()
 
     def _texts(self, language: str) -> UssdTexts:
-        if self._catalogues is None:
-            self._catalogues = LiveCatalogues(load_settings().config_dir)
-        current = self._catalogues.current()
-        code = language if language in current.languages.codes else current.languages.default
-        locale = current.locales[code]
+        locale = self._resources.locale(language)
         return UssdTexts(
             back=locale.text("ussd_back"), home=locale.text("ussd_home"), more=locale.text("ussd_more")
         )
 
     def _home_title(self, language: str) -> str:
-        assert self._catalogues is not None
-        current = self._catalogues.current()
-        code = language if language in current.languages.codes else current.languages.default
-        return current.locales[code].text("ussd_title")
+        return self._resources.locale(language).text("ussd_title")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("ussd_webhook", __name__)
