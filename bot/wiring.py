@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import time
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import redis
 
@@ -24,6 +25,9 @@ from bot.fanout.queue import FanOutQueue
 from bot.redis_client import connect
 from bot.settings import Settings
 from bot.subscriptions.store import SubscriptionStore
+
+if TYPE_CHECKING:
+    from bot.language.identify import LanguageIdentifier
 
 
 class Services:
@@ -90,6 +94,13 @@ class Services:
         """Queue a delivery telling the citizen their concern moved (one per change)."""
         change = f"concern:{ticket}:{time.time_ns()}"
         self.fan_out.enqueue(change, FanOutQueue.CONCERN, [subscriber])
+
+    @functools.cached_property
+    def language_identifier(self) -> LanguageIdentifier:
+        """The language of texts that arrive without one (Open311 requests); its models load on first use."""
+        from bot.language.identify import LanguageIdentifier
+
+        return LanguageIdentifier(self.catalogues().languages.codes)
 
     @functools.cached_property
     def delivery_policy(self) -> DeliveryPolicy:

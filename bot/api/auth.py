@@ -13,7 +13,7 @@ from sanic.request import Request
 
 from bot.api.errors import ApiError
 from bot.auth.keys import ApiKeyStore
-from bot.auth.roles import Actor
+from bot.auth.roles import Actor, Permission
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="baraza"'}
 
@@ -40,6 +40,8 @@ def require_key(blueprint: Blueprint, keys: ApiKeyStore | None = None) -> None:
         actor = await asyncio.to_thread(store.authenticate, key)
         if actor is None:
             raise ApiError(401, "the API key is unknown or revoked", CHALLENGE)
+        if not actor.may(Permission.READ):
+            raise ApiError(403, f"a {actor.role.value} key may only file concerns through Open311")
         request.ctx.actor = actor
 
 

@@ -9,6 +9,7 @@ from sanic import Sanic, response
 from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import DBAPIError
 
 from bot.alerts.cap import CapError
 from bot.alerts.lifecycle import NotAllowed, TransitionError
@@ -70,6 +71,16 @@ def install_error_handlers(app: Sanic) -> None:
     async def store_down(_: Request, error: Exception) -> HTTPResponse:
         log.error("Redis unavailable: %s", error)
         return error_response(503, "the alert store is unavailable; nothing was changed, try again shortly")
+
+    @app.exception(DBAPIError)  # type: ignore[no-untyped-call]
+    async def database_down(request: Request, error: Exception) -> HTTPResponse:
+        log.error("concern database unavailable: %s", error)
+        message = "the concern store is unavailable; nothing was stored, try again shortly"
+        if request.path.startswith("/open311/"):
+            from bot.api.open311 import error_document
+
+            return error_document(503, message, request.path)
+        return error_response(503, message)
 
     @app.exception(SanicException)  # type: ignore[no-untyped-call]
     async def framework(request: Request, error: SanicException) -> HTTPResponse:

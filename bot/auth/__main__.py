@@ -7,8 +7,8 @@ Usage::
     python -m bot.auth revoke <key id>
 
 ``create`` prints the key once; store it in the ministry's secret manager. Roles: author, approver,
-admin, analyst (see bot/auth/roles.py). REDIS_URL must point at Baraza's Redis (``./baraza run``
-prints it).
+admin, analyst, reporter (an Open311 client that files concerns; see bot/auth/roles.py).
+REDIS_URL must point at Baraza's Redis (``./baraza run`` prints it).
 """
 
 from __future__ import annotations

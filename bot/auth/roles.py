@@ -3,7 +3,9 @@
 - **author** writes alerts and submits them;
 - **approver** approves (or cancels) what authors submit, and may write too;
 - **admin** can do everything for their ministry;
-- **analyst** reads everything (all ministries) and writes nothing.
+- **analyst** reads everything (all ministries) and writes nothing;
+- **reporter** is a partner application (an Open311 client) that files concerns for citizens and
+  reads nothing beyond what the public may read.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ class Role(str, Enum):
     APPROVER = "approver"
     ADMIN = "admin"
     ANALYST = "analyst"
+    REPORTER = "reporter"
 
 
 class Permission(str, Enum):
@@ -29,13 +32,17 @@ class Permission(str, Enum):
     APPROVE = "approve"
     CANCEL = "cancel"
     READ_ALL_MINISTRIES = "read_all_ministries"
+    FILE_CONCERNS = "file_concerns"  #: file concerns on a citizen's behalf (Open311)
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AUTHOR: frozenset({Permission.READ, Permission.WRITE, Permission.CANCEL}),
     Role.APPROVER: frozenset({Permission.READ, Permission.WRITE, Permission.APPROVE, Permission.CANCEL}),
-    Role.ADMIN: frozenset({Permission.READ, Permission.WRITE, Permission.APPROVE, Permission.CANCEL}),
+    Role.ADMIN: frozenset(
+        {Permission.READ, Permission.WRITE, Permission.APPROVE, Permission.CANCEL, Permission.FILE_CONCERNS}
+    ),
     Role.ANALYST: frozenset({Permission.READ, Permission.READ_ALL_MINISTRIES}),
+    Role.REPORTER: frozenset({Permission.FILE_CONCERNS}),
 }
 
 

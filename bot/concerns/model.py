@@ -53,6 +53,9 @@ class NewConcern:
     channel: str
     subscriber: str  #: channel:address, for telling the citizen about changes
     contact_consent: bool  #: the citizen agreed to be contacted: the original text is kept for the ministry
+    #: Contact details given outside the chat (an Open311 client's name, e-mail, phone): kept with the
+    #: original, so only with consent, and never in the redacted text analysts read.
+    contact: str = ""
 
 
 @dataclass(frozen=True)

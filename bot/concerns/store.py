@@ -59,6 +59,13 @@ def _concern(row: Row[Any]) -> Concern:
     )
 
 
+def _original(new: NewConcern) -> str | None:
+    """What the owning ministry may read: the text as typed and the contact details, with consent only."""
+    if not new.contact_consent:
+        return None
+    return f"{new.description}\n\n{new.contact}" if new.contact else new.description
+
+
 @dataclass(frozen=True)
 class ConcernFilter:
     """What an analyst or ministry filters on (all optional)."""
@@ -71,10 +78,21 @@ class ConcernFilter:
     since: datetime | None = None
     until: datetime | None = None
     text: str | None = None
+    #: Any of these (Open311 asks for several at once); empty means no restriction.
+    tickets: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
 
     def conditions(self) -> list[Any]:
         """SQL conditions."""
         found: list[Any] = []
+        for column, values in (
+            (concerns.c.ticket, self.tickets),
+            (concerns.c.category, self.categories),
+            (concerns.c.status, self.statuses),
+        ):
+            if values:
+                found.append(column.in_(values))
         for column, value in (
             (concerns.c.ministry, self.ministry),
             (concerns.c.category, self.category),
@@ -116,7 +134,7 @@ class ConcernStore:
                 "channel": new.channel,
                 "subscriber": new.subscriber,
                 "description": description,
-                "original": new.description if new.contact_consent else None,
+                "original": _original(new),
                 "contact_consent": new.contact_consent,
                 "status": ConcernStatus.RECEIVED.value,
                 "public_note": "",

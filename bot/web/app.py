@@ -16,6 +16,7 @@ from bot.api.alerts import create_account_blueprint, create_alerts_blueprint
 from bot.api.concerns import create_concerns_blueprint
 from bot.api.errors import install_error_handlers
 from bot.api.feeds import create_feeds_blueprint
+from bot.api.open311 import create_open311_blueprint
 from bot.api.openapi import openapi_document
 from bot.settings import Settings
 from bot.web.console import render_console
@@ -75,6 +76,11 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
     )
     app.blueprint(create_account_blueprint())
     app.blueprint(create_concerns_blueprint(lambda: shared.concerns))
+    app.blueprint(
+        create_open311_blueprint(
+            shared.catalogues, lambda: shared.concerns, lambda: shared.language_identifier, shared.now
+        )
+    )
     app.blueprint(
         create_feeds_blueprint(
             lambda: shared.repository, lambda: shared.alerts, shared.catalogues, shared.now

@@ -12,7 +12,8 @@ from bot.web.app import create_app
 from tests.bot.api.conftest import Api
 
 #: Routes anyone may call: the citizen page and its files, health, the public feeds, the API document.
-PUBLIC = re.compile(r"^/($|static|health|feeds/|openapi\.json$|console$)")
+#: Open311 routes have their own rules (anyone reads, a reporter key files): see test_open311.py.
+PUBLIC = re.compile(r"^/($|static|health|feeds/|open311/|openapi\.json$|console$|dashboard$)")
 WRITE = "POST"
 
 
@@ -55,6 +56,21 @@ def test_every_route_requires_a_key_except_public_ones(api_server: Api, keys: di
             )
             assert reply.status == 401, (method, path, key, reply.body)
             assert "error" in reply.json() and reply.headers.get("www-authenticate", "").startswith("Bearer")
+
+
+def test_reporter_keys_open_nothing_in_the_ministry_api(
+    api_server: Api, keys: dict[str, str], health_concern: str
+) -> None:
+    for method, path in _routes():
+        if PUBLIC.match(path):
+            continue
+        reply = api_server.call(
+            method,
+            _fill(path, "al_x", health_concern),
+            keys["health/reporter"],
+            body={} if method == WRITE else None,
+        )
+        assert reply.status == 403, (method, path, reply.body)
 
 
 @pytest.mark.parametrize("role", ["author", "approver", "admin", "analyst"])

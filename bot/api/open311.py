@@ -1,0 +1,207 @@
+"""Open311 GeoReport v2 at ``/open311/v2``: existing Open311 clients file and follow concerns.
+
+As the specification says, reading services and requests needs no key and filing does: a
+``reporter`` (or ``admin``) key, sent as ``api_key`` or ``Authorization: Bearer``. The public view of
+a request leaves out the texts the citizen typed; a ministry or analyst key that may see the concern
+gets them, redacted. Every response is XML or JSON by the resource's extension, errors included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.api.auth import presented_key
+from bot.auth.roles import Actor, Permission
+from bot.catalogue.bundle import Catalogues
+from bot.concerns.model import CATEGORIES, Concern
+from bot.concerns.service import ConcernService
+from bot.concerns.store import ConcernFilter
+from bot.open311.document import FORMATS, errors, render
+from bot.open311.requests import (
+    Form,
+    RequestRefused,
+    new_concern,
+    notice,
+    request_record,
+    statuses_for,
+)
+from bot.open311.services import service_definition, service_list
+from bot.web.page import pick_language
+
+if TYPE_CHECKING:
+    from bot.language.identify import LanguageIdentifier
+
+PREFIX = "/open311/v2"
+RESOURCE = re.compile(r"^(?P<name>[A-Za-z0-9_-]{1,40})\.(?P<fmt>xml|json)$")
+#: GeoReport's response volume: at most this many requests, over at most this many days.
+MAX_REQUESTS = 1000
+MAX_SPAN = timedelta(days=90)
+MAX_IDS = 100
+#: Below this confidence the identified language is not trusted; the default language is used.
+LANGUAGE_CONFIDENCE = 0.5
+
+
+def _resource(value: str) -> tuple[str, str]:
+    match = RESOURCE.match(value)
+    if not match:
+        raise RequestRefused(404, "resources end in .xml or .json, e.g. services.xml")
+    return match["name"], match["fmt"]
+
+
+def _document(root: str, body: list[dict[str, Any]] | dict[str, Any], fmt: str) -> HTTPResponse:
+    return response.text(render(root, body, fmt), content_type=FORMATS[fmt])
+
+
+def error_document(status: int, description: str, path: str) -> HTTPResponse:
+    """A GeoReport error in the format the path asked for (XML unless it ends in .json)."""
+    fmt = "json" if path.endswith(".json") else "xml"
+    return response.text(errors(status, description, fmt), status=status, content_type=FORMATS[fmt])
+
+
+def _w3(value: str, name: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise RequestRefused(400, f"{name} must be a w3 date-time, e.g. 2010-01-01T00:00:00Z") from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _query(request: Request, now: datetime) -> ConcernFilter:
+    """The filters of ``GET requests``; ``service_request_id`` overrides the others."""
+    args = request.args
+    ids = [i.strip().upper() for i in args.get("service_request_id", "").split(",") if i.strip()]
+    if ids:
+        if len(ids) > MAX_IDS:
+            raise RequestRefused(400, f"at most {MAX_IDS} service_request_id at once")
+        return ConcernFilter(tickets=tuple(ids))
+    codes = tuple(c.strip() for c in args.get("service_code", "").split(",") if c.strip())
+    unknown = [c for c in codes if c not in CATEGORIES]
+    if unknown:
+        raise RequestRefused(400, f"unknown service_code {unknown[0][:40]!r} (see GET services)")
+    wanted = tuple(s.strip().lower() for s in args.get("status", "").split(",") if s.strip())
+    if any(s not in ("open", "closed") for s in wanted):
+        raise RequestRefused(400, "status must be open or closed (comma separated)")
+    until = _w3(args["end_date"][0], "end_date") if args.get("end_date") else now
+    since = _w3(args["start_date"][0], "start_date") if args.get("start_date") else until - MAX_SPAN
+    if until < since:
+        raise RequestRefused(400, "end_date is before start_date")
+    if until - since > MAX_SPAN:
+        raise RequestRefused(400, "start_date to end_date may span at most 90 days")
+    statuses = tuple(s for w in dict.fromkeys(wanted) for s in statuses_for(w))
+    return ConcernFilter(categories=codes, statuses=statuses, since=since, until=until)
+
+
+def create_open311_blueprint(
+    catalogues: Callable[[], Catalogues],
+    service: Callable[[], ConcernService],
+    identifier: Callable[[], LanguageIdentifier],
+    now: Callable[[], datetime],
+) -> Blueprint:
+    """The GeoReport v2 routes."""
+    bp = Blueprint("open311", url_prefix=PREFIX)
+
+    @bp.exception(RequestRefused)
+    async def refused(request: Request, error: RequestRefused) -> HTTPResponse:
+        return error_document(error.status, error.description, request.path)
+
+    async def caller(request: Request) -> Actor | None:
+        """The key holder, if a key was sent; a wrong key is refused rather than ignored."""
+        key = presented_key(request) or str(request.form.get("api_key", "") if request.form else "")
+        key = key or str(request.args.get("api_key", ""))
+        if not key:
+            return None
+        actor: Actor | None = await asyncio.to_thread(request.app.ctx.services.api_keys.authenticate, key)
+        if actor is None:
+            raise RequestRefused(403, "invalid api_key: unknown or revoked")
+        return actor
+
+    def language(request: Request, values: dict[str, str]) -> str:
+        return pick_language(catalogues(), values.get("locale"), request.headers.get("accept-language"))
+
+    @bp.get("/<resource:str>")
+    async def listing(request: Request, resource: str) -> HTTPResponse:
+        name, fmt = _resource(resource)
+        lang = language(request, {"locale": request.args.get("locale", "")})
+        if name == "services":
+            return _document("services", service_list(catalogues(), lang), fmt)
+        if name != "requests":
+            raise RequestRefused(404, f"no resource {name!r}: services and requests are served")
+        actor = await caller(request)
+        where = _query(request, now())
+        found, _ = await asyncio.to_thread(service().store.find, where, limit=MAX_REQUESTS)
+        return _document("service_requests", _records(found, actor, lang), fmt)
+
+    def _records(found: list[Concern], actor: Actor | None, lang: str) -> list[dict[str, object]]:
+        current = catalogues()
+        return [
+            request_record(
+                concern,
+                current,
+                lang,
+                with_texts=actor is not None
+                and actor.may(Permission.READ)
+                and actor.may_see(concern.ministry),
+            )
+            for concern in found
+        ]
+
+    @bp.get("/services/<resource:str>")
+    async def definition(request: Request, resource: str) -> HTTPResponse:
+        code, fmt = _resource(resource)
+        if code not in CATEGORIES:
+            raise RequestRefused(404, f"service_code {code!r} not found (see GET services)")
+        lang = language(request, {"locale": request.args.get("locale", "")})
+        return _document("service_definition", service_definition(catalogues(), lang, code), fmt)
+
+    @bp.get("/requests/<resource:str>")
+    async def one(request: Request, resource: str) -> HTTPResponse:
+        ticket, fmt = _resource(resource)
+        lang = language(request, {"locale": request.args.get("locale", "")})
+        actor = await caller(request)
+        found, _ = await asyncio.to_thread(
+            service().store.find, ConcernFilter(tickets=(ticket.upper(),)), limit=1
+        )
+        if not found:
+            raise RequestRefused(404, f"service_request_id {ticket!r} not found")
+        return _document("service_requests", _records(found, actor, lang), fmt)
+
+    @bp.post("/<resource:str>")
+    async def create(request: Request, resource: str) -> HTTPResponse:
+        name, fmt = _resource(resource)
+        if name != "requests":
+            raise RequestRefused(404, "only requests can be created: POST requests.xml")
+        if not request.form and request.body:
+            raise RequestRefused(400, "send the fields as application/x-www-form-urlencoded")
+        actor = await caller(request)
+        if actor is None:
+            raise RequestRefused(403, "api_key is required to create a request")
+        if not actor.may(Permission.FILE_CONCERNS):
+            raise RequestRefused(403, f"a {actor.role.value} key may not file requests (reporter keys do)")
+        form = Form({key: str(values[0]) for key, values in request.form.items() if values})
+        current = catalogues()
+
+        def language_of(text: str) -> str:
+            explicit = current.languages.normalise(form.get("locale"))
+            if explicit:
+                return explicit
+            detected = identifier().identify(text)
+            if detected.language and detected.confidence >= LANGUAGE_CONFIDENCE:
+                return detected.language
+            return language(request, {})
+
+        new = await asyncio.to_thread(new_concern, form, current, language_of)
+        filed = await asyncio.to_thread(service().file, new)
+        body = [
+            {"service_request_id": filed.ticket, "service_notice": notice(filed, current), "account_id": None}
+        ]
+        return _document("service_requests", body, fmt)
+
+    return bp

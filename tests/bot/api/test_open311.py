@@ -1,0 +1,233 @@
+"""Open311 GeoReport v2, checked against the specification's own example requests and responses."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from bot.concerns.model import CATEGORIES
+from tests.bot.api.conftest import Api
+
+SPEC = Path(__file__).parents[2] / "data" / "open311"
+FORM = "application/x-www-form-urlencoded; charset=utf-8"
+W3 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
+
+
+def spec_xml(name: str) -> etree._Element:
+    return etree.fromstring((SPEC / name).read_bytes(), etree.XMLParser(resolve_entities=False))
+
+
+def tags(element: etree._Element) -> list[str]:
+    return [child.tag for child in element]
+
+
+def xml(reply_body: bytes) -> etree._Element:
+    assert reply_body.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
+    return etree.fromstring(reply_body, etree.XMLParser(resolve_entities=False))
+
+
+def example_post(key: str, service_code: str = "roads_transport") -> bytes:
+    """The specification's example POST, with our key and one of our service codes."""
+    body = (SPEC / "post_request.txt").read_text().strip()
+    return (
+        body.replace("api_key=xyz", f"api_key={key}")
+        .replace("service_code=001", f"service_code={service_code}")
+        .encode()
+    )
+
+
+def test_service_list_has_the_specified_shape_in_both_formats(api_server: Api) -> None:
+    reply = api_server.call("GET", "/open311/v2/services.xml")
+    assert reply.status == 200 and reply.headers["content-type"].startswith("text/xml")
+    services = xml(reply.body)
+    example = spec_xml("services.xml")
+    assert services.tag == example.tag
+    assert [s.findtext("service_code") for s in services] == list(CATEGORIES)
+    for service in services:
+        assert sorted(tags(service)) == sorted(tags(example[0]))
+        assert service.findtext("metadata") == "true" and service.findtext("type") == "realtime"
+    as_json = api_server.call("GET", "/open311/v2/services.json?locale=es").json()
+    assert sorted(as_json[0]) == sorted(tags(example[0]))
+    water = next(s for s in as_json if s["service_code"] == "water_sanitation")
+    assert water["service_name"] == "Agua y saneamiento" and water["metadata"] is True
+    assert "Water and sanitation" in water["keywords"]  # every language's name helps clients search
+
+
+def test_service_definition_has_the_specified_shape(api_server: Api) -> None:
+    definition = xml(api_server.call("GET", "/open311/v2/services/health.xml").body)
+    example = spec_xml("service_definition.xml")
+    assert tags(definition) == tags(example)
+    attributes = definition.find("attributes")
+    assert attributes is not None
+    for attribute in attributes:
+        assert tags(attribute) == tags(example.find("attributes/attribute"))  # type: ignore[arg-type]
+        assert [tags(v) for v in attribute.find("values")] == [["key", "name"]] * len(
+            attribute.find("values")
+        )  # type: ignore[arg-type]
+    codes = [a.findtext("code") for a in attributes]
+    assert codes == ["region", "contact_consent"]
+    missing = api_server.call("GET", "/open311/v2/services/potholes.json")
+    assert missing.status == 404 and missing.json()[0]["code"] == 404
+
+
+def test_the_specification_example_post_files_a_concern(api_server: Api, keys: dict[str, str]) -> None:
+    reply = api_server.call(
+        "POST", "/open311/v2/requests.xml", body=example_post(keys["health/reporter"]), content_type=FORM
+    )
+    assert reply.status == 200, reply.body
+    created = xml(reply.body)
+    example = spec_xml("post_response.xml")
+    assert created.tag == example.tag and tags(created[0]) == tags(example[0])
+    ticket = created[0].findtext("service_request_id") or ""
+    assert re.fullmatch(r"[A-Z0-9]{6}", ticket)
+    notice = created[0].findtext("service_notice") or ""
+    assert "Ministry of Roads and Transport" in notice and ticket in notice
+
+    # The ministry it went to sees the report, and the contact details the citizen gave with it
+    own = api_server.call("GET", f"/api/v1/concerns/{ticket}", keys["health/analyst"]).json()
+    assert own["ministry"] == "transport" and own["channel"] == "open311" and own["language"] == "en"
+    assert own["description"] == "A large sinkhole is destroying the street"
+    assert own["place"] == "1234 5th street" and own["original"] is None
+    for personal in ("smit333", "111111111", "john"):
+        assert personal not in json.dumps(own)
+
+
+def test_contact_details_reach_only_the_owning_ministry(
+    api_server: Api, keys: dict[str, str], api_redis: object
+) -> None:
+    from bot.alerts.model import utc_now
+    from bot.auth.keys import ApiKeyStore
+    from bot.auth.roles import Role
+
+    transport, _ = ApiKeyStore(api_redis).create("transport", Role.ADMIN, "transport admin", utc_now())  # type: ignore[arg-type]
+    ticket = xml(
+        api_server.call(
+            "POST", "/open311/v2/requests.xml", body=example_post(keys["health/reporter"]), content_type=FORM
+        ).body
+    )[0].findtext("service_request_id")
+    own = api_server.call("GET", f"/api/v1/concerns/{ticket}", transport).json()
+    assert own["contact_consent"] is True  # an e-mail and phone were given to be contacted
+    assert "john smith · smit333@sfgov.edu · 111111111" in own["original"]
+
+
+def test_reading_requests_follows_the_specification(api_server: Api, keys: dict[str, str]) -> None:
+    query = (SPEC / "requests_query.txt").read_text().strip()
+    old = api_server.call("GET", f"/open311/v2/requests.xml?{query}")
+    assert old.status == 200 and xml(old.body).tag == "service_requests" and len(xml(old.body)) == 0
+
+    filed = api_server.call(
+        "POST",
+        "/open311/v2/requests.json",
+        body=example_post(keys["health/reporter"], "health"),
+        content_type=FORM,
+    ).json()
+    ticket = filed[0]["service_request_id"]
+    public = xml(api_server.call("GET", f"/open311/v2/requests/{ticket}.xml").body)
+    example = spec_xml("requests.xml")
+    assert public.tag == example.tag and tags(public[0]) == tags(example[0])
+    request = public[0]
+    assert request.findtext("status") == "open" and request.findtext("service_code") == "health"
+    assert request.findtext("agency_responsible") == "Ministry of Health"
+    assert W3.match(request.findtext("requested_datetime") or "")
+    assert request.findtext("description") == "" and "1234" not in (request.findtext("address") or "")
+
+    # A ministry closes it with a note: an Open311 client sees "closed" and the note
+    moved = api_server.call(
+        "POST",
+        f"/api/v1/concerns/{ticket}/status",
+        keys["health/author"],
+        {"status": "resolved", "note": "Filled in."},
+    )
+    assert moved.status == 200, moved.body
+    listed = api_server.call("GET", f"/open311/v2/requests.json?service_request_id={ticket},ZZZZZZ").json()
+    assert [(r["service_request_id"], r["status"], r["status_notes"]) for r in listed] == [
+        (ticket, "closed", "Filled in.")
+    ]
+    closed = api_server.call("GET", "/open311/v2/requests.json?status=closed&service_code=health").json()
+    assert ticket in [r["service_request_id"] for r in closed]
+    still_open = api_server.call("GET", "/open311/v2/requests.json?status=open").json()
+    assert ticket not in [r["service_request_id"] for r in still_open]
+    # With a key that may see it, the redacted text comes along
+    analyst = api_server.call("GET", f"/open311/v2/requests/{ticket}.json", keys["meteo/analyst"]).json()
+    assert analyst[0]["description"] == "A large sinkhole is destroying the street"
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "message"),
+    [
+        (("api_key=", "api_key=nope&x="), 403, "invalid api_key"),
+        (("service_code=roads_transport", "service_code=potholes"), 404, "not found"),
+        (("service_code=roads_transport", "service_code="), 400, "service_code is required"),
+        (
+            ("lat=37.76524078&long=-122.4212043&address_string=1234+5th+street&", ""),
+            400,
+            "location is required",
+        ),
+        (("lat=37.76524078", "lat=97"), 400, "lat must be between"),
+        (("description=A+large", "description=&x=A+large"), 400, "description is required"),
+    ],
+)
+def test_bad_requests_get_open311_errors_and_store_nothing(
+    api_server: Api, keys: dict[str, str], change: tuple[str, str], status: int, message: str
+) -> None:
+    before = len(api_server.call("GET", "/open311/v2/requests.json").json())
+    body = example_post(keys["health/reporter"]).decode().replace(*change)
+    reply = api_server.call("POST", "/open311/v2/requests.xml", body=body.encode(), content_type=FORM)
+    assert reply.status == status, reply.body
+    error = xml(reply.body)
+    assert tags(error) == ["error"] and tags(error[0]) == ["code", "description"]
+    assert error[0].findtext("code") == str(status) and message in (error[0].findtext("description") or "")
+    assert len(api_server.call("GET", "/open311/v2/requests.json").json()) == before
+
+
+def test_only_reporter_and_admin_keys_file_and_reporters_read_nothing_else(
+    api_server: Api, keys: dict[str, str]
+) -> None:
+    body = example_post(keys["health/reporter"]).decode()
+    no_key = api_server.call(
+        "POST",
+        "/open311/v2/requests.json",
+        body=re.sub(r"api_key=[^&]*&", "", body).encode(),
+        content_type=FORM,
+    )
+    assert no_key.status == 403 and "api_key is required" in no_key.json()[0]["description"]
+    for role, allowed in (("analyst", False), ("author", False), ("admin", True), ("reporter", True)):
+        reply = api_server.call(
+            "POST", "/open311/v2/requests.json", body=example_post(keys[f"health/{role}"]), content_type=FORM
+        )
+        assert (reply.status == 200) is allowed, (role, reply.body)
+    # A reporter key is no way into the ministry API
+    assert api_server.call("GET", "/api/v1/concerns", keys["health/reporter"]).status == 403
+    assert api_server.call("GET", "/open311/v2/requests.json", key="bz_nothere_secret").status == 403
+
+
+def test_query_limits_and_unknown_resources(api_server: Api) -> None:
+    too_long = api_server.call(
+        "GET", "/open311/v2/requests.json?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z"
+    )
+    assert too_long.status == 400 and "90 days" in too_long.json()[0]["description"]
+    assert api_server.call("GET", "/open311/v2/requests.json?start_date=yesterday").status == 400
+    assert api_server.call("GET", "/open311/v2/requests.json?status=pending").status == 400
+    assert api_server.call("GET", "/open311/v2/requests/ZZZZZZ.json").status == 404
+    assert api_server.call("GET", "/open311/v2/services.yaml").status == 404
+    assert api_server.call("GET", "/open311/v2/tokens.xml").status == 404
+
+
+def test_a_request_in_swahili_is_answered_in_swahili_and_routed_by_its_place(
+    api_server: Api, keys: dict[str, str]
+) -> None:
+    body = (
+        f"api_key={keys['health/reporter']}&service_code=water_sanitation&address_string=Ziwani"
+        "&description=Hakuna+maji+safi+kijijini+kwetu+kwa+wiki+mbili+sasa"
+    )
+    filed = api_server.call("POST", "/open311/v2/requests.json", body=body.encode(), content_type=FORM)
+    assert filed.status == 200, filed.body
+    notice = filed.json()[0]["service_notice"]
+    assert notice.startswith("Imetumwa kwa Wizara ya Maji")
+    ticket = filed.json()[0]["service_request_id"]
+    stored = api_server.call("GET", f"/api/v1/concerns/{ticket}", keys["meteo/analyst"]).json()
+    assert (stored["language"], stored["region"]) == ("sw", "lakes")

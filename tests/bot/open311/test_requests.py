@@ -1,0 +1,57 @@
+"""Turning a GeoReport POST form into a concern: consent, contact details, place and region."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.catalogue.bundle import Catalogues
+from bot.open311.document import errors, render
+from bot.open311.requests import Form, RequestRefused, new_concern
+
+
+def _form(**fields: str) -> Form:
+    base = {"service_code": "health", "description": "The clinic has no water.", "address_string": "Ziwani"}
+    return Form({**base, **fields})
+
+
+def test_contact_details_are_kept_only_with_consent(catalogues: Catalogues) -> None:
+    given = new_concern(_form(email="a@b.org", first_name="Amina"), catalogues, lambda _: "en")
+    assert given.contact_consent and given.contact == "Amina · a@b.org"
+    refused = new_concern(
+        _form(email="a@b.org", **{"attribute[contact_consent]": "no"}), catalogues, lambda _: "en"
+    )
+    assert not refused.contact_consent and refused.contact == ""
+    anonymous = new_concern(_form(), catalogues, lambda _: "en")
+    assert not anonymous.contact_consent and anonymous.subscriber == ""
+
+
+def test_place_and_region_come_from_what_the_client_sent(catalogues: Catalogues) -> None:
+    by_name = new_concern(_form(), catalogues, lambda _: "en")
+    assert (by_name.place, by_name.region) == ("Ziwani", "lakes")
+    chosen = new_concern(_form(**{"attribute[region]": "coast"}), catalogues, lambda _: "en")
+    assert chosen.region == "coast"
+    coordinates = new_concern(
+        Form({"service_code": "roads_transport", "description": "Pothole", "lat": "-1.5", "long": "36.25"}),
+        catalogues,
+        lambda _: "en",
+    )
+    assert (coordinates.place, coordinates.region) == ("-1.50000, 36.25000", "")
+    with pytest.raises(RequestRefused, match="must be one of"):
+        new_concern(_form(**{"attribute[region]": "atlantis"}), catalogues, lambda _: "en")
+    with pytest.raises(RequestRefused, match="sent together"):
+        new_concern(
+            Form({"service_code": "health", "description": "x", "lat": "1"}), catalogues, lambda _: "en"
+        )
+
+
+def test_documents_render_lists_under_singular_items() -> None:
+    body = {"service_code": "x", "attributes": [{"code": "a", "values": [{"key": 1, "name": "One"}]}]}
+    assert render("service_definition", body, "xml").endswith(
+        "<service_definition><service_code>x</service_code><attributes><attribute><code>a</code>"
+        "<values><value><key>1</key><name>One</name></value></values></attribute></attributes>"
+        "</service_definition>"
+    )
+    assert errors(400, "bad <input>", "xml").endswith(
+        "<errors><error><code>400</code><description>bad &lt;input&gt;</description></error></errors>"
+    )
+    assert errors(404, "gone", "json") == '[{"code": 404, "description": "gone"}]'
