@@ -29,6 +29,8 @@ class Locale:
     ministry_names: dict[str, str] = field(default_factory=dict)
     #: Texts of the ministry console page.
     console: dict[str, str] = field(default_factory=dict)
+    #: Texts of the analyst dashboard page.
+    dashboard: dict[str, str] = field(default_factory=dict)
     #: Concern category id -> name.
     concern_category_names: dict[str, str] = field(default_factory=dict)
 
@@ -90,6 +92,7 @@ def load_locales(config_dir: Path, languages: LanguageRegistry) -> LocaleCatalog
                 },
                 ministry_names={str(k): str(v) for k, v in (raw.get("ministry_names") or {}).items()},
                 console={str(k): str(v) for k, v in (raw.get("console") or {}).items()},
+                dashboard={str(k): str(v) for k, v in (raw.get("dashboard") or {}).items()},
                 concern_category_names={
                     str(k): str(v) for k, v in (raw.get("concern_category_names") or {}).items()
                 },

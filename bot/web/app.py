@@ -20,6 +20,7 @@ from bot.api.open311 import create_open311_blueprint
 from bot.api.openapi import openapi_document
 from bot.settings import Settings
 from bot.web.console import render_console
+from bot.web.dashboard import render_dashboard
 from bot.web.page import pick_language, render_page
 from bot.wiring import Services
 
@@ -107,6 +108,12 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
         current = catalogues.current()
         language = pick_language(current, request.args.get("lang"), request.headers.get("accept-language"))
         return response.html(render_console(current, language), headers={"Content-Language": language})
+
+    @app.get("/dashboard")
+    async def dashboard(request: Request) -> HTTPResponse:
+        current = catalogues.current()
+        language = pick_language(current, request.args.get("lang"), request.headers.get("accept-language"))
+        return response.html(render_dashboard(current, language), headers={"Content-Language": language})
 
     @app.get("/openapi.json")
     async def openapi(_: Request) -> HTTPResponse:

@@ -1,0 +1,256 @@
+/* Baraza analyst dashboard: sign in with an API key, filter, charts over time, rising words, table,
+   CSV export. Talks only to Baraza's own API (/api/v1/concerns). The key stays in this tab's
+   sessionStorage. Every chart's numbers are also given as a table and a sentence. */
+"use strict";
+(function () {
+  var config = JSON.parse(document.getElementById("dashboard-config").textContent);
+  var T = config.texts;
+  var KEY = "baraza.dashboard.key";
+  var PAGE = 25;
+  var SVG = "http://www.w3.org/2000/svg";
+  // Distinct colours, each at least 3:1 against white (WCAG 1.4.11).
+  var COLOURS = ["#0b4f6c", "#b2182b", "#1b7837", "#762a83", "#8c510a", "#2166ac", "#01665e", "#4d4d4d", "#c51b7d"];
+  var $ = function (id) { return document.getElementById(id); };
+  var offset = 0;
+  var total = 0;
+
+  function t(name, values) {
+    return (T[name] || name).replace(/\{(\w+)\}/g, function (_, k) { return values && k in values ? values[k] : ""; });
+  }
+  function say(text) { $("problem").textContent = ""; $("notice").textContent = text; }
+  function problem(text) { $("notice").textContent = ""; $("problem").textContent = text; }
+  function el(tag, text, attrs) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
+    return node;
+  }
+  function headers() {
+    return { "Authorization": "Bearer " + sessionStorage.getItem(KEY), "Accept": "application/json" };
+  }
+  function api(path) {
+    return fetch(path, { headers: headers() }).then(function (reply) {
+      return reply.json().catch(function () { return {}; }).then(function (data) {
+        if (!reply.ok) { throw new Error(data.error || String(reply.status)); }
+        return data;
+      });
+    });
+  }
+  function day(iso) {
+    try {
+      return new Intl.DateTimeFormat(config.language, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" })
+        .format(new Date(iso.length === 10 ? iso + "T00:00:00Z" : iso));
+    } catch (error) { return iso.slice(0, 10); }
+  }
+
+  // Filters -------------------------------------------------------------------------------------
+  function nextDay(value) {
+    var date = new Date(value + "T00:00:00Z");
+    date.setUTCDate(date.getUTCDate() + 1);
+    return date.toISOString().slice(0, 10);
+  }
+  function query() {
+    var params = new URLSearchParams();
+    ["ministry", "category", "region", "status", "language", "q"].forEach(function (name) {
+      var value = $(name).value.trim();
+      if (value && !$(name).disabled) { params.set(name, value); }
+    });
+    if ($("since").value) { params.set("since", $("since").value + "T00:00:00Z"); }
+    if ($("until").value) { params.set("until", nextDay($("until").value) + "T00:00:00Z"); }  // the whole day
+    return params;
+  }
+  function withParams(path, params, extra) {
+    var all = new URLSearchParams(params);
+    Object.keys(extra || {}).forEach(function (name) { all.set(name, extra[name]); });
+    var text = all.toString();
+    return text ? path + "?" + text : path;
+  }
+
+  // Charts --------------------------------------------------------------------------------------
+  function seriesNames(series, field) {
+    var seen = {};
+    series.forEach(function (bucket) { Object.keys(bucket[field]).forEach(function (name) { seen[name] = (seen[name] || 0) + bucket[field][name]; }); });
+    return Object.keys(seen).sort(function (a, b) { return seen[b] - seen[a]; });
+  }
+  function drawChart(id, series, field, names) {
+    var figure = $(id);
+    var plot = figure.querySelector(".plot");
+    var legend = figure.querySelector(".legend");
+    var data = figure.querySelector(".data");
+    plot.textContent = ""; legend.textContent = ""; data.textContent = "";
+    var keys = seriesNames(series, field);
+    var width = 640, height = 220, left = 36, bottom = 24;
+    var max = Math.max.apply(null, [1].concat(series.map(function (b) { return b.total; })));
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+    svg.setAttribute("role", "img");
+    var summary;
+    if (!series.length) {
+      summary = T.no_results;
+    } else {
+      var peak = series.reduce(function (a, b) { return b.total > a.total ? b : a; });
+      var sum = series.reduce(function (n, b) { return n + b.total; }, 0);
+      summary = t("chart_summary", { total: sum, first: day(series[0].period), last: day(series[series.length - 1].period), peak: day(peak.period), peak_count: peak.total });
+    }
+    svg.setAttribute("aria-label", figure.querySelector("figcaption").textContent + ". " + summary);
+    var slot = (width - left) / Math.max(series.length, 1);
+    var barWidth = Math.max(2, slot * 0.8);
+    var axis = document.createElementNS(SVG, "line");
+    axis.setAttribute("x1", left); axis.setAttribute("x2", width); axis.setAttribute("y1", height - bottom); axis.setAttribute("y2", height - bottom);
+    axis.setAttribute("stroke", "#1b1b1b");
+    svg.appendChild(axis);
+    function label(x, y, text, anchor) {
+      var node = document.createElementNS(SVG, "text");
+      node.setAttribute("x", x); node.setAttribute("y", y); node.setAttribute("font-size", "12");
+      node.setAttribute("text-anchor", anchor); node.setAttribute("fill", "#1b1b1b");
+      node.textContent = text;
+      svg.appendChild(node);
+    }
+    label(left - 4, 12, String(max), "end");
+    label(left - 4, height - bottom, "0", "end");
+    series.forEach(function (bucket, index) {
+      var y = height - bottom;
+      keys.forEach(function (key, k) {
+        var count = bucket[field][key] || 0;
+        if (!count) { return; }
+        var h = (height - bottom - 8) * count / max;
+        var bar = document.createElementNS(SVG, "rect");
+        bar.setAttribute("x", left + index * slot + (slot - barWidth) / 2);
+        bar.setAttribute("y", y - h); bar.setAttribute("width", barWidth); bar.setAttribute("height", h);
+        bar.setAttribute("fill", COLOURS[k % COLOURS.length]);
+        svg.appendChild(bar);
+        y -= h;
+      });
+    });
+    if (series.length) {
+      label(left, height - 6, day(series[0].period), "start");
+      if (series.length > 1) { label(width, height - 6, day(series[series.length - 1].period), "end"); }
+    }
+    plot.appendChild(svg);
+    figure.querySelector(".summary").textContent = summary;
+    keys.forEach(function (key, k) {
+      var item = el("li");
+      var swatch = el("span", null, { "class": "swatch", "aria-hidden": "true" });
+      swatch.style.backgroundColor = COLOURS[k % COLOURS.length];  // CSSOM, which the page's CSP allows
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(names[key] || key));
+      legend.appendChild(item);
+    });
+    var table = el("table");
+    var head = el("tr");
+    head.appendChild(el("th", T.period_column, { scope: "col" }));
+    keys.forEach(function (key) { head.appendChild(el("th", names[key] || key, { scope: "col" })); });
+    head.appendChild(el("th", T.total_column, { scope: "col" }));
+    table.appendChild(el("thead")).appendChild(head);
+    var body = table.appendChild(el("tbody"));
+    series.forEach(function (bucket) {
+      var row = el("tr");
+      row.appendChild(el("th", day(bucket.period), { scope: "row" }));
+      keys.forEach(function (key) { row.appendChild(el("td", String(bucket[field][key] || 0))); });
+      row.appendChild(el("td", String(bucket.total)));
+      body.appendChild(row);
+    });
+    data.appendChild(table);
+  }
+
+  // Rising words and the table --------------------------------------------------------------------
+  function drawRising(terms) {
+    var list = $("rising");
+    list.textContent = "";
+    if (!terms.length) { list.appendChild(el("li", T.rising_none)); return; }
+    terms.forEach(function (term) {
+      list.appendChild(el("li", t("rising_item", { term: term.term, this_week: term.this_week, last_week: term.last_week })));
+    });
+  }
+  function drawTable(page) {
+    var body = $("concerns").querySelector("tbody");
+    body.textContent = "";
+    total = page.total;
+    page.concerns.forEach(function (concern) {
+      var row = el("tr");
+      row.appendChild(el("td", concern.ticket, { "class": "ticket" }));
+      row.appendChild(el("td", day(concern.created_at)));
+      row.appendChild(el("td", config.categories[concern.category] || concern.category));
+      row.appendChild(el("td", config.regions[concern.region || "unknown"] || concern.region));
+      row.appendChild(el("td", config.statuses[concern.status] || concern.status));
+      row.appendChild(el("td", config.ministries[concern.ministry] || concern.ministry));
+      row.appendChild(el("td", concern.description, { lang: concern.language, dir: concern.language === "ar" ? "rtl" : "auto" }));
+      body.appendChild(row);
+    });
+    $("concerns-caption").textContent = page.total
+      ? t("table_caption", { first: offset + 1, last: offset + page.concerns.length, total: page.total })
+      : T.no_results;
+    $("previous").disabled = offset === 0;
+    $("next").disabled = offset + PAGE >= page.total;
+  }
+
+  function load(focusTable) {
+    var params = query();
+    say(T.loading);
+    return Promise.all([
+      api(withParams("/api/v1/concerns/stats", params, { period: $("period").value })),
+      api(withParams("/api/v1/concerns/rising", params)),
+      api(withParams("/api/v1/concerns", params, { limit: PAGE, offset: offset }))
+    ]).then(function (results) {
+      drawChart("chart-category", results[0].series, "by_category", config.categories);
+      drawChart("chart-region", results[0].series, "by_region", config.regions);
+      drawRising(results[1].terms);
+      drawTable(results[2]);
+      say(results[2].total ? t("loaded", { total: results[2].total }) : T.no_results);
+      if (focusTable) { $("concerns-caption").setAttribute("tabindex", "-1"); $("concerns-caption").focus(); }
+    }, function (error) { problem(t("load_failed", { error: error.message })); });
+  }
+
+  function exportCsv() {
+    fetch(withParams("/api/v1/concerns/export.csv", query()), { headers: headers() }).then(function (reply) {
+      if (!reply.ok) { return reply.json().then(function (data) { throw new Error(data.error || String(reply.status)); }); }
+      return reply.blob();
+    }).then(function (blob) {
+      var link = el("a", null, { href: URL.createObjectURL(blob), download: "concerns.csv" });
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      say(t("exported", { count: total }));
+    }).catch(function (error) { problem(t("load_failed", { error: error.message })); });
+  }
+
+  // Sign in and out -----------------------------------------------------------------------------
+  function showWorkspace(me) {
+    $("sign-in").hidden = true;
+    $("workspace").hidden = false;
+    $("who").textContent = t("signed_in_as", { ministry: config.ministries[me.ministry] || me.ministry, role: T["role_" + me.role] || me.role });
+    var analyst = me.role === "analyst";
+    $("ministry-field").hidden = !analyst;  // a ministry key sees its own concerns only
+    $("ministry").disabled = !analyst;
+    offset = 0;
+    load(false);
+    $("main").focus();
+  }
+  function signIn(key) {
+    sessionStorage.setItem(KEY, key);
+    return api("/api/v1/me").then(showWorkspace, function () {
+      sessionStorage.removeItem(KEY);
+      problem(T.key_invalid);
+      $("api-key").setAttribute("aria-invalid", "true");
+      $("api-key").focus();
+    });
+  }
+  $("sign-in-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var key = $("api-key").value.trim();
+    $("api-key").value = "";
+    if (key) { signIn(key); }
+  });
+  $("sign-out").addEventListener("click", function () {
+    sessionStorage.removeItem(KEY);
+    $("workspace").hidden = true;
+    $("sign-in").hidden = false;
+    $("api-key").focus();
+  });
+  $("filters").addEventListener("submit", function (event) { event.preventDefault(); offset = 0; load(false); });
+  $("export").addEventListener("click", exportCsv);
+  $("previous").addEventListener("click", function () { offset = Math.max(0, offset - PAGE); load(true); });
+  $("next").addEventListener("click", function () { offset += PAGE; load(true); });
+  $("lang").addEventListener("change", function () { location.search = "?lang=" + encodeURIComponent(this.value); });
+  if (sessionStorage.getItem(KEY)) { signIn(sessionStorage.getItem(KEY)); }
+})();

@@ -1,0 +1,148 @@
+"""The analyst dashboard in a real browser: charts, rising words, filters, table, export, accessibility."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import redis
+
+from bot.alerts.model import utc_now
+from bot.auth.keys import ApiKeyStore
+from bot.auth.roles import Role
+from bot.catalogue.bundle import Catalogues
+from bot.concerns.database import make_engine
+from bot.concerns.model import NewConcern
+from bot.concerns.service import ConcernService
+from bot.concerns.store import ConcernFilter, ConcernStore
+from bot.runtime.stack import Stack
+from tests.e2e.conftest import E2E_REDIS_URL, WEB
+from tests.e2e.test_browser import AXE, _require, playwright_api
+
+#: (days ago, category, region, language, description)
+SEEDED = [
+    (1, "health", "lakes", "en", "Cholera cases at the Ziwani clinic, no medicine."),
+    (2, "health", "lakes", "fr", "Choléra à Ziwani : cholera confirmé, pas de médicaments."),
+    (2, "health", "coast", "en", "Cholera in the coast villages, the clinic is full."),
+    (3, "water_sanitation", "lakes", "sw", "Maji machafu, watu wanaugua cholera Ziwani."),
+    (4, "roads_transport", "north", "en", "The bridge on the north road collapsed."),
+    (9, "roads_transport", "north", "en", "Potholes on the north road near the market."),
+    (10, "education", "capital", "es", "La escuela no tiene maestros desde septiembre."),
+    (11, "security", "", "en", '=HYPERLINK("http://evil.example","click") <img src=x onerror=alert(1)>'),
+]
+
+
+@pytest.fixture(scope="module")
+def seeded(stack: Stack, catalogues: Catalogues) -> Iterator[ConcernStore]:
+    store = ConcernStore(make_engine(stack.settings.effective_database_url))
+    now = utc_now()
+    for days, category, region, language, text in SEEDED:
+        service = ConcernService(store, lambda: catalogues, lambda days=days: now - timedelta(days=days))
+        service.file(NewConcern(category, text, region, "", language, "rest", "", False))
+    yield store
+
+
+@pytest.fixture()
+def keys(stack: Stack) -> dict[str, str]:
+    store = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL))
+    return {
+        "analyst": store.create("meteo", Role.ANALYST, "dashboard analyst", utc_now())[0],
+        "health": store.create("health", Role.AUTHOR, "dashboard health", utc_now())[0],
+    }
+
+
+def _open(
+    browser: playwright_api.Browser, key: str, language: str = "en", **context: object
+) -> playwright_api.Page:
+    page = browser.new_context(accept_downloads=True, **context).new_page()  # type: ignore[arg-type]
+    page.goto(f"{WEB}/dashboard?lang={language}")
+    page.fill("#api-key", key)
+    page.keyboard.press("Enter")
+    page.locator("#workspace").wait_for(state="visible")
+    page.locator("#concerns tbody tr").first.wait_for()
+    return page
+
+
+def test_analyst_sees_charts_rising_words_table_and_exports(
+    browser: playwright_api.Browser, seeded: ConcernStore, keys: dict[str, str], catalogues: Catalogues
+) -> None:
+    texts = catalogues.locales["en"].dashboard
+    page = _open(browser, keys["analyst"])
+    _, total = seeded.find(ConcernFilter(), limit=1)
+    assert page.inner_text("#notice") == texts["loaded"].format(total=total)
+    assert page.locator("#ministry-field").is_visible()  # analysts may choose any ministry
+
+    # Charts: bars drawn, a sentence and a table carry the same numbers
+    category_chart = page.locator("#chart-category")
+    assert category_chart.locator("svg rect").count() >= 5
+    assert f"{total} reports" in category_chart.locator(".summary").inner_text()
+    category_chart.locator("summary").click()
+    health_column = category_chart.locator("thead th").all_inner_texts().index("Health")
+    health_cells = category_chart.locator(f"tbody tr td:nth-child({health_column + 1})").all_inner_texts()
+    _, health_total = seeded.find(ConcernFilter(category="health"), limit=1)
+    assert sum(int(c) for c in health_cells) == health_total
+    assert "Region not given" in page.locator("#chart-region .legend").inner_text()
+
+    # Rising words: cholera is in more reports this week than last
+    assert page.locator("#rising li", has_text="cholera").count() == 1
+
+    # The table shows what was typed as text, never as markup
+    hostile = page.locator("#concerns tbody tr", has_text="HYPERLINK")
+    assert "<img src=x onerror=alert(1)>" in hostile.inner_text()
+    assert page.locator("#concerns img").count() == 0
+
+    # Filters: a topic and a word
+    page.select_option("#category", "roads_transport")
+    page.fill("#q", "bridge")
+    page.click("#filters button[type=submit]")
+    page.locator("#notice", has_text=texts["loaded"].format(total=1)).wait_for()
+    assert page.locator("#concerns tbody tr").count() == 1
+    assert "bridge" in page.inner_text("#concerns tbody")
+
+    # Export: the filtered rows, formula-safe
+    page.fill("#q", "")
+    page.select_option("#category", "security")
+    page.click("#filters button[type=submit]")
+    page.locator("#concerns tbody tr", has_text="HYPERLINK").wait_for()
+    with page.expect_download() as download:
+        page.click("#export")
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert rows and all(r["category"] == "security" for r in rows)
+    assert all(not r["description"].startswith("=") for r in rows)
+    page.context.close()
+
+
+def test_a_ministry_sees_only_its_own_and_pages_through_them(
+    browser: playwright_api.Browser, seeded: ConcernStore, keys: dict[str, str]
+) -> None:
+    page = _open(browser, keys["health"])
+    assert not page.locator("#ministry-field").is_visible()
+    _, own = seeded.find(ConcernFilter(ministry="health"), limit=1)
+    ministries = set(page.locator("#concerns tbody td:nth-child(6)").all_inner_texts())
+    assert ministries == {"Ministry of Health"} and page.locator("#concerns tbody tr").count() == min(own, 25)
+    assert page.locator("#previous").is_disabled()
+    page.context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_dashboard_has_no_wcag_a_or_aa_violation(
+    browser: playwright_api.Browser, seeded: ConcernStore, keys: dict[str, str], language: str
+) -> None:
+    _require(AXE.exists(), "axe-core (npm)")
+    page = _open(browser, keys["analyst"], language, bypass_csp=True)  # to inject axe
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    for details in page.locator("details").all():
+        details.locator("summary").click()
+    page.keyboard.press("Tab")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+    )
+    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+    assert violations == []
+    page.context.close()
