@@ -17,15 +17,22 @@ from sqlalchemy.engine import Engine, create_engine
 from bot.settings import PROJECT_ROOT, load_settings
 
 MIGRATIONS = PROJECT_ROOT / "migrations"
+SQLITE_BUSY_SECONDS = 5
 
 
 def make_engine(url: str) -> Engine:
-    """An engine; SQLite gets WAL (readers do not block the writer) and foreign keys on."""
+    """An engine; SQLite gets WAL (readers do not block the writer) and foreign keys on.
+
+    A SQLite writer waits at most :data:`SQLITE_BUSY_SECONDS` for another's lock, then fails: the
+    citizen is told to try again rather than kept waiting.
+    """
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, future=True, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record):  # type: ignore[no-untyped-def]

@@ -64,6 +64,7 @@ class Stack:
     model: Path
     log_dir: Path
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    _commands: dict[str, tuple[list[str], dict[str, str] | None]] = field(default_factory=dict)
     _logs: list[IO[bytes]] = field(default_factory=list)
 
     def environment(self) -> dict[str, str]:
@@ -98,7 +99,20 @@ class Stack:
             stderr=subprocess.STDOUT,
         )
         self.processes[name] = process
+        self._commands[name] = (command, extra_env)
         return process
+
+    def crash(self, name: str) -> None:
+        """Kill one process without a clean shutdown, as a crash or a lost machine would."""
+        self.processes[name].kill()
+        self.processes[name].wait(timeout=20)
+
+    def revive(self, name: str, timeout: float = 60.0) -> None:
+        """Start a crashed process again with its original command (waits for the action server)."""
+        command, extra_env = self._commands[name]
+        process = self._spawn(name, command, extra_env)
+        if name == "action-server":
+            _wait_http(f"http://127.0.0.1:{ACTION_SERVER_PORT}/health", timeout, process, "action server")
 
     def start(self, timeout: float = 180.0) -> None:
         """Start everything and wait until each part answers."""
