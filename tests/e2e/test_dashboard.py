@@ -90,11 +90,6 @@ def test_analyst_sees_charts_rising_words_table_and_exports(
     # Rising words: cholera is in more reports this week than last
     assert page.locator("#rising li", has_text="cholera").count() == 1
 
-    # The table shows what was typed as text, never as markup
-    hostile = page.locator("#concerns tbody tr", has_text="HYPERLINK")
-    assert "<img src=x onerror=alert(1)>" in hostile.inner_text()
-    assert page.locator("#concerns img").count() == 0
-
     # Filters: a topic and a word
     page.select_option("#category", "roads_transport")
     page.fill("#q", "bridge")
@@ -107,7 +102,10 @@ def test_analyst_sees_charts_rising_words_table_and_exports(
     page.fill("#q", "")
     page.select_option("#category", "security")
     page.click("#filters button[type=submit]")
-    page.locator("#concerns tbody tr", has_text="HYPERLINK").wait_for()
+    # The table shows what was typed as text, never as markup
+    hostile = page.locator("#concerns tbody tr", has_text="HYPERLINK")
+    assert "<img src=x onerror=alert(1)>" in hostile.inner_text()
+    assert page.locator("#concerns img").count() == 0
     with page.expect_download() as download:
         page.click("#export")
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
