@@ -102,11 +102,12 @@ def test_numbered_choices_route_like_the_rules() -> None:
 
 
 def test_every_api_blueprint_requires_a_key_except_the_public_feeds() -> None:
-    """Statically: each blueprint factory in bot/api/ installs the key check (feeds are public on purpose).
+    """Statically: each blueprint factory in bot/api/ installs the key check (feeds are public on purpose,
+    and Open311 reads are public by its specification; filing there checks the key itself).
 
-    tests/bot/api/test_authorization.py checks the same thing live, route by route.
+    tests/bot/api/test_authorization.py and test_open311.py check the same thing live, route by route.
     """
-    public = {"create_feeds_blueprint"}
+    public = {"create_feeds_blueprint", "create_open311_blueprint"}
     unguarded = []
     for path in (BOT / "api").glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))

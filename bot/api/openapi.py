@@ -21,6 +21,55 @@ def _errors(*codes: int) -> dict[str, Any]:
     return {str(code): _ERROR for code in codes}
 
 
+_OPEN311_SPEC = "Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2); {format} is xml or json"
+_FORMAT = {"name": "format", "in": "path", "required": True, "schema": {"enum": ["xml", "json"]}}
+_LOCALE = {"name": "locale", "in": "query", "schema": {"type": "string"}}
+
+
+def _open311_paths() -> dict[str, Any]:
+    """The GeoReport v2 routes, for discovery; their documents follow the Open311 specification."""
+
+    def operation(summary: str, *codes: int, public: bool = True, **extra: Any) -> dict[str, Any]:
+        responses = {
+            "200": {"description": _OPEN311_SPEC},
+            **{str(c): {"description": "Open311 errors"} for c in codes},
+        }
+        return {"summary": summary, **({"security": []} if public else {}), "responses": responses, **extra}
+
+    request_id = {"name": "service_request_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    code = {"name": "service_code", "in": "path", "required": True, "schema": {"type": "string"}}
+    return {
+        "/open311/v2/services.{format}": {
+            "get": operation(
+                "Open311 service list: one service per concern category", 404, parameters=[_FORMAT, _LOCALE]
+            )
+        },
+        "/open311/v2/services/{service_code}.{format}": {
+            "get": operation(
+                "Open311 service definition (region, contact consent)",
+                404,
+                parameters=[code, _FORMAT, _LOCALE],
+            )
+        },
+        "/open311/v2/requests.{format}": {
+            "get": operation(
+                "Open311 requests (public fields; texts with a ministry key)", 400, 403, parameters=[_FORMAT]
+            ),
+            "post": operation(
+                "File a concern (form fields; api_key of a reporter or admin key)",
+                400,
+                403,
+                404,
+                public=False,
+                parameters=[_FORMAT],
+            ),
+        },
+        "/open311/v2/requests/{service_request_id}.{format}": {
+            "get": operation("One Open311 request", 403, 404, parameters=[request_id, _FORMAT])
+        },
+    }
+
+
 def _move(summary: str, description: str, body: bool = False) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "summary": summary,
@@ -286,6 +335,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            **_open311_paths(),
         },
         "components": {
             "securitySchemes": {
