@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import aiohttp
@@ -18,6 +20,7 @@ from bot.api.errors import install_error_handlers
 from bot.api.feeds import create_feeds_blueprint
 from bot.api.open311 import create_open311_blueprint
 from bot.api.openapi import openapi_document
+from bot.catalogue.bundle import Catalogues
 from bot.settings import Settings
 from bot.web.console import render_console
 from bot.web.dashboard import render_dashboard
@@ -25,6 +28,7 @@ from bot.web.page import pick_language, render_page
 from bot.wiring import Services
 
 STATIC_DIR = Path(__file__).parent / "static"
+PageHandler = Callable[[Request], Coroutine[Any, Any, HTTPResponse]]
 
 
 def content_security_policy(settings: Settings) -> str:
@@ -96,24 +100,27 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
         reply.headers.setdefault("X-Content-Type-Options", "nosniff")
         reply.headers.setdefault("Referrer-Policy", "no-referrer")
 
+    def chosen_language(request: Request) -> tuple[Catalogues, str]:
+        """The catalogues and the language a page is shown in (``?lang=``, else the browser's)."""
+        current = catalogues.current()
+        browser = request.headers.get("accept-language")
+        return current, pick_language(current, request.args.get("lang"), browser)
+
     @app.get("/")
     async def chat_page(request: Request) -> HTTPResponse:
-        current = catalogues.current()
-        language = pick_language(current, request.args.get("lang"), request.headers.get("accept-language"))
+        current, language = chosen_language(request)
         page = render_page(current, language, settings.rasa_public_url)
         return response.html(page, headers={"Content-Language": language})
 
-    @app.get("/console")
-    async def console(request: Request) -> HTTPResponse:
-        current = catalogues.current()
-        language = pick_language(current, request.args.get("lang"), request.headers.get("accept-language"))
-        return response.html(render_console(current, language), headers={"Content-Language": language})
+    def staff_page(render: Callable[[Catalogues, str], str]) -> PageHandler:
+        async def page(request: Request) -> HTTPResponse:
+            current, language = chosen_language(request)
+            return response.html(render(current, language), headers={"Content-Language": language})
 
-    @app.get("/dashboard")
-    async def dashboard(request: Request) -> HTTPResponse:
-        current = catalogues.current()
-        language = pick_language(current, request.args.get("lang"), request.headers.get("accept-language"))
-        return response.html(render_dashboard(current, language), headers={"Content-Language": language})
+        return page
+
+    app.add_route(staff_page(render_console), "/console", name="console")
+    app.add_route(staff_page(render_dashboard), "/dashboard", name="dashboard")
 
     @app.get("/openapi.json")
     async def openapi(_: Request) -> HTTPResponse:

@@ -8,15 +8,12 @@ live delivery progress through the API, with the texts it needs passed in a JSON
 from __future__ import annotations
 
 import html
-import json
-from pathlib import Path
-from string import Template
 
 from bot.alerts.model import CERTAINTIES, SEVERITIES, URGENCIES
 from bot.catalogue.alert_topics import CAP_CATEGORIES
 from bot.catalogue.bundle import Catalogues
+from bot.web.staff import render_staff_page
 
-TEMPLATE_PATH = Path(__file__).parent / "templates" / "console.html"
 #: Hours an alert stays in force unless the author changes it.
 DEFAULT_HOURS = 24
 
@@ -66,11 +63,9 @@ def _text_fieldsets(catalogues: Catalogues, language: str) -> str:
 
 def render_console(catalogues: Catalogues, language: str) -> str:
     """The console page HTML in ``language``."""
-    lang = catalogues.languages.get(language)
     locale = catalogues.locales[language]
     texts = locale.console
     severity_names = {s: locale.text(f"severity_{s.lower()}") for s in SEVERITIES}
-    values = {key: html.escape(value) for key, value in texts.items()}
     config = {
         "language": language,
         "texts": texts,
@@ -81,28 +76,18 @@ def render_console(catalogues: Catalogues, language: str) -> str:
         "directions": {lang.code: lang.direction for lang in catalogues.languages.languages},
         "ministries": dict(locale.ministry_names),
     }
-    config_json = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
-    language_options = "\n".join(
-        f'<option value="{option.code}" lang="{option.code}" dir="{option.direction}"'
-        f"{' selected' if option.code == language else ''}>{html.escape(option.name)}</option>"
-        for option in catalogues.languages.languages
-    )
-    return Template(TEMPLATE_PATH.read_text(encoding="utf-8")).substitute(
-        values,
-        lang=lang.code,
-        dir=lang.direction,
-        language_options=language_options,
-        severity_options=_options([(s, severity_names[s]) for s in SEVERITIES], "Severe"),
-        urgency_options=_options([(u, texts[f"urgency_{u.lower()}"]) for u in URGENCIES], "Immediate"),
-        certainty_options=_options([(c, texts[f"certainty_{c.lower()}"]) for c in CERTAINTIES], "Likely"),
-        category_options=_options([(c, texts[f"category_{c.lower()}"]) for c in CAP_CATEGORIES], "Met"),
-        region_checkboxes=_checkboxes(
+    values = {
+        "severity_options": _options([(s, severity_names[s]) for s in SEVERITIES], "Severe"),
+        "urgency_options": _options([(u, texts[f"urgency_{u.lower()}"]) for u in URGENCIES], "Immediate"),
+        "certainty_options": _options([(c, texts[f"certainty_{c.lower()}"]) for c in CERTAINTIES], "Likely"),
+        "category_options": _options([(c, texts[f"category_{c.lower()}"]) for c in CAP_CATEGORIES], "Met"),
+        "region_checkboxes": _checkboxes(
             "region", [(r, catalogues.regions.name(r, language)) for r in catalogues.regions.ids]
         ),
-        topic_checkboxes=_checkboxes(
+        "topic_checkboxes": _checkboxes(
             "topic", [(t, locale.alert_topic_names[t]) for t in catalogues.alert_topics.ids]
         ),
-        default_hours=str(DEFAULT_HOURS),
-        text_fieldsets=_text_fieldsets(catalogues, language),
-        config_json=config_json,
-    )
+        "default_hours": str(DEFAULT_HOURS),
+        "text_fieldsets": _text_fieldsets(catalogues, language),
+    }
+    return render_staff_page(catalogues, language, "console", texts, values, config)

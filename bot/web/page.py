@@ -50,14 +50,25 @@ def render_page(catalogues: Catalogues, language: str, socket_url: str) -> str:
             for code in catalogues.languages.codes
         },
     }
-    options = "\n".join(
+    values = {key: html.escape(value) for key, value in page.items()}
+    return Template(TEMPLATE_PATH.read_text(encoding="utf-8")).substitute(
+        values,
+        lang=lang.code,
+        dir=lang.direction,
+        language_options=language_options(catalogues, language),
+        config_json=script_json(config),
+    )
+
+
+def language_options(catalogues: Catalogues, language: str) -> str:
+    """The ``<option>`` list of a page's language choice, each named in its own language."""
+    return "\n".join(
         f'<option value="{option.code}" lang="{option.code}" dir="{option.direction}"'
         f"{' selected' if option.code == language else ''}>{html.escape(option.name)}</option>"
         for option in catalogues.languages.languages
     )
-    values = {key: html.escape(value) for key, value in page.items()}
-    # JSON inside <script type="application/json">: escape "<" so no text can close the tag.
-    config_json = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
-    return Template(TEMPLATE_PATH.read_text(encoding="utf-8")).substitute(
-        values, lang=lang.code, dir=lang.direction, language_options=options, config_json=config_json
-    )
+
+
+def script_json(config: object) -> str:
+    """JSON for a ``<script type="application/json">`` block: "<" escaped so no text can close the tag."""
+    return json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")

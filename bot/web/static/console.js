@@ -1,61 +1,17 @@
-/* Baraza ministry console: sign in with an API key, compose, preview, submit, approve, follow delivery.
-   Talks only to Baraza's own API (/api/v1). The key stays in this tab's sessionStorage. */
+/* Baraza ministry console: compose, preview, submit, approve, follow delivery (signing in: staff.js).
+   Talks only to Baraza's own API (/api/v1). */
 "use strict";
 (function () {
   var config = JSON.parse(document.getElementById("console-config").textContent);
   var T = config.texts;
-  var KEY = "baraza.console.key";
-  var $ = function (id) { return document.getElementById(id); };
   var watching = null;
-
-  function t(name, values) {
-    return (T[name] || name).replace(/\{(\w+)\}/g, function (_, k) { return values && k in values ? values[k] : ""; });
-  }
-  function say(text) { $("problem").textContent = ""; $("notice").textContent = text; }
-  function problem(text) { $("notice").textContent = ""; $("problem").textContent = text; }
-
-  function api(method, path, body) {
-    var options = { method: method, headers: { "Authorization": "Bearer " + sessionStorage.getItem(KEY), "Accept": "application/json" } };
-    if (body !== undefined) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
-    return fetch(path, options).then(function (reply) {
-      return reply.json().catch(function () { return {}; }).then(function (data) {
-        if (!reply.ok) { throw new Error(data.error || String(reply.status)); }
-        return data;
-      });
-    });
-  }
-
-  // Sign in and out -----------------------------------------------------------------------------
-  function showWorkspace(me) {
-    $("sign-in").hidden = true;
-    $("workspace").hidden = false;
-    $("who").textContent = t("signed_in_as", { ministry: config.ministries[me.ministry] || me.ministry, role: T["role_" + me.role] || me.role });
-    refresh();
-    $("main").focus();
-  }
-  function signIn(key) {
-    sessionStorage.setItem(KEY, key);
-    return api("GET", "/api/v1/me").then(showWorkspace, function () {
-      sessionStorage.removeItem(KEY);
-      problem(T.key_invalid);
-      $("api-key").setAttribute("aria-invalid", "true");
-      $("api-key").focus();
-    });
-  }
-  $("sign-in-form").addEventListener("submit", function (event) {
-    event.preventDefault();
-    var key = $("api-key").value.trim();
-    $("api-key").value = "";
-    if (key) { signIn(key); }
+  var staff = window.BarazaStaff({
+    config: config,
+    storageKey: "baraza.console.key",
+    onSignIn: function () { refresh(); },
+    onSignOut: function () { stopWatching(); }
   });
-  $("sign-out").addEventListener("click", function () {
-    sessionStorage.removeItem(KEY);
-    stopWatching();
-    $("workspace").hidden = true;
-    $("sign-in").hidden = false;
-    $("api-key").focus();
-  });
-  $("lang").addEventListener("change", function () { location.search = "?lang=" + encodeURIComponent(this.value); });
+  var $ = staff.$, t = staff.t, say = staff.say, problem = staff.problem, api = staff.api;
 
   // Composing -----------------------------------------------------------------------------------
   function checked(name) {
@@ -221,5 +177,5 @@
     poll();
   }
 
-  if (sessionStorage.getItem(KEY)) { signIn(sessionStorage.getItem(KEY)); }
+  staff.resume();
 })();

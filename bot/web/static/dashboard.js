@@ -1,40 +1,24 @@
-/* Baraza analyst dashboard: sign in with an API key, filter, charts over time, rising words, table,
-   CSV export. Talks only to Baraza's own API (/api/v1/concerns). The key stays in this tab's
-   sessionStorage. Every chart's numbers are also given as a table and a sentence. */
+/* Baraza analyst dashboard: filters, charts over time, rising words, table, CSV export (signing in:
+   staff.js). Talks only to Baraza's own API (/api/v1/concerns). Every chart's numbers are also given
+   as a table and a sentence. */
 "use strict";
 (function () {
   var config = JSON.parse(document.getElementById("dashboard-config").textContent);
   var T = config.texts;
-  var KEY = "baraza.dashboard.key";
   var PAGE = 25;
   var SVG = "http://www.w3.org/2000/svg";
   // Distinct colours, each at least 3:1 against white (WCAG 1.4.11).
   var COLOURS = ["#0b4f6c", "#b2182b", "#1b7837", "#762a83", "#8c510a", "#2166ac", "#01665e", "#4d4d4d", "#c51b7d"];
-  var $ = function (id) { return document.getElementById(id); };
   var offset = 0;
   var total = 0;
-
-  function t(name, values) {
-    return (T[name] || name).replace(/\{(\w+)\}/g, function (_, k) { return values && k in values ? values[k] : ""; });
-  }
-  function say(text) { $("problem").textContent = ""; $("notice").textContent = text; }
-  function problem(text) { $("notice").textContent = ""; $("problem").textContent = text; }
+  var staff = window.BarazaStaff({ config: config, storageKey: "baraza.dashboard.key", onSignIn: showWorkspace });
+  var $ = staff.$, t = staff.t, say = staff.say, problem = staff.problem;
+  function api(path) { return staff.api("GET", path); }
   function el(tag, text, attrs) {
     var node = document.createElement(tag);
     if (text !== undefined && text !== null) { node.textContent = text; }
     Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
     return node;
-  }
-  function headers() {
-    return { "Authorization": "Bearer " + sessionStorage.getItem(KEY), "Accept": "application/json" };
-  }
-  function api(path) {
-    return fetch(path, { headers: headers() }).then(function (reply) {
-      return reply.json().catch(function () { return {}; }).then(function (data) {
-        if (!reply.ok) { throw new Error(data.error || String(reply.status)); }
-        return data;
-      });
-    });
   }
   function day(iso) {
     try {
@@ -202,7 +186,7 @@
   }
 
   function exportCsv() {
-    fetch(withParams("/api/v1/concerns/export.csv", query()), { headers: headers() }).then(function (reply) {
+    fetch(withParams("/api/v1/concerns/export.csv", query()), { headers: staff.headers() }).then(function (reply) {
       if (!reply.ok) { return reply.json().then(function (data) { throw new Error(data.error || String(reply.status)); }); }
       return reply.blob();
     }).then(function (blob) {
@@ -214,43 +198,17 @@
     }).catch(function (error) { problem(t("load_failed", { error: error.message })); });
   }
 
-  // Sign in and out -----------------------------------------------------------------------------
+  // Signed in (staff.js) -------------------------------------------------------------------------
   function showWorkspace(me) {
-    $("sign-in").hidden = true;
-    $("workspace").hidden = false;
-    $("who").textContent = t("signed_in_as", { ministry: config.ministries[me.ministry] || me.ministry, role: T["role_" + me.role] || me.role });
     var analyst = me.role === "analyst";
     $("ministry-field").hidden = !analyst;  // a ministry key sees its own concerns only
     $("ministry").disabled = !analyst;
     offset = 0;
     load(false);
-    $("main").focus();
   }
-  function signIn(key) {
-    sessionStorage.setItem(KEY, key);
-    return api("/api/v1/me").then(showWorkspace, function () {
-      sessionStorage.removeItem(KEY);
-      problem(T.key_invalid);
-      $("api-key").setAttribute("aria-invalid", "true");
-      $("api-key").focus();
-    });
-  }
-  $("sign-in-form").addEventListener("submit", function (event) {
-    event.preventDefault();
-    var key = $("api-key").value.trim();
-    $("api-key").value = "";
-    if (key) { signIn(key); }
-  });
-  $("sign-out").addEventListener("click", function () {
-    sessionStorage.removeItem(KEY);
-    $("workspace").hidden = true;
-    $("sign-in").hidden = false;
-    $("api-key").focus();
-  });
   $("filters").addEventListener("submit", function (event) { event.preventDefault(); offset = 0; load(false); });
   $("export").addEventListener("click", exportCsv);
   $("previous").addEventListener("click", function () { offset = Math.max(0, offset - PAGE); load(true); });
   $("next").addEventListener("click", function () { offset += PAGE; load(true); });
-  $("lang").addEventListener("change", function () { location.search = "?lang=" + encodeURIComponent(this.value); });
-  if (sessionStorage.getItem(KEY)) { signIn(sessionStorage.getItem(KEY)); }
+  staff.resume();
 })();

@@ -1,0 +1,64 @@
+/* What the ministry console and the analyst dashboard share: their texts, announcements, calls to
+   Baraza's API with the key (kept in this tab's sessionStorage only), signing in and out, and the
+   language choice. Each page calls BarazaStaff(...) and gets these back. */
+"use strict";
+window.BarazaStaff = function (options) {
+  var config = options.config;
+  var T = config.texts;
+  var $ = function (id) { return document.getElementById(id); };
+
+  function t(name, values) {
+    return (T[name] || name).replace(/\{(\w+)\}/g, function (_, k) { return values && k in values ? values[k] : ""; });
+  }
+  function say(text) { $("problem").textContent = ""; $("notice").textContent = text; }
+  function problem(text) { $("notice").textContent = ""; $("problem").textContent = text; }
+  function headers() {
+    return { "Authorization": "Bearer " + sessionStorage.getItem(options.storageKey), "Accept": "application/json" };
+  }
+  function api(method, path, body) {
+    var request = { method: method, headers: headers() };
+    if (body !== undefined) { request.headers["Content-Type"] = "application/json"; request.body = JSON.stringify(body); }
+    return fetch(path, request).then(function (reply) {
+      return reply.json().catch(function () { return {}; }).then(function (data) {
+        if (!reply.ok) { throw new Error(data.error || String(reply.status)); }
+        return data;
+      });
+    });
+  }
+
+  function signIn(key) {
+    sessionStorage.setItem(options.storageKey, key);
+    return api("GET", "/api/v1/me").then(function (me) {
+      $("sign-in").hidden = true;
+      $("workspace").hidden = false;
+      $("who").textContent = t("signed_in_as", { ministry: config.ministries[me.ministry] || me.ministry, role: T["role_" + me.role] || me.role });
+      options.onSignIn(me);
+      $("main").focus();
+    }, function () {
+      sessionStorage.removeItem(options.storageKey);
+      problem(T.key_invalid);
+      $("api-key").setAttribute("aria-invalid", "true");
+      $("api-key").focus();
+    });
+  }
+  $("sign-in-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var key = $("api-key").value.trim();
+    $("api-key").value = "";
+    if (key) { signIn(key); }
+  });
+  $("sign-out").addEventListener("click", function () {
+    sessionStorage.removeItem(options.storageKey);
+    if (options.onSignOut) { options.onSignOut(); }
+    $("workspace").hidden = true;
+    $("sign-in").hidden = false;
+    $("api-key").focus();
+  });
+  $("lang").addEventListener("change", function () { location.search = "?lang=" + encodeURIComponent(this.value); });
+
+  return {
+    $: $, t: t, say: say, problem: problem, headers: headers, api: api,
+    /* Sign in again with the key this tab already holds (after a language change or a reload). */
+    resume: function () { if (sessionStorage.getItem(options.storageKey)) { signIn(sessionStorage.getItem(options.storageKey)); } }
+  };
+};
