@@ -19,7 +19,7 @@ from bot.runtime.processes import (
     worker_command,
 )
 from bot.runtime.redis_env import redis_endpoint_env
-from bot.runtime.stack import PROCESS_ENV, Stack
+from bot.runtime.stack import PROCESS_ENV, KeepsCrashing, Stack
 from bot.runtime.training import ensure_model, model_path
 from bot.settings import load_settings
 
@@ -55,7 +55,9 @@ def run() -> int:
             f"  Ministry console:  http://localhost:{settings.web_port}/console\n"
             f"    get a key with:  REDIS_URL={stack.settings.redis_url} .venv/bin/python -m bot.auth create"
             " --ministry meteo --role admin --name 'Your Name'\n"
+            f"  Analyst dashboard: http://localhost:{settings.web_port}/dashboard\n"
             f"  Ministry API:      http://localhost:{settings.web_port}/api/v1  (document: /openapi.json)\n"
+            f"  Open311 GeoReport: http://localhost:{settings.web_port}/open311/v2/services.xml\n"
             f"  Rasa (REST, socket.io, API): http://localhost:5005  (token: RASA_AUTH_TOKEN{generated})\n"
             f"  Redis:             {stack.settings.redis_url}{' (embedded)' if embedded else ''}\n"
             f"  Logs:              {stack.log_dir}\n"
@@ -63,13 +65,12 @@ def run() -> int:
             flush=True,
         )
         while not stopping:
-            for name, process in stack.processes.items():
-                if process.poll() is not None:
-                    print(
-                        f"{name} stopped (exit code {process.returncode}); see {stack.log_dir}",
-                        file=sys.stderr,
-                    )
-                    return 1
+            try:
+                for name, code in stack.revive_stopped():
+                    print(f"{name} stopped (exit code {code}); started again", file=sys.stderr)
+            except KeepsCrashing as error:
+                print(f"{error}; see {stack.log_dir}", file=sys.stderr)
+                return 1
             time.sleep(1)
         return 0
     finally:

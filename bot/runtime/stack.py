@@ -29,6 +29,15 @@ from bot.runtime.processes import (
 from bot.runtime.redis_env import redis_endpoint_env
 from bot.settings import Settings
 
+#: A process that stops this many times within :data:`CRASH_WINDOW` seconds is not started again.
+MAX_CRASHES = 5
+CRASH_WINDOW = 300.0
+
+
+class KeepsCrashing(RuntimeError):
+    """A process stopped too often (or cannot be started again): the stack gives up."""
+
+
 #: Threading for one Rasa process on a small server; see README "Performance".
 PROCESS_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -65,6 +74,7 @@ class Stack:
     log_dir: Path
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     _commands: dict[str, tuple[list[str], dict[str, str] | None]] = field(default_factory=dict)
+    _crashes: dict[str, list[float]] = field(default_factory=dict)
     _logs: list[IO[bytes]] = field(default_factory=list)
 
     def environment(self) -> dict[str, str]:
@@ -85,7 +95,7 @@ class Stack:
         )
         return env
 
-    def _spawn(
+    def spawn(
         self, name: str, command: list[str], extra_env: dict[str, str] | None = None
     ) -> subprocess.Popen[bytes]:
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -107,12 +117,34 @@ class Stack:
         self.processes[name].kill()
         self.processes[name].wait(timeout=20)
 
-    def revive(self, name: str, timeout: float = 60.0) -> None:
+    def revive(self, name: str, timeout: float = 60.0, wait: bool = True) -> None:
         """Start a crashed process again with its original command (waits for the action server)."""
         command, extra_env = self._commands[name]
-        process = self._spawn(name, command, extra_env)
-        if name == "action-server":
+        process = self.spawn(name, command, extra_env)
+        if wait and name == "action-server":
             _wait_http(f"http://127.0.0.1:{ACTION_SERVER_PORT}/health", timeout, process, "action server")
+
+    def revive_stopped(self, now: float | None = None) -> list[tuple[str, int]]:
+        """Supervision: start again every process that stopped; returns (name, exit code) of each.
+
+        Conversations, subscriptions and queued deliveries live in Redis and the database, so a
+        restarted process picks up where the crashed one was. :class:`KeepsCrashing` when one stopped
+        :data:`MAX_CRASHES` times in :data:`CRASH_WINDOW` seconds, or cannot be restarted (the
+        embedded Redis, whose data the others depend on).
+        """
+        moment = time.monotonic() if now is None else now
+        revived = []
+        for name, process in list(self.processes.items()):
+            code = process.poll()
+            if code is None:
+                continue
+            recent = [t for t in self._crashes.get(name, []) if moment - t < CRASH_WINDOW] + [moment]
+            self._crashes[name] = recent
+            if name not in self._commands or len(recent) >= MAX_CRASHES:
+                raise KeepsCrashing(f"{name} stopped (exit code {code}) {len(recent)} time(s); giving up")
+            self.revive(name, wait=False)
+            revived.append((name, code))
+        return revived
 
     def start(self, timeout: float = 180.0) -> None:
         """Start everything and wait until each part answers."""
@@ -123,14 +155,14 @@ class Stack:
         if not self.settings.rasa_auth_token:
             self.settings = replace(self.settings, rasa_auth_token=secrets.token_urlsafe(24))
         migrate_concerns(self.settings.effective_database_url)
-        actions = self._spawn("action-server", action_server_command())
-        rasa = self._spawn(
+        actions = self.spawn("action-server", action_server_command())
+        rasa = self.spawn(
             "rasa",
             rasa_server_command(self.settings, self.model, write_credentials(self.settings)),
             rasa_server_env(self.settings),
         )
-        web = self._spawn("web", web_app_command())
-        self._spawn("worker", worker_command(f"{socket.gethostname()}-worker-1"))
+        web = self.spawn("web", web_app_command())
+        self.spawn("worker", worker_command(f"{socket.gethostname()}-worker-1"))
         _wait_http(f"http://127.0.0.1:{ACTION_SERVER_PORT}/health", timeout, actions, "action server")
         _wait_http(f"http://127.0.0.1:{self.settings.web_port}/health", timeout, web, "web app")
         _wait_http(f"http://127.0.0.1:{RASA_PORT}/", timeout, rasa, "Rasa server")
