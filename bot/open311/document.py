@@ -7,6 +7,7 @@ lists nest under the plural name with singular items (``attributes`` → ``attri
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from xml.etree import ElementTree
 
@@ -21,12 +22,16 @@ ITEM_OF = {
 }
 
 
+#: Characters XML 1.0 cannot carry, even escaped.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("", str(value))
 
 
 def _fill(element: ElementTree.Element, record: dict[str, Any]) -> None:

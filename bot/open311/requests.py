@@ -7,6 +7,7 @@ to a ministry or analyst key that may see the concern, as in the concerns API.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -47,6 +48,10 @@ def statuses_for(open311: str) -> tuple[str, ...]:
     return tuple(s.value for s in ConcernStatus if open311_status(s) == open311)
 
 
+#: Control characters (other than tab and line breaks) have no place in a report and are not valid XML.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 @dataclass(frozen=True)
 class Form:
     """A POST form: the first value of each field."""
@@ -54,8 +59,8 @@ class Form:
     fields: Mapping[str, str]
 
     def get(self, name: str) -> str:
-        """A field's value, stripped; empty when absent."""
-        return self.fields.get(name, "").strip()
+        """A field's value without control characters, stripped; empty when absent."""
+        return _CONTROL.sub("", self.fields.get(name, "")).strip()
 
 
 def _coordinate(form: Form, name: str, bound: float) -> float:
@@ -110,8 +115,8 @@ def new_concern(form: Form, catalogues: Catalogues, language_of: Callable[[str],
     if code not in CATEGORIES:
         raise RequestRefused(404, f"service_code {code[:40]!r} not found (see GET services)")
     description = form.get("description")
-    if not description:
-        raise RequestRefused(400, "description is required: what is the problem?")
+    if not any(char.isalnum() for char in description.replace("\ufffd", "")):
+        raise RequestRefused(400, "description is required: what is the problem? (in words)")
     if len(description) > MAX_DESCRIPTION:
         raise RequestRefused(400, f"description: at most {MAX_DESCRIPTION} characters")
     place = _place(form)

@@ -55,3 +55,12 @@ def test_documents_render_lists_under_singular_items() -> None:
         "<errors><error><code>400</code><description>bad &lt;input&gt;</description></error></errors>"
     )
     assert errors(404, "gone", "json") == '[{"code": 404, "description": "gone"}]'
+
+
+def test_control_characters_are_dropped_and_a_text_without_words_refused(catalogues: Catalogues) -> None:
+    cleaned = new_concern(_form(description="No water \x01\x02since Monday\x00"), catalogues, lambda _: "en")
+    assert cleaned.description == "No water since Monday"
+    for empty in ("\ufffd\ufffd", "  \x01 ", "?!"):
+        with pytest.raises(RequestRefused, match="description is required"):
+            new_concern(_form(description=empty), catalogues, lambda _: "en")
+    assert "\x01" not in render("service_requests", [{"description": "a\x01b"}], "xml")
