@@ -159,16 +159,24 @@ class ActionDeliverAlert(BarazaAction):
             return await ActionFallbackForForgery().run(dispatcher, tracker, domain)
         alert_id = turn.entities.get("alert_id", "")
         kind = turn.entities.get("delivery_kind", "alert")
-        if not alert_id or push.repeated:
+        # The worker counts a delivery as done only when the conversation remembers its id: whatever
+        # ends here for good is remembered; a store outage is not, so the worker tries again.
+        handled = [SlotSet("delivered_alerts", push.remembered()), FollowupAction(ACTION_LISTEN)]
+        if push.repeated:
             return [FollowupAction(ACTION_LISTEN)]
+        if not alert_id:
+            return handled
         try:
             record = resources.alert_records().get(alert_id)
-        except (AlertNotFound, redis.RedisError):
-            logger.exception("cannot show alert %s", alert_id)
+        except AlertNotFound:
+            logger.warning("alert %s is gone; nothing to show", alert_id)
+            return handled
+        except redis.RedisError:
+            logger.exception("cannot show alert %s now; the worker will try again", alert_id)
             return [FollowupAction(ACTION_LISTEN)]
         shown_when = {Status.CANCELLED} if kind == "cancel" else LIVE
         if record.status not in shown_when:
-            return [FollowupAction(ACTION_LISTEN)]  # withdrawn meanwhile (or never sent)
+            return handled  # withdrawn meanwhile (or never sent)
         alert = record.alert
         if kind == "cancel":
             text = cancelled_alert(catalogues, turn.language, alert)

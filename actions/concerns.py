@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -9,6 +10,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions import resources
 from actions.base import BarazaAction
@@ -30,6 +32,8 @@ from bot.catalogue.bundle import Catalogues
 from bot.concerns.store import ConcernNotFound
 from bot.concerns.ticket import find_ticket
 from bot.fanout.channels import CONCERN_INTENT
+
+logger = logging.getLogger(__name__)
 
 
 def _language(tracker: Tracker, catalogues: Catalogues) -> str:
@@ -226,7 +230,10 @@ class ActionConcernUpdate(BarazaAction):
             return [FollowupAction("action_listen")]  # forged from a chat, or already shown
         try:
             concern = resources.concern_service().for_citizen(turn.entities.get("ticket", ""))
-        except ConcernNotFound:
+        except ConcernNotFound:  # deleted meanwhile: nothing to tell, for good
+            return [SlotSet("delivered_alerts", push.remembered()), FollowupAction("action_listen")]
+        except SQLAlchemyError:  # not remembered: the worker tries again later
+            logger.exception("cannot read concern %s now", turn.entities.get("ticket", ""))
             return [FollowupAction("action_listen")]
         locale = catalogues.locales[turn.language]
         headline = locale.text(

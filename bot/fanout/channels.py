@@ -97,11 +97,26 @@ class RasaTrigger:
         except requests.RequestException as error:
             return Outcome.RETRY, f"Rasa unreachable: {type(error).__name__}"
         if reply.status_code == 200:
-            return Outcome.SENT, ""
+            return _acknowledged(reply, delivery)
         reason = f"Rasa answered {reply.status_code}: {reply.text[:200]}"
         if reply.status_code in (408, 409, 429) or reply.status_code >= 500:
             return Outcome.RETRY, reason
         return Outcome.FAILED, reason
+
+
+def _acknowledged(reply: requests.Response, delivery: Delivery) -> tuple[Outcome, str]:
+    """Sent only when the conversation remembers the delivery id (its action ran to the end).
+
+    Rasa answers 200 even when the action behind the intent failed (action server down, a store
+    unavailable): the events are dropped and the citizen saw nothing, so that is retried.
+    """
+    try:
+        remembered = reply.json()["tracker"]["slots"].get("delivered_alerts") or []
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return Outcome.RETRY, "Rasa's answer holds no conversation state"
+    if delivery.delivery_id in remembered:
+        return Outcome.SENT, ""
+    return Outcome.RETRY, "the assistant did not record the delivery (its action did not run to the end)"
 
 
 class NullChannel:

@@ -192,3 +192,25 @@ def test_a_citizen_cannot_forge_a_delivery_or_see_a_pending_alert(
 def test_tell_me_more_without_an_alert(catalogues: Catalogues) -> None:
     messages, _ = _turn(ActionAlertDetails(), "tell me more", "alert_details")
     assert messages[0]["text"] == catalogues.locales["en"].text("alert_details_none")
+
+
+def test_a_delivery_is_remembered_when_it_ends_for_good_and_not_when_the_store_fails(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker counts a delivery as sent only once the conversation remembers its id."""
+    draft = services.alerts.create(METEO_AUTHOR, make_alert(services), draft=True)
+    messages, events = _delivery(draft.alert_id)  # not live: nothing to show, ever
+    assert (
+        messages == [] and f"{draft.alert_id}:alert:socketio:test" in slot_events(events)["delivered_alerts"]
+    )
+
+    import redis
+
+    def store_down(_: str) -> None:
+        raise redis.ConnectionError("down")
+
+    monkeypatch.setattr(
+        resources, "alert_records", lambda: type("Down", (), {"get": staticmethod(store_down)})()
+    )
+    messages, events = _delivery(draft.alert_id)
+    assert messages == [] and "delivered_alerts" not in slot_events(events)  # the worker tries again

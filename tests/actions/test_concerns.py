@@ -221,3 +221,32 @@ def test_database_down_at_filing_tells_the_citizen_and_keeps_the_question(
     assert (
         "pending" not in changed and "concern_description" not in changed
     )  # nothing lost: "sí" again later files it
+
+
+def _concern_update(ticket: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    from actions.concerns import ActionConcernUpdate
+
+    entities = {"ticket": ticket, "delivery_id": f"concern:{ticket}:1:concern:rest:test"}
+    tracker = make_tracker(
+        "EXTERNAL: EXTERNAL_concern_update", "EXTERNAL_concern_update", entities, slots={"language": "es"}
+    )
+    return run_action(ActionConcernUpdate(), tracker)
+
+
+def test_concern_news_is_remembered_once_told_and_retried_when_the_database_is_down(
+    concern_service: ConcernService, catalogues: Catalogues, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.concerns.model import NewConcern
+
+    new = NewConcern("water_sanitation", "Sin agua.", "lakes", "Ziwani", "es", "rest", "rest:test", False)
+    ticket = concern_service.file(new).ticket
+    messages, events = _concern_update(ticket)
+    assert ticket in messages[0]["text"] and slot_events(events)["delivered_alerts"]
+    _, events = _concern_update("ZZZZZZ")  # gone: nothing to tell, for good
+    assert slot_events(events)["delivered_alerts"]
+    down = ConcernService(
+        ConcernStore(make_engine("postgresql://postgres@127.0.0.1:1/none")), lambda: catalogues, utc_now
+    )
+    monkeypatch.setattr(resources, "concern_service", lambda: down)
+    messages, events = _concern_update(ticket)
+    assert messages == [] and "delivered_alerts" not in slot_events(events)

@@ -5,16 +5,24 @@ All through the running stack (Rasa's REST channel, the action server, the SQLit
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
+from urllib.parse import quote
 
+import redis
+
+from bot.alerts.model import utc_now
+from bot.auth.keys import ApiKeyStore
+from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.concerns.ticket import ALPHABET
 from bot.runtime.stack import Stack
 from bot.subscriptions.store import subscriber_id
-from tests.e2e.conftest import Citizen
+from tests.e2e.conftest import AUTH_TOKEN, E2E_REDIS_URL, RASA, WEB, Citizen, get, post_json
 
 CONCURRENT = 200
 TICKET = re.compile(rf"\b[{ALPHABET}]{{6}}\b")
@@ -113,3 +121,43 @@ def test_a_database_outage_at_filing_asks_to_try_later_and_keeps_the_report(
     filed = citizen.text("yes")  # the question stayed open: the same answer files it now
     assert TICKET.search(filed), filed
     assert len(_stored(stack, [citizen.sender])) == 1
+
+
+def _bot_texts(citizen: Citizen) -> list[str]:
+    status, body, _ = get(f"{RASA}/conversations/{quote(citizen.sender)}/tracker?token={AUTH_TOKEN}")
+    assert status == 200, body
+    return [str(e.get("text") or "") for e in json.loads(body)["events"] if e.get("event") == "bot"]
+
+
+def test_news_of_a_concern_waits_out_an_action_server_crash(stack: Stack, catalogues: Catalogues) -> None:
+    """The worker counts news as told only when the conversation recorded it, so a crash delays it."""
+    locale = catalogues.locales["en"]
+    citizen = Citizen({"language": "en"})
+    _report_until_summary(citizen, catalogues, "The Ziwani clinic has run out of malaria tests.")
+    ticket = TICKET.search(citizen.text("yes"))
+    assert ticket
+    key, _ = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(
+        "health", Role.AUTHOR, "nurse", utc_now()
+    )
+    news = locale.text(
+        "concern_status_changed", ticket=ticket.group(), status=locale.text("concern_status_in_progress")
+    )
+
+    stack.crash("action-server")
+    try:
+        status, _ = post_json(
+            f"{WEB}/api/v1/concerns/{ticket.group()}/status",
+            {"status": "in_progress", "note": "Tests are on their way."},
+            {"Authorization": f"Bearer {key}"},
+        )
+        assert status == 200
+        time.sleep(3)  # the worker has tried (and Rasa could not run the action)
+        assert not any(news in text for text in _bot_texts(citizen))
+    finally:
+        stack.revive("action-server")
+    deadline = time.monotonic() + 60
+    while not any(news in text for text in _bot_texts(citizen)):
+        assert time.monotonic() < deadline, "the news never reached the conversation"
+        time.sleep(1)
+    told = [text for text in _bot_texts(citizen) if news in text]
+    assert len(told) == 1 and "Tests are on their way." in told[0]

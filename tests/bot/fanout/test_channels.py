@@ -1,0 +1,68 @@
+"""Delivering through Rasa: a 200 counts as sent only when the conversation remembers the delivery."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
+
+import pytest
+
+from bot.fanout.channels import Delivery, Outcome, RasaTrigger
+
+
+class FakeRasa(BaseHTTPRequestHandler):
+    """Answers trigger_intent with whatever the test set in ``answers`` (status, body)."""
+
+    answers: ClassVar[list[tuple[int, Any]]] = []
+    received: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        FakeRasa.received.append(json.loads(self.rfile.read(length)))
+        status, body = FakeRasa.answers.pop(0)
+        payload = (json.dumps(body) if not isinstance(body, str) else body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *_: Any) -> None:
+        return
+
+
+@pytest.fixture()
+def rasa() -> Iterator[RasaTrigger]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeRasa)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    FakeRasa.answers, FakeRasa.received = [], []
+    yield RasaTrigger(f"http://127.0.0.1:{server.server_address[1]}", "token", timeout=5)
+    server.shutdown()
+
+
+def _tracker(remembered: list[str]) -> dict[str, Any]:
+    return {"tracker": {"slots": {"delivered_alerts": remembered}}}
+
+
+def test_sent_only_when_the_conversation_remembers_the_delivery(rasa: RasaTrigger) -> None:
+    delivery = Delivery("concern:K7P2QX:1", "concern", "telegram", "42")
+    FakeRasa.answers = [
+        (200, _tracker([delivery.delivery_id])),
+        (200, _tracker(["something-else"])),  # the action failed: Rasa still answers 200
+        (200, "not json"),
+        (500, {"message": "boom"}),
+        (404, {"message": "no such intent"}),
+    ]
+    assert rasa.send(delivery) == (Outcome.SENT, "")
+    outcome, reason = rasa.send(delivery)
+    assert outcome is Outcome.RETRY and "did not record the delivery" in reason
+    assert rasa.send(delivery)[0] is Outcome.RETRY
+    assert rasa.send(delivery)[0] is Outcome.RETRY
+    assert rasa.send(delivery)[0] is Outcome.FAILED
+    assert FakeRasa.received[0] == {
+        "name": "EXTERNAL_concern_update",
+        "entities": {"ticket": "K7P2QX", "delivery_id": delivery.delivery_id},
+    }
