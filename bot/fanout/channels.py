@@ -90,7 +90,8 @@ class RasaTrigger:
         try:
             reply = self._session.post(
                 url,
-                params={"output_channel": delivery.channel, "token": self._token},
+                # the conversation's slots without its events: the acknowledgement needs no more
+                params={"output_channel": delivery.channel, "token": self._token, "include_events": "NONE"},
                 json=body,
                 timeout=self._timeout,
             )
