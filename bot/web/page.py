@@ -10,6 +10,9 @@ from string import Template
 from bot.catalogue.bundle import Catalogues
 
 TEMPLATE_PATH = Path(__file__).parent / "templates" / "chat.html"
+#: After this long without a reply the page says so (the assistant answers every message, in about a
+#: second even when busy; silence means a part is restarting).
+NO_ANSWER_AFTER_MS = 15_000
 
 
 def pick_language(catalogues: Catalogues, query_lang: str | None, accept_language: str | None) -> str:
@@ -40,6 +43,7 @@ def render_page(catalogues: Catalogues, language: str, socket_url: str) -> str:
     page = catalogues.locales[language].page
     config = {
         "socketUrl": socket_url,
+        "noAnswerAfterMs": NO_ANSWER_AFTER_MS,
         "language": language,
         "languages": {
             code: {

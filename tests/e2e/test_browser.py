@@ -7,6 +7,7 @@ import http.server
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -177,3 +178,28 @@ def test_rasa_webchat_widget_chats_with_the_same_server(
         page.get_by_text(documents.lstrip("• ")[:30]).first.wait_for(timeout=30_000)
     finally:
         context.close()
+
+
+def test_silence_is_announced_and_the_next_try_is_answered(
+    page: playwright_api.Page, stack: Stack, catalogues: Catalogues
+) -> None:
+    """With the action server down Rasa answers nothing; the page says so instead of leaving a void."""
+    page.clock.install()
+    page.goto(f"{WEB}/?lang=en")
+    page.wait_for_selector("#status:has-text('Connected')")
+    no_answer = catalogues.locales["en"].page["no_answer"]
+    answers = page.locator(".msg.bot").count()
+    stack.crash("action-server")
+    try:
+        _send(page, "How much does a passport cost?")
+        page.locator(".msg.user", has_text="How much does a passport cost?").wait_for()
+        time.sleep(2)  # Rasa has tried the action and dropped the turn
+        assert page.locator(".msg.bot").count() == answers
+        page.clock.fast_forward(16_000)
+        page.locator("#status", has_text=no_answer).wait_for()
+    finally:
+        stack.revive("action-server")
+    _send(page, "How much does a passport cost?")
+    fee = catalogues.services.text("passport", "en").answer("fee")
+    _wait_bot_text(page, fee)
+    page.wait_for_selector("#status:has-text('Connected')")

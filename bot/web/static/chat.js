@@ -15,6 +15,7 @@
   var ready = false;
   var queue = [];
   var sessionKey = "baraza.session";
+  var waiting = null;  // the timer that says "no answer yet" when the assistant stays silent
   var sessionId = null;
   try { sessionId = window.localStorage.getItem(sessionKey); } catch (e) { sessionId = null; }
 
@@ -83,7 +84,14 @@
 
   function emit(event, data) { socket.send("42" + JSON.stringify([event, data])); }
 
+  /* Every message gets an answer; silence (the assistant restarting) is said, not left to guess. */
+  function expectAnswer() {
+    window.clearTimeout(waiting);
+    waiting = window.setTimeout(function () { setStatus("no_answer"); }, config.noAnswerAfterMs);
+  }
+
   function onBotMessage(message) {
+    if (waiting !== null) { window.clearTimeout(waiting); waiting = null; setStatus("connected"); }
     var meta = message.metadata || {};
     var lang = meta.language || language;
     var dir = meta.direction || directionOf(lang);
@@ -110,6 +118,7 @@
     addMessage("user", shown || text, "", directionOfText(shown || text));
     var data = { message: text, session_id: sessionId, metadata: { language: language } };
     if (ready) { emit("user_uttered", data); } else { queue.push(data); }
+    expectAnswer();
   }
 
   function connect() {
