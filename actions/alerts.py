@@ -5,16 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import redis
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import resources
-from actions.base import ACTION_LISTEN, BarazaAction
+from actions.base import BarazaAction
 from actions.conversation import ActionFallback as ActionFallbackForForgery
 from actions.conversation import ActionSmallTalk
-from actions.turn import Turn, read_push, read_turn
+from actions.push import NOTHING_TO_SHOW, PushedAction
+from actions.turn import Turn
 from bot.alerts.lifecycle import LIVE, Status
 from bot.alerts.model import utc_now
 from bot.alerts.repository import AlertNotFound
@@ -134,49 +134,36 @@ class ActionAlertDetails(BarazaAction):
         return Outcome((Reply(alert_details(catalogues, turn.language, alert)),))
 
 
-class ActionDeliverAlert(BarazaAction):
-    """Shows an alert (or its cancellation) pushed by a delivery worker through ``trigger_intent``.
+class ActionDeliverAlert(PushedAction):
+    """Shows an alert (or its cancellation) pushed by a delivery worker through ``trigger_intent``."""
 
-    The worker may deliver the same message twice (it was stopped after Rasa answered and before it
-    recorded the delivery); the delivery id is remembered in the conversation, so the citizen sees
-    it once.
-    """
+    intent = DELIVERY_INTENT
 
     def name(self) -> str:
         return "action_deliver_alert"
 
-    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:  # pragma: no cover - run() below
-        raise NotImplementedError
-
-    async def run(
+    async def forged(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Send the alert in the conversation's language, once per delivery id."""
-        catalogues = resources.catalogues().current()
-        turn = read_turn(tracker, catalogues, resources.identifier(), resources.settings().max_message_chars)
-        push = read_push(tracker, turn, DELIVERY_INTENT)
-        if push is None:  # typed as a "/EXTERNAL_alert{...}" payload: not from a worker
-            return await ActionFallbackForForgery().run(dispatcher, tracker, domain)
+        """Typed as a "/EXTERNAL_alert{...}" payload: answered like any message not understood."""
+        return await ActionFallbackForForgery().run(dispatcher, tracker, domain)
+
+    def deliver(
+        self, dispatcher: CollectingDispatcher, turn: Turn, catalogues: Catalogues
+    ) -> list[EventType]:
+        """The alert in the conversation's language, if it is (still) to be shown."""
         alert_id = turn.entities.get("alert_id", "")
         kind = turn.entities.get("delivery_kind", "alert")
-        # The worker counts a delivery as done only when the conversation remembers its id: whatever
-        # ends here for good is remembered; a store outage is not, so the worker tries again.
-        handled = [SlotSet("delivered_alerts", push.remembered()), FollowupAction(ACTION_LISTEN)]
-        if push.repeated:
-            return [FollowupAction(ACTION_LISTEN)]
         if not alert_id:
-            return handled
+            return list(NOTHING_TO_SHOW)
         try:
             record = resources.alert_records().get(alert_id)
         except AlertNotFound:
             logger.warning("alert %s is gone; nothing to show", alert_id)
-            return handled
-        except redis.RedisError:
-            logger.exception("cannot show alert %s now; the worker will try again", alert_id)
-            return [FollowupAction(ACTION_LISTEN)]
+            return list(NOTHING_TO_SHOW)
         shown_when = {Status.CANCELLED} if kind == "cancel" else LIVE
         if record.status not in shown_when:
-            return handled  # withdrawn meanwhile (or never sent)
+            return list(NOTHING_TO_SHOW)  # withdrawn meanwhile (or never sent)
         alert = record.alert
         if kind == "cancel":
             text = cancelled_alert(catalogues, turn.language, alert)
@@ -186,8 +173,7 @@ class ActionDeliverAlert(BarazaAction):
             "whatsapp_template": "alert_cancelled" if kind == "cancel" else "alert",
             "template_values": template_values(catalogues, turn.language, alert),
         }
-        events = self.send(dispatcher, turn, catalogues, (Reply(text),), {"last_alert": alert_id}, extra)
-        return [SlotSet("delivered_alerts", push.remembered()), *events]
+        return self.send(dispatcher, turn, catalogues, (Reply(text),), {"last_alert": alert_id}, extra)
 
 
 def file_or_cancel(turn: Turn, catalogues: Catalogues, *, agreed: bool) -> Outcome:

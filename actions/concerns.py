@@ -6,15 +6,15 @@ import logging
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
 from actions import resources
 from actions.base import BarazaAction
-from actions.turn import Turn, read_push, read_turn
+from actions.push import NOTHING_TO_SHOW, PushedAction
+from actions.turn import Turn
 from bot.assistant.concerns import (
     CONCERN_SLOTS,
     FORM_SLOTS,
@@ -210,31 +210,22 @@ class ActionConcernStatus(BarazaAction):
         return Outcome((Reply(status_text(catalogues, turn.language, concern)),))
 
 
-class ActionConcernUpdate(BarazaAction):
+class ActionConcernUpdate(PushedAction):
     """Tells the citizen their concern moved (pushed by a delivery worker), once per change."""
+
+    intent = CONCERN_INTENT
 
     def name(self) -> str:
         return "action_concern_update"
 
-    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:  # pragma: no cover - run() below
-        raise NotImplementedError
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    def deliver(
+        self, dispatcher: CollectingDispatcher, turn: Turn, catalogues: Catalogues
     ) -> list[EventType]:
         """The new status and note, in the conversation's language."""
-        catalogues = resources.catalogues().current()
-        turn = read_turn(tracker, catalogues, resources.identifier(), resources.settings().max_message_chars)
-        push = read_push(tracker, turn, CONCERN_INTENT)
-        if push is None or push.repeated:
-            return [FollowupAction("action_listen")]  # forged from a chat, or already shown
         try:
             concern = resources.concern_service().for_citizen(turn.entities.get("ticket", ""))
         except ConcernNotFound:  # deleted meanwhile: nothing to tell, for good
-            return [SlotSet("delivered_alerts", push.remembered()), FollowupAction("action_listen")]
-        except SQLAlchemyError:  # not remembered: the worker tries again later
-            logger.exception("cannot read concern %s now", turn.entities.get("ticket", ""))
-            return [FollowupAction("action_listen")]
+            return list(NOTHING_TO_SHOW)
         locale = catalogues.locales[turn.language]
         headline = locale.text(
             "concern_status_changed",
@@ -242,5 +233,4 @@ class ActionConcernUpdate(BarazaAction):
             status=locale.text(f"concern_status_{concern.status.value}"),
         )
         lines = [headline, *status_text(catalogues, turn.language, concern).split("\n")[1:]]
-        events = self.send(dispatcher, turn, catalogues, (Reply("\n".join(lines)),), {})
-        return [SlotSet("delivered_alerts", push.remembered()), *events]
+        return self.send(dispatcher, turn, catalogues, (Reply("\n".join(lines)),), {})
