@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -141,17 +142,14 @@ def create_open311_blueprint(
 
     def _records(found: list[Concern], actor: Actor | None, lang: str) -> list[dict[str, object]]:
         current = catalogues()
-        return [
-            request_record(
-                concern,
-                current,
-                lang,
-                with_texts=actor is not None
-                and actor.may(Permission.READ)
-                and actor.may_see(concern.ministry),
-            )
-            for concern in found
-        ]
+        records = []
+        for concern in found:
+            may_see = actor is not None and actor.may(Permission.READ) and actor.may_see(concern.ministry)
+            if not may_see and concern.public_note:
+                # A note is written to the citizen ("we will call you on ..."); the public reads it redacted.
+                concern = replace(concern, public_note=service().redacted(concern.public_note))
+            records.append(request_record(concern, current, lang, with_texts=may_see))
+        return records
 
     @bp.get("/services/<resource:str>")
     async def definition(request: Request, resource: str) -> HTTPResponse:

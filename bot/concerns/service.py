@@ -36,11 +36,14 @@ class ConcernService:
             self._known = (id(current), names_from_catalogues(current))
         return self._known[1]
 
+    def redacted(self, text: str) -> str:
+        """``text`` with personal data replaced by labels (names of places and services kept)."""
+        return redact(text.strip(), self._known_names())[0]
+
     def file(self, new: NewConcern) -> Concern:
         """Store a concern the citizen confirmed: personal data redacted, routed to its ministry."""
-        known = self._known_names()
-        description, _ = redact(new.description.strip(), known)
-        place, _ = redact(new.place.strip(), known)
+        description = self.redacted(new.description)
+        place = self.redacted(new.place)
         ministry = self._catalogues().concern_routing.ministry_for(new.category, new.region)
         return self.store.create(
             new, ministry=ministry, description=description, place=place[:200], now=self._clock()

@@ -231,3 +231,25 @@ def test_a_request_in_swahili_is_answered_in_swahili_and_routed_by_its_place(
     ticket = filed.json()[0]["service_request_id"]
     stored = api_server.call("GET", f"/api/v1/concerns/{ticket}", keys["meteo/analyst"]).json()
     assert (stored["language"], stored["region"]) == ("sw", "lakes")
+
+
+def test_the_public_reads_a_ministrys_note_redacted(api_server: Api, keys: dict[str, str]) -> None:
+    filed = api_server.call(
+        "POST",
+        "/open311/v2/requests.json",
+        body=example_post(keys["health/reporter"], "health"),
+        content_type=FORM,
+    ).json()
+    ticket = filed[0]["service_request_id"]
+    note = "A nurse will call you on 0712 345 678 tomorrow."
+    moved = api_server.call(
+        "POST",
+        f"/api/v1/concerns/{ticket}/status",
+        keys["health/author"],
+        {"status": "in_progress", "note": note},
+    )
+    assert moved.status == 200, moved.body
+    public = api_server.call("GET", f"/open311/v2/requests/{ticket}.json").json()[0]
+    assert "0712" not in public["status_notes"] and "A nurse will call you on" in public["status_notes"]
+    own = api_server.call("GET", f"/open311/v2/requests/{ticket}.json", keys["health/author"]).json()[0]
+    assert own["status_notes"] == note
