@@ -33,13 +33,8 @@ from bot.catalogue.bundle import Catalogues
 from bot.concerns.model import NewConcern
 from bot.fanout.channels import DELIVERY_INTENT
 from bot.subscriptions.forget import schedule_forgetting
-from bot.subscriptions.store import subscriber_id
 
 logger = logging.getLogger(__name__)
-
-
-def _subscriber(turn: Turn) -> str:
-    return subscriber_id(turn.channel or "rest", turn.sender_id)
 
 
 def _region(turn: Turn, catalogues: Catalogues) -> str | None:
@@ -84,7 +79,7 @@ class ActionConfirm(BarazaAction):
             agreed = turn.intent == "affirm"
             store = resources.subscriptions()
             return answer_consent(
-                catalogues, turn.language, pending, agreed, store, _subscriber(turn), utc_now()
+                catalogues, turn.language, pending, agreed, store, turn.subscriber, utc_now()
             )
         return ActionSmallTalk().respond(turn, catalogues)
 
@@ -96,7 +91,7 @@ class ActionListSubscriptions(BarazaAction):
         return "action_list_subscriptions"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
-        return list_subscriptions(catalogues, turn.language, resources.subscriptions(), _subscriber(turn))
+        return list_subscriptions(catalogues, turn.language, resources.subscriptions(), turn.subscriber)
 
 
 class ActionUnsubscribeAlerts(BarazaAction):
@@ -107,7 +102,7 @@ class ActionUnsubscribeAlerts(BarazaAction):
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         region = _region(turn, catalogues)
-        return unsubscribe(catalogues, turn.language, resources.subscriptions(), _subscriber(turn), region)
+        return unsubscribe(catalogues, turn.language, resources.subscriptions(), turn.subscriber, region)
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -191,7 +186,7 @@ def file_or_cancel(turn: Turn, catalogues: Catalogues, *, agreed: bool) -> Outco
             place=str(slots.get("concern_place") or ""),
             language=turn.language,
             channel=turn.channel or "rest",
-            subscriber=_subscriber(turn),
+            subscriber=turn.subscriber,
             contact_consent=slots.get("concern_contact") == "yes",
         )
     )
@@ -228,7 +223,7 @@ def delete_or_keep(turn: Turn, catalogues: Catalogues, *, agreed: bool) -> Outco
     locale = catalogues.locales[turn.language]
     if not agreed:
         return Outcome((Reply(locale.text("delete_data_kept")),))
-    subscriber = _subscriber(turn)
+    subscriber = turn.subscriber
     resources.concern_service().forget(subscriber)
     schedule_forgetting(resources.redis_client(), subscriber, turn.sender_id)
     return Outcome((Reply(locale.text("delete_data_done")),))

@@ -204,7 +204,7 @@ class ActionConcernStatus(BarazaAction):
         if ticket is None:
             return Outcome((Reply(locale.text("concern_status_which")),))
         try:
-            concern = resources.concern_service().for_citizen(ticket)
+            concern = resources.concern_service().for_citizen(ticket, turn.subscriber)
         except ConcernNotFound:
             return Outcome((Reply(locale.text("concern_status_unknown", ticket=ticket)),))
         return Outcome((Reply(status_text(catalogues, turn.language, concern)),))
@@ -223,7 +223,8 @@ class ActionConcernUpdate(PushedAction):
     ) -> list[EventType]:
         """The new status and note, in the conversation's language."""
         try:
-            concern = resources.concern_service().for_citizen(turn.entities.get("ticket", ""))
+            ticket = turn.entities.get("ticket", "")
+            concern = resources.concern_service().for_citizen(ticket, turn.subscriber)
         except ConcernNotFound:  # deleted meanwhile: nothing to tell, for good
             return list(NOTHING_TO_SHOW)
         locale = catalogues.locales[turn.language]

@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 
 from bot.catalogue.bundle import Catalogues
 from bot.language.conversation import Identifier, decide_language
+from bot.subscriptions.store import subscriber_id
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,11 @@ class Turn:
     slots: dict[str, Any] = field(default_factory=dict)
     truncated: bool = False
     sender_id: str = ""  #: the citizen's address on the channel (Rasa's conversation id)
+
+    @property
+    def subscriber(self) -> str:
+        """The citizen as subscriptions, concerns and deliveries know them (``channel:address``)."""
+        return subscriber_id(self.channel or "rest", self.sender_id)
 
     def with_choice(self, intent: str, entities: dict[str, str]) -> Turn:
         """The same turn, as if the citizen had chosen ``intent`` with ``entities``."""

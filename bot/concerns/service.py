@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.catalogue.bundle import Catalogues
@@ -49,9 +50,14 @@ class ConcernService:
             new, ministry=ministry, description=description, place=place[:200], now=self._clock()
         )
 
-    def for_citizen(self, ticket: str) -> Concern:
-        """A concern as its ticket holder may see it (status and public note)."""
-        return self.store.get(ticket)
+    def for_citizen(self, ticket: str, asker: str) -> Concern:
+        """A concern as whoever asks about its ticket may see it: the status, and the ministry's note as
+        written for the citizen who filed it (``asker`` is their subscriber id), redacted for anyone else
+        (tickets are public: anyone can list them through Open311)."""
+        concern = self.store.get(ticket)
+        if concern.public_note and (not asker or self.store.subscriber_of(concern.ticket) != asker):
+            concern = replace(concern, public_note=self.redacted(concern.public_note))
+        return concern
 
     def change_status(self, ticket: str, to: ConcernStatus, *, actor: str, note: str) -> Concern:
         """Move a concern on and tell the citizen (if they can still be reached)."""

@@ -250,3 +250,23 @@ def test_concern_news_is_remembered_once_told_and_retried_when_the_database_is_d
     monkeypatch.setattr(resources, "concern_service", lambda: down)
     messages, events = _concern_update(ticket)
     assert messages == [] and "delivered_alerts" not in slot_events(events)
+
+
+def test_only_the_filing_citizen_reads_the_ministrys_note_as_written(
+    concern_service: ConcernService,
+) -> None:
+    """Tickets are public (Open311 lists them): a stranger asking about one reads the note redacted."""
+    from bot.concerns.model import NewConcern
+
+    mine = concern_service.file(
+        NewConcern("health", "Sin enfermera en Ziwani.", "lakes", "", "es", "rest", "rest:test", False)
+    )
+    concern_service.change_status(
+        mine.ticket, ConcernStatus.IN_PROGRESS, actor="k", note="Le llamaremos al 0712 345 678."
+    )
+    asked = make_tracker(f"estado {mine.ticket}", "check_concern_status", slots={"language": "es"})
+    messages, _ = run_action(ActionConcernStatus(), asked)  # the tracker's sender is "test": the filer
+    assert "0712 345 678" in messages[0]["text"]
+    stranger = concern_service.for_citizen(mine.ticket, "telegram:999")
+    assert "0712" not in stranger.public_note and "Le llamaremos al" in stranger.public_note
+    assert "0712" not in concern_service.for_citizen(mine.ticket, "").public_note
