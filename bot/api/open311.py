@@ -124,13 +124,26 @@ def create_open311_blueprint(
             raise RequestRefused(403, "invalid api_key: unknown or revoked")
         return actor
 
-    def language(request: Request, values: dict[str, str]) -> str:
-        return pick_language(catalogues(), values.get("locale"), request.headers.get("accept-language"))
+    def language(request: Request, locale: str | None) -> str:
+        """The language of the answer: ``locale``, else the client's Accept-Language, else the default."""
+        return pick_language(catalogues(), locale, request.headers.get("accept-language"))
+
+    def records(found: list[Concern], actor: Actor | None, lang: str) -> list[dict[str, object]]:
+        """The requests as ``actor`` (None: the public) may read them; runs in a thread (redaction)."""
+        current = catalogues()
+        shown = []
+        for concern in found:
+            may_see = actor is not None and actor.may(Permission.READ) and actor.may_see(concern.ministry)
+            if not may_see and concern.public_note:
+                # A note is written to the citizen ("we will call you on ..."); the public reads it redacted.
+                concern = replace(concern, public_note=service().redacted(concern.public_note))
+            shown.append(request_record(concern, current, lang, with_texts=may_see))
+        return shown
 
     @bp.get("/<resource:str>")
     async def listing(request: Request, resource: str) -> HTTPResponse:
         name, fmt = _resource(resource)
-        lang = language(request, {"locale": request.args.get("locale", "")})
+        lang = language(request, request.args.get("locale"))
         if name == "services":
             return _document("services", service_list(catalogues(), lang), fmt)
         if name != "requests":
@@ -138,38 +151,27 @@ def create_open311_blueprint(
         actor = await caller(request)
         where = _query(request, now())
         found, _ = await asyncio.to_thread(service().store.find, where, limit=MAX_REQUESTS)
-        return _document("service_requests", _records(found, actor, lang), fmt)
-
-    def _records(found: list[Concern], actor: Actor | None, lang: str) -> list[dict[str, object]]:
-        current = catalogues()
-        records = []
-        for concern in found:
-            may_see = actor is not None and actor.may(Permission.READ) and actor.may_see(concern.ministry)
-            if not may_see and concern.public_note:
-                # A note is written to the citizen ("we will call you on ..."); the public reads it redacted.
-                concern = replace(concern, public_note=service().redacted(concern.public_note))
-            records.append(request_record(concern, current, lang, with_texts=may_see))
-        return records
+        return _document("service_requests", await asyncio.to_thread(records, found, actor, lang), fmt)
 
     @bp.get("/services/<resource:str>")
     async def definition(request: Request, resource: str) -> HTTPResponse:
         code, fmt = _resource(resource)
         if code not in CATEGORIES:
             raise RequestRefused(404, f"service_code {code!r} not found (see GET services)")
-        lang = language(request, {"locale": request.args.get("locale", "")})
+        lang = language(request, request.args.get("locale"))
         return _document("service_definition", service_definition(catalogues(), lang, code), fmt)
 
     @bp.get("/requests/<resource:str>")
     async def one(request: Request, resource: str) -> HTTPResponse:
         ticket, fmt = _resource(resource)
-        lang = language(request, {"locale": request.args.get("locale", "")})
+        lang = language(request, request.args.get("locale"))
         actor = await caller(request)
         found, _ = await asyncio.to_thread(
             service().store.find, ConcernFilter(tickets=(ticket.upper(),)), limit=1
         )
         if not found:
             raise RequestRefused(404, f"service_request_id {ticket!r} not found")
-        return _document("service_requests", _records(found, actor, lang), fmt)
+        return _document("service_requests", await asyncio.to_thread(records, found, actor, lang), fmt)
 
     @bp.post("/<resource:str>")
     async def create(request: Request, resource: str) -> HTTPResponse:
@@ -193,7 +195,7 @@ def create_open311_blueprint(
             detected = identifier().identify(text)
             if detected.language and detected.confidence >= LANGUAGE_CONFIDENCE:
                 return detected.language
-            return language(request, {})
+            return language(request, None)
 
         new = await asyncio.to_thread(new_concern, form, current, language_of)
         filed = await asyncio.to_thread(service().file, new)
