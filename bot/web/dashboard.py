@@ -2,15 +2,17 @@
 
 The filters are a server-rendered form (choices from the catalogues), so they read well with a screen
 reader before any script runs; ``dashboard.js`` signs in with an API key and draws the charts, rising
-terms, table and export from ``/api/v1/concerns``. Every chart has its numbers as a table too.
+terms, table and export from ``/api/v1/concerns``. Every chart has its numbers as a table too. A
+ministry key that writes also answers its concerns here: a new status and a note for the citizen.
 """
 
 from __future__ import annotations
 
 import html
 
+from bot.auth.roles import PERMISSIONS, Permission, Role
 from bot.catalogue.bundle import Catalogues
-from bot.concerns.model import CATEGORIES, TRIAGE, ConcernStatus
+from bot.concerns.model import CATEGORIES, STATUS_TRANSITIONS, TRIAGE, ConcernStatus
 from bot.web.staff import SIGN_IN_TEXTS, render_staff_page
 
 
@@ -37,6 +39,11 @@ def render_dashboard(catalogues: Catalogues, language: str) -> str:
         "statuses": statuses,
         "ministries": ministries,
         "languageNames": languages,
+        # what a ministry key may answer: the roles that write, and the statuses each status may go to
+        "writerRoles": sorted(r.value for r in Role if Permission.WRITE in PERMISSIONS[r]),
+        "transitions": {
+            s.value: [t.value for t in ConcernStatus if t in STATUS_TRANSITIONS[s]] for s in ConcernStatus
+        },
     }
     values = {
         "ministry_options": _options(list(ministries.items()), texts["any"]),

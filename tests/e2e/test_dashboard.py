@@ -126,6 +126,40 @@ def test_a_ministry_sees_only_its_own_and_pages_through_them(
     page.context.close()
 
 
+def test_a_ministry_answers_a_concern_from_the_table(
+    browser: playwright_api.Browser, seeded: ConcernStore, keys: dict[str, str], catalogues: Catalogues
+) -> None:
+    texts = catalogues.locales["en"].dashboard
+    page = _open(browser, keys["health"], bypass_csp=True)
+    row = page.locator("#concerns tbody tr", has_text="Cholera cases at the Ziwani clinic")
+    ticket = row.locator("td.ticket").inner_text()
+    row.get_by_role("button", name=f"Update report {ticket}").click()
+    assert page.locator("#answer-status").evaluate("e => e === document.activeElement")
+    page.select_option("#answer-status", "in_progress")
+    page.fill("#answer-note", "A team with medicine left this morning.")
+    page.add_script_tag(path=str(AXE))  # the open answer form is accessible too
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+    )
+    assert [v["id"] for v in result["violations"]] == []
+    page.click("#answer-row button[type=submit]")
+    page.locator("#notice", has_text=texts["saved"].format(ticket=ticket)).wait_for()
+    status = catalogues.locales["en"].text("concern_status_in_progress")
+    assert status in page.locator("#concerns tbody tr", has_text=ticket).inner_text()
+    history = seeded.history(ticket)
+    assert (history[-1]["to"], history[-1]["note"]) == (
+        "in_progress",
+        "A team with medicine left this morning.",
+    )
+    page.context.close()
+
+    analyst = _open(browser, keys["analyst"])
+    assert not analyst.locator("#actions-column").is_visible()
+    assert analyst.get_by_role("button", name=f"Update report {ticket}").count() == 0
+    analyst.context.close()
+
+
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_dashboard_has_no_wcag_a_or_aa_violation(
     browser: playwright_api.Browser, seeded: ConcernStore, keys: dict[str, str], language: str

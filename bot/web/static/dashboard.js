@@ -11,6 +11,7 @@
   var COLOURS = ["#0b4f6c", "#b2182b", "#1b7837", "#762a83", "#8c510a", "#2166ac", "#01665e", "#4d4d4d", "#c51b7d"];
   var offset = 0;
   var total = 0;
+  var writer = false;  // a ministry key that may answer its concerns (set when signed in)
   var staff = window.BarazaStaff({ config: config, storageKey: "baraza.dashboard.key", onSignIn: showWorkspace });
   var $ = staff.$, t = staff.t, say = staff.say, problem = staff.problem;
   function api(path) { return staff.api("GET", path); }
@@ -159,6 +160,7 @@
       row.appendChild(el("td", config.statuses[concern.status] || concern.status));
       row.appendChild(el("td", config.ministries[concern.ministry] || concern.ministry));
       row.appendChild(el("td", concern.description, { lang: concern.language, dir: concern.language === "ar" ? "rtl" : "auto" }));
+      if (writer) { row.appendChild(answerCell(row, concern)); }
       body.appendChild(row);
     });
     $("concerns-caption").textContent = page.total
@@ -166,6 +168,57 @@
       : T.no_results;
     $("previous").disabled = offset === 0;
     $("next").disabled = offset + PAGE >= page.total;
+  }
+
+  // Answering a concern (ministry keys that write) ----------------------------------------------------
+  function answerCell(row, concern) {
+    var cell = el("td");
+    var next = config.transitions[concern.status] || [];
+    if (!next.length) { cell.textContent = T.no_transition; return cell; }
+    var button = el("button", T.update, { type: "button", "class": "secondary", "aria-expanded": "false",
+      "aria-label": t("update_label", { ticket: concern.ticket }) });
+    button.addEventListener("click", function () { openAnswer(row, concern, button, next); });
+    cell.appendChild(button);
+    return cell;
+  }
+  function closeAnswer() {
+    var open = $("answer-row");
+    if (open) { open.remove(); }
+    Array.prototype.forEach.call(document.querySelectorAll("#concerns [aria-expanded=true]"), function (b) {
+      b.setAttribute("aria-expanded", "false");
+    });
+  }
+  function openAnswer(row, concern, button, next) {
+    closeAnswer();
+    var formRow = el("tr", null, { id: "answer-row" });
+    var cell = el("td", null, { colspan: String(row.children.length) });
+    var form = el("form", null, { "class": "answer", "aria-label": t("update_label", { ticket: concern.ticket }) });
+    form.appendChild(el("label", T.new_status_label, { "for": "answer-status" }));
+    var select = el("select", null, { id: "answer-status", name: "status" });
+    next.forEach(function (status) { select.appendChild(el("option", config.statuses[status] || status, { value: status })); });
+    form.appendChild(select);
+    form.appendChild(el("label", T.note_label, { "for": "answer-note" }));
+    form.appendChild(el("p", T.note_hint, { "class": "hint", id: "answer-note-hint" }));
+    var note = el("textarea", null, { id: "answer-note", name: "note", rows: "3", maxlength: "1000", "aria-describedby": "answer-note-hint" });
+    form.appendChild(note);
+    var actions = el("div", null, { "class": "actions" });
+    actions.appendChild(el("button", T.save, { type: "submit" }));
+    var cancel = el("button", T.cancel, { type: "button", "class": "secondary" });
+    actions.appendChild(cancel);
+    form.appendChild(actions);
+    cell.appendChild(form);
+    formRow.appendChild(cell);
+    row.after(formRow);
+    button.setAttribute("aria-expanded", "true");
+    select.focus();
+    cancel.addEventListener("click", function () { closeAnswer(); button.focus(); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      staff.api("POST", "/api/v1/concerns/" + encodeURIComponent(concern.ticket) + "/status",
+        { status: select.value, note: note.value.trim() }).then(function () {
+        load(true).then(function () { say(t("saved", { ticket: concern.ticket })); });
+      }, function (error) { problem(t("update_failed", { error: error.message })); note.focus(); });
+    });
   }
 
   function load(focusTable) {
@@ -201,6 +254,8 @@
   // Signed in (staff.js) -------------------------------------------------------------------------
   function showWorkspace(me) {
     var analyst = me.role === "analyst";
+    writer = config.writerRoles.indexOf(me.role) >= 0;
+    $("actions-column").hidden = !writer;
     $("ministry-field").hidden = !analyst;  // a ministry key sees its own concerns only
     $("ministry").disabled = !analyst;
     offset = 0;
