@@ -7,7 +7,9 @@ PostgreSQL (default: the machine's, database ``test``) it prints:
    one transaction each), in concerns/s;
 2. with 100,000 concerns stored: the median latency of the analyst list (newest first, 50 per page)
    with a ministry + category + date-range filter, and with a text search;
-3. the statistics over all of them (counts per week by category, region and status).
+3. the statistics over all of them (counts per week by category, region and status);
+4. Open311's public ``GET requests.xml`` (the 1,000 newest of the last 90 days, a fifth with a
+   ministry note to redact, rendered as XML).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from bot.concerns.service import ConcernService
 from bot.concerns.store import ConcernFilter, ConcernStore
 from bot.concerns.tables import concerns
 from bot.concerns.ticket import new_ticket
+from bot.open311.document import render
+from bot.open311.requests import request_records
 from bot.settings import PROJECT_ROOT
 
 NOW = datetime(2026, 11, 29, tzinfo=timezone.utc)
@@ -96,7 +100,7 @@ def bench(url: str, intake: int, stored: int) -> None:
                 "original": None,
                 "contact_consent": False,
                 "status": ConcernStatus.RECEIVED.value,
-                "public_note": "",
+                "public_note": "A team was sent. Call 0712 345 678 for news." if rng.random() < 0.2 else "",
                 "created_at": created,
                 "updated_at": created,
             }
@@ -119,6 +123,13 @@ def bench(url: str, intake: int, stored: int) -> None:
     list_ms = _median_ms(lambda: store.find(filtered, limit=50))
     search_ms = _median_ms(lambda: store.find(ConcernFilter(text="potholes"), limit=50))
     stats_ms = _median_ms(lambda: counts_over_time(store.daily_counts(ConcernFilter()), "week"), runs=7)
+
+    def open311_public() -> str:
+        found, _ = store.find(ConcernFilter(since=NOW - timedelta(days=90), until=NOW), limit=1000)
+        records = request_records(found, catalogues, "en", lambda _: False, service.redacted)
+        return render("service_requests", records, "xml")
+
+    open311_ms = _median_ms(open311_public, runs=7)
     print(f"  intake: {rate:,.0f} concerns/s ({intake} filed through the service)")
     print(
         f"  {total:,} stored: filtered list {list_ms:.1f} ms, text search {search_ms:.1f} ms"
@@ -127,6 +138,7 @@ def bench(url: str, intake: int, stored: int) -> None:
     print(
         f"  statistics (all {total:,}, by week, category, region and status): {stats_ms:.1f} ms (median of 7)"
     )
+    print(f"  Open311 public GET requests.xml (1,000 newest of 90 days, notes redacted): {open311_ms:.0f} ms")
     engine.dispose()
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +30,7 @@ from bot.open311.requests import (
     RequestRefused,
     new_concern,
     notice,
-    request_record,
+    request_records,
     statuses_for,
 )
 from bot.open311.services import service_definition, service_list
@@ -128,17 +127,13 @@ def create_open311_blueprint(
         """The language of the answer: ``locale``, else the client's Accept-Language, else the default."""
         return pick_language(catalogues(), locale, request.headers.get("accept-language"))
 
-    def records(found: list[Concern], actor: Actor | None, lang: str) -> list[dict[str, object]]:
+    def records(found: list[Concern], actor: Actor | None, lang: str) -> list[dict[str, Any]]:
         """The requests as ``actor`` (None: the public) may read them; runs in a thread (redaction)."""
-        current = catalogues()
-        shown = []
-        for concern in found:
-            may_see = actor is not None and actor.may(Permission.READ) and actor.may_see(concern.ministry)
-            if not may_see and concern.public_note:
-                # A note is written to the citizen ("we will call you on ..."); the public reads it redacted.
-                concern = replace(concern, public_note=service().redacted(concern.public_note))
-            shown.append(request_record(concern, current, lang, with_texts=may_see))
-        return shown
+
+        def may_see(concern: Concern) -> bool:
+            return actor is not None and actor.may(Permission.READ) and actor.may_see(concern.ministry)
+
+        return request_records(found, catalogues(), lang, may_see, service().redacted)
 
     @bp.get("/<resource:str>")
     async def listing(request: Request, resource: str) -> HTTPResponse:

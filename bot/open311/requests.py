@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -180,3 +180,21 @@ def request_record(
         "long": None,
         "media_url": None,
     }
+
+
+def request_records(
+    found: list[Concern],
+    catalogues: Catalogues,
+    language: str,
+    may_see: Callable[[Concern], bool],
+    redact: Callable[[str], str],
+) -> list[dict[str, Any]]:
+    """Concerns as GeoReport requests for one reader: texts only where ``may_see``; elsewhere the
+    ministry's note redacted (it is written to the citizen: "we will call you on ...")."""
+    records = []
+    for concern in found:
+        shown = may_see(concern)
+        if not shown and concern.public_note:
+            concern = replace(concern, public_note=redact(concern.public_note))
+        records.append(request_record(concern, catalogues, language, with_texts=shown))
+    return records
