@@ -56,6 +56,14 @@ def script_counts(text: str) -> tuple[int, dict[str, int]]:
     return letters, by_script
 
 
+def language_bearing(text: str) -> str:
+    """``text`` without the words that hold digits (ticket references such as K7P2QX, phone and ID
+    numbers, codes): they say nothing about the language, and random letters in them can tip a short
+    message to the wrong one. Unchanged when nothing with letters would be left."""
+    kept = " ".join(word for word in text.split() if not any(ch.isdigit() for ch in word))
+    return kept if any(ch.isalpha() for ch in kept) else text
+
+
 class LanguageIdentifier:
     """Identify the language of a text among a fixed set of ISO 639-1 codes."""
 
@@ -104,7 +112,8 @@ class LanguageIdentifier:
             return {}
 
     def identify(self, text: str) -> Detection:
-        """The most likely supported language of ``text``."""
+        """The most likely supported language of ``text`` (words with digits left out)."""
+        text = language_bearing(text)
         letters, _ = script_counts(text)
         words = len([word for word in text.split() if any(ch.isalpha() for ch in word)])
         scores = self.scores(text)

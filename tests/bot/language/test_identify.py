@@ -1,3 +1,6 @@
+import random
+
+from bot.concerns.ticket import ALPHABET
 from bot.language.identify import LanguageIdentifier
 
 
@@ -35,3 +38,19 @@ def test_arabic_script_is_arabic_even_for_one_word(identifier: LanguageIdentifie
     detection = identifier.identify("شكرا")
     assert detection.language == "ar"
     assert detection.confidence == 1.0
+
+
+def test_ticket_references_and_numbers_do_not_sway_the_language(identifier: LanguageIdentifier) -> None:
+    """Random letters in a reference once tipped "¿cuál es el estado de tjspz8?" to Portuguese."""
+    rng = random.Random(4)  # noqa: S311 - reproducible test references, not secrets
+    for _ in range(300):
+        ticket = "".join(rng.choice(ALPHABET) for _ in range(5)) + rng.choice("23456789")
+        for text, language in (
+            (f"¿cuál es el estado de {ticket.lower()}?", "es"),
+            (f"quel est le statut de {ticket} ?", "fr"),
+            (f"what is the status of {ticket}", "en"),
+            (f"qual é o estado do {ticket}?", "pt"),
+        ):
+            assert identifier.identify(text).language == language, text
+    assert identifier.identify("mi número es 0712 345 678 y no hay agua").language == "es"
+    assert identifier.identify("K7P2QX").language is not None  # nothing else: the reference itself
