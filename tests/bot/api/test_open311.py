@@ -40,6 +40,17 @@ def example_post(key: str, service_code: str = "roads_transport") -> bytes:
     )
 
 
+def file_health_request(api_server: Api, keys: dict[str, str]) -> str:
+    """The specification's example POST, as a health report from a reporter key; its reference."""
+    filed = api_server.call(
+        "POST",
+        "/open311/v2/requests.json",
+        body=example_post(keys["health/reporter"], "health"),
+        content_type=FORM,
+    ).json()
+    return str(filed[0]["service_request_id"])
+
+
 def test_service_list_has_the_specified_shape_in_both_formats(api_server: Api) -> None:
     reply = api_server.call("GET", "/open311/v2/services.xml")
     assert reply.status == 200 and reply.headers["content-type"].startswith("text/xml")
@@ -119,13 +130,7 @@ def test_reading_requests_follows_the_specification(api_server: Api, keys: dict[
     old = api_server.call("GET", f"/open311/v2/requests.xml?{query}")
     assert old.status == 200 and xml(old.body).tag == "service_requests" and len(xml(old.body)) == 0
 
-    filed = api_server.call(
-        "POST",
-        "/open311/v2/requests.json",
-        body=example_post(keys["health/reporter"], "health"),
-        content_type=FORM,
-    ).json()
-    ticket = filed[0]["service_request_id"]
+    ticket = file_health_request(api_server, keys)
     public = xml(api_server.call("GET", f"/open311/v2/requests/{ticket}.xml").body)
     example = spec_xml("requests.xml")
     assert public.tag == example.tag and tags(public[0]) == tags(example[0])
@@ -234,13 +239,7 @@ def test_a_request_in_swahili_is_answered_in_swahili_and_routed_by_its_place(
 
 
 def test_the_public_reads_a_ministrys_note_redacted(api_server: Api, keys: dict[str, str]) -> None:
-    filed = api_server.call(
-        "POST",
-        "/open311/v2/requests.json",
-        body=example_post(keys["health/reporter"], "health"),
-        content_type=FORM,
-    ).json()
-    ticket = filed[0]["service_request_id"]
+    ticket = file_health_request(api_server, keys)
     note = "A nurse will call you on 0712 345 678 tomorrow."
     moved = api_server.call(
         "POST",
