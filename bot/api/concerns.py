@@ -36,20 +36,9 @@ def concern_json(concern: Concern, actor: Actor) -> dict[str, Any]:
     """What ``actor`` may see of a concern."""
     own = actor.ministry == concern.ministry and not actor.may(Permission.READ_ALL_MINISTRIES)
     return {
-        "ticket": concern.ticket,
-        "category": concern.category,
-        "ministry": concern.ministry,
-        "region": concern.region,
-        "place": concern.place,
-        "language": concern.language,
-        "channel": concern.channel,
-        "description": concern.description,
+        **concern.redacted_view(),
         "original": concern.original if own else None,
         "contact_consent": concern.contact_consent,
-        "status": concern.status.value,
-        "public_note": concern.public_note,
-        "created_at": concern.created_at.isoformat(),
-        "updated_at": concern.updated_at.isoformat(),
     }
 
 

@@ -110,18 +110,6 @@ def export_csv(concerns: list[Concern]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     for concern in concerns:
-        values = {
-            "ticket": concern.ticket,
-            "created_at": concern.created_at.isoformat(),
-            "category": concern.category,
-            "ministry": concern.ministry,
-            "region": concern.region,
-            "place": concern.place,
-            "language": concern.language,
-            "channel": concern.channel,
-            "status": concern.status.value,
-            "public_note": concern.public_note,
-            "description": concern.description,
-        }
+        values = concern.redacted_view()
         writer.writerow([safe_cell(values[column]) for column in EXPORT_COLUMNS])
     return buffer.getvalue()

@@ -76,3 +76,20 @@ class Concern:
     public_note: str
     created_at: datetime
     updated_at: datetime
+
+    def redacted_view(self) -> dict[str, str]:
+        """What every reader of concerns may see (analysts, exports): redacted texts, never the original."""
+        return {
+            "ticket": self.ticket,
+            "category": self.category,
+            "ministry": self.ministry,
+            "region": self.region,
+            "place": self.place,
+            "language": self.language,
+            "channel": self.channel,
+            "description": self.description,
+            "status": self.status.value,
+            "public_note": self.public_note,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+        }

@@ -66,31 +66,13 @@ def test_stats_rising_terms_and_formula_safe_export(
     from bot.concerns.store import ConcernStore
 
     service = ConcernService(ConcernStore(make_engine(api_database)), lambda: catalogues, utc_now)
+
+    def water(text: str) -> NewConcern:
+        return NewConcern("water_sanitation", text, "lakes", "", "en", "rest", "", False)
+
     for n in range(4):
-        service.file(
-            NewConcern(
-                "water_sanitation",
-                f"Cholera fears: latrines overflowing in Ziwani ({n})",
-                "lakes",
-                "",
-                "en",
-                "rest",
-                "",
-                False,
-            )
-        )
-    attack = service.file(
-        NewConcern(
-            "water_sanitation",
-            '=HYPERLINK("http://evil.example","click") pumps broken',
-            "lakes",
-            "",
-            "en",
-            "rest",
-            "",
-            False,
-        )
-    )
+        service.file(water(f"Cholera fears: latrines overflowing in Ziwani ({n})"))
+    attack = service.file(water('=HYPERLINK("http://evil.example","click") pumps broken'))
     stats = api_server.call(
         "GET", "/api/v1/concerns/stats?period=week&category=water_sanitation", keys["meteo/analyst"]
     ).json()
