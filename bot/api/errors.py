@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from bot.alerts.cap import CapError
 from bot.alerts.lifecycle import NotAllowed, TransitionError
 from bot.alerts.repository import AlertNotFound, DuplicateAlert
+from bot.open311.document import FORMATS, errors
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,12 @@ class InvalidInput(ApiError):
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> HTTPResponse:
     """The JSON body of every error."""
     return response.json({"error": message, "status": status}, status=status, headers=headers)
+
+
+def error_document(status: int, description: str, path: str) -> HTTPResponse:
+    """A GeoReport error in the format the path asked for (XML unless it ends in .json)."""
+    fmt = "json" if path.endswith(".json") else "xml"
+    return response.text(errors(status, description, fmt), status=status, content_type=FORMATS[fmt])
 
 
 #: Domain exceptions -> HTTP status.
@@ -77,8 +84,6 @@ def install_error_handlers(app: Sanic) -> None:
         log.error("concern database unavailable: %s", error)
         message = "the concern store is unavailable; nothing was stored, try again shortly"
         if request.path.startswith("/open311/"):
-            from bot.api.open311 import error_document
-
             return error_document(503, message, request.path)
         return error_response(503, message)
 

@@ -19,12 +19,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.api.auth import presented_key
+from bot.api.errors import error_document
 from bot.auth.roles import Actor, Permission
 from bot.catalogue.bundle import Catalogues
 from bot.concerns.model import CATEGORIES, Concern
 from bot.concerns.service import ConcernService
 from bot.concerns.store import ConcernFilter
-from bot.open311.document import FORMATS, errors, render
+from bot.open311.document import FORMATS, render
 from bot.open311.requests import (
     Form,
     RequestRefused,
@@ -58,12 +59,6 @@ def _resource(value: str) -> tuple[str, str]:
 
 def _document(root: str, body: list[dict[str, Any]] | dict[str, Any], fmt: str) -> HTTPResponse:
     return response.text(render(root, body, fmt), content_type=FORMATS[fmt])
-
-
-def error_document(status: int, description: str, path: str) -> HTTPResponse:
-    """A GeoReport error in the format the path asked for (XML unless it ends in .json)."""
-    fmt = "json" if path.endswith(".json") else "xml"
-    return response.text(errors(status, description, fmt), status=status, content_type=FORMATS[fmt])
 
 
 def _w3(value: str, name: str) -> datetime:
