@@ -1,7 +1,7 @@
 """Language identification on the public test data in ../shared/benchmarks/langid/.
 
 Usage: ``python -m bench.langid [DATA_DIR]``. For each bucket (single word, word pair, sentence) and
-language: accuracy of Baraza's identifier (lingua + langdetect, restricted to the supported languages)
+language: accuracy of Baraza's identifier (lingua, with langdetect, langid.py and CLD3 as second opinions)
 next to plain ``langdetect`` (seeded, all its languages) on the same texts, and the time per message.
 The data is only measured on, never trained or tuned on.
 """

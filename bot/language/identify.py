@@ -1,27 +1,26 @@
 """Language identification restricted to the supported languages.
 
-Two detectors, both restricted to the supported languages and deterministic (langdetect seeded):
-lingua decides, because it is accurate on the short texts citizens type; langdetect, the design's
-detector, gets an equal vote on sentence-length texts where lingua is unsure. Measured on the public
-langid test set (bench/langid.py, README "Benchmarks"), langdetect alone is far weaker on words and
-word pairs, and mixing it in on short texts lowered accuracy, so it is not asked there; this also keeps
-identification well under a millisecond for most messages.
+lingua decides, because it is accurate on the short texts citizens type. On sentence-length texts
+where lingua is unsure, three second opinions (:mod:`bot.language.opinions`: langdetect, the design's
+detector, langid.py and CLD3) each get a vote equal to lingua's; all are restricted to the supported
+languages and deterministic. The other detectors are far weaker on single words and word pairs, and
+mixing them in on short texts lowered accuracy, so they are not asked there; this also keeps
+identification well under a millisecond for most messages. Figures: README "Benchmarks"
+(bench/langid.py on the public test set, bench/langid_dev.py on texts the choices were made on).
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Sequence
 
-import langdetect
-from langdetect.detector_factory import DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
-#: langdetect is consulted only from this many words on...
-LANGDETECT_MIN_WORDS = 4
+from bot.language.opinions import Opinion, second_opinions
+
+#: Second opinions are asked only from this many words on...
+SECOND_OPINION_MIN_WORDS = 4
 #: ...and only when lingua's best language has less than this confidence.
 LINGUA_UNSURE_BELOW = 0.6
 #: Scripts that only one supported language uses: a text mostly in them is that language.
@@ -67,7 +66,9 @@ def language_bearing(text: str) -> str:
 class LanguageIdentifier:
     """Identify the language of a text among a fixed set of ISO 639-1 codes."""
 
-    def __init__(self, codes: Sequence[str], seed: int = 0) -> None:
+    def __init__(
+        self, codes: Sequence[str], seed: int = 0, opinions: Sequence[Opinion] | None = None
+    ) -> None:
         self.codes = tuple(codes)
         lingua_languages = [
             Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in self.codes
@@ -75,14 +76,10 @@ class LanguageIdentifier:
         self._lingua: LanguageDetector = (
             LanguageDetectorBuilder.from_languages(*lingua_languages).with_preloaded_language_models().build()
         )
-        self._langdetect = DetectorFactory()
-        profiles_dir = Path(langdetect.__file__).parent / "profiles"
-        profiles = [(profiles_dir / code).read_text(encoding="utf-8") for code in self.codes]
-        self._langdetect.load_json_profile(profiles)
-        self._langdetect.set_seed(seed)
+        self._opinions = tuple(opinions) if opinions is not None else second_opinions(self.codes, seed)
 
     def scores(self, text: str) -> dict[str, float]:
-        """Combined confidence per language for ``text`` (sums to 1 unless the text has no letters)."""
+        """Combined confidence per language for ``text`` (at most 1 in all; empty without letters)."""
         letters, by_script = script_counts(text)
         if letters == 0:
             return {}
@@ -94,22 +91,14 @@ class LanguageIdentifier:
             for value in self._lingua.compute_language_confidence_values(text)
         }
         unsure = max(lingua_scores.values(), default=0.0) < LINGUA_UNSURE_BELOW
-        if unsure and len(text.split()) >= LANGDETECT_MIN_WORDS:
-            second = self._langdetect_scores(text)
-            if second:
-                lingua_scores = {
-                    code: (lingua_scores.get(code, 0.0) + second.get(code, 0.0)) / 2 for code in self.codes
-                }
+        if unsure and self._opinions and len(text.split()) >= SECOND_OPINION_MIN_WORDS:
+            votes = [lingua_scores, *(opinion.scores(text) for opinion in self._opinions)]
+            # a detector without an answer still counts: it gives no language any weight
+            lingua_scores = {
+                code: sum(vote.get(code, 0.0) for vote in votes) / len(votes) for code in self.codes
+            }
         # rounded: lingua's sums differ in the last bits from call to call
         return {code: round(lingua_scores.get(code, 0.0), 6) for code in self.codes}
-
-    def _langdetect_scores(self, text: str) -> dict[str, float]:
-        detector = self._langdetect.create()
-        detector.append(text)
-        try:
-            return {found.lang: found.prob for found in detector.get_probabilities()}
-        except LangDetectException:
-            return {}
 
     def identify(self, text: str) -> Detection:
         """The most likely supported language of ``text`` (words with digits left out)."""

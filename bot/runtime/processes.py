@@ -17,8 +17,8 @@ def rasa_server_env(settings: Settings) -> dict[str, str]:
 
 
 def action_server_command() -> list[str]:
-    """The rasa-sdk action server serving ``actions/``."""
-    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ACTION_SERVER_PORT)]
+    """The rasa-sdk action server serving ``actions/`` (language models loaded before it listens)."""
+    return [sys.executable, "-m", "actions.serve", "--actions", "actions", "--port", str(ACTION_SERVER_PORT)]
 
 
 def rasa_server_command(settings: Settings, model: Path, credentials: Path) -> list[str]:
