@@ -10,7 +10,8 @@ twice), and a delivery is acted on only while its state is ``queued`` (so a rede
 whose delivery was recorded is just acknowledged). The one remaining window, a worker killed after the
 channel accepted a message and before recording it, is closed at the receiving end: the delivery id
 travels with the message and the receiver (the conversation, see ``actions/alerts.py``) ignores an id
-it has already shown.
+it has already shown. A cancellation reaches an alert delivery that was in flight while it scanned
+for recipients: see ``_RECORD``.
 """
 
 from __future__ import annotations
@@ -41,8 +42,11 @@ if added > 0 then redis.call('HINCRBY', KEYS[2], 'enqueued', added) end
 return added
 """
 
-# KEYS: recipients, counts, deliveries stream. ARGV: group, subscriber, new state, entry id.
-# Records the outcome once (only from 'queued') and acknowledges the stream entry.
+# KEYS: recipients, counts, deliveries stream, then the cancellation's recipients and counts.
+# ARGV: group, subscriber, new state, entry id, alert id (empty unless the delivery is an alert).
+# Records the outcome once (only from 'queued') and acknowledges the stream entry. An alert recorded
+# as sent after its cancellation began scanning for recipients (the delivery was in flight, so the
+# scan saw it queued) gets its cancellation notice queued here, in the same atomic step.
 _RECORD = """
 local state = redis.call('HGET', KEYS[1], ARGV[2])
 local changed = 0
@@ -50,6 +54,12 @@ if state == 'queued' then
   redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
   redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
   changed = 1
+  if ARGV[3] == 'sent' and ARGV[5] ~= '' and redis.call('HEXISTS', KEYS[5], 'started') == 1 then
+    if redis.call('HSETNX', KEYS[4], ARGV[2], 'queued') == 1 then
+      redis.call('XADD', KEYS[3], '*', 'a', ARGV[5], 'k', 'cancel', 's', ARGV[2])
+      redis.call('HINCRBY', KEYS[5], 'enqueued', 1)
+    end
+  end
 end
 redis.call('XACK', KEYS[3], ARGV[1], ARGV[4])
 return changed
@@ -130,29 +140,40 @@ class FanOutQueue:
         ]
         return int(self._enqueue(keys=keys, args=[alert_id, kind, *subscriber_ids]))
 
+    def mark_started(self, alert_id: str, kind: str) -> None:
+        """Record that recipients of a broadcast are being looked for (before the first is read)."""
+        self._redis.hset(redis_keys.delivery_counts(alert_id, kind), "started", 1)
+
     def mark_resolved(self, alert_id: str, kind: str) -> None:
         """Record that every recipient of a broadcast is enqueued."""
         self._redis.hset(redis_keys.delivery_counts(alert_id, kind), "resolved", 1)
 
-    def record(self, alert_id: str, kind: str, subscriber: str, state: str, entry_id: str) -> bool:
-        """Record a delivery's outcome (once) and acknowledge its stream entry; True if it changed."""
+    @staticmethod
+    def _record_call(
+        alert_id: str, kind: str, subscriber: str, state: str, entry_id: str
+    ) -> tuple[list[str], list[str]]:
+        """Keys and arguments of the record script for one delivery."""
         keys = [
             redis_keys.recipients(alert_id, kind),
             redis_keys.delivery_counts(alert_id, kind),
             redis_keys.deliveries(),
+            redis_keys.recipients(alert_id, FanOutQueue.CANCEL),
+            redis_keys.delivery_counts(alert_id, FanOutQueue.CANCEL),
         ]
-        return bool(self._record(keys=keys, args=[DELIVERY_GROUP, subscriber, state, entry_id]))
+        alert = alert_id if kind == FanOutQueue.ALERT else ""
+        return keys, [DELIVERY_GROUP, subscriber, state, entry_id, alert]
+
+    def record(self, alert_id: str, kind: str, subscriber: str, state: str, entry_id: str) -> bool:
+        """Record a delivery's outcome (once) and acknowledge its stream entry; True if it changed."""
+        keys, args = self._record_call(alert_id, kind, subscriber, state, entry_id)
+        return bool(self._record(keys=keys, args=args))
 
     def record_many(self, outcomes: list[tuple[str, str, str, str, str]]) -> None:
         """:meth:`record` for (alert, kind, subscriber, state, entry id) tuples, in one round trip."""
         pipe = self._redis.pipeline(transaction=False)
-        for alert_id, kind, subscriber, state, entry_id in outcomes:
-            keys = [
-                redis_keys.recipients(alert_id, kind),
-                redis_keys.delivery_counts(alert_id, kind),
-                redis_keys.deliveries(),
-            ]
-            self._record(keys=keys, args=[DELIVERY_GROUP, subscriber, state, entry_id], client=pipe)
+        for outcome in outcomes:
+            keys, args = self._record_call(*outcome)
+            self._record(keys=keys, args=args, client=pipe)
         pipe.execute()
 
     def states(self, alert_id: str, kind: str, subscribers: list[str]) -> list[str | None]:

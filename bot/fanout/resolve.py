@@ -52,7 +52,12 @@ def fan_out_alert(client: redis.Redis[bytes], queue: FanOutQueue, alert: Alert, 
 
 
 def fan_out_cancellation(queue: FanOutQueue, alert_id: str, batch: int = BATCH) -> int:
-    """Enqueue a cancellation notice for everyone the alert reached."""
+    """Enqueue a cancellation notice for everyone the alert reached.
+
+    Marked started first: an alert delivery in flight now is recorded as sent after the scan has
+    passed it, and the record script then queues its notice (:data:`bot.fanout.queue._RECORD`).
+    """
+    queue.mark_started(alert_id, FanOutQueue.CANCEL)
     added = 0
     for members in queue.scan_recipients(alert_id, FanOutQueue.ALERT, "sent", count=batch):
         added += queue.enqueue(alert_id, FanOutQueue.CANCEL, members)

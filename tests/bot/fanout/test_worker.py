@@ -120,6 +120,50 @@ def test_cancellation_reaches_those_who_got_the_alert(services: Services) -> Non
     assert not any("late" in e for e in _effects(services))
 
 
+def test_an_alert_in_flight_when_it_is_cancelled_is_followed_by_the_notice(services: Services) -> None:
+    """The cancellation scans for those the alert reached while a delivery is still on its way: that
+    citizen sees the alert, so they must also see that it was cancelled."""
+    services.subscriptions.subscribe("null:early", "coast", (), "en", services.now())
+    services.subscriptions.subscribe("null:inflight", "coast", (), "en", services.now())
+    record = services.alerts.create(METEO_AUTHOR, make_alert(services))
+    null = NullChannel(services.redis)
+    other = _worker(services)
+    other.name = "cancelling-worker"
+
+    class CancelledMeanwhile:
+        def send(self, delivery):  # type: ignore[no-untyped-def]
+            if delivery.kind == FanOutQueue.ALERT and delivery.address == "inflight":
+                # on its way to the citizen, not yet recorded as sent
+                services.alerts.cancel(METEO_AUTHOR, record.alert_id)
+                other._jobs()  # another worker runs the cancellation now
+                assert services.fan_out.progress(record.alert_id, FanOutQueue.CANCEL).resolved
+            return null.send(delivery)
+
+    worker = _worker(services, channel=lambda name: CancelledMeanwhile(), batch=1)
+    _drain(worker)
+    _drain(other)
+    effects = _effects(services)
+    assert f"{record.alert_id}:alert:null:inflight" in effects
+    assert f"{record.alert_id}:cancel:null:inflight" in effects
+    early = {f"{record.alert_id}:alert:null:early", f"{record.alert_id}:cancel:null:early"}
+    assert early <= effects or not early & effects  # both (sent before the cancellation) or neither
+    cancel = services.fan_out.progress(record.alert_id, FanOutQueue.CANCEL)
+    assert (cancel.remaining, cancel.complete) == (0, True)
+    assert int(services.redis.get(redis_keys.delivery_attempts("null")) or 0) == len(effects)  # none twice
+
+
+def test_a_cancelled_alert_still_queued_is_skipped_and_needs_no_notice(services: Services) -> None:
+    services.subscriptions.subscribe("null:waiting", "coast", (), "en", services.now())
+    record = services.alerts.create(METEO_AUTHOR, make_alert(services))
+    worker = _worker(services)
+    worker._queue.ensure_groups()
+    worker._jobs()  # the delivery is queued, not yet sent
+    services.alerts.cancel(METEO_AUTHOR, record.alert_id)
+    _drain(worker)
+    assert _effects(services) == set()
+    assert services.fan_out.progress(record.alert_id).skipped == 1
+
+
 @pytest.mark.parametrize("outcome", [Outcome.RETRY, Outcome.FAILED])
 def test_a_failing_channel_retries_then_fails_and_nothing_stays_queued(
     services: Services, outcome: Outcome
