@@ -130,3 +130,8 @@ def rasa_tracker(conversation_id: str) -> str:
 def conversations_to_forget() -> str:
     """Sorted set of conversation ids to delete, scored by when (after Rasa has saved the last turn)."""
     return f"{PREFIX}:forget:due"
+
+
+def open311_post(digest: str) -> str:
+    """Ticket filed for one Open311 POST (key and fields digested), kept a few minutes for retries."""
+    return f"{PREFIX}:open311:post:{digest}"

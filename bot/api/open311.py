@@ -26,6 +26,7 @@ from bot.concerns.model import CATEGORIES, Concern
 from bot.concerns.service import ConcernService
 from bot.concerns.store import ConcernFilter
 from bot.open311.document import FORMATS, render
+from bot.open311.repeats import RepeatedPosts, StillFiling, digest
 from bot.open311.requests import (
     Form,
     RequestRefused,
@@ -92,6 +93,17 @@ def _query(request: Request, now: datetime) -> ConcernFilter:
         raise RequestRefused(400, "start_date to end_date may span at most 90 days")
     statuses = tuple(s for w in dict.fromkeys(wanted) for s in statuses_for(w))
     return ConcernFilter(categories=codes, statuses=statuses, since=since, until=until)
+
+
+def _created(concern: Concern, catalogues: Catalogues) -> list[dict[str, Any]]:
+    """The answer to a POST that filed ``concern``."""
+    return [
+        {
+            "service_request_id": concern.ticket,
+            "service_notice": notice(concern, catalogues),
+            "account_id": None,
+        }
+    ]
 
 
 def create_open311_blueprint(
@@ -175,8 +187,22 @@ def create_open311_blueprint(
             raise RequestRefused(403, "api_key is required to create a request")
         if not actor.may(Permission.FILE_CONCERNS):
             raise RequestRefused(403, f"a {actor.role.value} key may not file requests (reporter keys do)")
-        form = Form({key: str(values[0]) for key, values in request.form.items() if values})
+        fields = {key: str(values[0]) for key, values in request.form.items() if values}
+        form = Form(fields)
         current = catalogues()
+        repeats = RepeatedPosts(request.app.ctx.services.redis)
+        post = digest(actor.key_id, fields)
+        try:
+            earlier = await repeats.claim(post)
+        except StillFiling:
+            raise RequestRefused(503, "the same request is still being filed: try again shortly") from None
+        if earlier is not None:
+            found, _ = await asyncio.to_thread(
+                service().store.find, ConcernFilter(tickets=(earlier,)), limit=1
+            )
+            if found:  # a retry of a POST already filed: the same answer, nothing filed twice
+                return _document("service_requests", _created(found[0], current), fmt)
+            # filed, then deleted since (the citizen's "delete my data"): filed again below
 
         def language_of(text: str) -> str:
             explicit = current.languages.normalise(form.get("locale"))
@@ -187,11 +213,18 @@ def create_open311_blueprint(
                 return detected.language
             return language(request, None)
 
-        new = await asyncio.to_thread(new_concern, form, current, language_of)
-        filed = await asyncio.to_thread(service().file, new)
-        body = [
-            {"service_request_id": filed.ticket, "service_notice": notice(filed, current), "account_id": None}
-        ]
-        return _document("service_requests", body, fmt)
+        def file_once() -> Concern:
+            """File and remember the ticket, in one thread: it runs to the end even if the client
+            goes away meanwhile, so its retry finds the ticket."""
+            try:
+                filed = service().file(new_concern(form, current, language_of))
+            except Exception:
+                repeats.failed(post)  # nothing filed: a retry files it
+                raise
+            repeats.filed(post, filed.ticket)
+            return filed
+
+        filed = await asyncio.to_thread(file_once)
+        return _document("service_requests", _created(filed, current), fmt)
 
     return bp

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,53 @@ def test_the_public_reads_a_ministrys_note_redacted(api_server: Api, keys: dict[
     assert "0712" not in public["status_notes"] and "A nurse will call you on" in public["status_notes"]
     own = api_server.call("GET", f"/open311/v2/requests/{ticket}.json", keys["health/author"]).json()[0]
     assert own["status_notes"] == note
+
+
+def test_a_retried_post_answers_the_first_ticket_and_files_once(
+    api_server: Api, keys: dict[str, str]
+) -> None:
+    """A client whose POST timed out sends it again: the citizen's report must not be filed twice."""
+    before = len(api_server.call("GET", "/open311/v2/requests.json").json())
+    body = example_post(keys["health/reporter"])
+    first = api_server.call("POST", "/open311/v2/requests.json", body=body, content_type=FORM).json()
+    again = api_server.call("POST", "/open311/v2/requests.json", body=body, content_type=FORM).json()
+    assert again == first
+    assert len(api_server.call("GET", "/open311/v2/requests.json").json()) == before + 1
+    # Another report (other words), or the same words from another client, is a new concern
+    other_words = body.replace(b"destroying", b"swallowing")
+    second = api_server.call("POST", "/open311/v2/requests.json", body=other_words, content_type=FORM).json()
+    other_client = example_post(keys["health/admin"])
+    third = api_server.call("POST", "/open311/v2/requests.json", body=other_client, content_type=FORM).json()
+    tickets = {reply[0]["service_request_id"] for reply in (first, second, third)}
+    assert len(tickets) == 3
+    assert len(api_server.call("GET", "/open311/v2/requests.json").json()) == before + 3
+
+
+def test_identical_posts_at_once_file_one_concern(api_server: Api, keys: dict[str, str]) -> None:
+    body = example_post(keys["health/reporter"]).replace(b"destroying", b"flooding")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        replies = list(
+            pool.map(
+                lambda _: api_server.call("POST", "/open311/v2/requests.json", body=body, content_type=FORM),
+                range(8),
+            )
+        )
+    assert {reply.status for reply in replies} == {200}
+    assert len({reply.json()[0]["service_request_id"] for reply in replies}) == 1
+
+
+def test_a_refused_post_can_be_sent_again_once_corrected(api_server: Api, keys: dict[str, str]) -> None:
+    body = example_post(keys["health/reporter"]).decode()
+    no_place = re.sub(r"&(lat|long|address_string)=[^&]*", "", body).encode()
+    assert (
+        api_server.call("POST", "/open311/v2/requests.json", body=no_place, content_type=FORM).status == 400
+    )
+    # The same refused POST is refused again (nothing was remembered as filed)...
+    assert (
+        api_server.call("POST", "/open311/v2/requests.json", body=no_place, content_type=FORM).status == 400
+    )
+    # ...and the corrected one files
+    assert (
+        api_server.call("POST", "/open311/v2/requests.json", body=body.encode(), content_type=FORM).status
+        == 200
+    )
