@@ -22,11 +22,12 @@ def action_server_command() -> list[str]:
 
 
 def rasa_server_command(settings: Settings, model: Path, credentials: Path) -> list[str]:
-    """The Rasa server: its channels (``credentials``), HTTP API protected by the auth token."""
+    """The Rasa server (with :mod:`rasa_addons.speedups`): its channels (``credentials``), HTTP API
+    protected by the auth token."""
     return [
         sys.executable,
         "-m",
-        "rasa",
+        "rasa_addons.serve",
         "run",
         "--model",
         str(model),

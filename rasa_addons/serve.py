@@ -1,0 +1,20 @@
+"""Run the Rasa server with :mod:`rasa_addons.speedups` applied.
+
+``python -m rasa_addons.serve run ...`` takes ``rasa``'s own command line.
+"""
+
+from __future__ import annotations
+
+from rasa.__main__ import main as rasa_main
+
+from rasa_addons import speedups
+
+
+def main() -> None:
+    """Apply the speed-ups, then hand over to Rasa."""
+    speedups.apply()
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
