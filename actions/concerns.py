@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -227,6 +228,8 @@ class ActionConcernUpdate(PushedAction):
             concern = resources.concern_service().for_citizen(ticket, turn.subscriber)
         except ConcernNotFound:  # deleted meanwhile: nothing to tell, for good
             return list(NOTHING_TO_SHOW)
+        if not turn.slots.get("language") and catalogues.languages.is_supported(concern.language):
+            turn = replace(turn, language=concern.language)  # the conversation expired since: as filed
         locale = catalogues.locales[turn.language]
         headline = locale.text(
             "concern_status_changed",

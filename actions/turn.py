@@ -53,9 +53,12 @@ def read_turn(tracker: Tracker, catalogues: Catalogues, identifier: Identifier, 
         requested = languages.normalise(entities.get("language"))
     metadata = latest.get("metadata") or {}
     hint = languages.normalise(str(metadata.get("language") or "")) if isinstance(metadata, dict) else None
+    pushed = intent.startswith("EXTERNAL_") and raw_text == f"EXTERNAL: {intent}"
+    if pushed:  # a delivery worker's push: its text says nothing of the language; the subscriber's does
+        hint = hint or languages.normalise(entities.get("language"))
     current = tracker.get_slot("language")
     decision = decide_language(
-        text,
+        "" if pushed else text,
         current if languages.is_supported(current) else None,
         identifier=identifier,
         default=languages.default,

@@ -47,6 +47,8 @@ class Settings:
     database_url: str = ""
     #: Days a concern's texts are kept; after that only its category, region, status and dates remain.
     concern_retention_days: int = 365
+    #: Days a conversation (Rasa's tracker: what the citizen typed) is kept after its last message.
+    conversation_retention_days: int = 90
     #: Telegram (enabled when a token is set): the bot token, the secret Telegram must send with each
     #: update (X-Telegram-Bot-Api-Secret-Token), and the Bot API address (a stand-in in tests).
     telegram_token: str = ""
@@ -118,6 +120,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_message_chars=_int(env, "BARAZA_MAX_MESSAGE_CHARS", defaults.max_message_chars),
         database_url=env.get("DATABASE_URL", "").strip(),
         concern_retention_days=_int(env, "BARAZA_CONCERN_RETENTION_DAYS", defaults.concern_retention_days),
+        conversation_retention_days=_int(
+            env, "BARAZA_CONVERSATION_RETENTION_DAYS", defaults.conversation_retention_days
+        ),
         telegram_token=env.get("TELEGRAM_TOKEN", "").strip(),
         telegram_secret_token=env.get("TELEGRAM_SECRET_TOKEN", "").strip(),
         telegram_api_url=env.get("TELEGRAM_API_URL", defaults.telegram_api_url).rstrip("/"),

@@ -17,6 +17,7 @@ from bot.fanout.channels import DeliveryChannel, NullChannel, RasaTrigger
 from bot.fanout.pacing import ChannelPacer
 from bot.fanout.worker import DeliveryWorker, WorkerOptions
 from bot.settings import load_settings
+from bot.subscriptions.forget import expire_idle_conversations
 from bot.wiring import Services
 
 
@@ -36,8 +37,14 @@ def build_worker(services: Services, options: WorkerOptions) -> DeliveryWorker:
         ChannelPacer(services.redis, services.delivery_policy),
         services.delivery_policy.retries,
         options,
-        housekeeping=lambda: services.concerns.purge_expired_texts(services.settings.concern_retention_days),
+        housekeeping=lambda: housekeeping(services),
     )
+
+
+def housekeeping(services: Services) -> None:
+    """What the workers do every hour: data past its retention goes."""
+    services.concerns.purge_expired_texts(services.settings.concern_retention_days)
+    expire_idle_conversations(services.redis, services.settings.conversation_retention_days)
 
 
 def main(argv: list[str]) -> int:

@@ -44,6 +44,8 @@ class Delivery:
     channel: str
     address: str  #: the subscriber's id on the channel (Rasa's sender id)
     attempt: int = 1
+    #: The language the subscriber chose when subscribing, for a conversation that has expired since.
+    language: str = ""
 
     @property
     def delivery_id(self) -> str:
@@ -85,6 +87,7 @@ class RasaTrigger:
                     "alert_id": delivery.alert_id,
                     "delivery_kind": delivery.kind,
                     "delivery_id": delivery.delivery_id,
+                    **({"language": delivery.language} if delivery.language else {}),
                 },
             }
         try:

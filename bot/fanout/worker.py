@@ -39,7 +39,7 @@ from bot.subscriptions.store import SubscriptionStore, split_subscriber_id
 log = logging.getLogger(__name__)
 #: How often a worker marks alerts whose time is over as expired.
 EXPIRY_SWEEP_SECONDS = 30.0
-#: How often a worker runs housekeeping (the retention purge of concern texts).
+#: How often a worker runs housekeeping (retention: concern texts, idle conversations).
 HOUSEKEEPING_SECONDS = 3600.0
 
 # KEYS: retry zset, deliveries stream. ARGV: now, max. Moves due retries back into the stream.
@@ -234,7 +234,8 @@ class DeliveryWorker:
                 outcomes.append((alert_id, kind, subscriber, "skipped", entry_id))  # left, or alert withdrawn
                 continue
             channel, address = split_subscriber_id(subscriber)
-            delivery = Delivery(alert_id, kind, channel, address, attempt=int(fields.get("n", "1")))
+            attempt = int(fields.get("n", "1"))
+            delivery = Delivery(alert_id, kind, channel, address, attempt=attempt, language=language or "")
             pending.append((entry_id, delivery, subscriber))
         by_channel: dict[str, int] = {}
         for _, delivery, _ in pending:

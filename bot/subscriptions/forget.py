@@ -1,8 +1,14 @@
-"""A citizen's "delete my data": subscriptions and concern contacts at once, the conversation shortly after.
+"""Conversations are not kept for ever: "delete my data", and expiry of idle conversations.
 
-The conversation itself is Rasa's tracker, which Rasa saves again at the end of the very turn in which
-the citizen confirmed; so it is scheduled for deletion a few seconds later, and a delivery worker
-deletes it (with the offline inbox and held SMS pages of that address).
+A citizen's "delete my data" removes subscriptions and concern contacts at once, the conversation
+shortly after: the conversation is Rasa's tracker, which Rasa saves again at the end of the very turn
+in which the citizen confirmed; so it is scheduled for deletion a few seconds later, and a delivery
+worker deletes it (with the offline inbox and held SMS pages of that address).
+
+Every conversation also expires a set time after its last message (``conversation_retention_days``).
+Rasa's Redis tracker store can only take a fixed expiry from ``endpoints.yml`` (no environment
+setting there can be a number), so the delivery workers give every tracker without one an expiry in
+their hourly housekeeping; each save by Rasa clears it again, so only idle conversations run out.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ if TYPE_CHECKING:
 
 #: Seconds to wait before deleting a conversation, so Rasa's save of the current turn comes first.
 DELAY_SECONDS = 10.0
+#: Trackers looked at per round trip when giving idle conversations an expiry.
+EXPIRY_BATCH = 1000
 
 
 def schedule_forgetting(client: redis.Redis[bytes], subscriber: str, conversation_id: str) -> None:
@@ -40,3 +48,30 @@ def forget_due(client: redis.Redis[bytes], now: float | None = None) -> list[str
         pipe.zrem(redis_keys.conversations_to_forget(), conversation_id)
         pipe.execute()
     return due
+
+
+def expire_idle_conversations(client: redis.Redis[bytes], retention_days: int) -> int:
+    """Give every conversation without an expiry one of ``retention_days``; how many got one."""
+    seconds = max(1, retention_days) * 86400
+    given = 0
+    keys: list[bytes] = []
+    for key in client.scan_iter(match=redis_keys.rasa_tracker("*"), count=EXPIRY_BATCH):
+        keys.append(key)
+        if len(keys) >= EXPIRY_BATCH:
+            given += _expire_without_expiry(client, keys, seconds)
+            keys = []
+    return given + _expire_without_expiry(client, keys, seconds)
+
+
+def _expire_without_expiry(client: redis.Redis[bytes], keys: list[bytes], seconds: int) -> int:
+    if not keys:
+        return 0
+    pipe = client.pipeline(transaction=False)
+    for key in keys:
+        pipe.ttl(key)
+    lasting = [key for key, ttl in zip(keys, pipe.execute(), strict=True) if ttl == -1]
+    pipe = client.pipeline(transaction=False)
+    for key in lasting:
+        pipe.expire(key, seconds)
+    pipe.execute()
+    return len(lasting)

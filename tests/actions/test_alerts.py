@@ -124,11 +124,14 @@ def test_list_and_unsubscribe_one_region_then_stop_everything(
     assert messages[0]["text"] == catalogues.locales["en"].text("not_subscribed")
 
 
-def _delivery(alert_id: str, kind: str = "alert", slots: dict[str, Any] | None = None) -> tuple:
+def _delivery(
+    alert_id: str, kind: str = "alert", slots: dict[str, Any] | None = None, language: str = ""
+) -> tuple:
     entities = {
         "alert_id": alert_id,
         "delivery_kind": kind,
         "delivery_id": f"{alert_id}:{kind}:socketio:test",
+        **({"language": language} if language else {}),
     }
     tracker = make_tracker(
         "EXTERNAL: EXTERNAL_alert", "EXTERNAL_alert", entities, slots=slots or {}, channel="socketio"
@@ -159,6 +162,28 @@ def test_pushed_alert_in_the_conversation_language_once_then_tell_me_more(
     assert again == []  # a repeated delivery shows nothing
     details, _ = _turn(ActionAlertDetails(), "plus", "alert_details", slots)
     assert "Le fleuve monte." in details[0]["text"] and "Région de la Côte" in details[0]["text"]
+
+
+def test_an_alert_into_an_expired_conversation_is_in_the_language_of_the_subscription(
+    services: Services, catalogues: Catalogues
+) -> None:
+    """The conversation (and its language) ran out of retention; the subscription says French."""
+    alert = make_alert(services, regions=("coast",))
+    alert = type(alert)(
+        **{
+            **alert.__dict__,
+            "texts": {
+                "en": AlertText("Flood", "River rising.", "Go uphill."),
+                "fr": AlertText("Crue", "", ""),
+            },
+        }
+    )
+    record = services.alerts.create(METEO_AUTHOR, alert)
+    messages, events = _delivery(record.alert_id, language="fr")
+    assert "Crue" in messages[0]["text"] and slot_events(events)["language"] == "fr"
+    # The conversation's own language, while it has one, still decides
+    messages, _ = _delivery(record.alert_id, slots={"language": "en"}, language="fr")
+    assert "Flood" in messages[0]["text"]
 
 
 def test_missing_language_falls_back_with_a_note_and_cancellation_is_announced(

@@ -223,12 +223,17 @@ def test_database_down_at_filing_tells_the_citizen_and_keeps_the_question(
     )  # nothing lost: "sí" again later files it
 
 
-def _concern_update(ticket: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _concern_update(
+    ticket: str, slots: dict[str, Any] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     from actions.concerns import ActionConcernUpdate
 
     entities = {"ticket": ticket, "delivery_id": f"concern:{ticket}:1:concern:rest:test"}
     tracker = make_tracker(
-        "EXTERNAL: EXTERNAL_concern_update", "EXTERNAL_concern_update", entities, slots={"language": "es"}
+        "EXTERNAL: EXTERNAL_concern_update",
+        "EXTERNAL_concern_update",
+        entities,
+        slots={"language": "es"} if slots is None else slots,
     )
     return run_action(ActionConcernUpdate(), tracker)
 
@@ -250,6 +255,23 @@ def test_concern_news_is_remembered_once_told_and_retried_when_the_database_is_d
     monkeypatch.setattr(resources, "concern_service", lambda: down)
     messages, events = _concern_update(ticket)
     assert messages == [] and "delivered_alerts" not in slot_events(events)
+
+
+def test_concern_news_into_an_expired_conversation_is_in_the_language_of_the_report(
+    concern_service: ConcernService, catalogues: Catalogues
+) -> None:
+    from bot.concerns.model import NewConcern
+
+    new = NewConcern("water_sanitation", "Hakuna maji.", "lakes", "Ziwani", "sw", "rest", "rest:test", False)
+    ticket = concern_service.file(new).ticket
+    concern_service.change_status(ticket, ConcernStatus.IN_PROGRESS, actor="k", note="Tunashughulikia.")
+    messages, _ = _concern_update(ticket, slots={})  # the conversation ran out of retention
+    headline = catalogues.locales["sw"].text(
+        "concern_status_changed",
+        ticket=ticket,
+        status=catalogues.locales["sw"].text("concern_status_in_progress"),
+    )
+    assert messages[0]["text"].startswith(headline)
 
 
 def test_only_the_filing_citizen_reads_the_ministrys_note_as_written(

@@ -66,3 +66,11 @@ def test_sent_only_when_the_conversation_remembers_the_delivery(rasa: RasaTrigge
         "name": "EXTERNAL_concern_update",
         "entities": {"ticket": "K7P2QX", "delivery_id": delivery.delivery_id},
     }
+
+
+def test_an_alert_carries_the_subscribers_language(rasa: RasaTrigger) -> None:
+    """For a conversation that expired since subscribing (then Rasa starts a new one)."""
+    delivery = Delivery("a1", "alert", "telegram", "42", language="fr")
+    FakeRasa.answers = [(200, _tracker([delivery.delivery_id]))]
+    assert rasa.send(delivery) == (Outcome.SENT, "")
+    assert FakeRasa.received[0]["entities"]["language"] == "fr"

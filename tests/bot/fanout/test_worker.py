@@ -152,6 +152,22 @@ def test_an_alert_in_flight_when_it_is_cancelled_is_followed_by_the_notice(servi
     assert int(services.redis.get(redis_keys.delivery_attempts("null")) or 0) == len(effects)  # none twice
 
 
+def test_each_delivery_carries_the_language_of_the_subscription(services: Services) -> None:
+    services.subscriptions.subscribe("null:fr", "coast", (), "fr", services.now())
+    services.subscriptions.subscribe("null:sw", "coast", (), "sw", services.now())
+    seen: dict[str, str] = {}
+    null = NullChannel(services.redis)
+
+    class Recording:
+        def send(self, delivery):  # type: ignore[no-untyped-def]
+            seen[delivery.address] = delivery.language
+            return null.send(delivery)
+
+    services.alerts.create(METEO_AUTHOR, make_alert(services))
+    _drain(_worker(services, channel=lambda name: Recording()))
+    assert seen == {"fr": "fr", "sw": "sw"}
+
+
 def test_a_cancelled_alert_still_queued_is_skipped_and_needs_no_notice(services: Services) -> None:
     services.subscriptions.subscribe("null:waiting", "coast", (), "en", services.now())
     record = services.alerts.create(METEO_AUTHOR, make_alert(services))

@@ -1,0 +1,56 @@
+"""Conversations run out after their retention, through the real stack: the workers' housekeeping
+gives Rasa's trackers an expiry, a new message lifts it, and a subscriber whose conversation expired
+still gets alerts in the language they chose."""
+
+from __future__ import annotations
+
+import asyncio
+
+import redis
+import websockets
+
+from bot import redis_keys
+from bot.alerts.model import utc_now
+from bot.auth.keys import ApiKeyStore
+from bot.auth.roles import Role
+from bot.runtime.stack import Stack
+from bot.subscriptions.forget import expire_idle_conversations
+from tests.e2e.conftest import E2E_REDIS_URL
+from tests.e2e.test_alerts import _cap, _next_bot_message, _post
+from tests.e2e.test_socketio import SOCKET_URL, SocketChat
+
+DAY = 86400
+
+
+async def _scenario(key: str, client: redis.Redis[bytes]) -> None:
+    async with websockets.connect(SOCKET_URL) as socket:
+        chat = SocketChat(socket)
+        await chat.open()
+        await chat.say("je voudrais les alertes pour la région de la côte", {"language": "fr"})
+        await chat.say("oui", {})
+        session = chat.session_id
+        tracker = redis_keys.rasa_tracker(session)
+        assert client.ttl(tracker) == -1  # Rasa keeps it without an expiry
+
+        expire_idle_conversations(client, 90)
+        assert 89 * DAY < client.ttl(tracker) <= 90 * DAY
+        await chat.say("merci", {})  # the conversation goes on: Rasa's save lifts the expiry
+        assert client.ttl(tracker) == -1
+        expire_idle_conversations(client, 90)
+        assert client.ttl(tracker) > 89 * DAY
+
+    client.delete(tracker)  # ninety idle days later, Redis drops it
+    status, record = await asyncio.to_thread(_post, "/api/v1/alerts", key, _cap("KL-RETENTION-1"))
+    assert status == 201, record
+    async with websockets.connect(SOCKET_URL) as socket:
+        chat = SocketChat(socket)
+        await chat.open(session)
+        pushed = await _next_bot_message(chat, 30)
+        assert pushed is not None, "the subscriber whose conversation expired got nothing"
+        assert "Alerte crue" in pushed["text"] and pushed["metadata"]["language"] == "fr"
+
+
+def test_idle_conversations_expire_and_their_subscribers_keep_their_language(stack: Stack) -> None:
+    client = redis.Redis.from_url(E2E_REDIS_URL)
+    key, _ = ApiKeyStore(client).create("meteo", Role.AUTHOR, "retention", utc_now())
+    asyncio.run(_scenario(key, client))
