@@ -24,6 +24,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.answered import handle_answered
+from bot.channels.resources import ChannelResources
 from bot.channels.sms_pages import SmsPager
 
 logger = logging.getLogger(__name__)
@@ -104,6 +106,7 @@ class AfricasTalkingInput(InputChannel):
         self.max_segments = max_segments
         self.callback_token = callback_token
         self._output: AfricasTalkingOutput | None = None
+        self._resources = ChannelResources()
 
     def get_output_channel(self) -> AfricasTalkingOutput:
         if self._output is None:
@@ -135,7 +138,8 @@ class AfricasTalkingInput(InputChannel):
             if page is not None:
                 await output.post(sender, page)
                 return response.text("ok")
-            await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
+            message = UserMessage(text, output, sender, input_channel=self.name())
+            await handle_answered(on_new_message, message, request.app.ctx.agent, self._resources)
             return response.text("ok")
 
         return webhook

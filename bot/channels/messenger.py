@@ -19,6 +19,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.answered import handle_answered
+from bot.channels.resources import ChannelResources
+
 logger = logging.getLogger(__name__)
 MAX_QUICK_REPLIES = 13
 MAX_TITLE = 20
@@ -53,16 +56,23 @@ class BarazaMessenger(Messenger):
     """Rasa's Messenger handler, answering through :class:`QuickReplyBot`."""
 
     def __init__(
-        self, page_access_token: str, on_new_message: Callable[[UserMessage], Awaitable[Any]], graph_url: str
+        self,
+        page_access_token: str,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        graph_url: str,
+        agent: Any,
+        resources: ChannelResources,
     ) -> None:
         super().__init__(page_access_token, on_new_message)
         self.client = _client(page_access_token, graph_url)
+        self._agent = agent
+        self._resources = resources
 
     async def _handle_user_message(self, text: str, sender_id: str, metadata: Dict[str, Any] | None) -> None:
         out_channel = QuickReplyBot(self.client)
         message = UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
         try:
-            await self.on_new_message(message)
+            await handle_answered(self.on_new_message, message, self._agent, self._resources)
         except Exception:
             logger.exception("could not handle a Messenger message")
 
@@ -82,6 +92,7 @@ class MessengerInput(FacebookInput):
     def __init__(self, fb_verify: str, fb_secret: str, fb_access_token: str, graph_url: str = "") -> None:
         super().__init__(fb_verify, fb_secret, fb_access_token)
         self.graph_url = graph_url
+        self._resources = ChannelResources()
 
     def get_output_channel(self) -> QuickReplyBot:
         return QuickReplyBot(_client(self.fb_access_token, self.graph_url))
@@ -106,7 +117,9 @@ class MessengerInput(FacebookInput):
             if not self.validate_hub_signature(self.fb_secret, request.body, signature):
                 logger.warning("refused a Messenger request with a wrong signature from %s", request.ip)
                 return response.text("forbidden", status=403)
-            messenger = BarazaMessenger(self.fb_access_token, on_new_message, self.graph_url)
+            messenger = BarazaMessenger(
+                self.fb_access_token, on_new_message, self.graph_url, request.app.ctx.agent, self._resources
+            )
             await messenger.handle(request.json, self.get_metadata(request))
             return response.text("success")
 

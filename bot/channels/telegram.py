@@ -31,7 +31,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import redis_keys
+from bot.channels.answered import handle_answered
 from bot.channels.formatting import strip_markdown
+from bot.channels.resources import ChannelResources
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -147,6 +149,7 @@ class TelegramInput(InputChannel):
         self.access_token = access_token
         self.secret_token = secret_token
         self.api_url = api_url
+        self._resources = ChannelResources()
 
     def get_output_channel(self) -> TelegramOutput:
         return TelegramOutput(self.access_token, self.api_url, load_settings().redis_url)
@@ -171,8 +174,11 @@ class TelegramInput(InputChannel):
                 return response.json({"ok": True})  # not a message Baraza answers (sticker, join...)
             text, chat_id, language = parsed
             metadata = {"language": language} if language else {}
-            await on_new_message(
-                UserMessage(text, output, chat_id, input_channel=self.name(), metadata=metadata)
+            await handle_answered(
+                on_new_message,
+                UserMessage(text, output, chat_id, input_channel=self.name(), metadata=metadata),
+                request.app.ctx.agent,
+                self._resources,
             )
             return response.json({"ok": True})
 

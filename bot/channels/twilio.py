@@ -29,7 +29,9 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from bot import redis_keys
+from bot.channels.answered import handle_answered
 from bot.channels.formatting import strip_markdown
+from bot.channels.resources import ChannelResources
 from bot.channels.sms_pages import SmsPager
 from bot.settings import load_settings
 from bot.yaml_files import read_yaml_mapping
@@ -150,6 +152,7 @@ class _TwilioInput(InputChannel):
         self.credentials = credentials
         self._validator = RequestValidator(str(credentials["auth_token"]))
         self._output: TwilioOutput | None = None
+        self._resources = ChannelResources()
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
@@ -202,7 +205,8 @@ class _TwilioInput(InputChannel):
                 if page is not None:
                     await output.post({"To": sender, "Body": page})
                     return _empty_twiml()
-            await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
+            message = UserMessage(text, output, sender, input_channel=self.name())
+            await handle_answered(on_new_message, message, request.app.ctx.agent, self._resources)
             return _empty_twiml()
 
         return webhook

@@ -146,7 +146,9 @@ class UssdInput(InputChannel):
         await on_new_message(
             UserMessage(message, collector, phone, input_channel=self.name(), metadata=metadata)
         )
-        replies = collector.messages or [{"text": "", "buttons": [], "language": language}]
+        # nothing back (the action server restarting): say so rather than show an empty screen
+        apology = self._resources.locale(language).text("temporary_error")
+        replies = collector.messages or [{"text": apology, "buttons": [], "language": language}]
         language = next((str(m["language"]) for m in reversed(replies) if m.get("language")), language)
         texts = self._texts(language)
         buttons: List[Dict[str, Any]] = next(

@@ -124,3 +124,25 @@ def test_alert_pushed_to_a_telegram_subscriber(
     assert "Flood warning" in pushed["text"]  # no Swahili text in this alert: the first language...
     assert catalogues.locales["sw"].text("alerts_other_language") in pushed["text"]  # ...with the note
     assert catalogues.locales["sw"].ministry_names["meteo"] in pushed["text"]
+
+
+def test_a_message_while_the_action_server_restarts_gets_an_apology_not_silence(
+    stack: Stack, telegram_api: ProviderStandIn, catalogues: Catalogues
+) -> None:
+    """Rasa answers nothing when the action behind a turn fails: the citizen is told to try again, in
+    the conversation's language, and the same question afterwards is answered."""
+    before = len(telegram_api.calls_to("/sendMessage"))
+    assert _post_update(_message(7301, "/start", language="sw")) == 200
+    assert _sent_to(telegram_api, 7301, before)
+    stack.crash("action-server")
+    try:
+        before = len(telegram_api.calls_to("/sendMessage"))
+        assert _post_update(_message(7301, "pasipoti inagharimu kiasi gani?", language="sw")) == 200
+        [apology] = _sent_to(telegram_api, 7301, before)
+        assert apology["text"] == catalogues.locales["sw"].text("temporary_error")
+    finally:
+        stack.revive("action-server")
+    before = len(telegram_api.calls_to("/sendMessage"))
+    assert _post_update(_message(7301, "pasipoti inagharimu kiasi gani?", language="sw")) == 200
+    [answer] = _sent_to(telegram_api, 7301, before)
+    assert "KLS" in answer["text"]

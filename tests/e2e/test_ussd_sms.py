@@ -133,6 +133,20 @@ def test_ussd_from_menu_to_a_service_answer(stack: Stack, catalogues: Catalogues
     assert "6000" in "".join(pages).replace(" ", "").replace(",", "").replace(".", "")
 
 
+def test_ussd_says_to_try_again_when_the_assistant_cannot_answer(
+    stack: Stack, catalogues: Catalogues
+) -> None:
+    """An empty USSD screen leaves a citizen with nothing; a failed turn shows the apology instead."""
+    session = _in_language(f"+25472{uuid.uuid4().int % 10_000_000:07d}", "sw", catalogues)
+    home = session.step("00")
+    stack.crash("action-server")
+    try:
+        screen = session.step(_option(home, catalogues.locales["sw"].text("menu_services")))
+    finally:
+        stack.revive("action-server")
+    assert catalogues.locales["sw"].text("temporary_error") in screen
+
+
 def test_ussd_refuses_callbacks_without_the_token(stack: Stack) -> None:
     status, _ = _post_form(
         "/webhooks/ussd/webhook",

@@ -1,0 +1,68 @@
+"""No message left in silence: when Rasa sends nothing back for a citizen's message, say so.
+
+Rasa answers nothing when the action behind a turn failed (the action server restarting, a custom
+action raising): its processor logs the error and ends the turn. On the web page a timer says "no
+answer yet"; on a messaging channel the citizen would just wait. So the channel adapters hand each
+message to :func:`handle_answered`, which watches what Rasa sends back and, when that is nothing,
+sends the "something went wrong on our side, try again" text in the conversation's language.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Dict
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from bot.channels.resources import ChannelResources
+
+logger = logging.getLogger(__name__)
+
+
+class CountingOutput(OutputChannel):
+    """An output channel that counts the messages Rasa sends through it, then passes them on."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    def name(self) -> str:  # type: ignore[override]
+        """The wrapped channel's name: Rasa picks channel-specific responses by it."""
+        return str(self.inner.name())
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        """Count, then send as the wrapped channel would."""
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+
+async def conversation_language(agent: Any, sender_id: str) -> str:
+    """The conversation's ``language`` slot, or "" (then the default language is used)."""
+    try:
+        tracker = await agent.tracker_store.retrieve(sender_id)
+    except Exception:  # the store is what failed: the default language will do
+        logger.exception("could not read the conversation of %s", sender_id)
+        return ""
+    return str(tracker.get_slot("language") or "") if tracker is not None else ""
+
+
+async def handle_answered(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    message: UserMessage,
+    agent: Any,
+    resources: ChannelResources,
+) -> bool:
+    """Let Rasa handle ``message``; if it sent nothing back, apologise. Whether Rasa answered."""
+    counting = CountingOutput(message.output_channel)
+    message.output_channel = counting
+    await on_new_message(message)
+    if counting.sent:
+        return True
+    language = await conversation_language(agent, message.sender_id) or str(
+        (message.metadata or {}).get("language") or ""
+    )
+    logger.warning("no answer to a %s message; the citizen is asked to try again", message.input_channel)
+    apology = resources.locale(language).text("temporary_error")
+    await counting.inner.send_text_message(message.sender_id, apology)
+    return False
