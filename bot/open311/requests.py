@@ -20,6 +20,8 @@ from bot.open311.services import CONSENT, NO, REGION, YES
 #: GeoReport's limit on a description.
 MAX_DESCRIPTION = 4000
 MAX_FIELD = 200
+MAX_MEDIA_URL = 2000
+MEDIA_URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 CHANNEL = "open311"
 CLOSED = frozenset({ConcernStatus.RESOLVED, ConcernStatus.CLOSED})
 
@@ -102,9 +104,24 @@ def _consent(form: Form) -> bool:
     return bool(form.get("email") or form.get("phone"))
 
 
+def _media_url(form: Form) -> str:
+    """The photo or video the client attached, as a link (http or https only)."""
+    url = form.get("media_url")
+    if not url:
+        return ""
+    if len(url) > MAX_MEDIA_URL or not MEDIA_URL.fullmatch(url):
+        raise RequestRefused(
+            400, f"media_url must be an http or https address of at most {MAX_MEDIA_URL} characters"
+        )
+    return url
+
+
 def _contact(form: Form) -> str:
+    """Who reported, and the media they attached (a photo may show people): kept with the original."""
     name = " ".join(part for part in (form.get("first_name"), form.get("last_name")) if part)
-    return " · ".join(part[:MAX_FIELD] for part in (name, form.get("email"), form.get("phone")) if part)
+    details = [part[:MAX_FIELD] for part in (name, form.get("email"), form.get("phone")) if part]
+    media = _media_url(form)
+    return " · ".join([*details, *([f"media_url: {media}"] if media else [])])
 
 
 def new_concern(form: Form, catalogues: Catalogues, language_of: Callable[[str], str]) -> NewConcern:
@@ -130,6 +147,7 @@ def new_concern(form: Form, catalogues: Catalogues, language_of: Callable[[str],
     if not region:
         region = catalogues.regions.find_in_text(place, language) or ""
     consent = _consent(form)
+    contact = _contact(form)  # checked even when it is not kept
     return NewConcern(
         category=code,
         description=description,
@@ -139,7 +157,7 @@ def new_concern(form: Form, catalogues: Catalogues, language_of: Callable[[str],
         channel=CHANNEL,
         subscriber="",
         contact_consent=consent,
-        contact=_contact(form) if consent else "",
+        contact=contact if consent else "",
     )
 
 

@@ -124,6 +124,10 @@ def test_contact_details_reach_only_the_owning_ministry(
     own = api_server.call("GET", f"/api/v1/concerns/{ticket}", transport).json()
     assert own["contact_consent"] is True  # an e-mail and phone were given to be contacted
     assert "john smith · smit333@sfgov.edu · 111111111" in own["original"]
+    # The photo the client attached reaches the ministry with the contact details (it may show people)
+    assert "media_url: http://farm3.static.flickr.com/2002/2212426634_5ed477a060.jpg" in own["original"]
+    public = api_server.call("GET", f"/open311/v2/requests/{ticket}.json").json()[0]
+    assert public["media_url"] is None and "flickr" not in json.dumps(public)
 
 
 def test_reading_requests_follows_the_specification(api_server: Api, keys: dict[str, str]) -> None:
@@ -175,6 +179,7 @@ def test_reading_requests_follows_the_specification(api_server: Api, keys: dict[
         ),
         (("lat=37.76524078", "lat=97"), 400, "lat must be between"),
         (("description=A+large", "description=&x=A+large"), 400, "description is required"),
+        (("media_url=http%3A%2F%2F", "media_url=javascript%3Aalert(1)%2F%2F"), 400, "media_url must be"),
     ],
 )
 def test_bad_requests_get_open311_errors_and_store_nothing(

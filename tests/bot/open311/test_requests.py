@@ -25,6 +25,17 @@ def test_contact_details_are_kept_only_with_consent(catalogues: Catalogues) -> N
     assert not anonymous.contact_consent and anonymous.subscriber == ""
 
 
+def test_attached_media_is_kept_like_contact_details(catalogues: Catalogues) -> None:
+    photo = "https://photos.example.org/ziwani/clinic.jpg"
+    given = new_concern(_form(phone="0712345678", media_url=photo), catalogues, lambda _: "en")
+    assert given.contact == f"0712345678 · media_url: {photo}"
+    without_consent = new_concern(_form(media_url=photo), catalogues, lambda _: "en")
+    assert without_consent.contact == ""  # a photo may show people: not kept without consent
+    for bad in ("javascript:alert(1)", "ftp://x.org/a.jpg", "https://x.org/a b.jpg", "https://" + "a" * 2000):
+        with pytest.raises(RequestRefused, match="media_url"):
+            new_concern(_form(media_url=bad), catalogues, lambda _: "en")
+
+
 def test_place_and_region_come_from_what_the_client_sent(catalogues: Catalogues) -> None:
     by_name = new_concern(_form(), catalogues, lambda _: "en")
     assert (by_name.place, by_name.region) == ("Ziwani", "lakes")
