@@ -139,20 +139,20 @@ def _delivery(
     return run_action(ActionDeliverAlert(), tracker)
 
 
+def _flood_in_english_and_french(services: Services) -> Any:
+    """A live alert for the coast with an English and a French text; its record."""
+    alert = make_alert(services, regions=("coast",))
+    texts = {
+        "en": AlertText("Flood", "River rising.", "Go uphill."),
+        "fr": AlertText("Crue", "Le fleuve monte.", "Montez."),
+    }
+    return services.alerts.create(METEO_AUTHOR, type(alert)(**{**alert.__dict__, "texts": texts}))
+
+
 def test_pushed_alert_in_the_conversation_language_once_then_tell_me_more(
     services: Services, catalogues: Catalogues
 ) -> None:
-    alert = make_alert(services, regions=("coast",))
-    alert = type(alert)(
-        **{
-            **alert.__dict__,
-            "texts": {
-                "en": AlertText("Flood", "River rising.", "Go uphill."),
-                "fr": AlertText("Crue", "Le fleuve monte.", "Montez."),
-            },
-        }
-    )
-    record = services.alerts.create(METEO_AUTHOR, alert)
+    record = _flood_in_english_and_french(services)
     messages, events = _delivery(record.alert_id, slots={"language": "fr"})
     text = messages[0]["text"]
     assert catalogues.locales["fr"].ministry_names["meteo"] in text and "Crue" in text and "Montez." in text
@@ -168,17 +168,7 @@ def test_an_alert_into_an_expired_conversation_is_in_the_language_of_the_subscri
     services: Services, catalogues: Catalogues
 ) -> None:
     """The conversation (and its language) ran out of retention; the subscription says French."""
-    alert = make_alert(services, regions=("coast",))
-    alert = type(alert)(
-        **{
-            **alert.__dict__,
-            "texts": {
-                "en": AlertText("Flood", "River rising.", "Go uphill."),
-                "fr": AlertText("Crue", "", ""),
-            },
-        }
-    )
-    record = services.alerts.create(METEO_AUTHOR, alert)
+    record = _flood_in_english_and_french(services)
     messages, events = _delivery(record.alert_id, language="fr")
     assert "Crue" in messages[0]["text"] and slot_events(events)["language"] == "fr"
     # The conversation's own language, while it has one, still decides

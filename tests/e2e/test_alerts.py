@@ -166,13 +166,19 @@ def test_subscribed_citizens_receive_alerts_in_their_language_once(
     asyncio.run(_scenario(key, catalogues))
 
 
+async def subscribe_on_the_web(chat: SocketChat, ask: str, agree: str, language: str) -> str:
+    """Open a web chat session and subscribe in it; the session (the conversation's id)."""
+    await chat.open()
+    await chat.say(ask, {"language": language})
+    await chat.say(agree, {})
+    return chat.session_id
+
+
 async def _offline_scenario(key: str) -> None:
     async with websockets.connect(SOCKET_URL) as socket:
-        chat = SocketChat(socket)
-        await chat.open()
-        await chat.say("subscribe me to alerts for the coast region", {"language": "en"})
-        await chat.say("yes", {})
-        session = chat.session_id
+        session = await subscribe_on_the_web(
+            SocketChat(socket), "subscribe me to alerts for the coast region", "yes", "en"
+        )
     status, record = await asyncio.to_thread(_post, "/api/v1/alerts", key, _cap("KL-OFFLINE-1"))
     assert status == 201, record
     for _ in range(100):  # delivered (to a closed page)

@@ -16,7 +16,7 @@ from bot.auth.roles import Role
 from bot.runtime.stack import Stack
 from bot.subscriptions.forget import expire_idle_conversations
 from tests.e2e.conftest import E2E_REDIS_URL
-from tests.e2e.test_alerts import _cap, _next_bot_message, _post
+from tests.e2e.test_alerts import _cap, _next_bot_message, _post, subscribe_on_the_web
 from tests.e2e.test_socketio import SOCKET_URL, SocketChat
 
 DAY = 86400
@@ -25,10 +25,9 @@ DAY = 86400
 async def _scenario(key: str, client: redis.Redis[bytes]) -> None:
     async with websockets.connect(SOCKET_URL) as socket:
         chat = SocketChat(socket)
-        await chat.open()
-        await chat.say("je voudrais les alertes pour la région de la côte", {"language": "fr"})
-        await chat.say("oui", {})
-        session = chat.session_id
+        session = await subscribe_on_the_web(
+            chat, "je voudrais les alertes pour la région de la côte", "oui", "fr"
+        )
         tracker = redis_keys.rasa_tracker(session)
         assert client.ttl(tracker) == -1  # Rasa keeps it without an expiry
 
@@ -48,6 +47,7 @@ async def _scenario(key: str, client: redis.Redis[bytes]) -> None:
         pushed = await _next_bot_message(chat, 30)
         assert pushed is not None, "the subscriber whose conversation expired got nothing"
         assert "Alerte crue" in pushed["text"] and pushed["metadata"]["language"] == "fr"
+        await chat.say("STOP", {})  # leave no coast subscriber behind for the other alert tests
 
 
 def test_idle_conversations_expire_and_their_subscribers_keep_their_language(stack: Stack) -> None:
