@@ -10,33 +10,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.catalogue.bundle import load_catalogues
 from bot.nlu_lookups import normalise_form, surfaces
 from bot.settings import load_settings
+from rasa_addons import ConfiguredComponent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class CatalogueEntityMapper(GraphComponent):
+class CatalogueEntityMapper(ConfiguredComponent):
     """Replaces each extracted entity's text with its catalogue id, by entity type."""
 
     def __init__(self, tables: dict[str, dict[str, str]]) -> None:
         self._tables = tables
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CatalogueEntityMapper:
+    def from_config(cls, config: dict[str, Any]) -> CatalogueEntityMapper:
         """Build the tables from the catalogues (at model load, not at import)."""
         return cls(surfaces(load_catalogues(load_settings().config_dir)))
 

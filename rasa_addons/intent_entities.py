@@ -15,16 +15,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+from rasa_addons import ConfiguredComponent
+
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class IntentEntityFilter(GraphComponent):
+class IntentEntityFilter(ConfiguredComponent):
     """Drops the entities that the predicted intent's action does not read."""
 
     @staticmethod
@@ -37,17 +36,6 @@ class IntentEntityFilter(GraphComponent):
             str(intent): frozenset(str(entity) for entity in entities or ())
             for intent, entities in (config.get("entities") or {}).items()
         }
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> IntentEntityFilter:
-        """Nothing to load."""
-        return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Keep the entities the message's intent uses."""

@@ -11,19 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.assistant.opt_out import OptOutKeywords
-from rasa_addons import force_intent
+from rasa_addons import ConfiguredComponent, force_intent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class OptOutKeywordClassifier(GraphComponent):
+class OptOutKeywordClassifier(ConfiguredComponent):
     """Overrides the intent of a bare opt-out keyword."""
 
     @staticmethod
@@ -36,13 +33,7 @@ class OptOutKeywordClassifier(GraphComponent):
         self._keywords = keywords
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> OptOutKeywordClassifier:
+    def from_config(cls, config: dict[str, Any]) -> OptOutKeywordClassifier:
         """Read the keywords of every language (at model load, not at import)."""
         return cls(config, OptOutKeywords.from_config())
 

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.concerns.ticket import find_ticket
-from rasa_addons import force_intent
+from rasa_addons import ConfiguredComponent, force_intent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class TicketReferenceClassifier(GraphComponent):
+class TicketReferenceClassifier(ConfiguredComponent):
     """Sets the status intent on short messages carrying a ticket reference."""
 
     @staticmethod
@@ -32,17 +29,6 @@ class TicketReferenceClassifier(GraphComponent):
     def __init__(self, config: dict[str, Any]) -> None:
         self._intent = str(config["intent"])
         self._max_words = int(config["max_words"])
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TicketReferenceClassifier:
-        """Nothing to load."""
-        return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Set the status intent where a reference appears."""
