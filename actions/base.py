@@ -12,11 +12,12 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import resources
 from actions.turn import Turn, read_turn
+from bot.assistant.choices import numbered_text
 from bot.assistant.conversation import fallback
-from bot.assistant.replies import Outcome, Reply, numbered_text
+from bot.assistant.replies import Outcome, Reply
 from bot.catalogue.bundle import Catalogues
+from bot.services import shared
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +35,9 @@ class BarazaAction(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Answer the latest message (called by the action server)."""
-        catalogues = resources.catalogues().current()
-        settings = resources.settings()
-        turn = read_turn(tracker, catalogues, resources.identifier(), settings.max_message_chars)
+        catalogues = shared().catalogues()
+        settings = shared().settings
+        turn = read_turn(tracker, catalogues, shared().language_identifier, settings.max_message_chars)
         locale = catalogues.locales[turn.language]
         raw_text = str((tracker.latest_message or {}).get("text") or "")
         prefix: list[Reply] = []
@@ -71,7 +72,7 @@ class BarazaAction(Action, ABC):
         ``extra`` travels with each message to the channel (e.g. the WhatsApp template of an alert).
         """
         language = catalogues.languages.get(remember.get("language", turn.language))
-        text_only = turn.channel in resources.settings().text_only_channels
+        text_only = turn.channel in shared().settings.text_only_channels
         offered: list[str] = []
         for reply in replies:
             offered = [option.payload for option in reply.options] or offered

@@ -1,4 +1,5 @@
-"""Reporting a concern (a Rasa form), the summary, the ticket, and "what is the status of K7P2QX?"."""
+"""Reporting a concern (a Rasa form), the summary and filing, the ticket, "what is the status of K7P2QX?",
+and the news of a status change pushed by a delivery worker."""
 
 from __future__ import annotations
 
@@ -12,27 +13,30 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import resources
 from actions.base import BarazaAction
-from actions.push import NOTHING_TO_SHOW, PushedAction
+from actions.pushed import NOTHING_TO_SHOW, PushedAction
 from actions.turn import Turn
+from bot.assistant.choices import chosen_payload
 from bot.assistant.concerns import (
     CONCERN_SLOTS,
     FORM_SLOTS,
     MIN_DESCRIPTION_WORDS,
     category_options,
+    filed,
     read_category,
     read_yes_no,
     status_text,
     summary,
     yes_no_options,
 )
+from bot.assistant.mentions import Kind, mentioned
 from bot.assistant.menus import region_menu
 from bot.assistant.replies import Option, Outcome, Reply, intent_payload, parse_payload
 from bot.catalogue.bundle import Catalogues
-from bot.concerns.store import ConcernNotFound
+from bot.concerns.model import ConcernNotFound, NewConcern
 from bot.concerns.ticket import find_ticket
-from bot.fanout.channels import CONCERN_INTENT
+from bot.fanout.notices import TRIGGERS, NoticeKind
+from bot.services import shared
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +92,7 @@ class ValidateConcernForm(FormValidationAction):
     async def validate_concern_category(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        catalogues = resources.catalogues().current()
+        catalogues = shared().catalogues()
         text, _, entities = _latest(tracker)
         options = list(tracker.get_slot("options") or [])
         return {
@@ -100,34 +104,30 @@ class ValidateConcernForm(FormValidationAction):
     ) -> dict[str, Any]:
         text = str(slot_value or "").strip()
         if parse_payload(text) or len(text.split()) < MIN_DESCRIPTION_WORDS:
-            catalogues = resources.catalogues().current()
+            catalogues = shared().catalogues()
             dispatcher.utter_message(
                 text=catalogues.locales[_language(tracker, catalogues)].text("concern_description_too_short")
             )
             return {"concern_description": None}
-        return {"concern_description": text[: resources.settings().max_message_chars]}
+        return {"concern_description": text[: shared().settings.max_message_chars]}
 
     async def validate_concern_region(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        catalogues = resources.catalogues().current()
+        catalogues = shared().catalogues()
         text, _, entities = _latest(tracker)
-        parsed = parse_payload(text)
-        options = list(tracker.get_slot("options") or [])
-        if text.strip().isdigit() and 1 <= int(text.strip()) <= len(options):
-            parsed = parse_payload(str(options[int(text.strip()) - 1]))
+        parsed = parse_payload(text) or chosen_payload(text, list(tracker.get_slot("options") or []))
         if parsed:
             chosen = parsed[1].get("region", "")
             return {
                 "concern_region": chosen if chosen in catalogues.regions.regions else None,
                 "concern_place": "",
             }
-        named = entities.get("region") if entities.get("region") in catalogues.regions.regions else None
-        found = named or catalogues.regions.find_in_text(text, _language(tracker, catalogues))
+        region = mentioned(catalogues, Kind.REGION, entities, text, _language(tracker, catalogues))
         place = text.strip()[:200]
         if not place:
             return {"concern_region": None}
-        return {"concern_region": found or "", "concern_place": place}
+        return {"concern_region": region.value or "", "concern_place": place}
 
     async def validate_concern_contact(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -193,6 +193,28 @@ class ActionConcernSummary(BarazaAction):
         return summary(catalogues, turn.language, turn.slots)
 
 
+def file_or_cancel(turn: Turn, catalogues: Catalogues, *, agreed: bool) -> Outcome:
+    """The answer to the summary of a report: file it (and give the ticket) or drop it."""
+    locale = catalogues.locales[turn.language]
+    cleared: dict[str, Any] = dict.fromkeys(CONCERN_SLOTS)
+    if not agreed:
+        return Outcome((Reply(locale.text("concern_cancelled")),), cleared)
+    slots = turn.slots
+    concern = shared().concerns.file(
+        NewConcern(
+            category=str(slots.get("concern_category") or "other"),
+            description=str(slots.get("concern_description") or ""),
+            region=str(slots.get("concern_region") or ""),
+            place=str(slots.get("concern_place") or ""),
+            language=turn.language,
+            channel=turn.channel or "rest",
+            subscriber=turn.subscriber,
+            contact_consent=slots.get("concern_contact") == "yes",
+        )
+    )
+    return Outcome((Reply(filed(catalogues, turn.language, concern)),), cleared)
+
+
 class ActionConcernStatus(BarazaAction):
     """The status of a ticket and the ministry's latest note."""
 
@@ -205,7 +227,7 @@ class ActionConcernStatus(BarazaAction):
         if ticket is None:
             return Outcome((Reply(locale.text("concern_status_which")),))
         try:
-            concern = resources.concern_service().for_citizen(ticket, turn.subscriber)
+            concern = shared().concerns.for_citizen(ticket, turn.subscriber)
         except ConcernNotFound:
             return Outcome((Reply(locale.text("concern_status_unknown", ticket=ticket)),))
         return Outcome((Reply(status_text(catalogues, turn.language, concern)),))
@@ -214,7 +236,7 @@ class ActionConcernStatus(BarazaAction):
 class ActionConcernUpdate(PushedAction):
     """Tells the citizen their concern moved (pushed by a delivery worker), once per change."""
 
-    intent = CONCERN_INTENT
+    intent = TRIGGERS[NoticeKind.CONCERN].intent
 
     def name(self) -> str:
         return "action_concern_update"
@@ -224,8 +246,8 @@ class ActionConcernUpdate(PushedAction):
     ) -> list[EventType]:
         """The new status and note, in the conversation's language."""
         try:
-            ticket = turn.entities.get("ticket", "")
-            concern = resources.concern_service().for_citizen(ticket, turn.subscriber)
+            ticket = turn.entities.get(TRIGGERS[NoticeKind.CONCERN].reference_entity, "")
+            concern = shared().concerns.for_citizen(ticket, turn.subscriber)
         except ConcernNotFound:  # deleted meanwhile: nothing to tell, for good
             return list(NOTHING_TO_SHOW)
         if not turn.slots.get("language") and catalogues.languages.is_supported(concern.language):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from actions import resources
 from actions.base import BarazaAction
 from actions.turn import Turn
-from bot.alerts.model import utc_now
 from bot.assistant.alerts import active_alerts
 from bot.assistant.crisis import answer_crisis
+from bot.assistant.mentions import Kind, mentioned
 from bot.assistant.replies import Outcome
 from bot.catalogue.bundle import Catalogues
+from bot.services import shared
 
 
 class ActionAnswerCrisis(BarazaAction):
@@ -19,10 +19,8 @@ class ActionAnswerCrisis(BarazaAction):
         return "action_answer_crisis"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
-        topic = turn.entities.get("crisis_topic")
-        if topic not in catalogues.crisis.topic_ids and turn.text:
-            topic = catalogues.crisis.find_in_text(turn.text, turn.language)
-        return answer_crisis(catalogues, turn.language, topic)
+        topic = mentioned(catalogues, Kind.CRISIS_TOPIC, turn.entities, turn.text, turn.language)
+        return answer_crisis(catalogues, turn.language, topic.value)
 
 
 class ActionActiveAlerts(BarazaAction):
@@ -32,17 +30,15 @@ class ActionActiveAlerts(BarazaAction):
         return "action_active_alerts"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
-        named = turn.entities.get("region")
-        region = named if named in catalogues.regions.regions else None
-        if region is None and turn.text:
-            region = catalogues.regions.find_in_text(turn.text, turn.language)
-        if region is None and not named and turn.text:
-            region = turn.slots.get("region")  # a typed follow-up; the menu button always asks
+        # A typed follow-up refers to the region discussed; the menu button (no text) always asks.
+        earlier = turn.slots.get("region") if turn.text else None
+        region = mentioned(catalogues, Kind.REGION, turn.entities, turn.text, turn.language, earlier)
+        services = shared()
         return active_alerts(
             catalogues,
             turn.language,
-            region,
-            resources.alert_store(),
-            utc_now(),
-            named_unknown=bool(named) and region is None,
+            region.value,
+            services.active_alerts,
+            services.now(),
+            named_unknown=region.named_unknown,
         )

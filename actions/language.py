@@ -7,7 +7,7 @@ from actions.turn import Turn
 from bot.assistant.conversation import choose_language, language_changed
 from bot.assistant.replies import Outcome
 from bot.catalogue.bundle import Catalogues
-from bot.text import find_phrases, fold
+from bot.phrases import find_phrases, fold
 
 
 def requested_language(turn: Turn, catalogues: Catalogues) -> str | None:

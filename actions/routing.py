@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.alerts import (
-    ActionAlertDetails,
-    ActionConfirm,
-    ActionDeleteMyData,
-    ActionListSubscriptions,
-    ActionSubscribeAlerts,
-    ActionUnsubscribeAlerts,
-)
+from actions.alerts import ActionAlertDetails
 from actions.base import BarazaAction
 from actions.concerns import ActionConcernStatus, start_concern_events
+from actions.confirm import ActionConfirm
 from actions.conversation import ActionFallback, ActionSmallTalk
 from actions.crisis import ActionActiveAlerts, ActionAnswerCrisis
 from actions.language import ActionSwitchLanguage
+from actions.privacy import ActionDeleteMyData
 from actions.services import ActionAnswerService, ActionListServices
+from actions.subscriptions import ActionListSubscriptions, ActionSubscribeAlerts, ActionUnsubscribeAlerts
 from actions.turn import Turn
+from bot.assistant.choices import chosen_payload
 from bot.assistant.conversation import SIMPLE_REPLIES, fallback
-from bot.assistant.replies import Outcome, parse_payload
+from bot.assistant.mentions import Kind, mentioned
+from bot.assistant.replies import Outcome
 from bot.assistant.services import ASPECT_INTENTS
 from bot.assistant.subscriptions import WAITING_FOR_REGION
 from bot.catalogue.bundle import Catalogues
@@ -64,18 +61,18 @@ class ActionInform(BarazaAction):
         return "action_inform"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
-        region = turn.entities.get("region") or catalogues.regions.find_in_text(turn.text, turn.language)
+        region = mentioned(catalogues, Kind.REGION, turn.entities, turn.text, turn.language).value
         pending = turn.slots.get("pending")
         waiting_for_region = isinstance(pending, dict) and pending.get("kind") == WAITING_FOR_REGION
-        if region in catalogues.regions.regions and waiting_for_region:
+        if region and waiting_for_region:
             choice = turn.with_choice("subscribe_alerts", {"region": region})
             return ActionSubscribeAlerts().respond(choice, catalogues)
-        if region in catalogues.regions.regions:
+        if region:
             return ActionActiveAlerts().respond(
                 turn.with_choice("ask_alerts", {"region": region}), catalogues
             )
-        service = turn.entities.get("service") or catalogues.services.find_in_text(turn.text, turn.language)
-        if service in catalogues.services.services:
+        service = mentioned(catalogues, Kind.SERVICE, turn.entities, turn.text, turn.language).value
+        if service:
             choice = turn.with_choice("service_overview", {"service": service})
             return ActionAnswerService().respond(choice, catalogues)
         return fallback(catalogues, turn.language)
@@ -87,16 +84,8 @@ class ActionChooseOption(BarazaAction):
     def name(self) -> str:
         return "action_choose_option"
 
-    @staticmethod
-    def chosen(text: str, options: list[Any]) -> tuple[str, dict[str, str]] | None:
-        """The intent and entities of the option a typed number picks."""
-        match = re.search(r"\d+", text)
-        if not match or not 1 <= int(match.group()) <= len(options):
-            return None
-        return parse_payload(str(options[int(match.group()) - 1]))
-
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
-        parsed = self.chosen(turn.text, list(turn.slots.get("options") or []))
+        parsed = chosen_payload(turn.text, list(turn.slots.get("options") or []), anywhere=True)
         if parsed is None:
             return fallback(catalogues, turn.language)
         intent, entities = parsed
@@ -107,7 +96,7 @@ class ActionChooseOption(BarazaAction):
     ) -> list[EventType]:
         """A number that starts (or corrects) a report hands over to the form, like the rule does."""
         text = str((tracker.latest_message or {}).get("text") or "")
-        parsed = self.chosen(text, list(tracker.get_slot("options") or []))
+        parsed = chosen_payload(text, list(tracker.get_slot("options") or []), anywhere=True)
         if parsed is not None and parsed[0] == "report_concern":
             return [*start_concern_events(tracker, parsed[1]), FollowupAction("concern_form")]
         return await super().run(dispatcher, tracker, domain)

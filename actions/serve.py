@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from rasa_sdk.__main__ import main as rasa_sdk_main
 
-from actions import resources
+from bot.services import shared
 
 
 def main() -> None:
-    """Load the identifier, then serve."""
-    resources.identifier()
+    """Load the language identifier, then serve."""
+    _ = shared().language_identifier  # building it loads the models
     rasa_sdk_main()
 
 

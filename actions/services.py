@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from actions.base import BarazaAction
 from actions.turn import Turn
+from bot.assistant.mentions import Kind, mentioned
 from bot.assistant.replies import Outcome
 from bot.assistant.services import ASPECT_INTENTS, answer_service, list_services
 from bot.catalogue.bundle import Catalogues
@@ -27,12 +28,9 @@ class ActionAnswerService(BarazaAction):
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         aspect = ASPECT_INTENTS.get(turn.intent, "overview")
-        named = turn.entities.get("service")
-        service_id = named if catalogues.services.get(named or "") else None
-        if service_id is None and turn.text:
-            service_id = catalogues.services.find_in_text(turn.text, turn.language)
-        if service_id is None and not named:
-            service_id = turn.slots.get("service")
+        service = mentioned(
+            catalogues, Kind.SERVICE, turn.entities, turn.text, turn.language, turn.slots.get("service")
+        )
         return answer_service(
-            catalogues, turn.language, service_id, aspect, named_unknown=bool(named) and service_id is None
+            catalogues, turn.language, service.value, aspect, named_unknown=service.named_unknown
         )

@@ -26,11 +26,12 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bot.catalogue.bundle import load_catalogues
+from bot.catalogue.concern_routing import CATEGORIES
 from bot.concerns.analysis import counts_over_time
 from bot.concerns.database import downgrade_all, make_engine, upgrade
-from bot.concerns.model import CATEGORIES, ConcernStatus, NewConcern
+from bot.concerns.model import ConcernFilter, ConcernStatus, NewConcern
 from bot.concerns.service import ConcernService
-from bot.concerns.store import ConcernFilter, ConcernStore
+from bot.concerns.store import ConcernStore
 from bot.concerns.tables import concerns
 from bot.concerns.ticket import new_ticket
 from bot.open311.document import render

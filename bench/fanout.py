@@ -29,12 +29,14 @@ from datetime import timedelta
 import redis
 
 from bot import redis_keys
+from bot.alerts.broadcasting import BATCH
 from bot.alerts.model import Alert, AlertText
 from bot.alerts.service import new_alert_id
 from bot.auth.roles import Actor, Role
-from bot.fanout.resolve import fan_out_alert
+from bot.fanout.notices import Broadcast
+from bot.fanout.resolve import fan_out
+from bot.services import Services
 from bot.settings import PROJECT_ROOT, load_settings
-from bot.wiring import Services
 
 AUTHOR = Actor("bench", "meteo", Role.AUTHOR)  # a ministry without second approval: sent on submit
 CONSENT = json.dumps({"topics": [], "consented_at": "2026-11-29T00:00:00+00:00", "consent_channel": "bench"})
@@ -79,7 +81,8 @@ def bench_enqueue(redis_url: str, count: int) -> tuple[float, float]:
     gc.collect()
     tracemalloc.start()
     started = time.perf_counter()
-    added = fan_out_alert(services.redis, services.fan_out, record.alert)
+    audience = services.subscriptions.followers(record.alert.regions, record.alert.topics, BATCH)
+    added = fan_out(services.fan_out, Broadcast.alert(record.alert_id), audience)
     seconds = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -106,7 +109,7 @@ def bench_null_workers(redis_url: str, count: int, workers: int) -> float:
     time.sleep(3)  # let them start (import time is not delivery time)
     started = time.perf_counter()
     record = services.alerts.create(AUTHOR, _alert(services))
-    while not services.fan_out.progress(record.alert_id).complete:
+    while not services.fan_out.progress(Broadcast.alert(record.alert_id)).complete:
         time.sleep(0.01)
     seconds = time.perf_counter() - started
     for process in processes:
@@ -135,10 +138,10 @@ def bench_rasa(redis_url: str, count: int) -> float:
         subscribe(services.redis, count, channel="rest")
         started = time.perf_counter()
         record = services.alerts.create(AUTHOR, _alert(services))
-        while not services.fan_out.progress(record.alert_id).complete:
+        while not services.fan_out.progress(Broadcast.alert(record.alert_id)).complete:
             time.sleep(0.05)
         seconds = time.perf_counter() - started
-        progress = services.fan_out.progress(record.alert_id)
+        progress = services.fan_out.progress(Broadcast.alert(record.alert_id))
         assert progress.sent == count, progress
     finally:
         stack.stop()

@@ -1,8 +1,9 @@
-"""The Redis connection every Baraza process shares (created on demand, never at import)."""
+"""Connections to Redis, created on demand (never at import), for the composition root."""
 
 from __future__ import annotations
 
 import redis
+import redis.asyncio as aioredis
 
 from bot.settings import Settings
 
@@ -16,3 +17,10 @@ def connect(settings: Settings) -> redis.Redis[bytes]:
     if not settings.redis_url:
         raise RuntimeError("REDIS_URL is not set: start Baraza with ./baraza run, or set REDIS_URL")
     return redis.Redis.from_url(settings.redis_url, socket_timeout=5, health_check_interval=30)
+
+
+def connect_async(settings: Settings) -> aioredis.Redis[bytes]:
+    """An asyncio client for the configured Redis (the channel adapters inside the Rasa server)."""
+    if not settings.redis_url:
+        raise RuntimeError("REDIS_URL is not set: start Baraza with ./baraza run, or set REDIS_URL")
+    return aioredis.Redis.from_url(settings.redis_url, socket_timeout=5)

@@ -1,43 +1,10 @@
-"""Baraza's extensions of Rasa itself (not of the conversation): an NLU component and a data check.
+"""Baraza's extensions of Rasa itself (not of the conversation).
+
+- NLU components (``config.yml``): opt-out keywords (``opt_out``), ticket references
+  (``ticket_reference``), catalogue values for entities (``entity_values``), and only the entities the
+  predicted intent's action reads (``intent_entities``); their base is ``component``;
+- the Rasa server with two repeated computations removed (``speedups``, started by ``serve``);
+- a check of the training data against the catalogues (``validate_data``).
 
 Like ``actions/`` and ``bot/channels/``, this is Rasa glue; the domain logic it uses lives in ``bot/``.
 """
-
-from __future__ import annotations
-
-from typing import Any, TypeVar
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
-from rasa.shared.nlu.training_data.message import Message
-
-C = TypeVar("C", bound="ConfiguredComponent")
-
-
-class ConfiguredComponent(GraphComponent):
-    """An NLU component built from its ``config.yml`` entry alone (nothing trained, nothing stored)."""
-
-    @classmethod
-    def create(
-        cls: type[C],
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> C:
-        """Rasa's constructor hook: :meth:`from_config`, at model load (never at import)."""
-        return cls.from_config(config)
-
-    @classmethod
-    def from_config(cls: type[C], config: dict[str, Any]) -> C:
-        """The component for ``config``; override to read what it needs (catalogues, locales)."""
-        return cls(config)  # type: ignore[call-arg]
-
-
-def force_intent(message: Message, intent: str) -> None:
-    """Give ``message`` ``intent`` with full confidence (rules that must not depend on a model)."""
-    decided = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-    message.set(INTENT, decided, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [decided], add_to_output=True)

@@ -17,7 +17,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.catalogue.bundle import load_catalogues
 from bot.nlu_lookups import normalise_form, surfaces
 from bot.settings import load_settings
-from rasa_addons import ConfiguredComponent
+from rasa_addons.component import ConfiguredComponent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)

@@ -16,7 +16,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.assistant.opt_out import OptOutKeywords
-from rasa_addons import ConfiguredComponent, force_intent
+from rasa_addons.component import ConfiguredComponent, force_intent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

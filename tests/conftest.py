@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
+import yaml
 
 from bot.catalogue.bundle import Catalogues, load_catalogues
 from bot.language.identify import LanguageIdentifier
+from bot.services import Services
 from bot.settings import PROJECT_ROOT, load_settings
-from bot.wiring import Services
 
 #: The CAP samples of ../shared/benchmarks/cap/, copied so the tests run from any clone.
 CAP_SAMPLES = PROJECT_ROOT / "tests" / "data" / "cap"
@@ -58,3 +61,10 @@ def config_copy(tmp_path: Path, config_dir: Path) -> Path:
     target = tmp_path / "config"
     shutil.copytree(config_dir, target)
     return target
+
+
+def edit_yaml(path: Path, change: Callable[[Any], object]) -> None:
+    """Load a YAML data file, let ``change`` edit it in place, write it back (tests on ``config_copy``)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

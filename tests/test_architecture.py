@@ -125,3 +125,92 @@ def test_every_api_blueprint_requires_a_key_except_the_public_feeds() -> None:
                 if "require_key" not in calls:
                     unguarded.append(f"{path.name}:{node.name}")
     assert unguarded == []
+
+
+# Import directions ------------------------------------------------------------------------------
+
+#: The features of the domain; a lower room (catalogue, delivery) imports none of them.
+FEATURES = ("bot.alerts", "bot.concerns", "bot.subscriptions", "bot.assistant", "bot.open311", "bot.auth")
+#: The rooms that receive requests; nothing in the domain imports them.
+DOORS = ("bot.api", "bot.web", "bot.channels", "bot.services", "bot.housekeeping", "bot.runtime")
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(PROJECT_ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _offenders(paths: list[Path], forbidden: tuple[str, ...]) -> list[str]:
+    """``module -> import`` for every import of ``paths`` that is, or is inside, one of ``forbidden``."""
+    return sorted(
+        f"{_module(path)} -> {name}"
+        for path in paths
+        for name in _imports(path)
+        if any(name == f or name.startswith(f + ".") for f in forbidden)
+    )
+
+
+def test_the_catalogue_imports_no_feature() -> None:
+    """Catalogues are data every feature reads: they depend on languages and files only."""
+    paths = list((BOT / "catalogue").rglob("*.py"))
+    assert _offenders(paths, (*FEATURES, *DOORS, "bot.fanout", "bot.language")) == []
+
+
+def test_delivery_knows_no_feature() -> None:
+    """The fan-out moves typed notices and asks its hooks; only its process entry composes the worker."""
+    paths = [p for p in (BOT / "fanout").rglob("*.py") if p.name != "__main__.py"]
+    assert _offenders(paths, ("bot.alerts", "bot.concerns", "bot.assistant", "bot.open311", *DOORS)) == []
+
+
+def test_alerts_never_reach_into_the_delivery_worker() -> None:
+    paths = list((BOT / "alerts").rglob("*.py"))
+    assert _offenders(paths, ("bot.fanout.worker", "bot.fanout.channels", "bot.api", "bot.web")) == []
+
+
+def test_the_api_calls_services_never_stores() -> None:
+    """Views parse, validate, call a service and serialise; stores belong to the services."""
+    paths = list((BOT / "api").rglob("*.py"))
+    stores = ("bot.concerns.store", "bot.concerns.tables", "bot.alerts.repository", "bot.alerts.store")
+    stores += ("bot.subscriptions.store", "bot.auth.keys", "bot.fanout.queue", "bot.redis_client")
+    assert _offenders(paths, stores) == []
+    reaching = [
+        f"{path.name}:{node.lineno}"
+        for path in paths
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr in ("store", "repository", "redis", "fan_out")
+    ]
+    assert reaching == []
+
+
+def test_the_domain_never_imports_a_door() -> None:
+    """Requests come in through the doors (API, web, channels, the composition root and the process
+    entries) and flow down; no domain module imports them back."""
+    entries = {"__main__.py", "load_samples.py", "send.py"}  # command-line entries compose like doors
+    paths = [
+        p
+        for p in BOT.rglob("*.py")
+        if not any(_module(p).startswith(d) for d in DOORS) and p.name not in entries
+    ]
+    assert _offenders(paths, DOORS) == []
+
+
+def test_languages_and_locales_import_nothing_above_them() -> None:
+    paths = [*(BOT / "i18n").rglob("*.py"), *(BOT / "language").rglob("*.py"), BOT / "phrases.py"]
+    assert _offenders(paths, (*FEATURES, *DOORS, "bot.catalogue", "bot.fanout")) == []
+
+
+def test_actions_reach_the_domain_through_the_composition_root() -> None:
+    """Actions build no store or connection of their own."""
+    paths = list((PROJECT_ROOT / "actions").glob("*.py"))
+    builders = ("bot.redis_client", "bot.concerns.database", "bot.settings")
+    assert _offenders(paths, builders) == []
+    constructed = [
+        f"{path.name}:{node.lineno}"
+        for path in paths
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id.endswith(("Store", "Repository", "Service", "Queue"))
+        and not node.func.id.startswith("Action")
+    ]
+    assert constructed == []

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from bot.alerts.cap import CapArea, CapError, CapInfo, CapMessage, CapReference
 from bot.alerts.model import Alert, AlertText
 from bot.catalogue.bundle import Catalogues
-from bot.text import fold
+from bot.phrases import fold
 
 #: The CAP <geocode><valueName> Baraza writes for its regions.
 GEOCODE_NAME = "KL-REGION"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 
-from bot.auth.roles import Actor, Permission
+from bot.auth.roles import Actor, Forbidden, Permission
 
 
 class Status(str, Enum):
@@ -76,7 +76,7 @@ class TransitionError(ValueError):
     """A move the alert's status does not allow (HTTP 409)."""
 
 
-class NotAllowed(PermissionError):
+class NotAllowed(Forbidden):
     """A move the actor may not make (HTTP 403)."""
 
 

@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.alerts.model import Alert, AlertText, utc_now
-from bot.alerts.store import ActiveAlertStore
-from bot.redis_client import connect
-from bot.settings import load_settings
+from bot.services import shared
 from bot.yaml_files import read_yaml_mapping
 
 
@@ -40,9 +38,9 @@ def sample_alerts(path: Path) -> list[Alert]:
 
 def main(argv: list[str]) -> int:
     """Command-line entry point."""
-    settings = load_settings()
-    path = Path(argv[0]) if argv else settings.project_root / "data" / "samples" / "alerts.yml"
-    store = ActiveAlertStore(connect(settings))
+    services = shared()
+    path = Path(argv[0]) if argv else services.settings.project_root / "data" / "samples" / "alerts.yml"
+    store = services.active_alerts
     alerts = sample_alerts(path)
     for alert in alerts:
         store.save(alert)

@@ -10,6 +10,14 @@ from bot.alerts.lifecycle import HistoryEntry, Lifecycle, Move, Status
 from bot.alerts.model import Alert
 
 
+class AlertNotFound(KeyError):
+    """No alert with that id."""
+
+
+class DuplicateAlert(ValueError):
+    """A CAP (sender, identifier) pair that was already received."""
+
+
 @dataclass(frozen=True)
 class AlertRecord:
     """One alert message of a ministry (an Alert, an Update or a Cancel)."""

@@ -15,22 +15,17 @@ from typing import TYPE_CHECKING, cast
 import redis as redis_lib
 
 from bot import redis_keys
-from bot.alerts.record import AlertRecord
+from bot.alerts.lifecycle import Status
+from bot.alerts.record import AlertNotFound, AlertRecord, DuplicateAlert
 
 if TYPE_CHECKING:
     from redis import Redis
     from redis.client import Pipeline
 
+#: Records read per round trip when a status filter may skip many.
+STATUS_SCAN_CHUNK = 200
 #: Called inside the transaction with the pipeline and the changed record.
 SideEffects = Callable[["Pipeline[bytes]", AlertRecord], None]
-
-
-class AlertNotFound(KeyError):
-    """No alert with that id."""
-
-
-class DuplicateAlert(ValueError):
-    """A CAP (sender, identifier) pair that was already received."""
 
 
 class AlertRepository:
@@ -98,12 +93,37 @@ class AlertRepository:
                 except redis_lib.WatchError:
                     continue
 
-    def list(self, ministry: str | None, *, limit: int, before: float | None = None) -> list[AlertRecord]:
-        """Newest first; one ministry's or (``None``) everyone's; ``before`` pages by creation time."""
+    def list(
+        self,
+        ministry: str | None,
+        *,
+        limit: int,
+        before: float | None = None,
+        status: Status | None = None,
+    ) -> list[AlertRecord]:
+        """Newest first; one ministry's or (``None``) everyone's; ``before`` pages by creation time.
+
+        With ``status``, only records in that status, and still ``limit`` of them when there are that
+        many: the index is read in chunks until the page is full or the index ends.
+        """
         key = redis_keys.alert_records_of_ministry(ministry) if ministry else redis_keys.alert_records()
+        found: list[AlertRecord] = []
         top = f"({before}" if before is not None else "+inf"
-        ids = [raw.decode() for raw in self._redis.zrevrangebyscore(key, top, "-inf", start=0, num=limit)]
-        if not ids:
-            return []
-        documents = self._redis.mget([redis_keys.alert_record(alert_id) for alert_id in ids])
-        return [AlertRecord.from_json(json.loads(doc)) for doc in documents if doc is not None]
+        chunk = limit if status is None else max(limit, STATUS_SCAN_CHUNK)
+        while len(found) < limit:
+            scored = self._redis.zrevrangebyscore(key, top, "-inf", start=0, num=chunk, withscores=True)
+            if not scored:
+                break
+            documents = self._redis.mget([redis_keys.alert_record(raw.decode()) for raw, _ in scored])
+            for document in documents:
+                if document is None:
+                    continue
+                record = AlertRecord.from_json(json.loads(document))
+                if status is None or record.status is status:
+                    found.append(record)
+                    if len(found) == limit:
+                        break
+            if len(scored) < chunk:
+                break
+            top = f"({scored[-1][1]!r}"
+        return found

@@ -20,14 +20,19 @@ from bot.alerts.cap import CapMessage, CapReference
 from bot.alerts.cap_mapping import alert_from_cap, cap_from_alert
 from bot.alerts.lifecycle import LIVE, Lifecycle, Move, NotAllowed, Status, TransitionError
 from bot.alerts.model import Alert
-from bot.alerts.record import AlertRecord
-from bot.alerts.repository import AlertNotFound, AlertRepository
+from bot.alerts.record import AlertNotFound, AlertRecord
+from bot.alerts.repository import AlertRepository
 from bot.auth.roles import Actor, Permission
 from bot.catalogue.bundle import Catalogues
-from bot.fanout.queue import FanOutQueue
+from bot.fanout.notices import Broadcast, JobKind
+from bot.fanout.queue import FanOutQueue, Progress
 
 if TYPE_CHECKING:
     from redis.client import Pipeline
+
+
+#: How many recent alert records the public feeds look through for live ones.
+PUBLIC_SCAN = 500
 
 
 class AlertForbidden(NotAllowed):
@@ -64,11 +69,35 @@ class AlertService:
             raise AlertForbidden("this alert belongs to another ministry")
         return record
 
-    def list_alerts(self, actor: Actor, *, limit: int = 50, before: float | None = None) -> list[AlertRecord]:
-        """The actor's ministry's alerts (analysts: everyone's), newest first."""
+    def list_alerts(
+        self, actor: Actor, *, limit: int = 50, before: float | None = None, status: Status | None = None
+    ) -> list[AlertRecord]:
+        """The actor's ministry's alerts (analysts: everyone's), newest first, in ``status`` if given."""
         self._require(actor, Permission.READ)
         ministry = None if actor.may(Permission.READ_ALL_MINISTRIES) else actor.ministry
-        return self._repository.list(ministry, limit=limit, before=before)
+        return self._repository.list(ministry, limit=limit, before=before, status=status)
+
+    def progress(self, actor: Actor, alert_id: str) -> tuple[AlertRecord, Progress, Progress]:
+        """An alert with how far its delivery and its cancellation notices have got."""
+        record = self.get(actor, alert_id)
+        delivery = self._fan_out.progress(Broadcast.alert(alert_id))
+        return record, delivery, self._fan_out.progress(Broadcast.cancellation(alert_id))
+
+    def in_force(self, now: datetime) -> list[AlertRecord]:
+        """The alerts in force now, newest first: what anyone may read (public feeds)."""
+        return [
+            r
+            for r in self._repository.list(None, limit=PUBLIC_SCAN)
+            if r.status in LIVE and r.alert.is_active(now)
+        ]
+
+    def published(self, alert_id: str) -> AlertRecord | None:
+        """A live alert as anyone may read it, or None (unknown, a draft, or no longer live)."""
+        try:
+            record = self._repository.get(alert_id)
+        except AlertNotFound:
+            return None
+        return record if record.status in LIVE else None
 
     def cap_of(self, record: AlertRecord) -> CapMessage:
         """The CAP message of a record."""
@@ -193,15 +222,15 @@ class AlertService:
             return
         if last.to_status is Status.SENDING:
             active.publish(pipe, record.alert)
-            self._fan_out.schedule(pipe, record.alert_id, FanOutQueue.ALERT)
+            self._fan_out.schedule(pipe, JobKind.ALERT, record.alert_id)
             for replaced in record.alert.references:
-                self._fan_out.schedule(pipe, replaced, FanOutQueue.SUPERSEDE, by=record.alert_id)
+                self._fan_out.schedule(pipe, JobKind.SUPERSEDE, replaced, by=record.alert_id)
         elif last.to_status is Status.CANCELLED and last.from_status in LIVE:
             active.withdraw(pipe, record.alert)
-            self._fan_out.schedule(pipe, record.alert_id, FanOutQueue.CANCEL)
+            self._fan_out.schedule(pipe, JobKind.CANCEL, record.alert_id)
 
     def expire_due(self, now: datetime | None = None, scan: int = 500) -> list[str]:
-        """Mark live alerts whose time is over as expired (called periodically by the workers)."""
+        """Mark live alerts whose time is over as expired (called periodically by housekeeping)."""
         moment = now or self._clock()
         expired = []
         for record in self._repository.list(None, limit=scan):
@@ -218,7 +247,7 @@ class AlertService:
         return expired
 
     def supersede(self, alert_id: str, by: str) -> AlertRecord | None:
-        """Mark ``alert_id`` replaced by the live Update ``by`` (called by the workers)."""
+        """Mark ``alert_id`` replaced by the live Update ``by`` (its fan-out job, run by a worker)."""
         now = self._clock()
 
         def change(record: AlertRecord) -> AlertRecord:

@@ -58,7 +58,19 @@ ALERT_SCHEMA: dict[str, Any] = {
     },
 }
 
+#: Longest note kept with a cancellation.
+MAX_CANCEL_NOTE = 500
+
+CANCEL_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "note": {"type": "string", "maxLength": MAX_CANCEL_NOTE, "description": "Why (kept in the history)."}
+    },
+}
+
 _VALIDATOR = Draft7Validator(ALERT_SCHEMA)
+_CANCEL = Draft7Validator(CANCEL_SCHEMA)
 
 
 class AlertInputError(ValueError):
@@ -78,6 +90,14 @@ def _time(value: str, name: str) -> datetime:
     if moment.tzinfo is None:
         raise AlertInputError(f"{name}: give a time zone offset (e.g. +03:00 or Z)")
     return moment
+
+
+def cancel_note(body: Any) -> str:
+    """The note of a cancellation body (``{}`` or ``{"note": ...}``); :class:`AlertInputError` otherwise."""
+    errors = sorted(_CANCEL.iter_errors(body), key=lambda e: list(e.path))
+    if errors:
+        raise AlertInputError(f"{_where(errors[0].path)}: {errors[0].message}")
+    return str(body.get("note", "")).strip()
 
 
 def alert_from_body(

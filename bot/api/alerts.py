@@ -16,14 +16,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.alerts.cap import MEDIA_TYPE, parse_cap, write_cap
+from bot.alerts.lifecycle import Status
 from bot.alerts.record import AlertRecord
 from bot.alerts.service import AlertService, new_alert_id
-from bot.api.alert_schema import AlertInputError, alert_from_body
+from bot.api.alert_schema import AlertInputError, alert_from_body, cancel_note
 from bot.api.auth import actor_of, require_key
 from bot.api.errors import ApiError, InvalidInput
 from bot.assistant.alert_messages import pushed_alert
 from bot.catalogue.bundle import Catalogues
-from bot.fanout.queue import FanOutQueue
 
 T = TypeVar("T")
 MAX_PAGE = 200
@@ -68,7 +68,6 @@ def _optional_json(request: Request) -> dict[str, Any]:
 def create_alerts_blueprint(
     service: Callable[[], AlertService],
     catalogues: Callable[[], Catalogues],
-    fan_out: Callable[[], FanOutQueue],
     clock: Callable[[], Any],
 ) -> Blueprint:
     """The alerts routes; every one requires a key."""
@@ -88,11 +87,15 @@ def create_alerts_blueprint(
             before = float(request.args["before"][0]) if "before" in request.args else None
         except ValueError as error:
             raise InvalidInput("limit must be an integer and before a number (a creation time)") from error
-        records = await _call(service().list_alerts, actor_of(request), limit=limit, before=before)
-        status = request.args.get("status")
-        items = [r.to_json() for r in records if not status or r.status.value == status]
+        wanted = request.args.get("status")
+        if wanted and wanted not in {s.value for s in Status}:
+            raise InvalidInput(f"status must be one of {[s.value for s in Status]}")
+        status = Status(wanted) if wanted else None
+        records = await _call(
+            service().list_alerts, actor_of(request), limit=limit, before=before, status=status
+        )
         next_before = records[-1].created_at.timestamp() if len(records) == limit else None
-        return response.json({"alerts": items, "next_before": next_before})
+        return response.json({"alerts": [r.to_json() for r in records], "next_before": next_before})
 
     @bp.post("/")
     async def create_alert(request: Request) -> HTTPResponse:
@@ -137,15 +140,13 @@ def create_alerts_blueprint(
 
     @bp.get("/<alert_id:str>/progress")
     async def progress(request: Request, alert_id: str) -> HTTPResponse:
-        record = await _call(service().get, actor_of(request), alert_id)
-        counts = await _call(fan_out().progress, alert_id)
-        cancel = await _call(fan_out().progress, alert_id, FanOutQueue.CANCEL)
+        record, delivery, cancellation = await _call(service().progress, actor_of(request), alert_id)
         return response.json(
             {
                 "id": alert_id,
                 "status": record.status.value,
-                "deliveries": counts.to_json(),
-                "cancellation_notices": cancel.to_json(),
+                "deliveries": delivery.to_json(),
+                "cancellation_notices": cancellation.to_json(),
             }
         )
 
@@ -159,7 +160,10 @@ def create_alerts_blueprint(
 
     @bp.post("/<alert_id:str>/cancel")
     async def cancel(request: Request, alert_id: str) -> HTTPResponse:
-        note = str(_optional_json(request).get("note", ""))[:500]
+        try:
+            note = cancel_note(_optional_json(request))
+        except AlertInputError as error:
+            raise InvalidInput(str(error)) from error
         return represent(request, await _call(service().cancel, actor_of(request), alert_id, note=note))
 
     @bp.post("/<alert_id:str>/update")

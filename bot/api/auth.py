@@ -7,13 +7,16 @@ architecture test calls every route without a key and expects 401.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from sanic import Blueprint
 from sanic.request import Request
 
 from bot.api.errors import ApiError
-from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Actor, Permission
+
+#: Who holds a key: the key's actor, or None when it is unknown or revoked.
+Authenticate = Callable[[str], Actor | None]
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="baraza"'}
 
@@ -26,8 +29,9 @@ def presented_key(request: Request) -> str:
     return str(request.headers.get("x-api-key", "")).strip()
 
 
-def require_key(blueprint: Blueprint, keys: ApiKeyStore | None = None) -> None:
-    """Make every route of ``blueprint`` refuse requests without a valid key (401)."""
+def require_key(blueprint: Blueprint) -> None:
+    """Make every route of ``blueprint`` refuse requests without a valid key (401), checked by the
+    app's ``ctx.authenticate``."""
 
     @blueprint.on_request
     async def authenticate(request: Request) -> None:
@@ -36,8 +40,8 @@ def require_key(blueprint: Blueprint, keys: ApiKeyStore | None = None) -> None:
             raise ApiError(
                 401, "this API needs a ministry key: send 'Authorization: Bearer <key>'", CHALLENGE
             )
-        store: ApiKeyStore = keys or request.app.ctx.services.api_keys
-        actor = await asyncio.to_thread(store.authenticate, key)
+        check: Authenticate = request.app.ctx.authenticate
+        actor = await asyncio.to_thread(check, key)
         if actor is None:
             raise ApiError(401, "the API key is unknown or revoked", CHALLENGE)
         if not actor.may(Permission.READ):

@@ -12,8 +12,10 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import DBAPIError
 
 from bot.alerts.cap import CapError
-from bot.alerts.lifecycle import NotAllowed, TransitionError
-from bot.alerts.repository import AlertNotFound, DuplicateAlert
+from bot.alerts.lifecycle import TransitionError
+from bot.alerts.record import AlertNotFound, DuplicateAlert
+from bot.auth.roles import Forbidden
+from bot.concerns.model import ConcernNotFound, StatusChangeRefused
 from bot.open311.document import FORMATS, errors
 
 log = logging.getLogger(__name__)
@@ -50,11 +52,15 @@ def error_document(status: int, description: str, path: str) -> HTTPResponse:
 #: Domain exceptions -> HTTP status.
 STATUS_OF: tuple[tuple[type[Exception], int], ...] = (
     (AlertNotFound, 404),
-    (NotAllowed, 403),
+    (ConcernNotFound, 404),
+    (Forbidden, 403),  #: what a key may not do: the services' permission rules
     (TransitionError, 409),
+    (StatusChangeRefused, 409),
     (DuplicateAlert, 409),
     (CapError, 422),
 )
+#: How a missing record of each kind is named in the error.
+_NOT_FOUND: dict[type[Exception], str] = {AlertNotFound: "no alert", ConcernNotFound: "no concern"}
 
 
 def install_error_handlers(app: Sanic) -> None:
@@ -68,8 +74,9 @@ def install_error_handlers(app: Sanic) -> None:
 
         def handler(_: Request, error: Exception, status: int = status) -> HTTPResponse:
             message = str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
-            if isinstance(error, AlertNotFound):
-                message = f"no alert {message}" if " " not in message else message
+            prefix = _NOT_FOUND.get(type(error))
+            if prefix and " " not in message:
+                message = f"{prefix} {message}"
             return error_response(status, message)
 
         app.exception(exception)(handler)  # type: ignore[no-untyped-call]

@@ -16,21 +16,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.alerts.cap import MEDIA_TYPE, write_cap
-from bot.alerts.lifecycle import LIVE
 from bot.alerts.record import AlertRecord
-from bot.alerts.repository import AlertNotFound, AlertRepository
 from bot.alerts.service import AlertService
 from bot.api.errors import ApiError
 from bot.catalogue.bundle import Catalogues
 
 ATOM = "http://www.w3.org/2005/Atom"
-#: How many recent alert records are looked through for live ones.
-SCAN_LIMIT = 500
-
-
-def live_records(repository: AlertRepository, now: datetime) -> list[AlertRecord]:
-    """Alerts in force now, newest first."""
-    return [r for r in repository.list(None, limit=SCAN_LIMIT) if r.status in LIVE and r.alert.is_active(now)]
 
 
 def atom_feed(
@@ -72,7 +63,6 @@ def atom_feed(
 
 
 def create_feeds_blueprint(
-    repository: Callable[[], AlertRepository],
     service: Callable[[], AlertService],
     catalogues: Callable[[], Catalogues],
     clock: Callable[[], datetime],
@@ -86,7 +76,7 @@ def create_feeds_blueprint(
         language = request.args.get("lang", current.languages.default)
         if language not in current.languages.codes:
             raise ApiError(400, f"lang must be one of {list(current.languages.codes)}")
-        records = await asyncio.to_thread(live_records, repository(), clock())
+        records = await asyncio.to_thread(service().in_force, clock())
         base = f"{request.scheme}://{request.host}"
         body = atom_feed(records, current, base, language, clock())
         return response.raw(
@@ -98,11 +88,8 @@ def create_feeds_blueprint(
         alert_id, dot, extension = filename.rpartition(".")
         if not dot or extension != "cap":
             raise ApiError(404, "alerts are published as /feeds/alerts/<id>.cap")
-        try:
-            record = await asyncio.to_thread(repository().get, alert_id)
-        except AlertNotFound:
-            record = None
-        if record is None or record.status not in LIVE:
+        record = await asyncio.to_thread(service().published, alert_id)
+        if record is None:
             raise ApiError(404, f"no alert {alert_id} is in force")
         body = write_cap(service().cap_of(record))
         return response.raw(

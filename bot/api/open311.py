@@ -22,9 +22,10 @@ from bot.api.auth import presented_key
 from bot.api.errors import error_document
 from bot.auth.roles import Actor, Permission
 from bot.catalogue.bundle import Catalogues
-from bot.concerns.model import CATEGORIES, Concern
+from bot.catalogue.concern_routing import CATEGORIES
+from bot.concerns.model import Concern, ConcernFilter
 from bot.concerns.service import ConcernService
-from bot.concerns.store import ConcernFilter
+from bot.i18n.negotiation import pick_language
 from bot.open311.document import FORMATS, render
 from bot.open311.repeats import RepeatedPosts, StillFiling, digest
 from bot.open311.requests import (
@@ -36,7 +37,6 @@ from bot.open311.requests import (
     statuses_for,
 )
 from bot.open311.services import service_definition, service_list
-from bot.web.page import pick_language
 
 if TYPE_CHECKING:
     from bot.language.identify import LanguageIdentifier
@@ -111,6 +111,8 @@ def create_open311_blueprint(
     service: Callable[[], ConcernService],
     identifier: Callable[[], LanguageIdentifier],
     now: Callable[[], datetime],
+    authenticate: Callable[[str], Actor | None],
+    open311_repeats: Callable[[], RepeatedPosts],
 ) -> Blueprint:
     """The GeoReport v2 routes."""
     bp = Blueprint("open311", url_prefix=PREFIX)
@@ -125,20 +127,20 @@ def create_open311_blueprint(
         key = key or str(request.args.get("api_key", ""))
         if not key:
             return None
-        actor: Actor | None = await asyncio.to_thread(request.app.ctx.services.api_keys.authenticate, key)
+        actor: Actor | None = await asyncio.to_thread(authenticate, key)
         if actor is None:
             raise RequestRefused(403, "invalid api_key: unknown or revoked")
         return actor
 
     def language(request: Request, locale: str | None) -> str:
         """The language of the answer: ``locale``, else the client's Accept-Language, else the default."""
-        return pick_language(catalogues(), locale, request.headers.get("accept-language"))
+        return pick_language(catalogues().languages, locale, request.headers.get("accept-language"))
 
     def records(found: list[Concern], actor: Actor | None, lang: str) -> list[dict[str, Any]]:
         """The requests as ``actor`` (None: the public) may read them; runs in a thread (redaction)."""
 
         def may_see(concern: Concern) -> bool:
-            return actor is not None and actor.may(Permission.READ) and actor.may_see(concern.ministry)
+            return ConcernService.may_read_texts(actor, concern)
 
         return request_records(found, catalogues(), lang, may_see, service().redacted)
 
@@ -152,7 +154,7 @@ def create_open311_blueprint(
             raise RequestRefused(404, f"no resource {name!r}: services and requests are served")
         actor = await caller(request)
         where = _query(request, now())
-        found, _ = await asyncio.to_thread(service().store.find, where, limit=MAX_REQUESTS)
+        found = await asyncio.to_thread(service().public_find, where, limit=MAX_REQUESTS)
         return _document("service_requests", await asyncio.to_thread(records, found, actor, lang), fmt)
 
     @bp.get("/services/<resource:str>")
@@ -168,12 +170,10 @@ def create_open311_blueprint(
         ticket, fmt = _resource(resource)
         lang = language(request, request.args.get("locale"))
         actor = await caller(request)
-        found, _ = await asyncio.to_thread(
-            service().store.find, ConcernFilter(tickets=(ticket.upper(),)), limit=1
-        )
-        if not found:
+        found = await asyncio.to_thread(service().public_get, ticket)
+        if found is None:
             raise RequestRefused(404, f"service_request_id {ticket!r} not found")
-        return _document("service_requests", await asyncio.to_thread(records, found, actor, lang), fmt)
+        return _document("service_requests", await asyncio.to_thread(records, [found], actor, lang), fmt)
 
     @bp.post("/<resource:str>")
     async def create(request: Request, resource: str) -> HTTPResponse:
@@ -190,18 +190,16 @@ def create_open311_blueprint(
         fields = {key: str(values[0]) for key, values in request.form.items() if values}
         form = Form(fields)
         current = catalogues()
-        repeats = RepeatedPosts(request.app.ctx.services.redis)
+        repeats = open311_repeats()
         post = digest(actor.key_id, fields)
         try:
             earlier = await repeats.claim(post)
         except StillFiling:
             raise RequestRefused(503, "the same request is still being filed: try again shortly") from None
         if earlier is not None:
-            found, _ = await asyncio.to_thread(
-                service().store.find, ConcernFilter(tickets=(earlier,)), limit=1
-            )
-            if found:  # a retry of a POST already filed: the same answer, nothing filed twice
-                return _document("service_requests", _created(found[0], current), fmt)
+            first = await asyncio.to_thread(service().public_get, earlier)
+            if first is not None:  # a retry of a POST already filed: the same answer, nothing filed twice
+                return _document("service_requests", _created(first, current), fmt)
             # filed, then deleted since (the citizen's "delete my data"): filed again below
 
         def language_of(text: str) -> str:

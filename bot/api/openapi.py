@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.alerts.cap import MEDIA_TYPE
-from bot.api.alert_schema import ALERT_SCHEMA
+from bot.api.alert_schema import ALERT_SCHEMA, CANCEL_SCHEMA
+from bot.api.concern_schema import STATUS_CHANGE_SCHEMA
 
 _ERROR = {
     "description": "Error",
@@ -75,14 +76,12 @@ def _move(summary: str, description: str, body: bool = False) -> dict[str, Any]:
         "summary": summary,
         "description": description,
         "parameters": [{"$ref": "#/components/parameters/AlertId"}],
-        "responses": {"200": _ALERT_OUT, **_errors(401, 403, 404, 409)},
+        "responses": {"200": _ALERT_OUT, **_errors(401, 403, 404, 409, *((422,) if body else ()))},
     }
     if body:
         operation["requestBody"] = {
             "required": False,
-            "content": {
-                "application/json": {"schema": {"type": "object", "properties": {"note": {"type": "string"}}}}
-            },
+            "content": {"application/json": {"schema": CANCEL_SCHEMA}},
         }
     return {"post": operation}
 
@@ -294,18 +293,7 @@ def openapi_document() -> dict[str, Any]:
                     ],
                     "requestBody": {
                         "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["status"],
-                                    "properties": {
-                                        "status": {"enum": ["received", "in_progress", "resolved", "closed"]},
-                                        "note": {"type": "string", "maxLength": 1000},
-                                    },
-                                }
-                            }
-                        },
+                        "content": {"application/json": {"schema": STATUS_CHANGE_SCHEMA}},
                     },
                     "responses": {
                         "200": {"description": "The concern"},

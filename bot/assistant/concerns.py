@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from bot.assistant.choices import chosen_payload
 from bot.assistant.replies import Option, Outcome, Reply, intent_payload, parse_payload
 from bot.catalogue.bundle import Catalogues
-from bot.concerns.model import CATEGORIES, TRIAGE, Concern
-from bot.text import fold
+from bot.catalogue.concern_routing import CATEGORIES, TRIAGE
+from bot.concerns.model import Concern
+from bot.phrases import fold
 
 #: The form's slots, in the order they are asked.
 FORM_SLOTS = ("concern_category", "concern_description", "concern_region", "concern_contact")
@@ -30,11 +32,9 @@ def read_category(
     parsed = parse_payload(text)
     if parsed and parsed[1].get("concern_category") in CATEGORIES:
         return parsed[1]["concern_category"]
-    stripped = text.strip()
-    if stripped.isdigit() and 1 <= int(stripped) <= len(options):
-        chosen = parse_payload(str(options[int(stripped) - 1]))
-        if chosen and chosen[1].get("concern_category") in CATEGORIES:
-            return chosen[1]["concern_category"]
+    chosen = chosen_payload(text, options)
+    if chosen and chosen[1].get("concern_category") in CATEGORIES:
+        return chosen[1]["concern_category"]
     wanted = fold(text)
     for locale in catalogues.locales.locales.values():
         for category, name in locale.concern_category_names.items():
@@ -47,12 +47,9 @@ def read_category(
 
 def read_yes_no(intent: str, text: str, options: list[str]) -> bool | None:
     """Yes or no, from the intent, a payload or a number."""
-    stripped = text.strip()
-    if stripped.isdigit() and 1 <= int(stripped) <= len(options):
-        parsed = parse_payload(str(options[int(stripped) - 1]))
-        intent = parsed[0] if parsed else intent
-    elif parse_payload(stripped):
-        intent = parse_payload(stripped)[0]  # type: ignore[index]
+    parsed = chosen_payload(text, options) or parse_payload(text.strip())
+    if parsed:
+        intent = parsed[0]
     if intent == "affirm":
         return True
     if intent == "deny":

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from bot.i18n.languages import load_languages
 from bot.i18n.messages import load_locales
+from bot.phrases import fold
 from bot.settings import load_settings
-from bot.text import fold
 
 
 @dataclass(frozen=True)

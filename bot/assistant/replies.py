@@ -54,11 +54,3 @@ def parse_payload(payload: str) -> tuple[str, dict[str, str]] | None:
             return None
         entities = {str(k): str(v) for k, v in raw.items()}
     return match.group("intent"), entities
-
-
-def numbered_text(reply: Reply, hint: str) -> str:
-    """A reply for a channel without buttons: its options become a numbered list."""
-    if not reply.options:
-        return reply.text
-    lines = [f"{number}. {option.title}" for number, option in enumerate(reply.options, start=1)]
-    return f"{reply.text}\n{hint}\n" + "\n".join(lines)

@@ -12,8 +12,8 @@ from typing import Any
 
 from bot.assistant.replies import Option, Outcome, Reply, intent_payload
 from bot.catalogue.bundle import Catalogues
+from bot.phrases import fold
 from bot.subscriptions.store import SubscriptionStore
-from bot.text import fold
 
 #: ``pending`` slot values: what the last question of the assistant was waiting for.
 WAITING_FOR_REGION = "subscribe_region"

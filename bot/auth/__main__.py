@@ -17,11 +17,8 @@ import argparse
 import sys
 
 from bot.alerts.model import utc_now
-from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
-from bot.catalogue.bundle import load_catalogues
-from bot.redis_client import connect
-from bot.settings import load_settings
+from bot.services import shared
 
 
 def main(argv: list[str]) -> int:
@@ -37,10 +34,10 @@ def main(argv: list[str]) -> int:
     revoke.add_argument("key_id")
     args = parser.parse_args(argv)
 
-    settings = load_settings()
-    store = ApiKeyStore(connect(settings))
+    services = shared()
+    store = services.api_keys
     if args.command == "create":
-        ministries = load_catalogues(settings.config_dir).ministries
+        ministries = services.catalogues().ministries
         if args.ministry not in ministries:
             parser.error(f"unknown ministry {args.ministry!r}; known: {', '.join(ministries.ministries)}")
         key, info = store.create(args.ministry, Role(args.role), args.name, utc_now())

@@ -46,6 +46,10 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+class Forbidden(PermissionError):
+    """Something the key's role or ministry does not allow (HTTP 403); each feature has its own."""
+
+
 @dataclass(frozen=True)
 class Actor:
     """The holder of an API key, as the services see them."""

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.catalogue.alert_topics import AlertTopics, load_alert_topics
+from bot.catalogue.concern_routing import RoutingTable, load_routing
 from bot.catalogue.crisis import CrisisGuide, load_crisis_guide
 from bot.catalogue.ministries import MinistryCatalogue, load_ministries
 from bot.catalogue.regions import RegionCatalogue, load_regions
 from bot.catalogue.services import ServiceCatalogue, load_services
-from bot.concerns.routing import RoutingTable, load_routing
 from bot.i18n.languages import LanguageRegistry, load_languages
 from bot.i18n.messages import LocaleCatalogue, load_locales
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.text import PhraseIndex
+from bot.phrases import PhraseIndex
 from bot.yaml_files import DataFileError, read_yaml_mapping
 
 #: What a citizen can ask about a service; each is a field of every service in every language.

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from bot.catalogue.bundle import Catalogues, load_catalogues
-from bot.concerns.model import CATEGORIES
+from bot.catalogue.concern_routing import CATEGORIES
 from bot.i18n.messages import placeholders
 from bot.settings import load_settings
 from bot.yaml_files import DataFileError

@@ -24,9 +24,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.assistant.choices import numbered_lines
 from bot.channels.answered import handle_answered
-from bot.channels.resources import ChannelResources
 from bot.channels.sms_pages import SmsPager
+from bot.services import shared
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class AfricasTalkingOutput(OutputChannel):
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
-        lines = [text, *(f"{n}. {b['title']}" for n, b in enumerate(buttons, start=1))]
+        lines = [text, *numbered_lines([str(b["title"]) for b in buttons])]
         await self.send_text_message(recipient_id, "\n".join(lines), **kwargs)
 
 
@@ -106,7 +107,6 @@ class AfricasTalkingInput(InputChannel):
         self.max_segments = max_segments
         self.callback_token = callback_token
         self._output: AfricasTalkingOutput | None = None
-        self._resources = ChannelResources()
 
     def get_output_channel(self) -> AfricasTalkingOutput:
         if self._output is None:
@@ -139,7 +139,7 @@ class AfricasTalkingInput(InputChannel):
                 await output.post(sender, page)
                 return response.text("ok")
             message = UserMessage(text, output, sender, input_channel=self.name())
-            await handle_answered(on_new_message, message, request.app.ctx.agent, self._resources)
+            await handle_answered(on_new_message, message, request.app.ctx.agent, shared().locale)
             return response.text("ok")
 
         return webhook

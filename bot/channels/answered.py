@@ -15,7 +15,7 @@ from typing import Any, Dict
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from bot.channels.resources import ChannelResources
+from bot.i18n.messages import Locale
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ async def handle_answered(
     on_new_message: Callable[[UserMessage], Awaitable[Any]],
     message: UserMessage,
     agent: Any,
-    resources: ChannelResources,
+    locale: Callable[[str], Locale],
 ) -> bool:
     """Let Rasa handle ``message``; if it sent nothing back, apologise. Whether Rasa answered."""
     counting = CountingOutput(message.output_channel)
@@ -63,6 +63,6 @@ async def handle_answered(
         (message.metadata or {}).get("language") or ""
     )
     logger.warning("no answer to a %s message; the citizen is asked to try again", message.input_channel)
-    apology = resources.locale(language).text("temporary_error")
+    apology = locale(language).text("temporary_error")
     await counting.inner.send_text_message(message.sender_id, apology)
     return False

@@ -19,8 +19,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.assistant.choices import numbered_lines
 from bot.channels.answered import handle_answered
-from bot.channels.resources import ChannelResources
+from bot.services import shared
 
 logger = logging.getLogger(__name__)
 MAX_QUICK_REPLIES = 13
@@ -41,7 +42,7 @@ class QuickReplyBot(MessengerBot):
             replies = [{"title": _title(str(b["title"])), "payload": str(b["payload"])} for b in buttons]
             await self.send_quick_replies(recipient_id, text, replies)
             return
-        lines = [text, *(f"{n}. {b['title']}" for n, b in enumerate(buttons, start=1))]
+        lines = [text, *numbered_lines([str(b["title"]) for b in buttons])]
         await self.send_text_message(recipient_id, "\n".join(lines))
 
 
@@ -61,18 +62,16 @@ class BarazaMessenger(Messenger):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         graph_url: str,
         agent: Any,
-        resources: ChannelResources,
     ) -> None:
         super().__init__(page_access_token, on_new_message)
         self.client = _client(page_access_token, graph_url)
         self._agent = agent
-        self._resources = resources
 
     async def _handle_user_message(self, text: str, sender_id: str, metadata: Dict[str, Any] | None) -> None:
         out_channel = QuickReplyBot(self.client)
         message = UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
         try:
-            await handle_answered(self.on_new_message, message, self._agent, self._resources)
+            await handle_answered(self.on_new_message, message, self._agent, shared().locale)
         except Exception:
             logger.exception("could not handle a Messenger message")
 
@@ -92,7 +91,6 @@ class MessengerInput(FacebookInput):
     def __init__(self, fb_verify: str, fb_secret: str, fb_access_token: str, graph_url: str = "") -> None:
         super().__init__(fb_verify, fb_secret, fb_access_token)
         self.graph_url = graph_url
-        self._resources = ChannelResources()
 
     def get_output_channel(self) -> QuickReplyBot:
         return QuickReplyBot(_client(self.fb_access_token, self.graph_url))
@@ -118,7 +116,7 @@ class MessengerInput(FacebookInput):
                 logger.warning("refused a Messenger request with a wrong signature from %s", request.ip)
                 return response.text("forbidden", status=403)
             messenger = BarazaMessenger(
-                self.fb_access_token, on_new_message, self.graph_url, request.app.ctx.agent, self._resources
+                self.fb_access_token, on_new_message, self.graph_url, request.app.ctx.agent
             )
             await messenger.handle(request.json, self.get_metadata(request))
             return response.text("success")

@@ -14,8 +14,8 @@ import redis.asyncio as aioredis
 
 from bot import redis_keys
 from bot.channels.formatting import capacity, gsm_friendly, paginate, strip_markdown
-from bot.channels.resources import ChannelResources
-from bot.text import fold
+from bot.phrases import fold
+from bot.services import shared
 
 KEPT_SECONDS = 24 * 3600
 
@@ -25,14 +25,13 @@ class SmsPager:
 
     def __init__(self, max_segments: int) -> None:
         self._max_segments = max_segments
-        self._resources = ChannelResources()
 
     def _store(self) -> aioredis.Redis[bytes]:
-        return self._resources.redis()
+        return shared().async_redis
 
     def more_word(self, language: str) -> str:
         """The word to reply for the next page, in ``language``."""
-        return self._resources.locale(language).text("ussd_more").upper()
+        return shared().locale(language).text("ussd_more").upper()
 
     async def first_page(self, address: str, text: str, language: str) -> str:
         """The page to send now; the others are kept for MORE."""

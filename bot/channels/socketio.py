@@ -24,7 +24,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.inbox import OfflineInbox
-from bot.settings import load_settings
+from bot.services import shared
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class WebChatInput(SocketIOInput):
 
     def _inbox(self) -> OfflineInbox | None:
         if not hasattr(self, "_offline_inbox"):
-            url = load_settings().redis_url
+            url = shared().settings.redis_url
             self._offline_inbox = OfflineInbox(url) if url else None
         return self._offline_inbox
 

@@ -33,8 +33,7 @@ from sanic.response import HTTPResponse
 from bot import redis_keys
 from bot.channels.answered import handle_answered
 from bot.channels.formatting import strip_markdown
-from bot.channels.resources import ChannelResources
-from bot.settings import load_settings
+from bot.services import shared
 
 logger = logging.getLogger(__name__)
 
@@ -149,10 +148,9 @@ class TelegramInput(InputChannel):
         self.access_token = access_token
         self.secret_token = secret_token
         self.api_url = api_url
-        self._resources = ChannelResources()
 
     def get_output_channel(self) -> TelegramOutput:
-        return TelegramOutput(self.access_token, self.api_url, load_settings().redis_url)
+        return TelegramOutput(self.access_token, self.api_url, shared().settings.redis_url)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("telegram_webhook", __name__)
@@ -178,7 +176,7 @@ class TelegramInput(InputChannel):
                 on_new_message,
                 UserMessage(text, output, chat_id, input_channel=self.name(), metadata=metadata),
                 request.app.ctx.agent,
-                self._resources,
+                shared().locale,
             )
             return response.json({"ok": True})
 
@@ -211,7 +209,7 @@ async def _read_update(update: Dict[str, Any], output: TelegramOutput) -> tuple[
 
 async def set_webhook(public_url: str) -> Any:
     """Register ``<public_url>/webhooks/telegram/webhook`` with Telegram, with the secret token."""
-    settings = load_settings()
+    settings = shared().settings
     output = TelegramOutput(settings.telegram_token, settings.telegram_api_url)
     payload = {
         "url": f"{public_url.rstrip('/')}/webhooks/telegram/webhook",
@@ -228,7 +226,7 @@ def main(argv: List[str]) -> int:
     if len(argv) != 2 or argv[0] != "set-webhook":
         print("usage: python -m bot.channels.telegram set-webhook https://your.host", file=sys.stderr)
         return 2
-    settings = load_settings()
+    settings = shared().settings
     if not settings.telegram_token or not settings.telegram_secret_token:
         print("set TELEGRAM_TOKEN and TELEGRAM_SECRET_TOKEN first", file=sys.stderr)
         return 2

@@ -29,11 +29,11 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from bot import redis_keys
+from bot.assistant.choices import numbered_lines
 from bot.channels.answered import handle_answered
 from bot.channels.formatting import strip_markdown
-from bot.channels.resources import ChannelResources
 from bot.channels.sms_pages import SmsPager
-from bot.settings import load_settings
+from bot.services import shared
 from bot.yaml_files import read_yaml_mapping
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class TwilioOutput(OutputChannel):
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
-        lines = [text, *(f"{n}. {b['title']}" for n, b in enumerate(buttons, start=1))]
+        lines = [text, *numbered_lines([str(b["title"]) for b in buttons])]
         await self.send_text_message(recipient_id, "\n".join(lines), **kwargs)
 
 
@@ -100,19 +100,16 @@ class WhatsAppOutput(TwilioOutput):
 
     def __init__(self, account_sid: str, auth_token: str, api_url: str, number: str) -> None:
         super().__init__(account_sid, auth_token, api_url, number)
-        self._redis: aioredis.Redis[bytes] | None = None
         self._templates: dict[str, Any] | None = None
 
     def store(self) -> aioredis.Redis[bytes]:
         """Redis, for the windows."""
-        if self._redis is None:
-            self._redis = aioredis.Redis.from_url(load_settings().redis_url, socket_timeout=5)
-        return self._redis
+        return shared().async_redis
 
     def templates(self) -> dict[str, Any]:
         """``config/whatsapp_templates.yml``."""
         if self._templates is None:
-            path = load_settings().config_dir / "whatsapp_templates.yml"
+            path = shared().settings.config_dir / "whatsapp_templates.yml"
             self._templates = dict(read_yaml_mapping(path).get("templates") or {})
         return self._templates
 
@@ -152,7 +149,6 @@ class _TwilioInput(InputChannel):
         self.credentials = credentials
         self._validator = RequestValidator(str(credentials["auth_token"]))
         self._output: TwilioOutput | None = None
-        self._resources = ChannelResources()
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
@@ -206,7 +202,7 @@ class _TwilioInput(InputChannel):
                     await output.post({"To": sender, "Body": page})
                     return _empty_twiml()
             message = UserMessage(text, output, sender, input_channel=self.name())
-            await handle_answered(on_new_message, message, request.app.ctx.agent, self._resources)
+            await handle_answered(on_new_message, message, request.app.ctx.agent, shared().locale)
             return _empty_twiml()
 
         return webhook

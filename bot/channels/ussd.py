@@ -25,8 +25,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import redis_keys
-from bot.channels.resources import ChannelResources
+from bot.assistant.choices import typed_number
 from bot.channels.ussd_menu import BACK, HOME, MORE, Screen, UssdTexts, answer_screen, menu_screen
+from bot.services import shared
 
 logger = logging.getLogger(__name__)
 #: A USSD session lasts a few minutes at most at every operator.
@@ -63,19 +64,18 @@ class UssdInput(InputChannel):
     def __init__(self, callback_token: str = "") -> None:
         #: Africa's Talking signs nothing: an optional token in the callback URL (?token=) is checked.
         self.callback_token = callback_token
-        self._resources = ChannelResources()
 
     def _store(self) -> aioredis.Redis[bytes]:
-        return self._resources.redis()
+        return shared().async_redis
 
     def _texts(self, language: str) -> UssdTexts:
-        locale = self._resources.locale(language)
+        locale = shared().locale(language)
         return UssdTexts(
             back=locale.text("ussd_back"), home=locale.text("ussd_home"), more=locale.text("ussd_more")
         )
 
     def _home_title(self, language: str) -> str:
-        return self._resources.locale(language).text("ussd_title")
+        return shared().locale(language).text("ussd_title")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("ussd_webhook", __name__)
@@ -121,7 +121,7 @@ class UssdInput(InputChannel):
         else:
             if first or latest == HOME or not latest:
                 message, home = "/greet", True
-            elif screens and latest.isdigit() and 1 <= int(latest) <= len(screens[-1].payloads):
+            elif screens and typed_number(latest, len(screens[-1].payloads)):
                 message, home = screens[-1].payloads[int(latest) - 1], False
             else:
                 message, home = latest, False
@@ -147,7 +147,7 @@ class UssdInput(InputChannel):
             UserMessage(message, collector, phone, input_channel=self.name(), metadata=metadata)
         )
         # nothing back (the action server restarting): say so rather than show an empty screen
-        apology = self._resources.locale(language).text("temporary_error")
+        apology = shared().locale(language).text("temporary_error")
         replies = collector.messages or [{"text": apology, "buttons": [], "language": language}]
         language = next((str(m["language"]) for m in reversed(replies) if m.get("language")), language)
         texts = self._texts(language)

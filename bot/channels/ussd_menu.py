@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.assistant.choices import numbered_lines
+
 SCREEN_LIMIT = 182
 BACK, HOME, MORE = "0", "00", "98"
 #: Most characters a menu's header line may take, so the options keep the room.
@@ -74,8 +76,7 @@ def menu_screen(header: str, titles: list[str], payloads: list[str], texts: Ussd
     head = [shorten(header, HEADER_LIMIT)] if header.strip() else []
     pages: list[str] = []
     current: list[str] = []
-    for number, title in enumerate(titles, start=1):
-        line = f"{number}. {shorten(title, 40)}"
+    for line in numbered_lines([shorten(title, 40) for title in titles]):
         if current and not _fits([*head, *current, line, more, *footer]):
             pages.append("\n".join([*head, *current, more, *footer]))
             current = []

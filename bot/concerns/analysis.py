@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.concerns.model import Concern
 from bot.concerns.redaction import PLACEHOLDERS
-from bot.text import fold
+from bot.phrases import fold
 
 #: A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -1,4 +1,4 @@
-"""A concern, its categories and its statuses (one transition table)."""
+"""A concern, its statuses (one transition table), what readers filter on, and what can go wrong."""
 
 from __future__ import annotations
 
@@ -6,19 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-#: Concern categories, in the order citizens are offered them. Names per language: locales.
-CATEGORIES = (
-    "health",
-    "education",
-    "water_sanitation",
-    "roads_transport",
-    "security",
-    "social_protection",
-    "corruption_fraud",
-    "other",
-)
-#: Where concerns no routing rule matches go: a person sorts them.
-TRIAGE = "triage"
+
+class ConcernNotFound(KeyError):
+    """No concern with that reference."""
+
+
+class StatusChangeRefused(ValueError):
+    """A status change the transition table does not allow."""
 
 
 class ConcernStatus(str, Enum):
@@ -93,3 +87,21 @@ class Concern:
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
         }
+
+
+@dataclass(frozen=True)
+class ConcernFilter:
+    """What an analyst or ministry filters on (all optional)."""
+
+    ministry: str | None = None
+    category: str | None = None
+    region: str | None = None
+    status: str | None = None
+    language: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    text: str | None = None
+    #: Any of these (Open311 asks for several at once); empty means no restriction.
+    tickets: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()

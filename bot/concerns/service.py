@@ -1,35 +1,58 @@
-"""Filing and following concerns: redact, route, store; status changes told to the citizen."""
+"""Filing and following concerns: redact, route, store; who may read and change them; the citizen told.
+
+The permission rules live here, next to the operations they guard, as the alerts feature keeps its
+own: a ministry's key reads and answers only the concerns routed to it, and reads the original text
+(kept only with consent) of those alone; an analyst's key reads every ministry's, redacted; the public
+(Open311 without a key) reads no text the citizen typed.
+
+A status change and the citizen's notice are one transaction (the notice waits in an outbox table);
+the notice is then relayed to the delivery queue at once, or by housekeeping if the queue was down.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
+from bot.auth.roles import Actor, Forbidden, Permission
 from bot.catalogue.bundle import Catalogues
-from bot.concerns.model import Concern, ConcernStatus, NewConcern
+from bot.concerns.model import Concern, ConcernFilter, ConcernStatus, NewConcern
 from bot.concerns.redaction import names_from_catalogues, redact
 from bot.concerns.store import ConcernStore
 
-#: Told when a concern's status changes: (ticket, subscriber).
-Notifier = Callable[[str, str], None]
+log = logging.getLogger(__name__)
+
+#: Puts a status change's notice in the delivery queue: (ticket, subscriber, change). Idempotent per
+#: change, so relaying the same outbox entry twice tells the citizen once.
+NoticeRelay = Callable[[str, str, int], None]
+#: Most rows one export holds (filter by dates for more).
+EXPORT_LIMIT = 50_000
+
+
+class ConcernForbidden(Forbidden):
+    """The key may not see or change this concern (HTTP 403)."""
 
 
 class ConcernService:
-    """What the chat and the ministries do with concerns."""
+    """What the chat, the ministries, analysts and Open311 clients do with concerns."""
 
     def __init__(
         self,
         store: ConcernStore,
         catalogues: Callable[[], Catalogues],
         clock: Callable[[], datetime],
-        notify: Notifier | None = None,
+        relay: NoticeRelay | None = None,
     ) -> None:
         self.store = store
         self._catalogues = catalogues
         self._clock = clock
-        self._notify = notify
+        self._relay = relay
         self._known: tuple[int, frozenset[str]] | None = None
+
+    # Citizens ------------------------------------------------------------------------------------
 
     def _known_names(self) -> frozenset[str]:
         current = self._catalogues()
@@ -59,19 +82,117 @@ class ConcernService:
             concern = replace(concern, public_note=self.redacted(concern.public_note))
         return concern
 
-    def change_status(self, ticket: str, to: ConcernStatus, *, actor: str, note: str) -> Concern:
-        """Move a concern on and tell the citizen (if they can still be reached)."""
-        concern = self.store.change_status(ticket, to, actor=actor, note=note, now=self._clock())
-        subscriber = self.store.subscriber_of(ticket)
-        if subscriber and self._notify is not None:
-            self._notify(concern.ticket, subscriber)
-        return concern
+    def forget(self, subscriber: str) -> int:
+        """A citizen's "delete my data" for their concerns."""
+        return self.store.forget(subscriber)
 
     def purge_expired_texts(self, retention_days: int) -> int:
         """Remove texts older than the retention period."""
         now = self._clock()
         return self.store.purge_texts(now - timedelta(days=retention_days), now)
 
-    def forget(self, subscriber: str) -> int:
-        """A citizen's "delete my data" for their concerns."""
-        return self.store.forget(subscriber)
+    # Ministries and analysts ---------------------------------------------------------------------
+
+    @staticmethod
+    def reads_original(actor: Actor, concern: Concern) -> bool:
+        """Only the ministry the concern was routed to reads what the citizen typed (with consent)."""
+        return actor.ministry == concern.ministry and not actor.may(Permission.READ_ALL_MINISTRIES)
+
+    @staticmethod
+    def may_read_texts(actor: Actor | None, concern: Concern) -> bool:
+        """Whether ``actor`` (None: the public) may read a concern's redacted texts."""
+        return actor is not None and actor.may(Permission.READ) and actor.may_see(concern.ministry)
+
+    @staticmethod
+    def scoped(actor: Actor, where: ConcernFilter) -> ConcernFilter:
+        """``where`` held to what ``actor`` may read: a ministry's key to its own concerns."""
+        if not actor.may(Permission.READ):
+            raise ConcernForbidden(f"the {actor.role.value} role may not read concerns")
+        if actor.may(Permission.READ_ALL_MINISTRIES):
+            return where
+        if where.ministry and where.ministry != actor.ministry:
+            raise ConcernForbidden("a ministry key reads only its own ministry's concerns")
+        return replace(where, ministry=actor.ministry)
+
+    def find(
+        self, actor: Actor, where: ConcernFilter, *, limit: int, offset: int = 0
+    ) -> tuple[list[Concern], int]:
+        """A page of the concerns ``actor`` may read, newest first, and how many match in all."""
+        return self.store.find(self.scoped(actor, where), limit=limit, offset=offset)
+
+    def export(self, actor: Actor, where: ConcernFilter) -> list[Concern]:
+        """Every concern ``actor`` may read that matches (at most :data:`EXPORT_LIMIT`)."""
+        return self.store.find(self.scoped(actor, where), limit=EXPORT_LIMIT)[0]
+
+    def daily_counts(self, actor: Actor, where: ConcernFilter) -> list[tuple[date, str, str, str, int]]:
+        """(day, category, region, status, count) of the concerns ``actor`` may read."""
+        return self.store.daily_counts(self.scoped(actor, where))
+
+    def weekly_texts(self, actor: Actor, where: ConcernFilter) -> tuple[list[str], list[str]]:
+        """The redacted texts of the last 7 days and of the 7 before, for the terms rising."""
+        scoped = self.scoped(actor, where)
+        now = self._clock()
+        this_week = replace(scoped, since=now - timedelta(days=7), until=now)
+        last_week = replace(scoped, since=now - timedelta(days=14), until=now - timedelta(days=7))
+        return self.store.descriptions(this_week), self.store.descriptions(last_week)
+
+    def read(self, actor: Actor, ticket: str) -> tuple[Concern, list[dict[str, Any]]]:
+        """One concern ``actor`` may read, and its audit trail."""
+        concern = self._visible(actor, ticket)
+        return concern, self.store.history(ticket)
+
+    def authorise_change(self, actor: Actor, ticket: str) -> Concern:
+        """Check, before reading a request body, that ``actor`` may change the concern: only the
+        writing keys of the ministry it was routed to may."""
+        if not actor.may(Permission.WRITE):
+            raise ConcernForbidden(f"the {actor.role.value} role may not change concerns")
+        concern = self._visible(actor, ticket)
+        if concern.ministry != actor.ministry:
+            raise ConcernForbidden("only the ministry the concern was routed to may change it")
+        return concern
+
+    def change_status(self, actor: Actor, ticket: str, to: ConcernStatus, *, note: str) -> Concern:
+        """Move a concern on and tell the citizen (the change and its notice in one transaction)."""
+        self.authorise_change(actor, ticket)
+        changed = self.store.change_status(ticket, to, actor=actor.key_id, note=note, now=self._clock())
+        try:
+            self.relay_notices()
+        except Exception:  # the queue is down: the notice waits in the outbox for housekeeping
+            log.warning("the notice of %s waits in the outbox: the delivery queue is unavailable", ticket)
+        return changed
+
+    def _visible(self, actor: Actor, ticket: str) -> Concern:
+        if not actor.may(Permission.READ):
+            raise ConcernForbidden(f"the {actor.role.value} role may not read concerns")
+        concern = self.store.get(ticket)
+        if not actor.may_see(concern.ministry):
+            raise ConcernForbidden("this concern belongs to another ministry")
+        return concern
+
+    # The public (Open311) ------------------------------------------------------------------------
+
+    def public_find(self, where: ConcernFilter, *, limit: int) -> list[Concern]:
+        """Concerns as listed publicly (the caller shows only their public fields)."""
+        return self.store.find(where, limit=limit)[0]
+
+    def public_get(self, ticket: str) -> Concern | None:
+        """One concern by ticket, or None."""
+        found = self.store.find(ConcernFilter(tickets=(ticket.upper(),)), limit=1)[0]
+        return found[0] if found else None
+
+    # Notices -------------------------------------------------------------------------------------
+
+    def relay_notices(self, limit: int = 100) -> int:
+        """Move the outbox's notices to the delivery queue; how many went. Safe to run anywhere, any
+        number of times at once: a notice relayed twice is queued once."""
+        if self._relay is None:
+            return 0
+        pending = self.store.pending_notices(limit)
+        relayed: list[int] = []
+        try:
+            for notice in pending:
+                self._relay(notice.ticket, notice.subscriber, notice.change)
+                relayed.append(notice.notice_id)
+        finally:
+            self.store.notices_relayed(relayed)
+        return len(relayed)

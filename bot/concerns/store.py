@@ -11,23 +11,23 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError
 
-from bot.concerns.model import STATUS_TRANSITIONS, Concern, ConcernStatus, NewConcern
-from bot.concerns.tables import concern_events, concerns
+from bot.concerns.model import (
+    STATUS_TRANSITIONS,
+    Concern,
+    ConcernFilter,
+    ConcernNotFound,
+    ConcernStatus,
+    NewConcern,
+    StatusChangeRefused,
+)
+from bot.concerns.tables import concern_events, concern_notices, concerns
 from bot.concerns.ticket import new_ticket
 
 MAX_TICKET_ATTEMPTS = 8
-
-
-class ConcernNotFound(KeyError):
-    """No concern with that reference."""
-
-
-class StatusChangeRefused(ValueError):
-    """A status change the transition table does not allow."""
 
 
 def _utc(moment: datetime) -> datetime:
@@ -67,49 +67,42 @@ def _original(new: NewConcern) -> str | None:
 
 
 @dataclass(frozen=True)
-class ConcernFilter:
-    """What an analyst or ministry filters on (all optional)."""
+class PendingNotice:
+    """A status change's notice waiting in the outbox to be relayed to the citizen."""
 
-    ministry: str | None = None
-    category: str | None = None
-    region: str | None = None
-    status: str | None = None
-    language: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    text: str | None = None
-    #: Any of these (Open311 asks for several at once); empty means no restriction.
-    tickets: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
+    notice_id: int
+    change: int  #: the change's history entry
+    ticket: str
+    subscriber: str
 
-    def conditions(self) -> list[Any]:
-        """SQL conditions."""
-        found: list[Any] = []
-        for column, values in (
-            (concerns.c.ticket, self.tickets),
-            (concerns.c.category, self.categories),
-            (concerns.c.status, self.statuses),
-        ):
-            if values:
-                found.append(column.in_(values))
-        for column, value in (
-            (concerns.c.ministry, self.ministry),
-            (concerns.c.category, self.category),
-            (concerns.c.region, self.region),
-            (concerns.c.status, self.status),
-            (concerns.c.language, self.language),
-        ):
-            if value:
-                found.append(column == value)
-        if self.since:
-            found.append(concerns.c.created_at >= self.since)
-        if self.until:
-            found.append(concerns.c.created_at < self.until)
-        if self.text:
-            escaped = self.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            found.append(func.lower(concerns.c.description).like(f"%{escaped}%", escape="\\"))
-        return found
+
+def conditions(where: ConcernFilter) -> list[Any]:
+    """The SQL conditions of a filter."""
+    found: list[Any] = []
+    for column, values in (
+        (concerns.c.ticket, where.tickets),
+        (concerns.c.category, where.categories),
+        (concerns.c.status, where.statuses),
+    ):
+        if values:
+            found.append(column.in_(values))
+    for column, value in (
+        (concerns.c.ministry, where.ministry),
+        (concerns.c.category, where.category),
+        (concerns.c.region, where.region),
+        (concerns.c.status, where.status),
+        (concerns.c.language, where.language),
+    ):
+        if value:
+            found.append(column == value)
+    if where.since:
+        found.append(concerns.c.created_at >= where.since)
+    if where.until:
+        found.append(concerns.c.created_at < where.until)
+    if where.text:
+        escaped = where.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        found.append(func.lower(concerns.c.description).like(f"%{escaped}%", escape="\\"))
+    return found
 
 
 class ConcernStore:
@@ -171,7 +164,7 @@ class ConcernStore:
 
     def find(self, where: ConcernFilter, *, limit: int = 50, offset: int = 0) -> tuple[list[Concern], int]:
         """A page of concerns, newest first, and how many match in all."""
-        condition = and_(True, *where.conditions())
+        condition = and_(True, *conditions(where))
         with self._engine.connect() as connection:
             total = connection.execute(
                 select(func.count()).select_from(concerns).where(condition)
@@ -188,7 +181,7 @@ class ConcernStore:
     def daily_counts(self, where: ConcernFilter) -> list[tuple[date, str, str, str, int]]:
         """(day, category, region, status, count) of the concerns matching ``where``."""
         day = func.date(concerns.c.created_at)
-        condition = and_(True, *where.conditions())
+        condition = and_(True, *conditions(where))
         with self._engine.connect() as connection:
             rows = connection.execute(
                 select(day, concerns.c.category, concerns.c.region, concerns.c.status, func.count())
@@ -199,7 +192,7 @@ class ConcernStore:
 
     def descriptions(self, where: ConcernFilter, limit: int = 20_000) -> list[str]:
         """The (redacted) texts of matching concerns, newest first."""
-        condition = and_(True, *where.conditions())
+        condition = and_(True, *conditions(where))
         with self._engine.connect() as connection:
             rows = connection.execute(
                 select(concerns.c.description)
@@ -212,10 +205,11 @@ class ConcernStore:
     def change_status(
         self, ticket: str, to: ConcernStatus, *, actor: str, note: str, now: datetime
     ) -> Concern:
-        """Move a concern to ``to`` with a note, recording who and when (one transaction)."""
+        """Move a concern to ``to`` with a note, recording who and when, and put the citizen's notice in
+        the outbox (one transaction: the change and its notice exist together or not at all)."""
         with self._engine.begin() as connection:
             row = connection.execute(
-                select(concerns.c.id, concerns.c.status)
+                select(concerns.c.id, concerns.c.status, concerns.c.subscriber)
                 .where(concerns.c.ticket == ticket.upper())
                 .with_for_update()
             ).first()
@@ -232,7 +226,7 @@ class ConcernStore:
                 .where(concerns.c.id == row.id)
                 .values(status=to.value, public_note=note, updated_at=now)
             )
-            connection.execute(
+            change_id = connection.execute(
                 concern_events.insert().values(
                     concern_id=row.id,
                     at=now,
@@ -241,8 +235,31 @@ class ConcernStore:
                     to_status=to.value,
                     note=note,
                 )
-            )
+            ).inserted_primary_key[0]
+            if row.subscriber:
+                connection.execute(
+                    concern_notices.insert().values(
+                        change_id=change_id, ticket=ticket.upper(), subscriber=row.subscriber, created_at=now
+                    )
+                )
         return self.get(ticket)
+
+    def pending_notices(self, limit: int = 100) -> list[PendingNotice]:
+        """Notices in the outbox, oldest first."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(concern_notices).order_by(concern_notices.c.id).limit(limit)
+            ).all()
+        return [
+            PendingNotice(notice_id=r.id, change=r.change_id, ticket=r.ticket, subscriber=r.subscriber)
+            for r in rows
+        ]
+
+    def notices_relayed(self, notice_ids: list[int]) -> None:
+        """Remove notices from the outbox once they are in the queue."""
+        if notice_ids:
+            with self._engine.begin() as connection:
+                connection.execute(delete(concern_notices).where(concern_notices.c.id.in_(notice_ids)))
 
     def history(self, ticket: str) -> list[dict[str, Any]]:
         """The audit trail of a concern, oldest first."""
@@ -283,8 +300,10 @@ class ConcernStore:
         return int(result.rowcount or 0)
 
     def forget(self, subscriber: str) -> int:
-        """A citizen's "delete my data": their address and original texts go; redacted records stay."""
+        """A citizen's "delete my data": their address, original texts and notices not yet relayed go;
+        redacted records stay."""
         with self._engine.begin() as connection:
+            connection.execute(delete(concern_notices).where(concern_notices.c.subscriber == subscriber))
             result = connection.execute(
                 update(concerns)
                 .where(concerns.c.subscriber == subscriber)

@@ -59,3 +59,17 @@ concern_events = Table(
     Column("note", Text, nullable=False, default=""),
     Index("ix_concern_events_concern", "concern_id"),
 )
+
+#: The outbox: a status change's notice for the citizen, written in the change's transaction and
+#: relayed to the fan-out queue (then deleted), so that a queue outage after the commit loses nothing.
+concern_notices = Table(
+    "concern_notices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    #: The history entry of the change (never reused, unlike the ids of this table's deleted rows).
+    Column("change_id", Integer, nullable=False),
+    Column("ticket", String(6), nullable=False),
+    Column("subscriber", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_concern_notices_subscriber", "subscriber"),
+)

@@ -16,13 +16,13 @@ import sys
 from bot.fanout.channels import DeliveryChannel, NullChannel, RasaTrigger
 from bot.fanout.pacing import ChannelPacer
 from bot.fanout.worker import DeliveryWorker, WorkerOptions
-from bot.settings import load_settings
-from bot.subscriptions.forget import expire_idle_conversations
-from bot.wiring import Services
+from bot.housekeeping import schedule
+from bot.services import Services, shared
 
 
-def build_worker(services: Services, options: WorkerOptions) -> DeliveryWorker:
-    """A worker delivering through Rasa (and to the null channel used by benchmarks)."""
+def build_worker(services: Services, options: WorkerOptions, *, housekeeping: bool = True) -> DeliveryWorker:
+    """A worker delivering through Rasa (and to the null channel used by benchmarks), running the
+    housekeeping schedule between its rounds unless told not to."""
     rasa = RasaTrigger(services.settings.rasa_url, services.settings.rasa_auth_token)
     null = NullChannel(services.redis)
 
@@ -31,20 +31,13 @@ def build_worker(services: Services, options: WorkerOptions) -> DeliveryWorker:
 
     return DeliveryWorker(
         services.redis,
-        services.alerts,
-        services.repository,
+        services.broadcasts,
         channel,
         ChannelPacer(services.redis, services.delivery_policy),
         services.delivery_policy.retries,
         options,
-        housekeeping=lambda: housekeeping(services),
+        between_rounds=schedule(services).run_due if housekeeping else None,
     )
-
-
-def housekeeping(services: Services) -> None:
-    """What the workers do every hour: data past its retention goes."""
-    services.concerns.purge_expired_texts(services.settings.concern_retention_days)
-    expire_idle_conversations(services.redis, services.settings.conversation_retention_days)
 
 
 def main(argv: list[str]) -> int:
@@ -55,14 +48,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--claim-after", type=float, default=60.0, help="seconds before taking over others' work"
     )
+    parser.add_argument(
+        "--no-housekeeping",
+        action="store_true",
+        help="only deliver (run python -m bot.housekeeping elsewhere)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = load_settings()
-    if not settings.redis_url:
+    services = shared()
+    if not services.settings.redis_url:
         print("REDIS_URL must be set (./baraza run sets it)", file=sys.stderr)
         return 2
     worker = build_worker(
-        Services(settings), WorkerOptions(name=args.name, batch=args.batch, claim_after=args.claim_after)
+        services,
+        WorkerOptions(name=args.name, batch=args.batch, claim_after=args.claim_after),
+        housekeeping=not args.no_housekeeping,
     )
 
     def stop(*_: object) -> None:

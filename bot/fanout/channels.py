@@ -8,7 +8,7 @@ fault tests): like the conversation, it acts on each delivery id once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
@@ -16,15 +16,10 @@ from urllib.parse import quote
 import requests
 
 from bot import redis_keys
+from bot.fanout.notices import TRIGGERS, Notice, NoticeKind, Trigger
 
 if TYPE_CHECKING:
     import redis
-
-#: The intent the worker triggers; its rule runs ``action_deliver_alert``.
-DELIVERY_INTENT = "EXTERNAL_alert"
-#: For news about a citizen's concern: ``action_concern_update``.
-CONCERN_INTENT = "EXTERNAL_concern_update"
-CONCERN_KIND = "concern"
 
 
 class Outcome(str, Enum):
@@ -35,80 +30,61 @@ class Outcome(str, Enum):
     FAILED = "failed"  #: a permanent failure (unknown channel, refused): do not retry
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """One alert (or notice about it) for one subscriber."""
-
-    alert_id: str
-    kind: str  #: alert | cancel
-    channel: str
-    address: str  #: the subscriber's id on the channel (Rasa's sender id)
-    attempt: int = 1
-    #: The language the subscriber chose when subscribing, for a conversation that has expired since.
-    language: str = ""
-
-    @property
-    def delivery_id(self) -> str:
-        """Identifies the effect: the same id twice must show the citizen one message."""
-        return f"{self.alert_id}:{self.kind}:{self.channel}:{self.address}"
-
-
 class DeliveryChannel(Protocol):
-    """Sends deliveries; never raises for a failed delivery, it reports the outcome."""
+    """Sends notices; never raises for a failed delivery, it reports the outcome."""
 
-    def send(self, delivery: Delivery) -> tuple[Outcome, str]:
+    def send(self, notice: Notice) -> tuple[Outcome, str]:
         """Deliver; the outcome and, for failures, why."""
 
 
 class RasaTrigger:
     """Delivers through Rasa's HTTP API: ``POST /conversations/<id>/trigger_intent``."""
 
-    def __init__(self, rasa_url: str, token: str, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        rasa_url: str,
+        token: str,
+        timeout: float = 10.0,
+        triggers: Mapping[NoticeKind, Trigger] = TRIGGERS,
+    ) -> None:
         self._url = rasa_url.rstrip("/")
         self._token = token
         self._timeout = timeout
+        self._triggers = triggers
         self._session = requests.Session()
 
-    def send(self, delivery: Delivery) -> tuple[Outcome, str]:
-        """Trigger the delivery intent in the subscriber's conversation, answered on their channel."""
+    def send(self, notice: Notice) -> tuple[Outcome, str]:
+        """Trigger the notice's intent in the subscriber's conversation, answered on their channel."""
         # Rasa's routes do not URL-decode: characters legal in a path segment ("+" of phone numbers,
         # ":" of "whatsapp:+...") are sent as they are, so the conversation id arrives unchanged.
-        url = f"{self._url}/conversations/{quote(delivery.address, safe='+:@=')}/trigger_intent"
-        if delivery.kind == CONCERN_KIND:
-            ticket = delivery.alert_id.split(":")[1]
-            body: dict[str, object] = {
-                "name": CONCERN_INTENT,
-                "entities": {"ticket": ticket, "delivery_id": delivery.delivery_id},
-            }
-        else:
-            body = {
-                "name": DELIVERY_INTENT,
-                "entities": {
-                    "alert_id": delivery.alert_id,
-                    "delivery_kind": delivery.kind,
-                    "delivery_id": delivery.delivery_id,
-                    **({"language": delivery.language} if delivery.language else {}),
-                },
-            }
+        url = f"{self._url}/conversations/{quote(notice.address, safe='+:@=')}/trigger_intent"
+        trigger = self._triggers[notice.kind]
+        entities = {
+            trigger.reference_entity: notice.reference,
+            "delivery_kind": notice.kind.value,
+            "delivery_id": notice.delivery_id,
+            **({"language": notice.language} if notice.language else {}),
+        }
+        body = {"name": trigger.intent, "entities": entities}
         try:
             reply = self._session.post(
                 url,
                 # the conversation's slots without its events: the acknowledgement needs no more
-                params={"output_channel": delivery.channel, "token": self._token, "include_events": "NONE"},
+                params={"output_channel": notice.channel, "token": self._token, "include_events": "NONE"},
                 json=body,
                 timeout=self._timeout,
             )
         except requests.RequestException as error:
             return Outcome.RETRY, f"Rasa unreachable: {type(error).__name__}"
         if reply.status_code == 200:
-            return _acknowledged(reply, delivery)
+            return _acknowledged(reply, notice)
         reason = f"Rasa answered {reply.status_code}: {reply.text[:200]}"
         if reply.status_code in (408, 409, 429) or reply.status_code >= 500:
             return Outcome.RETRY, reason
         return Outcome.FAILED, reason
 
 
-def _acknowledged(reply: requests.Response, delivery: Delivery) -> tuple[Outcome, str]:
+def _acknowledged(reply: requests.Response, notice: Notice) -> tuple[Outcome, str]:
     """Sent only when the conversation remembers the delivery id (its action ran to the end).
 
     Rasa answers 200 even when the action behind the intent failed (action server down, a store
@@ -118,7 +94,7 @@ def _acknowledged(reply: requests.Response, delivery: Delivery) -> tuple[Outcome
         remembered = reply.json()["tracker"]["slots"].get("delivered_alerts") or []
     except (ValueError, KeyError, TypeError, AttributeError):
         return Outcome.RETRY, "Rasa's answer holds no conversation state"
-    if delivery.delivery_id in remembered:
+    if notice.delivery_id in remembered:
         return Outcome.SENT, ""
     return Outcome.RETRY, "the assistant did not record the delivery (its action did not run to the end)"
 
@@ -130,10 +106,10 @@ class NullChannel:
         self._redis = client
         self._name = name
 
-    def send(self, delivery: Delivery) -> tuple[Outcome, str]:
+    def send(self, notice: Notice) -> tuple[Outcome, str]:
         """Record the effect (idempotently) and count the attempt."""
         pipe = self._redis.pipeline(transaction=False)
-        pipe.sadd(redis_keys.delivered_effects(self._name), delivery.delivery_id)
+        pipe.sadd(redis_keys.delivered_effects(self._name), notice.delivery_id)
         pipe.incr(redis_keys.delivery_attempts(self._name))
         pipe.execute()
         return Outcome.SENT, ""
@@ -146,6 +122,6 @@ class FailingChannel:
         self._outcome = outcome
         self._reason = reason
 
-    def send(self, delivery: Delivery) -> tuple[Outcome, str]:
+    def send(self, notice: Notice) -> tuple[Outcome, str]:
         """Fail."""
         return self._outcome, self._reason

@@ -2,7 +2,7 @@
 
 - ``fan_out_jobs``: one entry per broadcast to resolve (a new live alert, a cancellation, an alert
   replaced by an Update). Written in the same transaction as the alert's status change.
-- ``deliveries``: one entry per (alert, subscriber), consumed by the delivery workers' group.
+- ``deliveries``: one entry per (broadcast, subscriber), consumed by the delivery workers' group.
 
 Exactly-once rests on one hash per broadcast, ``recipients``: a subscriber is enqueued only if
 ``HSETNX recipients <subscriber> queued`` succeeds (so resolving twice, e.g. after a crash, adds no one
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot import redis_keys
+from bot.fanout.notices import Broadcast, JobKind, NoticeKind
 
 if TYPE_CHECKING:
     import redis
@@ -29,12 +30,12 @@ if TYPE_CHECKING:
 JOBS_GROUP = "fanout"
 DELIVERY_GROUP = "delivery"
 
-# KEYS: recipients, counts, deliveries stream. ARGV: alert id, kind, subscriber ids...
+# KEYS: recipients, counts, deliveries stream. ARGV: reference, kind, change, subscriber ids...
 _ENQUEUE = """
 local added = 0
-for i = 3, #ARGV do
+for i = 4, #ARGV do
   if redis.call('HSETNX', KEYS[1], ARGV[i], 'queued') == 1 then
-    redis.call('XADD', KEYS[3], '*', 'a', ARGV[1], 'k', ARGV[2], 's', ARGV[i])
+    redis.call('XADD', KEYS[3], '*', 'a', ARGV[1], 'k', ARGV[2], 'c', ARGV[3], 's', ARGV[i])
     added = added + 1
   end
 end
@@ -56,7 +57,7 @@ if state == 'queued' then
   changed = 1
   if ARGV[3] == 'sent' and ARGV[5] ~= '' and redis.call('HEXISTS', KEYS[5], 'started') == 1 then
     if redis.call('HSETNX', KEYS[4], ARGV[2], 'queued') == 1 then
-      redis.call('XADD', KEYS[3], '*', 'a', ARGV[5], 'k', 'cancel', 's', ARGV[2])
+      redis.call('XADD', KEYS[3], '*', 'a', ARGV[5], 'k', 'cancel', 'c', '', 's', ARGV[2])
       redis.call('HINCRBY', KEYS[5], 'enqueued', 1)
     end
   end
@@ -64,6 +65,16 @@ end
 redis.call('XACK', KEYS[3], ARGV[1], ARGV[4])
 return changed
 """
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """The outcome of one delivery, to record: its broadcast, subscriber, new state and stream entry."""
+
+    broadcast: Broadcast
+    subscriber: str
+    state: str  #: sent | failed | skipped
+    entry_id: str
 
 
 @dataclass(frozen=True)
@@ -102,11 +113,6 @@ class Progress:
 class FanOutQueue:
     """Schedules broadcasts, enqueues deliveries and records their outcome."""
 
-    ALERT = "alert"
-    CANCEL = "cancel"
-    SUPERSEDE = "supersede"
-    CONCERN = "concern"  #: a concern's status changed (alert_id is "concern:<ticket>:<change>")
-
     def __init__(self, client: redis.Redis[bytes]) -> None:
         self._redis = client
         self._enqueue = client.register_script(_ENQUEUE)
@@ -125,73 +131,72 @@ class FanOutQueue:
                     raise
 
     @staticmethod
-    def schedule(pipe: Pipeline[bytes], alert_id: str, kind: str, *, by: str = "") -> None:
+    def schedule(pipe: Pipeline[bytes], kind: JobKind, reference: str, *, by: str = "") -> None:
         """Queue a fan-out job inside the caller's transaction."""
-        pipe.xadd(redis_keys.fan_out_jobs(), {"a": alert_id, "k": kind, "by": by})
+        pipe.xadd(redis_keys.fan_out_jobs(), {"a": reference, "k": kind.value, "by": by})
 
-    def enqueue(self, alert_id: str, kind: str, subscriber_ids: list[str]) -> int:
+    def enqueue(self, broadcast: Broadcast, subscriber_ids: list[str]) -> int:
         """Enqueue deliveries for subscribers not yet enqueued for this broadcast; how many were new."""
         if not subscriber_ids:
             return 0
         keys = [
-            redis_keys.recipients(alert_id, kind),
-            redis_keys.delivery_counts(alert_id, kind),
+            redis_keys.recipients(broadcast.key, broadcast.kind.value),
+            redis_keys.delivery_counts(broadcast.key, broadcast.kind.value),
             redis_keys.deliveries(),
         ]
-        return int(self._enqueue(keys=keys, args=[alert_id, kind, *subscriber_ids]))
+        args = [broadcast.reference, broadcast.kind.value, broadcast.change, *subscriber_ids]
+        return int(self._enqueue(keys=keys, args=args))
 
-    def mark_started(self, alert_id: str, kind: str) -> None:
+    def mark_started(self, broadcast: Broadcast) -> None:
         """Record that recipients of a broadcast are being looked for (before the first is read)."""
-        self._redis.hset(redis_keys.delivery_counts(alert_id, kind), "started", 1)
+        self._redis.hset(redis_keys.delivery_counts(broadcast.key, broadcast.kind.value), "started", 1)
 
-    def mark_resolved(self, alert_id: str, kind: str) -> None:
+    def mark_resolved(self, broadcast: Broadcast) -> None:
         """Record that every recipient of a broadcast is enqueued."""
-        self._redis.hset(redis_keys.delivery_counts(alert_id, kind), "resolved", 1)
+        self._redis.hset(redis_keys.delivery_counts(broadcast.key, broadcast.kind.value), "resolved", 1)
 
     @staticmethod
-    def _record_call(
-        alert_id: str, kind: str, subscriber: str, state: str, entry_id: str
-    ) -> tuple[list[str], list[str]]:
+    def _record_call(outcome: DeliveryResult) -> tuple[list[str], list[str]]:
         """Keys and arguments of the record script for one delivery."""
+        broadcast = outcome.broadcast
+        cancellation = Broadcast.cancellation(broadcast.reference)
         keys = [
-            redis_keys.recipients(alert_id, kind),
-            redis_keys.delivery_counts(alert_id, kind),
+            redis_keys.recipients(broadcast.key, broadcast.kind.value),
+            redis_keys.delivery_counts(broadcast.key, broadcast.kind.value),
             redis_keys.deliveries(),
-            redis_keys.recipients(alert_id, FanOutQueue.CANCEL),
-            redis_keys.delivery_counts(alert_id, FanOutQueue.CANCEL),
+            redis_keys.recipients(cancellation.key, cancellation.kind.value),
+            redis_keys.delivery_counts(cancellation.key, cancellation.kind.value),
         ]
-        alert = alert_id if kind == FanOutQueue.ALERT else ""
-        return keys, [DELIVERY_GROUP, subscriber, state, entry_id, alert]
+        alert = broadcast.reference if broadcast.kind is NoticeKind.ALERT else ""
+        return keys, [DELIVERY_GROUP, outcome.subscriber, outcome.state, outcome.entry_id, alert]
 
-    def record(self, alert_id: str, kind: str, subscriber: str, state: str, entry_id: str) -> bool:
+    def record(self, outcome: DeliveryResult) -> bool:
         """Record a delivery's outcome (once) and acknowledge its stream entry; True if it changed."""
-        keys, args = self._record_call(alert_id, kind, subscriber, state, entry_id)
+        keys, args = self._record_call(outcome)
         return bool(self._record(keys=keys, args=args))
 
-    def record_many(self, outcomes: list[tuple[str, str, str, str, str]]) -> None:
-        """:meth:`record` for (alert, kind, subscriber, state, entry id) tuples, in one round trip."""
+    def record_many(self, outcomes: list[DeliveryResult]) -> None:
+        """:meth:`record` for many outcomes, in one round trip."""
         pipe = self._redis.pipeline(transaction=False)
         for outcome in outcomes:
-            keys, args = self._record_call(*outcome)
+            keys, args = self._record_call(outcome)
             self._record(keys=keys, args=args, client=pipe)
         pipe.execute()
 
-    def states(self, alert_id: str, kind: str, subscribers: list[str]) -> list[str | None]:
+    def states(self, broadcast: Broadcast, subscribers: list[str]) -> list[str | None]:
         """The recorded state of each subscriber's delivery."""
-        values = self._redis.hmget(redis_keys.recipients(alert_id, kind), subscribers)
+        values = self._redis.hmget(redis_keys.recipients(broadcast.key, broadcast.kind.value), subscribers)
         return [v.decode() if v else None for v in values]
 
-    def state(self, alert_id: str, kind: str, subscriber: str) -> str | None:
+    def state(self, broadcast: Broadcast, subscriber: str) -> str | None:
         """The recorded state of one delivery."""
-        value = self._redis.hget(redis_keys.recipients(alert_id, kind), subscriber)
+        value = self._redis.hget(redis_keys.recipients(broadcast.key, broadcast.kind.value), subscriber)
         return value.decode() if value else None
 
-    def progress(self, alert_id: str, kind: str = ALERT) -> Progress:
+    def progress(self, broadcast: Broadcast) -> Progress:
         """The counters of one broadcast."""
-        raw = {
-            k.decode(): int(v)
-            for k, v in self._redis.hgetall(redis_keys.delivery_counts(alert_id, kind)).items()
-        }
+        key = redis_keys.delivery_counts(broadcast.key, broadcast.kind.value)
+        raw = {k.decode(): int(v) for k, v in self._redis.hgetall(key).items()}
         return Progress(
             enqueued=raw.get("enqueued", 0),
             sent=raw.get("sent", 0),
@@ -200,10 +205,11 @@ class FanOutQueue:
             resolved=bool(raw.get("resolved", 0)),
         )
 
-    def scan_recipients(self, alert_id: str, kind: str, state: str, count: int = 1000) -> Iterator[list[str]]:
+    def scan_recipients(self, broadcast: Broadcast, state: str, count: int = 1000) -> Iterator[list[str]]:
         """Batches of the subscribers of a broadcast in ``state`` (HSCAN: bounded memory per batch)."""
         batch: list[str] = []
-        for subscriber, value in self._redis.hscan_iter(redis_keys.recipients(alert_id, kind), count=count):
+        key = redis_keys.recipients(broadcast.key, broadcast.kind.value)
+        for subscriber, value in self._redis.hscan_iter(key, count=count):
             if value.decode() == state:
                 batch.append(subscriber.decode())
                 if len(batch) >= count:

@@ -5,7 +5,12 @@ share the entries between them. A worker that dies leaves its entries pending; t
 the next worker to start (its own, under the same name) or by any worker once idle for
 ``claim_after`` seconds (XAUTOCLAIM), and the exactly-once rules of ``queue.py`` make the replay safe.
 
-Each batch of deliveries: skip those already recorded, or whose alert is no longer live, or whose
+The worker does not know what it delivers: it moves typed notices (``notices.py``) and asks the
+sending feature, through its hooks, who wants a broadcast, whether it is still live, and tells it
+when a broadcast is complete or replaced. Work of other kinds (expiry, retention) is not its job:
+``bot/housekeeping.py`` schedules it, and may run between the worker's rounds in the same process.
+
+Each batch of deliveries: skip those already recorded, or whose broadcast is no longer live, or whose
 subscriber left; take tokens from each channel's bucket; send in parallel; record the outcomes. A
 passing failure is retried with exponential backoff (through a delayed set, promoted back into the
 stream when due) up to ``max_attempts``; then, or at once for a permanent failure, the delivery is
@@ -26,28 +31,21 @@ from dataclasses import dataclass
 import redis
 
 from bot import redis_keys
-from bot.alerts.lifecycle import LIVE, Status, TransitionError
-from bot.alerts.repository import AlertNotFound, AlertRepository
-from bot.alerts.service import AlertService
-from bot.fanout.channels import Delivery, DeliveryChannel, Outcome
+from bot.fanout.channels import DeliveryChannel, Outcome
+from bot.fanout.notices import Broadcast, BroadcastHooks, JobKind, Notice, NoticeKind
 from bot.fanout.pacing import ChannelPacer, RetryPolicy
-from bot.fanout.queue import DELIVERY_GROUP, JOBS_GROUP, FanOutQueue
-from bot.fanout.resolve import fan_out_alert, fan_out_cancellation
-from bot.subscriptions.forget import forget_due
+from bot.fanout.queue import DELIVERY_GROUP, JOBS_GROUP, DeliveryResult, FanOutQueue
+from bot.fanout.resolve import fan_out, fan_out_cancellation
 from bot.subscriptions.store import SubscriptionStore, split_subscriber_id
 
 log = logging.getLogger(__name__)
-#: How often a worker marks alerts whose time is over as expired.
-EXPIRY_SWEEP_SECONDS = 30.0
-#: How often a worker runs housekeeping (retention: concern texts, idle conversations).
-HOUSEKEEPING_SECONDS = 3600.0
 
 # KEYS: retry zset, deliveries stream. ARGV: now, max. Moves due retries back into the stream.
 _PROMOTE = """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 for _, item in ipairs(due) do
   local d = cjson.decode(item)
-  redis.call('XADD', KEYS[2], '*', 'a', d.a, 'k', d.k, 's', d.s, 'n', tostring(d.n))
+  redis.call('XADD', KEYS[2], '*', 'a', d.a, 'k', d.k, 'c', d.c or '', 's', d.s, 'n', tostring(d.n))
   redis.call('ZREM', KEYS[1], item)
 end
 return #due
@@ -83,17 +81,15 @@ class DeliveryWorker:
     def __init__(
         self,
         client: redis.Redis[bytes],
-        alerts: AlertService,
-        repository: AlertRepository,
+        hooks: BroadcastHooks,
         channels: Callable[[str], DeliveryChannel],
         pacer: ChannelPacer,
         retries: RetryPolicy,
         options: WorkerOptions | None = None,
-        housekeeping: Callable[[], object] | None = None,
+        between_rounds: Callable[[], object] | None = None,
     ) -> None:
         self._redis = client
-        self._alerts = alerts
-        self._repository = repository
+        self._hooks = hooks
         self._channels = channels
         self._pacer = pacer
         self._retries = retries
@@ -106,9 +102,7 @@ class DeliveryWorker:
         self._pool = ThreadPoolExecutor(max_workers=self.options.parallel, thread_name_prefix="deliver")
         self._resume_own: dict[str, bool] = {}  #: per stream: own pending entries not yet re-read
         self._last_claim: dict[str, float] = {}  #: per stream: when stale entries were last claimed
-        self._last_sweep = 0.0
-        self._housekeeping = housekeeping
-        self._last_housekeeping = 0.0
+        self._between_rounds = between_rounds
         self.stopping = False
 
     def run(self, until: Callable[[], bool] | None = None) -> None:
@@ -134,16 +128,8 @@ class DeliveryWorker:
     def step(self) -> int:
         """One round: due retries, fan-out jobs, one batch of deliveries; how many entries were handled."""
         self._promote(keys=[redis_keys.delivery_retries(), redis_keys.deliveries()], args=[time.time(), 1000])
-        if time.monotonic() - self._last_sweep >= EXPIRY_SWEEP_SECONDS:
-            self._last_sweep = time.monotonic()
-            self._alerts.expire_due()
-        forget_due(self._redis)
-        if self._housekeeping and time.monotonic() - self._last_housekeeping >= HOUSEKEEPING_SECONDS:
-            self._last_housekeeping = time.monotonic()
-            try:
-                self._housekeeping()
-            except Exception:
-                log.exception("housekeeping failed; retrying in an hour")
+        if self._between_rounds is not None:
+            self._between_rounds()
         handled = self._jobs()
         entries = self._read_deliveries(block=handled == 0)
         if entries:
@@ -155,19 +141,18 @@ class DeliveryWorker:
     def _jobs(self) -> int:
         entries = self._read(redis_keys.fan_out_jobs(), JOBS_GROUP, count=1, block=None)
         for entry_id, fields in entries:
-            alert_id, kind, by = fields.get("a", ""), fields.get("k", ""), fields.get("by", "")
-            try:
-                if kind == FanOutQueue.ALERT:
-                    record = self._repository.get(alert_id)
-                    if record.status in LIVE:
-                        fan_out_alert(self._redis, self._queue, record.alert)
-                        self._finish_if_complete(alert_id)
-                elif kind == FanOutQueue.CANCEL:
-                    fan_out_cancellation(self._queue, alert_id)
-                elif kind == FanOutQueue.SUPERSEDE:
-                    self._alerts.supersede(alert_id, by)
-            except AlertNotFound:
-                log.warning("fan-out job for unknown alert %s dropped", alert_id)
+            reference, kind, by = fields.get("a", ""), fields.get("k", ""), fields.get("by", "")
+            if kind == JobKind.ALERT:
+                audience = self._hooks.audience(reference)
+                if audience is not None:
+                    fan_out(self._queue, Broadcast.alert(reference), audience)
+                    self._finish_if_complete(reference)
+            elif kind == JobKind.CANCEL:
+                fan_out_cancellation(self._queue, reference)
+            elif kind == JobKind.SUPERSEDE:
+                self._hooks.superseded(reference, by)
+            else:
+                log.warning("fan-out job of unknown kind %r dropped", kind)
             self._redis.xack(redis_keys.fan_out_jobs(), JOBS_GROUP, entry_id)  # type: ignore[no-untyped-call]
         return len(entries)
 
@@ -217,95 +202,86 @@ class DeliveryWorker:
         return [(_s(entry_id), _fields(fields)) for entry_id, fields in entries if fields]
 
     def _deliver(self, entries: list[tuple[str, dict[str, str]]]) -> None:
-        pending: list[tuple[str, Delivery, str]] = []  # (entry id, delivery, subscriber id)
-        outcomes: list[tuple[str, str, str, str, str]] = []
+        pending: list[tuple[str, Notice, str]] = []  # (entry id, notice, subscriber id)
+        outcomes: list[DeliveryResult] = []
+        done: list[str] = []  # entries already recorded (a replay after a crash): only acknowledged
         states = self._states(entries)
         live: dict[str, bool] = {}
         languages = self._subscriptions.languages([fields.get("s", "") for _, fields in entries])
         for (entry_id, fields), state, language in zip(entries, states, languages, strict=True):
-            alert_id, kind, subscriber = fields.get("a", ""), fields.get("k", ""), fields.get("s", "")
-            if state != "queued":  # already recorded (a replay after a crash): just acknowledge
-                outcomes.append((alert_id, kind, subscriber, "done", entry_id))
+            broadcast, subscriber = Broadcast.from_fields(fields), fields.get("s", "")
+            if state != "queued":
+                done.append(entry_id)
                 continue
-            if kind == FanOutQueue.ALERT and alert_id not in live:
-                live[alert_id] = self._is_live(alert_id)
-            left = language is None and kind != FanOutQueue.CONCERN  # concern news needs no subscription
-            if left or (kind == FanOutQueue.ALERT and not live[alert_id]):
-                outcomes.append((alert_id, kind, subscriber, "skipped", entry_id))  # left, or alert withdrawn
+            if broadcast.kind is NoticeKind.ALERT and broadcast.reference not in live:
+                live[broadcast.reference] = self._hooks.is_live(broadcast.reference)
+            left = language is None and broadcast.kind is not NoticeKind.CONCERN  # news needs no subscription
+            if left or (broadcast.kind is NoticeKind.ALERT and not live[broadcast.reference]):
+                outcomes.append(
+                    DeliveryResult(broadcast, subscriber, "skipped", entry_id)
+                )  # left, or withdrawn
                 continue
             channel, address = split_subscriber_id(subscriber)
             attempt = int(fields.get("n", "1"))
-            delivery = Delivery(alert_id, kind, channel, address, attempt=attempt, language=language or "")
-            pending.append((entry_id, delivery, subscriber))
+            notice = Notice(broadcast, channel, address, attempt=attempt, language=language or "")
+            pending.append((entry_id, notice, subscriber))
         by_channel: dict[str, int] = {}
-        for _, delivery, _ in pending:
-            by_channel[delivery.channel] = by_channel.get(delivery.channel, 0) + 1
+        for _, notice, _ in pending:
+            by_channel[notice.channel] = by_channel.get(notice.channel, 0) + 1
         for channel, wanted in by_channel.items():
             self._pacer.wait_for(channel, wanted)
         results = list(self._pool.map(lambda item: self._send(item[1]), pending))
-        for (entry_id, delivery, subscriber), (outcome, reason) in zip(pending, results, strict=True):
+        for (entry_id, notice, subscriber), (outcome, reason) in zip(pending, results, strict=True):
             if outcome is Outcome.SENT:
-                outcomes.append((delivery.alert_id, delivery.kind, subscriber, "sent", entry_id))
-            elif outcome is Outcome.RETRY and delivery.attempt < self._retries.max_attempts:
-                self._retry_later(entry_id, delivery, subscriber)
+                outcomes.append(DeliveryResult(notice.broadcast, subscriber, "sent", entry_id))
+            elif outcome is Outcome.RETRY and notice.attempt < self._retries.max_attempts:
+                self._retry_later(entry_id, notice, subscriber)
             else:
-                self._dead_letter(delivery, subscriber, reason)
-                outcomes.append((delivery.alert_id, delivery.kind, subscriber, "failed", entry_id))
-        self._queue.record_many([o for o in outcomes if o[3] != "done"])
-        done = [o[4] for o in outcomes if o[3] == "done"]
+                self._dead_letter(notice, subscriber, reason)
+                outcomes.append(DeliveryResult(notice.broadcast, subscriber, "failed", entry_id))
+        self._queue.record_many(outcomes)
         if done:
             self._redis.xack(redis_keys.deliveries(), DELIVERY_GROUP, *done)  # type: ignore[no-untyped-call]
-        for alert_id in {o[0] for o in outcomes if o[1] == FanOutQueue.ALERT}:
+        for alert_id in {o.broadcast.reference for o in outcomes if o.broadcast.kind is NoticeKind.ALERT}:
             self._finish_if_complete(alert_id)
 
-    def _send(self, delivery: Delivery) -> tuple[Outcome, str]:
+    def _send(self, notice: Notice) -> tuple[Outcome, str]:
         try:
-            return self._channels(delivery.channel).send(delivery)
+            return self._channels(notice.channel).send(notice)
         except Exception as error:
-            log.exception("channel %s raised", delivery.channel)
+            log.exception("channel %s raised", notice.channel)
             return Outcome.RETRY, f"{type(error).__name__}: {error}"
 
     def _states(self, entries: list[tuple[str, dict[str, str]]]) -> list[str | None]:
         pipe = self._redis.pipeline(transaction=False)
         for _, fields in entries:
-            pipe.hget(redis_keys.recipients(fields.get("a", ""), fields.get("k", "")), fields.get("s", ""))
+            broadcast = Broadcast.from_fields(fields)
+            pipe.hget(redis_keys.recipients(broadcast.key, broadcast.kind.value), fields.get("s", ""))
         return [v.decode() if v else None for v in pipe.execute()]
 
-    def _is_live(self, alert_id: str) -> bool:
-        try:
-            return self._repository.get(alert_id).status in LIVE
-        except AlertNotFound:
-            return False
-
-    def _retry_later(self, entry_id: str, delivery: Delivery, subscriber: str) -> None:
-        due = time.time() + self._retries.delay(delivery.attempt)
-        item = json.dumps(
-            {"a": delivery.alert_id, "k": delivery.kind, "s": subscriber, "n": delivery.attempt + 1}
-        )
+    def _retry_later(self, entry_id: str, notice: Notice, subscriber: str) -> None:
+        due = time.time() + self._retries.delay(notice.attempt)
+        item = json.dumps({**notice.broadcast.fields(), "s": subscriber, "n": notice.attempt + 1})
         self._defer(
             keys=[redis_keys.delivery_retries(), redis_keys.deliveries()],
             args=[DELIVERY_GROUP, entry_id, due, item],
         )
 
-    def _dead_letter(self, delivery: Delivery, subscriber: str, reason: str) -> None:
+    def _dead_letter(self, notice: Notice, subscriber: str, reason: str) -> None:
         record = {
-            "alert_id": delivery.alert_id,
-            "kind": delivery.kind,
+            "reference": notice.reference,
+            "kind": notice.kind.value,
+            **({"change": notice.broadcast.change} if notice.broadcast.change else {}),
             "subscriber": subscriber,
-            "attempts": delivery.attempt,
+            "attempts": notice.attempt,
             "reason": reason,
             "at": time.time(),
         }
         self._redis.lpush(redis_keys.dead_letters(), json.dumps(record))
 
     def _finish_if_complete(self, alert_id: str) -> None:
-        if not self._queue.progress(alert_id).complete:
-            return
-        try:
-            if self._repository.get(alert_id).status is Status.SENDING:
-                self._alerts.finish(alert_id)
-        except (AlertNotFound, TransitionError):
-            pass  # cancelled or finished by another worker meanwhile
+        if self._queue.progress(Broadcast.alert(alert_id)).complete:
+            self._hooks.completed(alert_id)
 
 
 def _s(value: bytes | str) -> str:

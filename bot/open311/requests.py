@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from bot.catalogue.bundle import Catalogues
-from bot.concerns.model import CATEGORIES, TRIAGE, Concern, ConcernStatus, NewConcern
+from bot.catalogue.concern_routing import CATEGORIES, TRIAGE
+from bot.concerns.model import Concern, ConcernStatus, NewConcern
 from bot.open311.services import CONSENT, NO, REGION, YES
 
 #: GeoReport's limit on a description.

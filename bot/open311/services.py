@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.catalogue.bundle import Catalogues
-from bot.concerns.model import CATEGORIES, TRIAGE
+from bot.catalogue.concern_routing import CATEGORIES, TRIAGE
 
 REGION = "region"
 CONSENT = "contact_consent"

@@ -9,6 +9,7 @@ their language and, per region, the consent: the topics, when they agreed and on
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -116,6 +117,25 @@ class SubscriptionStore:
         for sid in sids:
             pipe.hget(redis_keys.subscriber(sid), "language")
         return [value.decode() if value else None for value in pipe.execute()]
+
+    def followers(self, regions: tuple[str, ...], topics: tuple[str, ...], batch: int) -> Iterator[list[str]]:
+        """Batches of the subscribers who follow one of ``regions``, for all topics or one of ``topics``.
+
+        The sets are read with SSCAN, ``batch`` members at a time, so memory stays flat however many
+        follow; a subscriber in several sets comes once per set (the fan-out de-duplicates).
+        """
+        for region in regions:
+            for topic in (None, *topics):
+                members: list[str] = []
+                for member in self._redis.sscan_iter(
+                    redis_keys.subscribers_of_region(region, topic), count=batch
+                ):
+                    members.append(member.decode())
+                    if len(members) >= batch:
+                        yield members
+                        members = []
+                if members:
+                    yield members
 
     def set_language(self, sid: str, language: str) -> None:
         """Follow a subscriber's change of language (only if they are subscribed)."""

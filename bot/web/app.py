@@ -21,11 +21,12 @@ from bot.api.feeds import create_feeds_blueprint
 from bot.api.open311 import create_open311_blueprint
 from bot.api.openapi import openapi_document
 from bot.catalogue.bundle import Catalogues
+from bot.i18n.negotiation import pick_language
+from bot.services import Services
 from bot.settings import Settings
 from bot.web.console import render_console
 from bot.web.dashboard import render_dashboard
-from bot.web.page import pick_language, render_page
-from bot.wiring import Services
+from bot.web.page import render_page
 
 STATIC_DIR = Path(__file__).parent / "static"
 PageHandler = Callable[[Request], Coroutine[Any, Any, HTTPResponse]]
@@ -74,23 +75,23 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
     shared = services or Services(settings)
     app.ctx.services = shared
+    app.ctx.authenticate = lambda key: shared.api_keys.authenticate(key)
     catalogues = shared.live_catalogues
     install_error_handlers(app)
-    app.blueprint(
-        create_alerts_blueprint(lambda: shared.alerts, shared.catalogues, lambda: shared.fan_out, shared.now)
-    )
+    app.blueprint(create_alerts_blueprint(lambda: shared.alerts, shared.catalogues, shared.now))
     app.blueprint(create_account_blueprint())
     app.blueprint(create_concerns_blueprint(lambda: shared.concerns))
     app.blueprint(
         create_open311_blueprint(
-            shared.catalogues, lambda: shared.concerns, lambda: shared.language_identifier, shared.now
+            shared.catalogues,
+            lambda: shared.concerns,
+            lambda: shared.language_identifier,
+            shared.now,
+            app.ctx.authenticate,
+            lambda: shared.open311_repeats,
         )
     )
-    app.blueprint(
-        create_feeds_blueprint(
-            lambda: shared.repository, lambda: shared.alerts, shared.catalogues, shared.now
-        )
-    )
+    app.blueprint(create_feeds_blueprint(lambda: shared.alerts, shared.catalogues, shared.now))
     csp = content_security_policy(settings)
     app.static("/static", str(STATIC_DIR), name="static")
 
@@ -104,7 +105,7 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
         """The catalogues and the language a page is shown in (``?lang=``, else the browser's)."""
         current = catalogues.current()
         browser = request.headers.get("accept-language")
-        return current, pick_language(current, request.args.get("lang"), browser)
+        return current, pick_language(current.languages, request.args.get("lang"), browser)
 
     @app.get("/")
     async def chat_page(request: Request) -> HTTPResponse:

@@ -12,7 +12,8 @@ import html
 
 from bot.auth.roles import PERMISSIONS, Permission, Role
 from bot.catalogue.bundle import Catalogues
-from bot.concerns.model import CATEGORIES, STATUS_TRANSITIONS, TRIAGE, ConcernStatus
+from bot.catalogue.concern_routing import CATEGORIES, TRIAGE
+from bot.concerns.model import STATUS_TRANSITIONS, ConcernStatus
 from bot.web.staff import SIGN_IN_TEXTS, render_staff_page
 
 

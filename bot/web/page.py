@@ -15,28 +15,6 @@ TEMPLATE_PATH = Path(__file__).parent / "templates" / "chat.html"
 NO_ANSWER_AFTER_MS = 15_000
 
 
-def pick_language(catalogues: Catalogues, query_lang: str | None, accept_language: str | None) -> str:
-    """The page language: ``?lang=``, else the browser's preference, else the default."""
-    languages = catalogues.languages
-    chosen = languages.normalise(query_lang)
-    if chosen:
-        return chosen
-    weighted: list[tuple[float, int, str]] = []
-    for position, part in enumerate((accept_language or "").split(",")):
-        pieces = part.strip().split(";")
-        quality = 1.0
-        for piece in pieces[1:]:
-            if piece.strip().startswith("q="):
-                try:
-                    quality = float(piece.strip()[2:])
-                except ValueError:
-                    quality = 0.0
-        code = languages.normalise(pieces[0])
-        if code:
-            weighted.append((-quality, position, code))
-    return sorted(weighted)[0][2] if weighted else languages.default
-
-
 def render_page(catalogues: Catalogues, language: str, socket_url: str) -> str:
     """The chat page HTML; texts for every language travel along so switching needs no reload."""
     lang = catalogues.languages.get(language)

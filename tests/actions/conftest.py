@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import resources
-from bot.alerts.model import Alert
+from bot.alerts.model import Alert, utc_now
+from bot.catalogue.bundle import Catalogues
+from bot.concerns.database import make_engine, upgrade
+from bot.concerns.service import ConcernService
+from bot.concerns.store import ConcernStore
+from bot.services import Services, shared, use
+from bot.settings import load_settings
+from tests.conftest import TEST_REDIS_URL
 
 
 class FakeAlerts:
@@ -24,10 +32,19 @@ class FakeAlerts:
         return [a for a in self.alerts if region_id in a.regions and a.is_active(now)]
 
 
+@pytest.fixture(autouse=True)
+def action_services() -> Iterator[Services]:
+    """The action server's services, over the test Redis (opened only by a test that needs it)."""
+    services = Services(load_settings({"REDIS_URL": TEST_REDIS_URL}))
+    use(services)
+    yield services
+    use(None)
+
+
 @pytest.fixture()
 def fake_alerts(monkeypatch: pytest.MonkeyPatch) -> FakeAlerts:
     alerts = FakeAlerts()
-    monkeypatch.setattr(resources, "alert_store", lambda: alerts)
+    monkeypatch.setattr(shared(), "active_alerts", alerts)
     return alerts
 
 
@@ -67,3 +84,15 @@ def run_action(action: Any, tracker: Tracker) -> tuple[list[dict[str, Any]], lis
 
 def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+@pytest.fixture()
+def concern_service(
+    tmp_path: Path, catalogues: Catalogues, monkeypatch: pytest.MonkeyPatch, services: Services
+) -> ConcernService:
+    url = f"sqlite:///{tmp_path / 'concerns.db'}"
+    upgrade(url)
+    service = ConcernService(ConcernStore(make_engine(url)), lambda: catalogues, utc_now)
+    use(services)
+    monkeypatch.setattr(services, "concerns", service)
+    return service

@@ -1,4 +1,4 @@
-"""Alert subscriptions and pushed alerts in the chat, run in memory against the real test Redis."""
+"""Pushed alerts in the chat and "tell me more", run in memory against the real test Redis."""
 
 from __future__ import annotations
 
@@ -6,122 +6,22 @@ from typing import Any
 
 import pytest
 
-from actions import resources
-from actions.alerts import (
-    ActionAlertDetails,
-    ActionConfirm,
-    ActionDeliverAlert,
-    ActionListSubscriptions,
-    ActionSubscribeAlerts,
-    ActionUnsubscribeAlerts,
-)
-from actions.routing import ActionChooseOption, ActionInform
+from actions.alerts import ActionAlertDetails, ActionDeliverAlert
 from bot.alerts.model import AlertText
 from bot.catalogue.bundle import Catalogues
-from bot.wiring import Services
+from bot.services import Services, shared, use
 from tests.actions.conftest import make_tracker, run_action, slot_events
 from tests.bot.alerts.test_service import METEO_AUTHOR, make_alert
 
 
 @pytest.fixture(autouse=True)
 def real_stores(services: Services, monkeypatch: pytest.MonkeyPatch) -> Services:
-    monkeypatch.setattr(resources, "subscriptions", lambda: services.subscriptions)
-    monkeypatch.setattr(resources, "alert_records", lambda: services.repository)
+    use(services)
     return services
 
 
 def _turn(action: Any, text: str, intent: str, slots: dict[str, Any] | None = None, **entities: str) -> tuple:
     return run_action(action, make_tracker(text, intent, entities, slots=slots or {}, channel="socketio"))
-
-
-def test_subscribe_asks_region_then_consent_then_stores_it(
-    services: Services, catalogues: Catalogues
-) -> None:
-    messages, events = _turn(
-        ActionSubscribeAlerts(), "je veux recevoir les alertes", "subscribe_alerts", {"language": "fr"}
-    )
-    assert messages[0]["text"] == catalogues.locales["fr"].text("subscribe_which_region")
-    assert len(messages[0]["buttons"]) == len(catalogues.regions.ids)
-    pending = slot_events(events)["pending"]
-    # The citizen types a place name: it answers the question.
-    messages, events = _turn(ActionInform(), "Bandari", "inform", {"language": "fr", "pending": pending})
-    assert "Région de la Côte" in messages[0]["text"] and "?" in messages[0]["text"]
-    assert services.subscriptions.get("socketio:test") is None  # nothing stored before consent
-    consent = slot_events(events)["pending"]
-    messages, events = _turn(ActionConfirm(), "oui", "affirm", {"language": "fr", "pending": consent})
-    assert "STOP" in messages[0]["text"]
-    stored = services.subscriptions.get("socketio:test")
-    assert stored is not None and stored.language == "fr"
-    [subscription] = stored.subscriptions
-    assert (subscription.region, subscription.topics, subscription.consent_channel) == (
-        "coast",
-        (),
-        "socketio",
-    )
-    assert slot_events(events)["pending"] is None
-
-
-def test_declining_or_changing_the_subject_stores_nothing(services: Services, catalogues: Catalogues) -> None:
-    _, events = _turn(ActionSubscribeAlerts(), "alerts for the lakes", "subscribe_alerts", region="lakes")
-    pending = slot_events(events)["pending"]
-    messages, _ = _turn(ActionConfirm(), "no", "deny", {"pending": pending})
-    assert messages[0]["text"] == catalogues.locales["en"].text("subscribe_declined")
-    # "yes" after another subject is small talk, not consent.
-    _, events = _turn(ActionSubscribeAlerts(), "alerts for the lakes", "subscribe_alerts", region="lakes")
-    _, later = _turn(
-        ActionInform(), "passport", "inform", {"pending": slot_events(events)["pending"]}, service="passport"
-    )
-    assert slot_events(later)["pending"] is None
-    messages, _ = _turn(ActionConfirm(), "yes", "affirm", {"pending": None})
-    assert messages[0]["text"] == catalogues.locales["en"].text("acknowledge")
-    assert services.subscriptions.get("socketio:test") is None
-
-
-def test_topic_named_in_any_language_is_kept(services: Services) -> None:
-    _, events = _turn(
-        ActionSubscribeAlerts(),
-        "nitumie tahadhari za mafuriko Bandari",
-        "subscribe_alerts",
-        {"language": "sw"},
-        region="coast",
-        alert_topic="mafuriko",
-    )
-    pending = slot_events(events)["pending"]
-    assert pending["topics"] == ["weather"]
-    _turn(ActionConfirm(), "ndiyo", "affirm", {"language": "sw", "pending": pending})
-    stored = services.subscriptions.get("socketio:test")
-    assert stored is not None and stored.subscriptions[0].topics == ("weather",)
-
-
-def test_numbered_consent_on_a_text_only_channel(services: Services) -> None:
-    tracker = make_tracker("alerts for the coast", "subscribe_alerts", {"region": "coast"}, channel="twilio")
-    messages, events = run_action(ActionSubscribeAlerts(), tracker)
-    assert "1. Yes, I agree" in messages[0]["text"]
-    slots = slot_events(events)
-    tracker = make_tracker("1", "choose_option", slots=slots, channel="twilio")
-    run_action(ActionChooseOption(), tracker)
-    assert services.subscriptions.get("twilio:test") is not None
-
-
-def test_list_and_unsubscribe_one_region_then_stop_everything(
-    services: Services, catalogues: Catalogues
-) -> None:
-    now = services.now()
-    services.subscriptions.subscribe("socketio:test", "coast", ("health",), "en", now)
-    services.subscriptions.subscribe("socketio:test", "north", (), "en", now)
-    messages, _ = _turn(ActionListSubscriptions(), "what am i subscribed to", "list_subscriptions")
-    assert "Coast Region: health" in messages[0]["text"] and "Northern Region: all" in messages[0]["text"]
-    messages, _ = _turn(
-        ActionUnsubscribeAlerts(), "stop alerts for the north", "unsubscribe_alerts", region="north"
-    )
-    assert messages[0]["text"] == catalogues.locales["en"].text(
-        "unsubscribed_region", region="Northern Region"
-    )
-    messages, _ = _turn(ActionUnsubscribeAlerts(), "STOP", "unsubscribe_alerts")
-    assert messages[0]["text"] == catalogues.locales["en"].text("unsubscribed_all")
-    assert services.subscriptions.get("socketio:test") is None
-    messages, _ = _turn(ActionUnsubscribeAlerts(), "STOP", "unsubscribe_alerts")
-    assert messages[0]["text"] == catalogues.locales["en"].text("not_subscribed")
 
 
 def _delivery(
@@ -224,8 +124,6 @@ def test_a_delivery_is_remembered_when_it_ends_for_good_and_not_when_the_store_f
     def store_down(_: str) -> None:
         raise redis.ConnectionError("down")
 
-    monkeypatch.setattr(
-        resources, "alert_records", lambda: type("Down", (), {"get": staticmethod(store_down)})()
-    )
+    monkeypatch.setattr(shared(), "repository", type("Down", (), {"get": staticmethod(store_down)})())
     messages, events = _delivery(draft.alert_id)
     assert messages == [] and "delivered_alerts" not in slot_events(events)  # the worker tries again

@@ -3,41 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import resources
-from actions.alerts import ActionConfirm, ActionDeleteMyData, ActionUnsubscribeAlerts
 from actions.concerns import (
     ActionConcernStatus,
     ActionConcernSummary,
     ActionStartConcern,
     ValidateConcernForm,
 )
+from actions.confirm import ActionConfirm
 from bot.alerts.model import utc_now
 from bot.catalogue.bundle import Catalogues
-from bot.concerns.database import make_engine, upgrade
-from bot.concerns.model import ConcernStatus
+from bot.concerns.database import make_engine
+from bot.concerns.model import ConcernFilter, ConcernStatus
 from bot.concerns.service import ConcernService
-from bot.concerns.store import ConcernFilter, ConcernStore
-from bot.wiring import Services
+from bot.concerns.store import ConcernStore
+from bot.services import shared
 from tests.actions.conftest import make_tracker, run_action, slot_events
-
-
-@pytest.fixture()
-def concern_service(
-    tmp_path: Path, catalogues: Catalogues, monkeypatch: pytest.MonkeyPatch, services: Services
-) -> ConcernService:
-    url = f"sqlite:///{tmp_path / 'concerns.db'}"
-    upgrade(url)
-    service = ConcernService(ConcernStore(make_engine(url)), lambda: catalogues, utc_now)
-    monkeypatch.setattr(resources, "concern_service", lambda: service)
-    monkeypatch.setattr(resources, "subscriptions", lambda: services.subscriptions)
-    monkeypatch.setattr(resources, "redis_client", lambda: services.redis)
-    return service
 
 
 def _validate(
@@ -142,8 +127,8 @@ def test_status_of_a_ticket_in_the_citizens_language(
     concern = concern_service.file(
         NewConcern("roads_transport", "Bache enorme en la A104.", "coast", "", "es", "rest", "rest:x", False)
     )
-    concern_service.change_status(
-        concern.ticket, ConcernStatus.IN_PROGRESS, actor="k", note="Equipo enviado."
+    concern_service.store.change_status(
+        concern.ticket, ConcernStatus.IN_PROGRESS, actor="k", note="Equipo enviado.", now=utc_now()
     )
     messages, _ = run_action(
         ActionConcernStatus(),
@@ -162,58 +147,13 @@ def test_status_of_a_ticket_in_the_citizens_language(
     assert messages[0]["text"] == catalogues.locales["es"].text("concern_status_unknown", ticket="ZZZ999")
 
 
-def test_stop_during_the_form_leaves_it(concern_service: ConcernService) -> None:
-    tracker = make_tracker("STOP", "unsubscribe_alerts", slots={"requested_slot": "concern_description"})
-    tracker.active_loop = {"name": "concern_form"}
-    _, events = run_action(ActionUnsubscribeAlerts(), tracker)
-    assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
-    assert events[-1]["event"] == "followup"
-
-
-def test_delete_my_data_asks_then_forgets(
-    concern_service: ConcernService, services: Services, catalogues: Catalogues
-) -> None:
-    from bot.concerns.model import NewConcern
-    from bot.subscriptions.forget import forget_due
-
-    services.subscriptions.subscribe("rest:test", "coast", (), "en", utc_now())
-    concern = concern_service.file(
-        NewConcern(
-            "health", "The clinic has no medicine at all.", "coast", "", "en", "rest", "rest:test", True
-        )
-    )
-    services.redis.set("barazatracker:tracker:test", "{}")
-    messages, events = run_action(ActionDeleteMyData(), make_tracker("delete my data", "delete_my_data"))
-    assert messages[0]["text"] == catalogues.locales["en"].text("delete_data_confirm")
-    pending = slot_events(events)["pending"]
-    messages, _ = run_action(ActionConfirm(), make_tracker("yes", "affirm", slots={"pending": pending}))
-    assert messages[0]["text"] == catalogues.locales["en"].text("delete_data_done")
-    assert services.subscriptions.get("rest:test") is None
-    assert concern_service.store.get(concern.ticket).original is None
-    assert forget_due(services.redis) == []  # not yet: Rasa saves the current turn first
-    assert forget_due(services.redis, now=utc_now().timestamp() + 60) == ["test"]
-    assert services.redis.get("barazatracker:tracker:test") is None
-
-
-def test_a_numbered_menu_choice_starts_the_report_form() -> None:
-    from actions.routing import ActionChooseOption
-
-    options = ["/list_services", "/report_concern"]
-    slots = {"options": options, "concern_description": "old"}
-    _, events = run_action(
-        ActionChooseOption(), make_tracker("2", "choose_option", slots=slots, channel="twilio")
-    )
-    assert {"event": "slot", "name": "concern_description", "value": None, "timestamp": None} in events
-    assert events[-1]["event"] == "followup" and events[-1]["name"] == "concern_form"
-
-
 def test_database_down_at_filing_tells_the_citizen_and_keeps_the_question(
     catalogues: Catalogues, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     down = ConcernService(
         ConcernStore(make_engine("postgresql://postgres@127.0.0.1:1/none")), lambda: catalogues, utc_now
     )
-    monkeypatch.setattr(resources, "concern_service", lambda: down)
+    monkeypatch.setattr(shared(), "concerns", down)
     slots = {**_report_slots("No hay agua en Ziwani desde el lunes."), "pending": {"kind": "concern_summary"}}
     messages, events = run_action(ActionConfirm(), make_tracker("sí", "affirm", slots=slots, channel="rest"))
     assert messages[0]["text"] == catalogues.locales["es"].text("temporary_error")
@@ -252,7 +192,7 @@ def test_concern_news_is_remembered_once_told_and_retried_when_the_database_is_d
     down = ConcernService(
         ConcernStore(make_engine("postgresql://postgres@127.0.0.1:1/none")), lambda: catalogues, utc_now
     )
-    monkeypatch.setattr(resources, "concern_service", lambda: down)
+    monkeypatch.setattr(shared(), "concerns", down)
     messages, events = _concern_update(ticket)
     assert messages == [] and "delivered_alerts" not in slot_events(events)
 
@@ -264,7 +204,9 @@ def test_concern_news_into_an_expired_conversation_is_in_the_language_of_the_rep
 
     new = NewConcern("water_sanitation", "Hakuna maji.", "lakes", "Ziwani", "sw", "rest", "rest:test", False)
     ticket = concern_service.file(new).ticket
-    concern_service.change_status(ticket, ConcernStatus.IN_PROGRESS, actor="k", note="Tunashughulikia.")
+    concern_service.store.change_status(
+        ticket, ConcernStatus.IN_PROGRESS, actor="k", note="Tunashughulikia.", now=utc_now()
+    )
     messages, _ = _concern_update(ticket, slots={})  # the conversation ran out of retention
     headline = catalogues.locales["sw"].text(
         "concern_status_changed",
@@ -283,8 +225,12 @@ def test_only_the_filing_citizen_reads_the_ministrys_note_as_written(
     mine = concern_service.file(
         NewConcern("health", "Sin enfermera en Ziwani.", "lakes", "", "es", "rest", "rest:test", False)
     )
-    concern_service.change_status(
-        mine.ticket, ConcernStatus.IN_PROGRESS, actor="k", note="Le llamaremos al 0712 345 678."
+    concern_service.store.change_status(
+        mine.ticket,
+        ConcernStatus.IN_PROGRESS,
+        actor="k",
+        note="Le llamaremos al 0712 345 678.",
+        now=utc_now(),
     )
     asked = make_tracker(f"estado {mine.ticket}", "check_concern_status", slots={"language": "es"})
     messages, _ = run_action(ActionConcernStatus(), asked)  # the tracker's sender is "test": the filer

@@ -16,9 +16,9 @@ from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.concerns.database import make_engine
-from bot.concerns.model import NewConcern
+from bot.concerns.model import ConcernFilter, NewConcern
 from bot.concerns.service import ConcernService
-from bot.concerns.store import ConcernFilter, ConcernStore
+from bot.concerns.store import ConcernStore
 from bot.runtime.stack import Stack
 from tests.e2e.conftest import E2E_REDIS_URL, WEB
 from tests.e2e.test_browser import AXE, _require, playwright_api

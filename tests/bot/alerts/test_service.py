@@ -11,10 +11,10 @@ from bot import redis_keys
 from bot.alerts.cap import CapReference, parse_cap, write_cap
 from bot.alerts.lifecycle import NotAllowed, Status, TransitionError
 from bot.alerts.model import Alert, AlertText
-from bot.alerts.repository import AlertNotFound, DuplicateAlert
+from bot.alerts.record import AlertNotFound, DuplicateAlert
 from bot.alerts.service import AlertForbidden, new_alert_id
 from bot.auth.roles import Actor, Role
-from bot.wiring import Services
+from bot.services import Services
 
 HEALTH_AUTHOR = Actor("h-author", "health", Role.AUTHOR)
 HEALTH_APPROVER = Actor("h-approver", "health", Role.APPROVER)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from bot.concerns.model import CATEGORIES
+from bot.catalogue.concern_routing import CATEGORIES
 from tests.bot.api.conftest import Api
 
 SPEC = Path(__file__).parents[2] / "data" / "open311"

@@ -7,7 +7,8 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.catalogue.bundle import Catalogues
 from bot.channels.answered import CountingOutput, handle_answered
-from bot.channels.resources import ChannelResources
+from bot.services import Services
+from bot.settings import load_settings
 
 
 class Tracker:
@@ -44,7 +45,9 @@ async def _answers(message: UserMessage) -> None:
 def _run(handler: Any, store: Store, metadata: dict[str, str] | None = None) -> tuple[bool, list[Any]]:
     output = CollectingOutputChannel()
     message = UserMessage("habari", output, "telegram-42", input_channel="telegram", metadata=metadata)
-    answered = asyncio.run(handle_answered(handler, message, Agent(store), ChannelResources()))
+    answered = asyncio.run(
+        handle_answered(handler, message, Agent(store), Services(load_settings({})).locale)
+    )
     return answered, output.messages
 
 

@@ -32,6 +32,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         url = request.getfixturevalue("migrated_postgres")
     engine = make_engine(url)
     with engine.begin() as connection:
+        connection.execute(text("DELETE FROM concern_notices"))
         connection.execute(text("DELETE FROM concern_events"))
         connection.execute(text("DELETE FROM concerns"))
     yield engine

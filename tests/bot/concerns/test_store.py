@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.concerns.model import ConcernStatus, NewConcern
-from bot.concerns.store import ConcernFilter, ConcernNotFound, ConcernStore, StatusChangeRefused
+from bot.concerns.model import ConcernFilter, ConcernNotFound, ConcernStatus, NewConcern, StatusChangeRefused
+from bot.concerns.store import ConcernStore
 from bot.concerns.ticket import ALPHABET, find_ticket, new_ticket
 
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)

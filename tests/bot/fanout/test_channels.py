@@ -10,7 +10,8 @@ from typing import Any, ClassVar
 
 import pytest
 
-from bot.fanout.channels import Delivery, Outcome, RasaTrigger
+from bot.fanout.channels import Outcome, RasaTrigger
+from bot.fanout.notices import Broadcast, Notice, NoticeKind
 
 
 class FakeRasa(BaseHTTPRequestHandler):
@@ -48,7 +49,7 @@ def _tracker(remembered: list[str]) -> dict[str, Any]:
 
 
 def test_sent_only_when_the_conversation_remembers_the_delivery(rasa: RasaTrigger) -> None:
-    delivery = Delivery("concern:K7P2QX:1", "concern", "telegram", "42")
+    delivery = Notice(Broadcast(NoticeKind.CONCERN, "K7P2QX", "1"), "telegram", "42")
     FakeRasa.answers = [
         (200, _tracker([delivery.delivery_id])),
         (200, _tracker(["something-else"])),  # the action failed: Rasa still answers 200
@@ -64,13 +65,13 @@ def test_sent_only_when_the_conversation_remembers_the_delivery(rasa: RasaTrigge
     assert rasa.send(delivery)[0] is Outcome.FAILED
     assert FakeRasa.received[0] == {
         "name": "EXTERNAL_concern_update",
-        "entities": {"ticket": "K7P2QX", "delivery_id": delivery.delivery_id},
+        "entities": {"ticket": "K7P2QX", "delivery_kind": "concern", "delivery_id": delivery.delivery_id},
     }
 
 
 def test_an_alert_carries_the_subscribers_language(rasa: RasaTrigger) -> None:
     """For a conversation that expired since subscribing (then Rasa starts a new one)."""
-    delivery = Delivery("a1", "alert", "telegram", "42", language="fr")
+    delivery = Notice(Broadcast.alert("a1"), "telegram", "42", language="fr")
     FakeRasa.answers = [(200, _tracker([delivery.delivery_id]))]
     assert rasa.send(delivery) == (Outcome.SENT, "")
     assert FakeRasa.received[0]["entities"]["language"] == "fr"

@@ -22,11 +22,11 @@ import redis
 
 from bot import redis_keys
 from bot.alerts.lifecycle import Status
-from bot.fanout.queue import FanOutQueue
+from bot.fanout.notices import Broadcast, NoticeKind
 from bot.runtime.embedded_redis import start_embedded_redis
+from bot.services import Services
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.subscriptions.store import SubscriptionStore
-from bot.wiring import Services
 from tests.bot.alerts.test_service import METEO_AUTHOR, make_alert
 
 SUBSCRIBERS = 10_000
@@ -86,14 +86,16 @@ def _wait(condition, seconds: float, what: str) -> None:  # type: ignore[no-unty
 def _assert_exactly_once(services: Services, alert_id: str) -> None:
     client = services.redis
     assert client.scard(redis_keys.delivered_effects("null")) == SUBSCRIBERS
-    progress = services.fan_out.progress(alert_id)
+    progress = services.fan_out.progress(Broadcast.alert(alert_id))
     assert (progress.enqueued, progress.sent, progress.failed, progress.remaining) == (
         SUBSCRIBERS,
         SUBSCRIBERS,
         0,
         0,
     )
-    states = {v for _, v in client.hscan_iter(redis_keys.recipients(alert_id, FanOutQueue.ALERT), count=2000)}
+    states = {
+        v for _, v in client.hscan_iter(redis_keys.recipients(alert_id, NoticeKind.ALERT.value), count=2000)
+    }
     assert states == {b"sent"}
     assert client.xpending(redis_keys.deliveries(), "delivery")["pending"] == 0
     assert services.repository.get(alert_id).status is Status.SENT
@@ -118,13 +120,23 @@ def test_worker_killed_mid_broadcast_and_restarted_delivers_each_once(
     _subscribe_many(services.redis, SUBSCRIBERS)
     record = services.alerts.create(METEO_AUTHOR, make_alert(services))
     worker = _start_worker(url, "w1", tmp_path / "worker.log")
-    _wait(lambda: services.fan_out.progress(record.alert_id).sent >= 2000, 60, "2,000 deliveries")
+    _wait(
+        lambda: services.fan_out.progress(Broadcast.alert(record.alert_id)).sent >= 2000,
+        60,
+        "2,000 deliveries",
+    )
     worker.send_signal(signal.SIGKILL)
     worker.wait()
-    assert services.fan_out.progress(record.alert_id).sent < SUBSCRIBERS, "finished before the kill"
+    assert services.fan_out.progress(Broadcast.alert(record.alert_id)).sent < SUBSCRIBERS, (
+        "finished before the kill"
+    )
     restarted = _start_worker(url, "w1", tmp_path / "worker.log")
     try:
-        _wait(lambda: services.fan_out.progress(record.alert_id).complete, 120, "the broadcast to complete")
+        _wait(
+            lambda: services.fan_out.progress(Broadcast.alert(record.alert_id)).complete,
+            120,
+            "the broadcast to complete",
+        )
         _wait(lambda: services.repository.get(record.alert_id).status is Status.SENT, 10, "status sent")
     finally:
         restarted.terminate()
@@ -143,12 +155,20 @@ def test_redis_restarted_mid_broadcast_with_persistence_loses_and_repeats_nothin
         _subscribe_many(services.redis, SUBSCRIBERS)
         record = services.alerts.create(METEO_AUTHOR, make_alert(services))
         worker = _start_worker(url, "w1", tmp_path / "worker.log")
-        _wait(lambda: services.fan_out.progress(record.alert_id).sent >= 2000, 60, "2,000 deliveries")
+        _wait(
+            lambda: services.fan_out.progress(Broadcast.alert(record.alert_id)).sent >= 2000,
+            60,
+            "2,000 deliveries",
+        )
         server.send_signal(signal.SIGTERM)  # a restart: Redis writes its append-only file and stops
         server.wait(timeout=30)
         time.sleep(1.0)  # the worker meets a Redis that is down
         server = start_embedded_redis(data, port)
-        _wait(lambda: services.fan_out.progress(record.alert_id).complete, 120, "the broadcast to complete")
+        _wait(
+            lambda: services.fan_out.progress(Broadcast.alert(record.alert_id)).complete,
+            120,
+            "the broadcast to complete",
+        )
         _wait(lambda: services.repository.get(record.alert_id).status is Status.SENT, 10, "status sent")
         _assert_exactly_once(services, record.alert_id)
     finally:

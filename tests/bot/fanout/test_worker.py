@@ -10,10 +10,10 @@ import pytest
 from bot import redis_keys
 from bot.alerts.lifecycle import Status
 from bot.fanout.channels import DeliveryChannel, FailingChannel, NullChannel, Outcome
+from bot.fanout.notices import Broadcast, NoticeKind
 from bot.fanout.pacing import ChannelPacer, RetryPolicy
-from bot.fanout.queue import FanOutQueue
 from bot.fanout.worker import DeliveryWorker, WorkerOptions
-from bot.wiring import Services
+from bot.services import Services
 from tests.bot.alerts.test_service import METEO_AUTHOR, make_alert
 
 
@@ -23,8 +23,7 @@ def _worker(
     null = NullChannel(services.redis)
     return DeliveryWorker(
         services.redis,
-        services.alerts,
-        services.repository,
+        services.broadcasts,
         channel or (lambda name: null),
         ChannelPacer(services.redis, services.delivery_policy),
         RetryPolicy(max_attempts=3, backoff_seconds=0.0),
@@ -59,7 +58,7 @@ def test_each_subscriber_of_the_regions_and_topics_gets_the_alert_once(services:
         f"{record.alert_id}:alert:null:both-regions",
         f"{record.alert_id}:alert:null:health-only",
     }
-    progress = services.fan_out.progress(record.alert_id)
+    progress = services.fan_out.progress(Broadcast.alert(record.alert_id))
     assert (progress.enqueued, progress.sent, progress.remaining, progress.complete) == (2, 2, 0, True)
     assert services.repository.get(record.alert_id).status is Status.SENT
 
@@ -68,10 +67,14 @@ def test_resolving_again_after_a_crash_enqueues_no_one_twice(services: Services)
     for i in range(30):
         services.subscriptions.subscribe(f"null:c{i}", "coast", (), "en", services.now())
     record = services.alerts.create(METEO_AUTHOR, make_alert(services))
-    from bot.fanout.resolve import fan_out_alert
+    from bot.alerts.broadcasting import AlertBroadcasts
+    from bot.fanout.resolve import fan_out
 
-    assert fan_out_alert(services.redis, services.fan_out, record.alert, batch=7) == 30
-    assert fan_out_alert(services.redis, services.fan_out, record.alert, batch=7) == 0
+    hooks = AlertBroadcasts(services.alerts, services.repository, services.subscriptions, batch=7)
+    for added in (30, 0):
+        audience = hooks.audience(record.alert_id)
+        assert audience is not None
+        assert fan_out(services.fan_out, Broadcast.alert(record.alert_id), audience) == added
     _drain(_worker(services))
     assert len(_effects(services)) == 30
     assert services.redis.xlen(redis_keys.deliveries()) == 30
@@ -91,7 +94,7 @@ def test_a_worker_killed_before_acknowledging_is_resumed_without_duplicates(serv
     replacement.name = "another-worker"
     _drain(replacement)
     assert len(_effects(services)) == 50
-    assert services.fan_out.progress(record.alert_id).sent == 50
+    assert services.fan_out.progress(Broadcast.alert(record.alert_id)).sent == 50
     assert services.redis.xpending(redis_keys.deliveries(), "delivery")["pending"] == 0
 
 
@@ -105,7 +108,7 @@ def test_unsubscribed_before_delivery_and_withdrawn_alerts_are_skipped(services:
     services.subscriptions.unsubscribe("null:leaves")
     _drain(worker)
     assert _effects(services) == {f"{record.alert_id}:alert:null:stays"}
-    assert services.fan_out.progress(record.alert_id).skipped == 1
+    assert services.fan_out.progress(Broadcast.alert(record.alert_id)).skipped == 1
 
 
 def test_cancellation_reaches_those_who_got_the_alert(services: Services) -> None:
@@ -132,11 +135,11 @@ def test_an_alert_in_flight_when_it_is_cancelled_is_followed_by_the_notice(servi
 
     class CancelledMeanwhile:
         def send(self, delivery):  # type: ignore[no-untyped-def]
-            if delivery.kind == FanOutQueue.ALERT and delivery.address == "inflight":
+            if delivery.kind is NoticeKind.ALERT and delivery.address == "inflight":
                 # on its way to the citizen, not yet recorded as sent
                 services.alerts.cancel(METEO_AUTHOR, record.alert_id)
                 other._jobs()  # another worker runs the cancellation now
-                assert services.fan_out.progress(record.alert_id, FanOutQueue.CANCEL).resolved
+                assert services.fan_out.progress(Broadcast.cancellation(record.alert_id)).resolved
             return null.send(delivery)
 
     worker = _worker(services, channel=lambda name: CancelledMeanwhile(), batch=1)
@@ -147,7 +150,7 @@ def test_an_alert_in_flight_when_it_is_cancelled_is_followed_by_the_notice(servi
     assert f"{record.alert_id}:cancel:null:inflight" in effects
     early = {f"{record.alert_id}:alert:null:early", f"{record.alert_id}:cancel:null:early"}
     assert early <= effects or not early & effects  # both (sent before the cancellation) or neither
-    cancel = services.fan_out.progress(record.alert_id, FanOutQueue.CANCEL)
+    cancel = services.fan_out.progress(Broadcast.cancellation(record.alert_id))
     assert (cancel.remaining, cancel.complete) == (0, True)
     assert int(services.redis.get(redis_keys.delivery_attempts("null")) or 0) == len(effects)  # none twice
 
@@ -177,7 +180,7 @@ def test_a_cancelled_alert_still_queued_is_skipped_and_needs_no_notice(services:
     services.alerts.cancel(METEO_AUTHOR, record.alert_id)
     _drain(worker)
     assert _effects(services) == set()
-    assert services.fan_out.progress(record.alert_id).skipped == 1
+    assert services.fan_out.progress(Broadcast.alert(record.alert_id)).skipped == 1
 
 
 @pytest.mark.parametrize("outcome", [Outcome.RETRY, Outcome.FAILED])
@@ -196,9 +199,9 @@ def test_a_failing_channel_retries_then_fails_and_nothing_stays_queued(
     record = services.alerts.create(METEO_AUTHOR, make_alert(services))
     _drain(_worker(services, channel=lambda name: Counting()))
     assert calls == ([1, 2, 3] if outcome is Outcome.RETRY else [1])
-    progress = services.fan_out.progress(record.alert_id)
+    progress = services.fan_out.progress(Broadcast.alert(record.alert_id))
     assert (progress.failed, progress.remaining) == (1, 0)
-    assert services.fan_out.state(record.alert_id, FanOutQueue.ALERT, "broken:x") == "failed"
+    assert services.fan_out.state(Broadcast.alert(record.alert_id), "broken:x") == "failed"
     dead = [json.loads(item) for item in services.redis.lrange(redis_keys.dead_letters(), 0, -1)]
     assert [(d["subscriber"], d["attempts"], d["reason"]) for d in dead] == [
         ("broken:x", len(calls), "provider said no")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.catalogue.bundle import Catalogues
-from bot.concerns.model import CATEGORIES
+from bot.catalogue.concern_routing import CATEGORIES
 from bot.web.dashboard import render_dashboard
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.catalogue.bundle import Catalogues
 from tests.bot.api.conftest import Api
 
@@ -88,3 +90,22 @@ def test_stats_rising_terms_and_formula_safe_export(
     cell = next(r["description"] for r in rows if r["ticket"] == attack.ticket)
     assert cell.startswith("'=HYPERLINK")  # shown as text by spreadsheets, never run
     assert api_server.call("GET", "/api/v1/concerns/stats?period=year", keys["meteo/analyst"]).status == 422
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"status": "resolved", "note": "x" * 1001}, "note: at most 1000 characters"),
+        ({"status": "resolved", "note": 42}, "note: 42 is not of type 'string'"),
+        ({"status": "resolved", "assignee": "me"}, "Additional properties are not allowed"),
+        (["resolved"], "is not of type 'object'"),
+    ],
+)
+def test_a_status_change_body_is_checked_against_its_schema(
+    api_server: Api, keys: dict[str, str], health_concern: str, body: object, named: str
+) -> None:
+    path = f"/api/v1/concerns/{health_concern}/status"
+    reply = api_server.call("POST", path, keys["health/author"], body)
+    assert reply.status == 422 and named in reply.json()["error"]
+    concern = api_server.call("GET", f"/api/v1/concerns/{health_concern}", keys["health/author"]).json()
+    assert concern["status"] == "received"  # nothing changed

@@ -207,3 +207,35 @@ def test_openapi_documents_every_api_route(api_server: Api) -> None:
                 normalised = normalised.replace(placeholder, name)
             assert (method, normalised) in documented, (method, path)
     assert PUBLIC.match("/feeds/alerts.atom")
+
+
+def test_the_status_filter_applies_before_the_page_is_cut(api_server: Api, keys: dict[str, str]) -> None:
+    """Three alerts awaiting approval, then four newer drafts: pages of two awaiting approval are full."""
+    author = keys["health/author"]
+    pending = [
+        api_server.call("POST", "/api/v1/alerts", author, _alert_body()).json()["id"] for _ in range(3)
+    ]
+    for _ in range(4):
+        assert api_server.call("POST", "/api/v1/alerts?draft=true", author, _alert_body()).status == 201
+    first = api_server.call("GET", "/api/v1/alerts?status=pending_approval&limit=2", author).json()
+    assert [a["id"] for a in first["alerts"]] == pending[::-1][:2]
+    assert first["next_before"] is not None
+    path = f"/api/v1/alerts?status=pending_approval&limit=2&before={first['next_before']}"
+    second = api_server.call("GET", path, author).json()
+    assert [a["id"] for a in second["alerts"]] == pending[:1]
+    assert second["next_before"] is None
+    unknown = api_server.call("GET", "/api/v1/alerts?status=finished", author)
+    assert unknown.status == 422 and "status must be one of" in unknown.json()["error"]
+
+
+def test_a_cancellation_body_is_checked_against_its_schema(api_server: Api, keys: dict[str, str]) -> None:
+    author = keys["health/author"]
+    alert_id = api_server.call("POST", "/api/v1/alerts?draft=true", author, _alert_body()).json()["id"]
+    path = f"/api/v1/alerts/{alert_id}/cancel"
+    too_long = api_server.call("POST", path, author, {"note": "x" * 501})
+    assert too_long.status == 422 and "note" in too_long.json()["error"]
+    unknown = api_server.call("POST", path, author, {"reason": "duplicate"})
+    assert unknown.status == 422 and "Additional properties" in unknown.json()["error"]
+    assert api_server.call("GET", f"/api/v1/alerts/{alert_id}", author).json()["status"] == "draft"
+    cancelled = api_server.call("POST", path, author, {"note": "Sent by mistake."})
+    assert cancelled.status == 200 and cancelled.json()["status"] == "cancelled"

@@ -18,11 +18,11 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import resources
 from actions.base import ACTION_LISTEN, BarazaAction
 from actions.turn import Turn, read_push, read_turn
 from bot.assistant.replies import Outcome
 from bot.catalogue.bundle import Catalogues
+from bot.services import shared
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +55,10 @@ class PushedAction(BarazaAction, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Deliver once per delivery id, in the conversation's language."""
-        catalogues = resources.catalogues().current()
-        turn = read_turn(tracker, catalogues, resources.identifier(), resources.settings().max_message_chars)
+        catalogues = shared().catalogues()
+        turn = read_turn(
+            tracker, catalogues, shared().language_identifier, shared().settings.max_message_chars
+        )
         push = read_push(tracker, turn, self.intent)
         if push is None:
             return await self.forged(dispatcher, tracker, domain)

@@ -1,4 +1,5 @@
-"""Text normalisation shared by catalogue matching and input checks."""
+"""Matching what citizens type with catalogue names: folding (case, accents, Arabic letter forms) and
+finding phrases in a text."""
 
 from __future__ import annotations
 

@@ -6,8 +6,7 @@ import pytest
 import yaml
 
 from bot.catalogue.bundle import Catalogues
-from bot.concerns.model import CATEGORIES, TRIAGE
-from bot.concerns.routing import load_routing
+from bot.catalogue.concern_routing import CATEGORIES, TRIAGE, load_routing
 from bot.yaml_files import DataFileError
 
 

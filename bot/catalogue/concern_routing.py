@@ -1,12 +1,25 @@
-"""Which ministry a concern goes to: ``config/catalogue/concern_routing.yml``."""
+"""Concern categories and which ministry each goes to: ``config/catalogue/concern_routing.yml``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.concerns.model import CATEGORIES, TRIAGE
 from bot.yaml_files import DataFileError, read_yaml_mapping
+
+#: Concern categories, in the order citizens are offered them. Names per language: locales.
+CATEGORIES = (
+    "health",
+    "education",
+    "water_sanitation",
+    "roads_transport",
+    "security",
+    "social_protection",
+    "corruption_fraud",
+    "other",
+)
+#: Where concerns no routing rule matches go: a person sorts them.
+TRIAGE = "triage"
 
 
 @dataclass(frozen=True)

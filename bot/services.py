@@ -1,0 +1,170 @@
+"""The composition root: every shared service of a Baraza process, built here from the settings.
+
+The web app, the action server, the channel adapters (inside the Rasa server), the delivery workers,
+housekeeping and the command-line tools all reach their stores and services through one
+:class:`Services`. Nothing is connected or read until first use (the action server imports every
+action module at start, and an import must do no I/O). A process holds one instance, :func:`shared`;
+tests build their own over the test Redis and install it with :func:`use`.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import redis
+import redis.asyncio as aioredis
+
+from bot.alerts.broadcasting import AlertBroadcasts
+from bot.alerts.model import utc_now
+from bot.alerts.repository import AlertRepository
+from bot.alerts.service import AlertService
+from bot.alerts.store import ActiveAlertStore
+from bot.auth.keys import ApiKeyStore
+from bot.catalogue.bundle import Catalogues, LiveCatalogues
+from bot.concerns.service import ConcernService
+from bot.fanout.notices import Broadcast, NoticeKind
+from bot.fanout.pacing import DeliveryPolicy, load_delivery_policy
+from bot.fanout.queue import FanOutQueue
+from bot.i18n.messages import Locale
+from bot.open311.repeats import RepeatedPosts
+from bot.redis_client import connect, connect_async
+from bot.settings import Settings, load_settings
+from bot.subscriptions.store import SubscriptionStore
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from bot.language.identify import LanguageIdentifier
+
+
+class Services:
+    """Lazily created stores and services over one Redis connection pool and one database engine."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.live_catalogues = LiveCatalogues(settings.config_dir)
+        self._clock = utc_now
+
+    def now(self) -> datetime:
+        """The current time (UTC)."""
+        return self._clock()
+
+    def catalogues(self) -> Catalogues:
+        """The current catalogues snapshot."""
+        return self.live_catalogues.current()
+
+    def locale(self, language: str) -> Locale:
+        """The texts of ``language``, or of the default language when it is not supported."""
+        current = self.catalogues()
+        code = language if language in current.languages.codes else current.languages.default
+        return current.locales[code]
+
+    # Connections ---------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def redis(self) -> redis.Redis[bytes]:
+        """The shared Redis client."""
+        return connect(self.settings)
+
+    @functools.cached_property
+    def async_redis(self) -> aioredis.Redis[bytes]:
+        """The shared asyncio Redis client (channel adapters inside the Rasa server)."""
+        return connect_async(self.settings)
+
+    @functools.cached_property
+    def database(self) -> Engine:
+        """The relational store's engine (migrated by the launcher before any process starts)."""
+        from bot.concerns.database import make_engine
+
+        return make_engine(self.settings.effective_database_url)
+
+    # Alerts --------------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def repository(self) -> AlertRepository:
+        """Alert records."""
+        return AlertRepository(self.redis)
+
+    @functools.cached_property
+    def fan_out(self) -> FanOutQueue:
+        """The fan-out streams."""
+        return FanOutQueue(self.redis)
+
+    @functools.cached_property
+    def alerts(self) -> AlertService:
+        """Alert operations."""
+        return AlertService(self.repository, self.fan_out, self.catalogues, self.now)
+
+    @functools.cached_property
+    def broadcasts(self) -> AlertBroadcasts:
+        """What the delivery worker asks of alerts: who wants one, is it still live, it is done."""
+        return AlertBroadcasts(self.alerts, self.repository, self.subscriptions)
+
+    @functools.cached_property
+    def active_alerts(self) -> ActiveAlertStore:
+        """Alerts citizens can see."""
+        return ActiveAlertStore(self.redis)
+
+    @functools.cached_property
+    def api_keys(self) -> ApiKeyStore:
+        """Ministry API keys."""
+        return ApiKeyStore(self.redis)
+
+    @functools.cached_property
+    def subscriptions(self) -> SubscriptionStore:
+        """Citizens' alert subscriptions."""
+        return SubscriptionStore(self.redis)
+
+    # Concerns ------------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def concerns(self) -> ConcernService:
+        """Concerns in the relational store; a status change's notice is relayed to the fan-out."""
+        from bot.concerns.store import ConcernStore
+
+        return ConcernService(
+            ConcernStore(self.database), self.catalogues, self.now, self.queue_concern_notice
+        )
+
+    def queue_concern_notice(self, ticket: str, subscriber: str, change: int) -> None:
+        """Queue the delivery telling a citizen their concern moved (once per change, however often
+        the same outbox entry is relayed)."""
+        self.fan_out.enqueue(Broadcast(NoticeKind.CONCERN, ticket, str(change)), [subscriber])
+
+    @functools.cached_property
+    def open311_repeats(self) -> RepeatedPosts:
+        """Recent Open311 POSTs, so that a client's retry files nothing twice."""
+        return RepeatedPosts(self.redis)
+
+    # Language and delivery -----------------------------------------------------------------------
+
+    @functools.cached_property
+    def language_identifier(self) -> LanguageIdentifier:
+        """Language identification over the supported languages; its models load on first use."""
+        from bot.language.identify import LanguageIdentifier
+
+        return LanguageIdentifier(self.catalogues().languages.codes)
+
+    @functools.cached_property
+    def delivery_policy(self) -> DeliveryPolicy:
+        """Rate limits and retries."""
+        return load_delivery_policy(self.settings.config_dir)
+
+
+_shared: Services | None = None
+
+
+def shared() -> Services:
+    """This process's services, built from the environment's settings on first use."""
+    global _shared
+    if _shared is None:
+        _shared = Services(load_settings())
+    return _shared
+
+
+def use(services: Services | None) -> None:
+    """Install ``services`` as this process's (tests; ``None`` goes back to building from settings)."""
+    global _shared
+    _shared = services
