@@ -11,6 +11,23 @@ from bot.assistant.replies import Outcome
 from bot.catalogue.bundle import Catalogues
 from bot.services import shared
 
+#: A text of this many words that matches no entry was a question (answered "I don't know that yet");
+#: a shorter one ("covid info") asks for the topic menu.
+QUESTION_WORDS = 4
+
+
+def crisis_topic_asked(turn: Turn, catalogues: Catalogues) -> tuple[str | None, bool]:
+    """The entry a question asks about, and whether it was a question the knowledge base does not
+    answer (rather than a request for the topic menu)."""
+    if turn.text:
+        match = catalogues.crisis.match(turn.text)
+        if match is not None and match.confident:
+            return match.topic_id, False
+    named = mentioned(catalogues, Kind.CRISIS_TOPIC, turn.entities, turn.text, turn.language).value
+    if named:
+        return named, False
+    return None, len(turn.text.split()) >= QUESTION_WORDS
+
 
 class ActionAnswerCrisis(BarazaAction):
     """The crisis FAQ answer for the topic asked, or the list of topics."""
@@ -19,8 +36,8 @@ class ActionAnswerCrisis(BarazaAction):
         return "action_answer_crisis"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
-        topic = mentioned(catalogues, Kind.CRISIS_TOPIC, turn.entities, turn.text, turn.language)
-        return answer_crisis(catalogues, turn.language, topic.value)
+        topic, unanswered = crisis_topic_asked(turn, catalogues)
+        return answer_crisis(catalogues, turn.language, topic, unanswered=unanswered)
 
 
 class ActionActiveAlerts(BarazaAction):

@@ -64,6 +64,7 @@ def read_turn(tracker: Tracker, catalogues: Catalogues, identifier: Identifier, 
         default=languages.default,
         hint=hint,
         requested=requested,
+        short_turn=None if pushed else catalogues.locales.short_turn_language(text),
     )
     return Turn(
         text=text,

@@ -38,10 +38,12 @@ class Task:
     every: float  #: seconds between runs
     run: Callable[[], object]
     last: float = field(default=float("-inf"))  #: monotonic time of the last run (never: due at once)
+    failing: bool = False  #: the last run failed (logged once, not at every turn)
 
 
 class Schedule:
-    """Runs each task when its period has passed; a failing task is logged and tried at its next turn."""
+    """Runs each task when its period has passed; a failing task is tried again at its next turn, and
+    logged when it starts failing and when it recovers (not every second while a store is down)."""
 
     def __init__(self, tasks: list[Task], clock: Callable[[], float] = time.monotonic) -> None:
         self.tasks = tasks
@@ -58,7 +60,13 @@ class Schedule:
             try:
                 task.run()
             except Exception:
-                log.exception("housekeeping task %s failed; it runs again in %.0f s", task.name, task.every)
+                if not task.failing:
+                    log.exception("housekeeping task %s failed; retried every %.0f s", task.name, task.every)
+                task.failing = True
+            else:
+                if task.failing:
+                    log.info("housekeeping task %s works again", task.name)
+                task.failing = False
             ran.append(task.name)
         return ran
 

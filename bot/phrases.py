@@ -63,6 +63,11 @@ class PhraseIndex:
         """Index ``phrase`` (folded) in ``language`` as a name of ``value``."""
         self._tables.setdefault(language, {})[fold(phrase)] = value
 
+    def find_all(self, text: str) -> set[str]:
+        """The values of every phrase found in ``text``, in any language."""
+        folded = fold(text)
+        return {value for table in self._tables.values() for _, _, value in find_phrases(folded, table)}
+
     def find(self, text: str, language: str) -> str | None:
         """The value of the first phrase found in ``text``, trying ``language`` first, then the others."""
         folded = fold(text)

@@ -33,8 +33,9 @@ class ConfiguredComponent(GraphComponent):
         return cls(config)  # type: ignore[call-arg]
 
 
-def force_intent(message: Message, intent: str) -> None:
-    """Give ``message`` ``intent`` with full confidence (rules that must not depend on a model)."""
-    decided = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+def force_intent(message: Message, intent: str, confidence: float = 1.0) -> None:
+    """Give ``message`` ``intent``, with full confidence unless told (rules that must not depend on a
+    model)."""
+    decided = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: confidence}
     message.set(INTENT, decided, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [decided], add_to_output=True)

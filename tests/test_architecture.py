@@ -214,3 +214,108 @@ def test_actions_reach_the_domain_through_the_composition_root() -> None:
         and not node.func.id.startswith("Action")
     ]
     assert constructed == []
+
+
+# Tests mirror the source ------------------------------------------------------------------------
+
+#: Modules tested only through the running stack or as a process of their own, and the test that does
+#: it: ``python -m`` entries (a test runs the command), the channel adapters (driven through Rasa by
+#: the end-to-end tests) and the servers the stack starts. Every other module has its mirrored test.
+TESTED_ELSEWHERE: dict[str, str] = {
+    "actions/serve.py": "tests/e2e/test_rest_conversations.py",
+    "bot/auth/__main__.py": "tests/bot/auth/test_keys.py",
+    "bot/channels/africastalking.py": "tests/e2e/test_ussd_sms.py",
+    "bot/channels/messenger.py": "tests/e2e/test_messenger.py",
+    "bot/channels/socketio.py": "tests/e2e/test_socketio.py",
+    "bot/channels/telegram.py": "tests/e2e/test_telegram.py",
+    "bot/channels/twilio.py": "tests/e2e/test_twilio.py",
+    "bot/channels/ussd.py": "tests/e2e/test_ussd_sms.py",
+    "bot/fanout/__main__.py": "tests/bot/fanout/test_faults.py",
+    "bot/runtime/__main__.py": "tests/test_deployment.py",
+    "bot/web/__main__.py": "tests/bot/api/conftest.py",
+    "rasa_addons/serve.py": "tests/e2e/test_http.py",
+}
+
+
+def _modules_with_behaviour() -> list[str]:
+    """Every module of bot/, actions/ and rasa_addons/ that defines a function or a class."""
+    found = []
+    for root in ("bot", "actions", "rasa_addons"):
+        for path in sorted((PROJECT_ROOT / root).rglob("*.py")):
+            if path.name == "__init__.py":
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+            if any(isinstance(node, kinds) for node in tree.body):
+                found.append(path.relative_to(PROJECT_ROOT).as_posix())
+    return found
+
+
+def _mirror(module: str) -> str:
+    folder, _, name = module.rpartition("/")
+    return f"tests/{folder}/test_{name}"
+
+
+def _dotted(module: str) -> str:
+    return module.removesuffix(".py").replace("/", ".")
+
+
+def _imports_module(test: Path, module: str) -> bool:
+    """``import a.b.c``, ``from a.b.c import x`` or ``from a.b import c`` (or a module inside it)."""
+    dotted = _dotted(module)
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(test.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return any(name == dotted or name.startswith(dotted + ".") for name in names)
+
+
+def _runs_module(test: Path, module: str) -> bool:
+    """The test imports the module, runs its ``python -m`` command, or drives the running stack (the
+    ``stack`` fixture of tests/e2e/) that starts it: a process of bot/runtime/processes.py, or a
+    channel of the credentials the Rasa server reads, whose channel the test names."""
+    import re
+
+    if _imports_module(test, module):
+        return True
+    text = test.read_text(encoding="utf-8")
+    if module.endswith("/__main__.py"):
+        package = _dotted(module).removesuffix(".__main__")
+        return '"-m"' in text and f'"{package}"' in text
+    started = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in (BOT / "runtime" / "processes.py", BOT / "runtime" / "credentials.py")
+    ) + (PROJECT_ROOT / "config" / "credentials.yml").read_text(encoding="utf-8")
+    in_the_stack = re.search(rf"(?<![\w.]){re.escape(_dotted(module))}(?=[.'\"])", started) is not None
+    drives_the_stack = "stack: Stack" in text
+    if module.startswith("bot/channels/"):
+        drives_the_stack = drives_the_stack and Path(module).stem in text.lower()
+    return in_the_stack and drives_the_stack
+
+
+def test_tests_mirror_the_source() -> None:
+    """Each module with behaviour has ``tests/<folder>/test_<name>.py`` importing it, or is listed in
+    :data:`TESTED_ELSEWHERE` with a test that imports or runs it (and only then)."""
+    modules = _modules_with_behaviour()
+    unmirrored = []
+    not_imported = []
+    for module in modules:
+        mirror = PROJECT_ROOT / _mirror(module)
+        if not mirror.exists():
+            if module not in TESTED_ELSEWHERE:
+                unmirrored.append(f"{module}: write {_mirror(module)} (or list it in TESTED_ELSEWHERE)")
+        elif not _imports_module(mirror, module):
+            not_imported.append(f"{_mirror(module)} does not import {_dotted(module)}")
+    assert unmirrored == []
+    assert not_imported == []
+    stale = [m for m in TESTED_ELSEWHERE if m not in modules or (PROJECT_ROOT / _mirror(m)).exists()]
+    assert stale == [], "listed but gone, or mirrored now: remove from TESTED_ELSEWHERE"
+    unproven = [
+        f"{module} -> {test}"
+        for module, test in TESTED_ELSEWHERE.items()
+        if not (PROJECT_ROOT / test).is_file() or not _runs_module(PROJECT_ROOT / test, module)
+    ]
+    assert unproven == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -48,18 +47,6 @@ def test_redis_persists_its_data(compose: dict[str, Any]) -> None:
     assert "--appendonly" in command and command[command.index("--appendonly") + 1] == "yes"
 
 
-def test_process_commands_use_installed_modules(tmp_path: Path) -> None:
-    settings = Settings(rasa_auth_token="x")
-    for command in (
-        processes.action_server_command(),
-        processes.rasa_server_command(settings, tmp_path / "model.tar.gz", tmp_path / "credentials.yml"),
-        processes.web_app_command(),
-        processes.worker_command("w1"),
-    ):
-        assert command[1] == "-m"
-        assert importlib.util.find_spec(command[2]) is not None, command[2]
-
-
 def test_serve_refuses_without_redis_or_token() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot.runtime", "serve", "rasa"],
@@ -86,19 +73,3 @@ def test_dockerfile_uses_python_310_and_trains_the_model() -> None:
     dockerfile = (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert "FROM python:3.10" in dockerfile
     assert "python -m bot.runtime.training" in dockerfile
-
-
-def test_channels_with_secrets_come_from_the_environment_only(tmp_path: Path) -> None:
-    from bot.runtime.credentials import channel_credentials, write_credentials
-    from bot.settings import load_settings
-
-    bare = channel_credentials(load_settings({}))
-    assert "bot.channels.telegram.TelegramInput" not in bare and "rest" in bare
-    env = {"TELEGRAM_TOKEN": "123:abc", "TELEGRAM_SECRET_TOKEN": "s3cret", "BARAZA_DATA_DIR": str(tmp_path)}
-    path = write_credentials(load_settings(env))
-    written = yaml.safe_load(path.read_text())
-    assert written["bot.channels.telegram.TelegramInput"]["secret_token"] == "s3cret"
-    assert path.stat().st_mode & 0o077 == 0  # readable by its owner only
-    assert "123:abc" not in (PROJECT_ROOT / "config" / "credentials.yml").read_text()
-    with pytest.raises(ValueError, match="TELEGRAM_SECRET_TOKEN"):
-        channel_credentials(load_settings({"TELEGRAM_TOKEN": "123:abc"}))

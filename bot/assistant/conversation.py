@@ -23,13 +23,14 @@ def simple_reply(catalogues: Catalogues, language: str, intent: str) -> Outcome:
     """The fixed reply to one of :data:`SIMPLE_REPLIES`."""
     key, with_menu = SIMPLE_REPLIES[intent]
     options = main_menu(catalogues, language) if with_menu else ()
-    return Outcome((Reply(catalogues.locales[language].text(key), options),))
+    unanswered = "out_of_scope" if intent == "out_of_scope" else ""
+    return Outcome((Reply(catalogues.locales[language].text(key), options),), unanswered=unanswered)
 
 
 def fallback(catalogues: Catalogues, language: str) -> Outcome:
     """Ask to rephrase and offer what the assistant can do, instead of guessing."""
     text = catalogues.locales[language].text("fallback")
-    return Outcome((Reply(text, main_menu(catalogues, language)),))
+    return Outcome((Reply(text, main_menu(catalogues, language)),), unanswered="not_understood")
 
 
 def language_changed(catalogues: Catalogues, language: str) -> Outcome:

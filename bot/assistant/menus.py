@@ -47,8 +47,8 @@ def region_menu(catalogues: Catalogues, language: str) -> tuple[Option, ...]:
 
 
 def crisis_menu(catalogues: Catalogues, language: str) -> tuple[Option, ...]:
-    """Every crisis topic."""
+    """The crisis topics the menu offers (the knowledge base holds more, found by asking)."""
     return tuple(
         Option(topic.title, intent_payload("ask_crisis", crisis_topic=topic.topic_id))
-        for topic in catalogues.crisis.topics(language)
+        for topic in catalogues.crisis.menu_topics(language)
     )

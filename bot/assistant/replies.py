@@ -26,12 +26,19 @@ class Reply:
     options: tuple[Option, ...] = ()
 
 
+#: Why a message went unanswered: not understood, understood as out of scope, or a question the
+#: crisis knowledge base has no entry for.
+UNANSWERED = ("not_understood", "out_of_scope", "no_answer")
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a turn produces: the messages, and what the conversation should remember."""
 
     replies: tuple[Reply, ...]
     remember: dict[str, Any] = field(default_factory=dict)  #: slot name -> value
+    #: Why the citizen's message went unanswered (:data:`UNANSWERED`), or "" when it was answered.
+    unanswered: str = ""
 
 
 def intent_payload(intent: str, **entities: str) -> str:

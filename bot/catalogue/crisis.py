@@ -1,70 +1,175 @@
-"""Crisis information (``config/catalogue/crisis/<lang>.yml``): a short FAQ per topic."""
+"""The crisis knowledge base: ``config/catalogue/crisis.yml`` (entries, sources, review dates) and
+``config/catalogue/crisis/<lang>.yml`` (each entry's title, questions, keywords and answer).
+
+A question is matched to an entry by similarity to the entry's question variants and keywords
+(:mod:`bot.retrieval`); a topic named outright ("vaccination") is also found by its title and keywords.
+Every entry must exist in every language.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from bot.phrases import PhraseIndex
+from bot.retrieval import QuestionIndex, Ranked
 from bot.yaml_files import DataFileError, read_yaml_mapping
 
 
 @dataclass(frozen=True)
+class CrisisEntry:
+    """What an entry is, whatever the language: its hazard, where its facts come from, when checked."""
+
+    topic_id: str
+    hazard: str
+    source: str
+    reviewed: date
+    menu: bool = False  #: offered in the topic menu (the others are found by asking)
+
+
+@dataclass(frozen=True)
 class CrisisTopic:
-    """One crisis topic in one language."""
+    """One entry in one language."""
 
     topic_id: str
     title: str
     keywords: tuple[str, ...]
     answer: str
+    questions: tuple[str, ...] = ()
+
+
+#: Similarity (0 to 1) from which a question is taken to ask about its closest entry (chosen on the
+#: public dev set, bench/real): below it, the keywords decide, or the assistant says it does not know.
+MATCH_THRESHOLD = 0.5
+#: Added to the similarity of an entry whose keyword or title the question contains.
+KEYWORD_BONUS = 0.15
+#: Entries compared after the similarity ranking (the keyword bonus may reorder them).
+CANDIDATES = 8
+
+
+@dataclass(frozen=True)
+class CrisisMatch:
+    """The entry a question asks about, with the score of the best and the runner-up."""
+
+    topic_id: str
+    score: float
+    runner_up: float
+
+    @property
+    def confident(self) -> bool:
+        """Close enough to one entry to answer with it."""
+        return self.score >= MATCH_THRESHOLD
 
 
 class CrisisGuide:
-    """Crisis topics in every language, with lookup by the words citizens use."""
+    """Crisis entries in every language, found by the words and questions citizens use."""
 
-    def __init__(self, topics: dict[str, dict[str, CrisisTopic]], topic_ids: tuple[str, ...]) -> None:
+    def __init__(self, entries: dict[str, CrisisEntry], topics: dict[str, dict[str, CrisisTopic]]) -> None:
+        self._entries = entries
         self._topics = topics  #: language -> topic id -> topic
-        self.topic_ids = topic_ids
+        self.topic_ids = tuple(entries)
         self._phrases = PhraseIndex()
-        for language, entries in topics.items():
-            for topic in entries.values():
+        for language, in_language in topics.items():
+            for topic in in_language.values():
                 for phrase in (topic.title, *topic.keywords):
                     self._phrases.add(language, phrase, topic.topic_id)
+        self._questions = QuestionIndex(
+            (topic.topic_id, text)
+            for in_language in topics.values()
+            for topic in in_language.values()
+            for text in (*topic.questions, topic.title, *topic.keywords)
+        )
+
+    def entry(self, topic_id: str) -> CrisisEntry:
+        """The language-neutral part of an entry."""
+        return self._entries[topic_id]
 
     def topic(self, topic_id: str, language: str) -> CrisisTopic:
-        """A topic in one language."""
+        """An entry in one language."""
         return self._topics[language][topic_id]
 
     def topics(self, language: str) -> list[CrisisTopic]:
-        """All topics in one language, in catalogue order."""
+        """Every entry in one language, in catalogue order."""
         return [self._topics[language][topic_id] for topic_id in self.topic_ids]
 
+    def menu_topics(self, language: str) -> list[CrisisTopic]:
+        """The entries the topic menu offers."""
+        return [t for t in self.topics(language) if self._entries[t.topic_id].menu]
+
     def find_in_text(self, text: str, language: str) -> str | None:
-        """The topic a citizen's text points to, trying their language first."""
+        """The topic a citizen's text names by its title or a keyword, trying their language first."""
         return self._phrases.find(text, language)
+
+    def match(self, question: str) -> CrisisMatch | None:
+        """The entry whose questions ``question`` is most like, or None for a text with no letters.
+
+        An entry whose keyword or title the question contains gets :data:`KEYWORD_BONUS`: similarity of
+        letters alone can prefer "the power is off since yesterday" to "fever" for "my son has had a
+        fever since yesterday".
+        """
+        ranked: list[Ranked] = self._questions.rank(question, top=CANDIDATES)
+        if not ranked:
+            return None
+        named = self._phrases.find_all(question)
+        scored = sorted(
+            ((r.score + (KEYWORD_BONUS if r.label in named else 0.0), r.label) for r in ranked), reverse=True
+        )
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        return CrisisMatch(scored[0][1], round(min(1.0, scored[0][0]), 4), round(min(1.0, runner_up), 4))
+
+
+def _entries(config_dir: Path) -> dict[str, CrisisEntry]:
+    path = config_dir / "catalogue" / "crisis.yml"
+    entries = {}
+    for topic_id, raw in (read_yaml_mapping(path).get("topics") or {}).items():
+        raw = raw or {}
+        missing = [f for f in ("hazard", "source", "reviewed") if not raw.get(f)]
+        if missing:
+            raise DataFileError(f"{path}: entry {topic_id!r} lacks {', '.join(missing)}")
+        reviewed = raw["reviewed"]
+        if not isinstance(reviewed, date):
+            raise DataFileError(f"{path}: entry {topic_id!r}: reviewed must be a date (YYYY-MM-DD)")
+        entries[str(topic_id)] = CrisisEntry(
+            str(topic_id), str(raw["hazard"]), str(raw["source"]), reviewed, bool(raw.get("menu"))
+        )
+    if not entries:
+        raise DataFileError(f"{path}: no entries")
+    return entries
 
 
 def load_crisis_guide(config_dir: Path, languages: tuple[str, ...]) -> CrisisGuide:
-    """Read the crisis FAQ of every language; every language must have the same topics."""
+    """Read the knowledge base; every entry must have its texts in every language."""
+    entries = _entries(config_dir)
     topics: dict[str, dict[str, CrisisTopic]] = {}
-    reference: tuple[str, ...] | None = None
     for code in languages:
         path = config_dir / "catalogue" / "crisis" / f"{code}.yml"
-        entries = read_yaml_mapping(path).get("topics") or {}
-        ids = tuple(entries)
-        if reference is None:
-            reference = ids
-        elif set(ids) != set(reference):
-            raise DataFileError(f"{path}: topics {sorted(ids)} differ from {sorted(reference)}")
+        texts = read_yaml_mapping(path).get("topics") or {}
+        missing = [topic_id for topic_id in entries if topic_id not in texts]
+        unknown = [topic_id for topic_id in texts if topic_id not in entries]
+        if missing or unknown:
+            raise DataFileError(
+                f"{path}: "
+                + "; ".join(
+                    part
+                    for part in (
+                        f"entries missing: {', '.join(missing)}" if missing else "",
+                        f"entries not in crisis.yml: {', '.join(unknown)}" if unknown else "",
+                    )
+                    if part
+                )
+            )
         topics[code] = {}
-        for topic_id, entry in entries.items():
-            missing = [f for f in ("title", "answer") if not (entry or {}).get(f)]
-            if missing:
-                raise DataFileError(f"{path}: topic {topic_id!r} lacks {', '.join(missing)}")
+        for topic_id in entries:
+            entry = texts[topic_id] or {}
+            lacking = [f for f in ("title", "answer") if not entry.get(f)]
+            if lacking:
+                raise DataFileError(f"{path}: entry {topic_id!r} lacks {', '.join(lacking)}")
             topics[code][topic_id] = CrisisTopic(
                 topic_id=topic_id,
                 title=str(entry["title"]).strip(),
                 keywords=tuple(str(k) for k in entry.get("keywords") or ()),
                 answer=str(entry["answer"]).strip(),
+                questions=tuple(str(q) for q in entry.get("questions") or ()),
             )
-    return CrisisGuide(topics, reference or ())
+    return CrisisGuide(entries, topics)

@@ -27,9 +27,7 @@ def make_engine(url: str) -> Engine:
     citizen is told to try again rather than kept waiting.
     """
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _make_sqlite_folder(url)
         engine = create_engine(
             url, future=True, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
         )
@@ -45,6 +43,13 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, future=True, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+def _make_sqlite_folder(url: str) -> None:
+    """SQLite creates its file, not the folder it goes in (``.data/`` on a fresh clone)."""
+    path = url.split("///", 1)[-1]
+    if url.startswith("sqlite") and path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
 def alembic_config(url: str) -> Config:
     """Alembic's configuration, built in code (no alembic.ini to keep in step)."""
     config = Config()
@@ -55,6 +60,7 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str) -> None:
     """Apply every migration not yet applied."""
+    _make_sqlite_folder(url)
     command.upgrade(alembic_config(url), "head")
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.i18n.languages import LanguageRegistry
+from bot.phrases import fold
 from bot.yaml_files import DataFileError, read_yaml_mapping
+
+#: Longest greeting or thanks compared with the lists, in words ("habari za asubuhi").
+SHORT_TURN_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,15 @@ class Locale:
     dashboard: dict[str, str] = field(default_factory=dict)
     #: Concern category id -> name.
     concern_category_names: dict[str, str] = field(default_factory=dict)
+    #: Greetings, thanks, yes and no that make a whole first message in this language.
+    short_turns: tuple[str, ...] = ()
+    #: Intent -> words a message must contain before the assistant acts on that intent.
+    intent_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def folded_short_turns(self) -> frozenset[str]:
+        """:attr:`short_turns`, folded as citizens' texts are before comparing."""
+        return frozenset(fold(turn) for turn in self.short_turns)
 
     def text(self, key: str, **values: Any) -> str:
         """The message ``key``, with its ``{placeholders}`` filled from ``values``."""
@@ -58,6 +72,26 @@ class LocaleCatalogue:
                 for form in forms:
                     spellings[form.lower()] = code
         return spellings
+
+    def short_turn_language(self, text: str) -> str | None:
+        """The language of a whole message that is a greeting, thanks, yes or no of exactly one
+        language's list (``short_turns``); None when it is in none, or in several ("no", "ok")."""
+        folded = fold(text)
+        if not folded or len(folded.split()) > SHORT_TURN_WORDS:
+            return None
+        found = {code for code, locale in self.locales.items() if folded in locale.folded_short_turns}
+        return found.pop() if len(found) == 1 else None
+
+    def intent_cues(self) -> dict[str, frozenset[str]]:
+        """Intent -> every language's cue words for it, folded; switching language is also cued by
+        any name of a language."""
+        cues: dict[str, set[str]] = {}
+        for locale in self.locales.values():
+            for intent, words in locale.intent_cues.items():
+                cues.setdefault(intent, set()).update(fold(word) for word in words)
+        if "switch_language" in cues:
+            cues["switch_language"].update(fold(name) for name in self.language_spellings())
+        return {intent: frozenset(words) for intent, words in cues.items()}
 
     def opt_out_keywords(self) -> frozenset[str]:
         """Every language's opt-out words: STOP works whatever language the conversation is in."""
@@ -95,6 +129,10 @@ def load_locales(config_dir: Path, languages: LanguageRegistry) -> LocaleCatalog
                 dashboard={str(k): str(v) for k, v in (raw.get("dashboard") or {}).items()},
                 concern_category_names={
                     str(k): str(v) for k, v in (raw.get("concern_category_names") or {}).items()
+                },
+                short_turns=tuple(str(w) for w in raw.get("short_turns") or ()),
+                intent_cues={
+                    str(k): tuple(str(w) for w in v) for k, v in (raw.get("intent_cues") or {}).items()
                 },
             )
         except (KeyError, AttributeError, TypeError) as error:

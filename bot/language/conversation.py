@@ -3,7 +3,9 @@
 A conversation's language changes only on clear evidence: an explicit request ("in French please",
 the language menu), or a turn long enough for identification to be reliable whose best language is
 well ahead of the next. Short turns ("ok", "oui", a place name) never flip it. The first turn starts from the
-channel's hint (browser language, Telegram ``language_code``) unless the text clearly says otherwise.
+channel's hint (browser language, Telegram ``language_code``) unless the text clearly says otherwise;
+without a hint, a first message that is a greeting, thanks, yes or no of one language's word list
+("Hola", "bom dia", "habari") starts the conversation in that language.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ def decide_language(
     default: str,
     hint: str | None = None,
     requested: str | None = None,
+    short_turn: str | None = None,
 ) -> LanguageDecision:
     """Choose the language for this turn.
 
@@ -64,6 +67,7 @@ def decide_language(
         default: the deployment's default language.
         hint: a supported language the channel suggests (browser, Telegram), if any.
         requested: a supported language the citizen explicitly asked for, if any.
+        short_turn: the language whose greetings, thanks, yes or no ``text`` is, if exactly one.
     """
     if requested:
         return LanguageDecision(requested, requested != current, "requested")
@@ -74,6 +78,8 @@ def decide_language(
             return LanguageDecision(detection.language, True, "detected")
         if hint:
             return LanguageDecision(hint, True, "channel hint")
+        if short_turn:
+            return LanguageDecision(short_turn, True, "greeting")
         if detection.language and detection.confidence >= FIRST_TURN_MIN_CONFIDENCE:
             return LanguageDecision(detection.language, True, "detected (weak)")
         return LanguageDecision(default, True, "default")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.catalogue.bundle import load_catalogues
-from bot.nlu_lookups import render, target_path
+from bot.nlu_lookups import render, target_path, written_examples
 from bot.settings import Settings, load_settings
 
 MODEL_NAME = "baraza"
@@ -38,7 +38,7 @@ def model_path(root: Path) -> Path:
 def refresh_lookups(settings: Settings) -> None:
     """Rewrite the generated lookup tables if the catalogues changed."""
     path = target_path(settings.project_root)
-    text = render(load_catalogues(settings.config_dir))
+    text = render(load_catalogues(settings.config_dir), written_examples(settings.project_root))
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
 

@@ -17,7 +17,27 @@ def test_crisis_topic_answer_and_menu(catalogues: Catalogues) -> None:
     messages, _ = run_action(ActionAnswerCrisis(), tracker)
     assert catalogues.crisis.topic("symptoms", "en").answer in messages[0]["text"]
     messages, _ = run_action(ActionAnswerCrisis(), make_tracker("crisis info", "ask_crisis"))
-    assert len(messages[0]["buttons"]) == len(catalogues.crisis.topic_ids)
+    menu = [t.topic_id for t in catalogues.crisis.menu_topics("en")]
+    assert (
+        len(messages[0]["buttons"]) == len(menu) == 7
+    )  # the menu offers the main topics; the rest are asked
+    assert menu == [t for t in catalogues.crisis.topic_ids if catalogues.crisis.entry(t).menu]
+
+
+def test_a_question_beyond_the_menu_gets_its_entry_and_source(catalogues: Catalogues) -> None:
+    tracker = make_tracker("is it safe to breastfeed if i have covid?", "ask_crisis")
+    messages, _ = run_action(ActionAnswerCrisis(), tracker)
+    assert catalogues.crisis.topic("pregnancy", "en").answer in messages[0]["text"]
+    assert catalogues.crisis.entry("pregnancy").source in messages[0]["text"]
+
+
+def test_a_question_the_knowledge_base_cannot_answer_says_so_and_offers_a_person(
+    catalogues: Catalogues,
+) -> None:
+    tracker = make_tracker("what is the tax on imported bicycles this year", "ask_crisis")
+    messages, _ = run_action(ActionAnswerCrisis(), tracker)
+    assert messages[0]["text"] == catalogues.locales["en"].text("crisis_unknown")
+    assert messages[0]["buttons"][0]["payload"] == "/human_handoff"
 
 
 def test_active_alerts_in_region_in_citizen_language(catalogues: Catalogues, fake_alerts: FakeAlerts) -> None:

@@ -1,12 +1,9 @@
 from datetime import timedelta
 
-import pytest
 import redis
 
-from bot.alerts.load_samples import sample_alerts
 from bot.alerts.model import Alert, AlertText, utc_now
 from bot.alerts.store import ActiveAlertStore
-from bot.settings import PROJECT_ROOT
 
 
 def _alert(alert_id: str, severity: str, regions: tuple[str, ...], hours: float) -> Alert:
@@ -35,20 +32,3 @@ def test_expired_alerts_are_not_active(redis_client: "redis.Redis[bytes]") -> No
     store = ActiveAlertStore(redis_client)
     store.save(_alert("short", "Severe", ("coast",), 1))
     assert store.active_in_region("coast", utc_now() + timedelta(hours=2)) == []
-
-
-def test_sample_alerts_load_and_are_active(redis_client: "redis.Redis[bytes]") -> None:
-    store = ActiveAlertStore(redis_client)
-    for alert in sample_alerts(PROJECT_ROOT / "data" / "samples" / "alerts.yml"):
-        store.save(alert)
-    assert store.active_in_region("coast", utc_now())[0].alert_id == "sample-flood-coast"
-
-
-def test_alert_rejects_bad_values() -> None:
-    now = utc_now()
-    with pytest.raises(ValueError, match="severity"):
-        Alert(
-            "x", "Catastrophic", ("coast",), now, now + timedelta(hours=1), {"en": AlertText("h", "d", "i")}
-        )
-    with pytest.raises(ValueError, match="expires"):
-        Alert("x", "Minor", ("coast",), now, now, {"en": AlertText("h", "d", "i")})

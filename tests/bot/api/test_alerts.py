@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 import pytest
 from lxml import etree
 
 from bot.alerts.cap import MEDIA_TYPE, parse_cap
+from bot.api.alerts import _is_cap, _json_body, _wants_cap
+from bot.api.errors import ApiError, InvalidInput
 from tests.bot.api.conftest import Api
 from tests.bot.api.test_authorization import _alert_body
 from tests.conftest import CAP_SAMPLES
@@ -191,24 +196,6 @@ def test_cap_in_cap_out_and_the_public_feeds(api_server: Api, keys: dict[str, st
     assert api_server.call("GET", f"/feeds/alerts/{update.json()['id']}.cap").status == 404
 
 
-def test_openapi_documents_every_api_route(api_server: Api) -> None:
-    document = api_server.call("GET", "/openapi.json").json()
-    from tests.bot.api.test_authorization import PUBLIC, _routes
-
-    documented = {(m.upper(), p) for p, ops in document["paths"].items() for m in ops}
-    for method, path in _routes():
-        if path.startswith(("/api/", "/feeds/")):
-            normalised = path.rstrip("/") if path != "/" else path
-            for placeholder, name in (
-                ("<alert_id:str>", "{alert_id}"),
-                ("<filename:str>", "{alert_id}.cap"),
-                ("<ticket:str>", "{ticket}"),
-            ):
-                normalised = normalised.replace(placeholder, name)
-            assert (method, normalised) in documented, (method, path)
-    assert PUBLIC.match("/feeds/alerts.atom")
-
-
 def test_the_status_filter_applies_before_the_page_is_cut(api_server: Api, keys: dict[str, str]) -> None:
     """Three alerts awaiting approval, then four newer drafts: pages of two awaiting approval are full."""
     author = keys["health/author"]
@@ -239,3 +226,31 @@ def test_a_cancellation_body_is_checked_against_its_schema(api_server: Api, keys
     assert api_server.call("GET", f"/api/v1/alerts/{alert_id}", author).json()["status"] == "draft"
     cancelled = api_server.call("POST", path, author, {"note": "Sent by mistake."})
     assert cancelled.status == 200 and cancelled.json()["status"] == "cancelled"
+
+
+def _request(content_type: str | None = None, body: bytes = b"", accept: str = "") -> Any:
+    return SimpleNamespace(content_type=content_type, body=body, headers={"accept": accept} if accept else {})
+
+
+def test_cap_is_recognised_by_its_media_type_in_and_out() -> None:
+    for kind in (MEDIA_TYPE, f"{MEDIA_TYPE}; charset=utf-8", "application/xml", "Text/XML"):
+        assert _is_cap(_request(kind))
+    assert not _is_cap(_request("application/json")) and not _is_cap(_request(None))
+    assert _wants_cap(_request(accept=f"{MEDIA_TYPE}, application/json;q=0.5"))
+    assert not _wants_cap(_request(accept="application/json")) and not _wants_cap(_request())
+
+
+def test_a_json_body_is_read_or_refused_naming_the_problem() -> None:
+    assert _json_body(_request("application/json; charset=utf-8", b'{"severity": "Minor"}')) == {
+        "severity": "Minor"
+    }
+    with pytest.raises(ApiError, match="not text/plain") as refused:
+        _json_body(_request("text/plain", b"{}"))
+    assert refused.value.status == 415
+    with pytest.raises(ApiError, match="not no content type"):
+        _json_body(_request(None, b"{}"))
+    with pytest.raises(InvalidInput, match="the request body is empty"):
+        _json_body(_request("application/json"))
+    with pytest.raises(ApiError, match="the body is not valid JSON") as refused:
+        _json_body(_request("application/json", b"{severity"))
+    assert refused.value.status == 400

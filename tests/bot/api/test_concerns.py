@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import datetime, timezone
+from types import SimpleNamespace
+from typing import Any
 
+import pytest
+from sanic.request import RequestParameters
+
+from bot.api.concerns import concern_json, filters_from
+from bot.api.errors import InvalidInput
+from bot.auth.roles import Actor, Role
 from bot.catalogue.bundle import Catalogues
+from bot.concerns.model import Concern, ConcernStatus
 from tests.bot.api.conftest import Api
 
 
@@ -109,3 +118,40 @@ def test_a_status_change_body_is_checked_against_its_schema(
     assert reply.status == 422 and named in reply.json()["error"]
     concern = api_server.call("GET", f"/api/v1/concerns/{health_concern}", keys["health/author"]).json()
     assert concern["status"] == "received"  # nothing changed
+
+
+def _concern() -> Concern:
+    now = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
+    return Concern(
+        "K7P2QX", "health", "health", "lakes", "Ziwani", "en", "rest", "No medicine. Call [phone].",
+        "No medicine. Call 0712 345 678.", True, ConcernStatus.RECEIVED, "", now, now,
+    )  # fmt: skip
+
+
+def test_only_the_owning_ministry_gets_the_original_text() -> None:
+    concern = _concern()
+    owner = concern_json(concern, Actor("k1", "health", Role.AUTHOR))
+    assert owner["original"] == "No medicine. Call 0712 345 678." and owner["contact_consent"] is True
+    for reader in (Actor("k2", "health", Role.ANALYST), Actor("k3", "water", Role.ADMIN)):
+        seen = concern_json(concern, reader)
+        assert seen["original"] is None and seen["description"] == "No medicine. Call [phone]."
+
+
+def _args(**values: str) -> Any:
+    return SimpleNamespace(args=RequestParameters({k: [v] for k, v in values.items()}))
+
+
+def test_list_filters_are_read_from_the_query_and_checked() -> None:
+    filters = filters_from(
+        _args(category="health", status="received", since="2026-11-01T00:00:00Z", q="x" * 300)
+    )
+    assert (filters.category, filters.status) == ("health", "received")
+    assert filters.since == datetime(2026, 11, 1, tzinfo=timezone.utc) and filters.until is None
+    assert filters.text == "x" * 100  # searches are cut short
+    assert filters_from(_args(q="")).text is None
+    with pytest.raises(InvalidInput, match="category must be one of"):
+        filters_from(_args(category="gossip"))
+    with pytest.raises(InvalidInput, match="status must be one of"):
+        filters_from(_args(status="done"))
+    with pytest.raises(InvalidInput, match="until: not an ISO 8601 date: 'yesterday'"):
+        filters_from(_args(until="yesterday"))

@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from lxml import etree
+from sanic.request import RequestParameters
 
+from bot.api.open311 import _query, _resource
 from bot.catalogue.concern_routing import CATEGORIES
+from bot.concerns.model import ConcernFilter
+from bot.open311.requests import RequestRefused
 from tests.bot.api.conftest import Api
 
 SPEC = Path(__file__).parents[2] / "data" / "open311"
@@ -308,3 +314,53 @@ def test_a_refused_post_can_be_sent_again_once_corrected(api_server: Api, keys: 
         api_server.call("POST", "/open311/v2/requests.json", body=body.encode(), content_type=FORM).status
         == 200
     )
+
+
+def _query_of(**values: str) -> ConcernFilter:
+    now = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
+    return _query(SimpleNamespace(args=RequestParameters({k: [v] for k, v in values.items()})), now)  # type: ignore[arg-type]
+
+
+def test_the_requests_query_is_read_as_the_specification_says() -> None:
+    now = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
+    default = _query_of()
+    assert (default.since, default.until) == (now - timedelta(days=90), now)  # the last 90 days
+    by_id = _query_of(service_request_id=" k7p2qx,ZZZ999 ", service_code="gossip")
+    assert by_id.tickets == ("K7P2QX", "ZZZ999")  # ids override every other filter
+    chosen = _query_of(
+        service_code="health,water_sanitation", status="closed", start_date="2026-11-01T00:00:00"
+    )
+    assert chosen.categories == ("health", "water_sanitation")
+    assert chosen.statuses and set(chosen.statuses) <= {"resolved", "closed"}
+    assert chosen.since == datetime(2026, 11, 1, tzinfo=timezone.utc)  # no zone given: UTC
+
+
+@pytest.mark.parametrize(
+    "values,status,description",
+    [
+        ({"service_code": "gossip"}, 400, "unknown service_code 'gossip'"),
+        ({"status": "pending"}, 400, "status must be open or closed"),
+        (
+            {"start_date": "2026-11-28T00:00:00Z", "end_date": "2026-11-01T00:00:00Z"},
+            400,
+            "end_date is before",
+        ),
+        ({"start_date": "2026-01-01T00:00:00Z"}, 400, "may span at most 90 days"),
+        ({"end_date": "soon"}, 400, "end_date must be a w3 date-time"),
+        ({"service_request_id": ",".join(["K7P2QX"] * 101)}, 400, "at most 100 service_request_id"),
+    ],
+)
+def test_a_query_the_specification_does_not_allow_is_refused(
+    values: dict[str, str], status: int, description: str
+) -> None:
+    with pytest.raises(RequestRefused, match=description) as refused:
+        _query_of(**values)
+    assert refused.value.status == status
+
+
+def test_resources_end_in_their_format() -> None:
+    assert _resource("services.xml") == ("services", "xml")
+    assert _resource("K7P2QX.json") == ("K7P2QX", "json")
+    for bad in ("services", "services.html", "../etc.xml", "x" * 41 + ".xml"):
+        with pytest.raises(RequestRefused, match=r"end in \.xml or \.json"):
+            _resource(bad)

@@ -31,7 +31,9 @@ def test_channel_hints_are_mapped_to_a_supported_language(config_dir: Path) -> N
 
 
 def _write_languages(config: Path, data: dict[str, object]) -> None:
-    (config / "languages.yml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (config / "languages.yml").write_text(
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
 
 
 def test_a_bad_direction_or_an_unlisted_default_is_refused(config_copy: Path) -> None:

@@ -1,5 +1,6 @@
 import pytest
 
+from bot.catalogue.bundle import Catalogues
 from bot.language.conversation import decide_language
 from bot.language.identify import LanguageIdentifier
 
@@ -55,3 +56,39 @@ def test_first_turn_spanish_beats_an_english_browser_hint(identifier: LanguageId
         hint="en",
     )
     assert decision.language == "es"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Hola", "es"),
+        ("Salut", "fr"),
+        ("bom dia", "pt"),
+        ("buenas tardes", "es"),
+        ("Habari", "sw"),
+        ("mambo vipi", "sw"),
+        ("السلام عليكم", "ar"),
+        ("merci!", "fr"),
+        ("Olá", "pt"),
+        ("asante sana", "sw"),
+    ],
+)
+def test_a_first_greeting_sets_the_language_of_its_list(
+    identifier: LanguageIdentifier, catalogues: Catalogues, text: str, language: str
+) -> None:
+    short_turn = catalogues.locales.short_turn_language(text)
+    decision = decide_language(text, None, identifier=identifier, default="en", short_turn=short_turn)
+    assert decision.language == language  # Arabic script decides by itself; the others by their list
+    assert decision.reason == ("detected" if language == "ar" else "greeting")
+
+
+def test_a_greeting_of_several_lists_or_a_later_one_decides_nothing(
+    identifier: LanguageIdentifier, catalogues: Catalogues
+) -> None:
+    assert catalogues.locales.short_turn_language("no") is None  # English and Spanish
+    assert catalogues.locales.short_turn_language("ok") is None
+    assert catalogues.locales.short_turn_language("hola, I need help with my passport please") is None
+    later = decide_language("Hola", "fr", identifier=identifier, default="en", short_turn="es")
+    assert (later.language, later.changed) == ("fr", False)  # an established language stays
+    hinted = decide_language("Hola", None, identifier=identifier, default="en", hint="fr", short_turn="es")
+    assert hinted.language == "fr"  # the channel's hint comes first, as before

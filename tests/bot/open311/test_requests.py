@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.catalogue.bundle import Catalogues
-from bot.open311.document import errors, render
+from bot.open311.document import render
 from bot.open311.requests import Form, RequestRefused, new_concern
 
 
@@ -53,19 +53,6 @@ def test_place_and_region_come_from_what_the_client_sent(catalogues: Catalogues)
         new_concern(
             Form({"service_code": "health", "description": "x", "lat": "1"}), catalogues, lambda _: "en"
         )
-
-
-def test_documents_render_lists_under_singular_items() -> None:
-    body = {"service_code": "x", "attributes": [{"code": "a", "values": [{"key": 1, "name": "One"}]}]}
-    assert render("service_definition", body, "xml").endswith(
-        "<service_definition><service_code>x</service_code><attributes><attribute><code>a</code>"
-        "<values><value><key>1</key><name>One</name></value></values></attribute></attributes>"
-        "</service_definition>"
-    )
-    assert errors(400, "bad <input>", "xml").endswith(
-        "<errors><error><code>400</code><description>bad &lt;input&gt;</description></error></errors>"
-    )
-    assert errors(404, "gone", "json") == '[{"code": 404, "description": "gone"}]'
 
 
 def test_control_characters_are_dropped_and_a_text_without_words_refused(catalogues: Catalogues) -> None:

@@ -1,27 +1,13 @@
+"""The embedded Redis of a laptop with nothing installed: it keeps its data across restarts."""
+
+from __future__ import annotations
+
 import socket
 from pathlib import Path
 
-import pytest
 import redis
 
 from bot.runtime.embedded_redis import start_embedded_redis
-from bot.runtime.redis_env import redis_endpoint_env
-
-
-def test_redis_url_becomes_the_endpoint_variables() -> None:
-    assert redis_endpoint_env("redis://:s%40cret@cache.internal:6380/2") == {
-        "REDIS_HOST": "cache.internal",
-        "REDIS_PORT": "6380",
-        "REDIS_DB": "2",
-        "REDIS_PASSWORD": "s@cret",
-    }
-    assert redis_endpoint_env("redis://localhost")["REDIS_DB"] == "0"
-
-
-@pytest.mark.parametrize("bad", ["http://x:1/0", "redis://x:1/abc"])
-def test_bad_redis_url_is_refused_with_a_reason(bad: str) -> None:
-    with pytest.raises(ValueError, match="REDIS_URL"):
-        redis_endpoint_env(bad)
 
 
 def _free_port() -> int:

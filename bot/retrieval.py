@@ -1,0 +1,59 @@
+"""Finding which entry a question asks about, by similarity to the ways each entry is asked.
+
+Each entry (a crisis topic) comes with question variants and keywords in every language. A citizen's
+question is compared with all of them by the cosine of character n-gram TF-IDF vectors of the folded
+texts: n-grams survive misspellings, missing accents, dialect spellings and words glued or split
+("corona virus", "koronavirus"), which word matching does not. The entry's score is its best variant's.
+
+Nothing is trained: the index is rebuilt from the catalogue when it changes, so editing an entry's
+questions changes the answers at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from bot.phrases import fold
+
+#: Character n-grams within word boundaries: long enough to carry meaning, short enough for typos.
+NGRAMS = (2, 5)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """An entry and how similar the question is to its closest variant (0 to 1)."""
+
+    label: str
+    score: float
+
+
+class QuestionIndex:
+    """Question variants of labelled entries, searched by similarity."""
+
+    def __init__(self, variants: Iterable[tuple[str, str]]) -> None:
+        """``variants``: (label, text) pairs; several per label."""
+        pairs = sorted(((label, fold(text)) for label, text in variants if fold(text)), key=lambda p: p[0])
+        labels = [label for label, _ in pairs]
+        #: variants are grouped by label: where each label's run starts, and the labels in that order
+        self._starts = np.array([i for i, label in enumerate(labels) if i == 0 or labels[i - 1] != label])
+        self._labels = [labels[i] for i in self._starts]
+        self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True)
+        matrix = self._vectorizer.fit_transform([text for _, text in pairs]) if pairs else None
+        #: n-gram -> its weight in each variant: a question's few n-grams pick their rows (much faster
+        #: than multiplying the whole variant matrix by a sparse vector).
+        self._by_ngram = matrix.T.tocsr() if matrix is not None else None
+
+    def rank(self, text: str, top: int = 3) -> list[Ranked]:
+        """The ``top`` entries closest to ``text``, best first (one score per entry)."""
+        folded = fold(text)
+        if self._by_ngram is None or not folded:
+            return []
+        query = self._vectorizer.transform([folded])
+        scores = np.asarray(self._by_ngram[query.indices].T @ query.data).ravel()
+        best = np.maximum.reduceat(scores, self._starts)  # each label's closest variant
+        order = np.argsort(-best, kind="stable")[:top]
+        return [Ranked(self._labels[i], round(float(best[i]), 4)) for i in order]

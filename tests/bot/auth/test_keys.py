@@ -1,0 +1,90 @@
+"""Ministry API keys against the real Redis: shown once, stored as a digest, revocable.
+
+Also the command line that manages them, ``python -m bot.auth``, run as a process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import redis
+
+from bot import redis_keys
+from bot.auth.keys import ApiKeyStore
+from bot.auth.roles import Actor, Role
+from bot.settings import PROJECT_ROOT
+from tests.conftest import TEST_REDIS_URL
+
+NOW = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
+
+
+def test_a_new_key_authenticates_its_holder_and_only_its_digest_is_stored(
+    redis_client: redis.Redis[bytes],
+) -> None:
+    store = ApiKeyStore(redis_client)
+    key, info = store.create("health", Role.APPROVER, "Dr A. Mwangi", NOW)
+    assert key.startswith(f"bz_{info.key_id}_") and info.created_at == NOW.isoformat()
+    assert store.authenticate(key) == Actor(info.key_id, "health", Role.APPROVER, "Dr A. Mwangi")
+    assert store.authenticate(f" {key} ") is not None
+    stored = redis_client.hget(redis_keys.api_keys(), info.key_id)
+    assert stored is not None and key.encode() not in stored
+    assert json.loads(stored)["digest"] == hashlib.sha256(key.encode()).hexdigest()
+
+
+def test_wrong_malformed_and_revoked_keys_are_refused(redis_client: redis.Redis[bytes]) -> None:
+    store = ApiKeyStore(redis_client)
+    key, info = store.create("meteo", Role.AUTHOR, "forecaster", NOW)
+    prefix, key_id, secret = key.split("_", 2)
+    for wrong in (
+        f"{prefix}_{key_id}_{'x' * len(secret)}",  # the right id, another secret
+        f"xx_{key_id}_{secret}",
+        f"bz__{secret}",
+        "bz_only-two-parts",
+        key + "x" * 200,
+        "",
+    ):
+        assert store.authenticate(wrong) is None, wrong
+    assert store.revoke(info.key_id) is True
+    assert store.authenticate(key) is None
+    assert store.revoke(info.key_id) is False
+
+
+def test_keys_are_listed_by_ministry_then_name_without_secrets(redis_client: redis.Redis[bytes]) -> None:
+    store = ApiKeyStore(redis_client)
+    for ministry, name in (("meteo", "b"), ("health", "z"), ("meteo", "a")):
+        store.create(ministry, Role.AUTHOR, name, NOW)
+    assert [(i.ministry, i.name) for i in store.list()] == [("health", "z"), ("meteo", "a"), ("meteo", "b")]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.auth", *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "REDIS_URL": TEST_REDIS_URL},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_command_line_creates_lists_and_revokes_keys(redis_client: redis.Redis[bytes]) -> None:
+    created = _cli("create", "--ministry", "water", "--role", "admin", "--name", "Water admin")
+    assert created.returncode == 0, created.stderr
+    header, key = created.stdout.splitlines()
+    actor = ApiKeyStore(redis_client).authenticate(key)
+    assert actor is not None and (actor.ministry, actor.role) == ("water", Role.ADMIN)
+    assert header.startswith(f"key id {actor.key_id} (admin, water, Water admin)")
+    listed = _cli("list")
+    assert actor.key_id in listed.stdout and key not in listed.stdout  # the secret is shown only once
+    assert _cli("revoke", actor.key_id).stdout.strip() == f"revoked {actor.key_id}"
+    assert ApiKeyStore(redis_client).authenticate(key) is None
+    again = _cli("revoke", actor.key_id)
+    assert again.returncode == 1 and "no key with id" in again.stderr
+    unknown = _cli("create", "--ministry", "spaceflight", "--role", "author", "--name", "x")
+    assert unknown.returncode == 2 and "unknown ministry 'spaceflight'" in unknown.stderr

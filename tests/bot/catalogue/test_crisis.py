@@ -1,0 +1,77 @@
+"""The crisis knowledge base: entries with their source and review date, texts in every language,
+found by the words citizens use and by the questions they ask."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.catalogue.crisis import MATCH_THRESHOLD, load_crisis_guide
+from bot.yaml_files import DataFileError
+from tests.conftest import edit_yaml
+
+
+def test_entries_in_catalogue_order_with_where_their_facts_come_from(config_dir: Path) -> None:
+    guide = load_crisis_guide(config_dir, ("en", "fr"))
+    assert guide.topic_ids[0] == "symptoms"
+    assert [t.topic_id for t in guide.topics("fr")] == list(guide.topic_ids)
+    entry = guide.entry("symptoms")
+    assert entry.source and isinstance(entry.reviewed, date)
+    menu = guide.menu_topics("en")
+    assert menu and all(guide.entry(t.topic_id).menu for t in menu)
+    assert len(menu) <= len(guide.topic_ids)
+    assert guide.topic("testing", "en").title == "Testing"
+
+
+def test_a_topic_named_outright_is_found_by_its_words_in_any_language(config_dir: Path) -> None:
+    guide = load_crisis_guide(config_dir, ("en", "fr"))
+    assert guide.find_in_text("where can I get tested?", "en") == "testing"
+    assert guide.find_in_text("I have a fever and a cough", "fr") == "symptoms"  # English words, asked in fr
+    assert guide.find_in_text("what time is it", "en") is None
+
+
+def test_a_question_is_matched_to_the_entry_it_is_most_like(config_dir: Path) -> None:
+    guide = load_crisis_guide(config_dir, ("en",))
+    match = guide.match("my son has a fever, what should i do")
+    assert match is not None and match.topic_id == "symptoms"
+    assert match.confident and match.score >= MATCH_THRESHOLD and match.runner_up <= match.score
+    assert guide.match("?!") is None  # nothing to compare
+    unrelated = guide.match("zzzz qqqq")
+    assert unrelated is None or not unrelated.confident
+
+
+@pytest.mark.parametrize(
+    "change,problem",
+    [
+        (lambda data: data["topics"]["testing"].pop("source"), "entry 'testing' lacks source"),
+        (lambda data: data["topics"]["testing"].update(reviewed="last year"), "reviewed must be a date"),
+        (lambda data: data.update(topics={}), "no entries"),
+    ],
+)
+def test_an_entry_without_its_source_or_review_date_is_refused(
+    config_copy: Path, change: object, problem: str
+) -> None:
+    edit_yaml(config_copy / "catalogue" / "crisis.yml", change)  # type: ignore[arg-type]
+    with pytest.raises(DataFileError, match=problem):
+        load_crisis_guide(config_copy, ("en", "fr"))
+
+
+def test_a_text_without_an_answer_is_refused_naming_the_file(config_copy: Path) -> None:
+    french = config_copy / "catalogue" / "crisis" / "fr.yml"
+    edit_yaml(french, lambda data: data["topics"]["testing"].pop("answer"))
+    with pytest.raises(DataFileError, match=r"fr\.yml: entry 'testing' lacks answer"):
+        load_crisis_guide(config_copy, ("en", "fr"))
+
+
+def test_every_entry_must_be_in_every_language_and_nothing_else(config_copy: Path) -> None:
+    french = config_copy / "catalogue" / "crisis" / "fr.yml"
+    edit_yaml(french, lambda data: data["topics"].pop("testing"))
+    with pytest.raises(DataFileError, match=r"fr\.yml: entries missing: testing"):
+        load_crisis_guide(config_copy, ("en", "fr"))
+    edit_yaml(
+        french, lambda data: data["topics"].update(testing={}, alien_invasion={"title": "x", "answer": "y"})
+    )
+    with pytest.raises(DataFileError, match=r"fr\.yml: .*entries not in crisis\.yml: alien_invasion"):
+        load_crisis_guide(config_copy, ("en", "fr"))

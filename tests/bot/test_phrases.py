@@ -1,0 +1,38 @@
+"""Matching what citizens type with catalogue names."""
+
+from __future__ import annotations
+
+from bot.phrases import PhraseIndex, find_phrases, fold
+
+
+def test_fold_ignores_case_accents_punctuation_and_arabic_letter_forms() -> None:
+    assert fold("Carte d'Identité") == fold("carte d identite") == "carte d identite"
+    assert fold("  Région   de la CÔTE!! ") == "region de la cote"
+    assert fold("l’état") == "l etat"  # the typographic apostrophe too
+    assert fold("أحمد") == fold("احمد")  # hamza on alef
+    assert fold("مدرسة") == fold("مدرسه")  # ta marbuta
+    assert fold("مَدْرَسَة") == fold("مدرسه")  # diacritics
+
+
+def test_find_phrases_takes_the_longest_first_and_never_overlaps() -> None:
+    phrases = {"birth certificate": "birth", "certificate": "any", "birth": "baby"}
+    text = "i need a birth certificate"
+    assert find_phrases(text, phrases) == [(text.index("birth"), len(text), "birth")]  # spans in ``text``
+    text = "birth certificate and a certificate"
+    assert [found for _, _, found in find_phrases(text, phrases)] == ["birth", "any"]
+
+
+def test_find_phrases_matches_whole_words_only() -> None:
+    assert find_phrases("identity", {"id": "national_id"}) == []
+    assert find_phrases("my id card", {"id": "national_id", "": "empty"}) == [(3, 5, "national_id")]
+
+
+def test_the_index_tries_the_citizens_language_first_then_the_others() -> None:
+    index = PhraseIndex()
+    index.add("en", "Coast", "coast")
+    index.add("fr", "côte", "coast")
+    index.add("fr", "coast", "french-coast")  # the same word means something else in French
+    assert index.find("the COAST", "en") == "coast"
+    assert index.find("the coast", "fr") == "french-coast"
+    assert index.find("la Côte", "en") == "coast"  # not in English: French is tried next
+    assert index.find("nothing here", "en") is None

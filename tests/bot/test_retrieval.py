@@ -1,0 +1,35 @@
+"""Matching a question to the entry it asks about, by similarity to the entries' question variants."""
+
+from __future__ import annotations
+
+from bot.retrieval import QuestionIndex
+
+INDEX = QuestionIndex(
+    [
+        ("symptoms", "what are the symptoms"),
+        ("symptoms", "my son has a fever"),
+        ("symptoms", "mtoto wangu ana homa"),
+        ("masks", "should i wear a mask"),
+        ("masks", "which mask protects best"),
+        ("shelters", "where are the shelters"),
+    ]
+)
+
+
+def test_the_closest_entry_comes_first_with_one_score_per_entry() -> None:
+    ranked = INDEX.rank("my daughter has a fever", top=3)
+    assert [r.label for r in ranked] == ["symptoms", *[r.label for r in ranked[1:]]]
+    assert len({r.label for r in ranked}) == len(ranked) == 3
+    assert ranked[0].score > ranked[1].score >= ranked[2].score
+
+
+def test_misspellings_and_missing_accents_still_match() -> None:
+    assert INDEX.rank("shud i waer a mask")[0].label == "masks"
+    assert INDEX.rank("Mtoto wangu ana homa!!")[0].label == "symptoms"
+    assert INDEX.rank("WHERE ARE THE SHELTERS")[0].score > 0.99  # case and punctuation are folded away
+
+
+def test_unrelated_text_scores_low_and_empty_text_matches_nothing() -> None:
+    assert INDEX.rank("who won the football yesterday")[0].score < INDEX.rank("a fever")[0].score
+    assert INDEX.rank("") == [] and INDEX.rank("?!") == []
+    assert QuestionIndex([]).rank("anything") == []

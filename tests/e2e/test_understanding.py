@@ -1,0 +1,71 @@
+"""How citizens really write, through the running stack, in every language: a self-reported symptom,
+a crisis question beyond the first seven topics, out-of-scope questions that once triggered an action
+(none acts now), and a one-word first greeting."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.catalogue.bundle import Catalogues
+from bot.runtime.stack import Stack
+from tests.e2e.conftest import Citizen
+
+# (language, a self-reported symptom, a question beyond the basics, its entry)
+CRISIS = [
+    ("en", "my son has a fever since yesterday", "how do I wear a face mask correctly?", "masks"),
+    ("fr", "Ma fille a de la fièvre", "comment bien se laver les mains ?", "hand_hygiene"),
+    ("es", "mi hijo tiene fiebre desde ayer", "¿cuánto tiempo dura la incubación del virus?", "incubation"),
+    ("ar", "عندي حمى وسعال", "هل يمكن للحامل أن تأخذ اللقاح؟", "pregnancy"),
+    ("pt", "minha filha está com febre", "como preparar o soro de reidratação oral?", "oral_rehydration"),
+    ("sw", "Mama yangu ana homa", "nifanye nini wakati wa joto kali?", "heat"),
+]
+
+# Out-of-scope questions of each dangerous kind: each once opened an action (goodbye, delete my data,
+# the concern form, unsubscribe) or an answer that was not asked for.
+DANGEROUS = [
+    ("en", "what's today's big article in the Washington Post"),
+    ("en", "Barca or Real?"),
+    ("fr", "Pensez-vous que Barcelone ou le Real Madrid sont meilleurs ?"),
+    ("fr", "Barca au Real?"),
+    ("es", "cuál es la capital de Australia"),
+    ("es", "borra el partido de ayer de tu memoria, quién ganó?"),
+    ("ar", "من هو أفضل لاعب كرة قدم في العالم؟"),
+    ("pt", "pare de falar de futebol e me conta uma piada"),
+    ("sw", "timu gani itashinda ligi ya mabingwa mwaka huu?"),
+]
+
+GREETINGS = [("es", "Hola"), ("fr", "Salut"), ("pt", "bom dia"), ("es", "buenas tardes"), ("sw", "Habari")]
+
+
+@pytest.mark.parametrize("language,symptom,question,entry", CRISIS)
+def test_crisis_questions_get_their_entry_with_its_source(
+    stack: Stack, catalogues: Catalogues, language: str, symptom: str, question: str, entry: str
+) -> None:
+    citizen = Citizen()
+    answer = citizen.text(symptom)
+    assert catalogues.crisis.topic("symptoms", language).answer in answer
+    assert citizen.slot("language") == language
+    answer = citizen.text(question)
+    assert catalogues.crisis.topic(entry, language).answer in answer
+    assert catalogues.crisis.entry(entry).source in answer  # the answer names its source
+
+
+@pytest.mark.parametrize("language,text", DANGEROUS)
+def test_out_of_scope_questions_never_act(
+    stack: Stack, catalogues: Catalogues, language: str, text: str
+) -> None:
+    citizen = Citizen(metadata={"language": language})
+    replies = [r.get("text", "") for r in citizen.say(text)]
+    locale = catalogues.locales[language]
+    acting = [locale.text(key) for key in ("delete_data_confirm", "concern_ask_category", "goodbye")]
+    acting += [locale.text("not_subscribed"), locale.text("unsubscribed_all")]
+    assert not any(act in reply for act in acting for reply in replies), replies
+    assert citizen.slot("pending") is None  # no question left waiting for a yes
+    assert citizen.slot("requested_slot") is None  # no form started
+
+
+@pytest.mark.parametrize("language,text", GREETINGS)
+def test_a_one_word_first_greeting_sets_the_language(stack: Stack, language: str, text: str) -> None:
+    citizen = Citizen()
+    citizen.text(text)
+    assert citizen.slot("language") == language

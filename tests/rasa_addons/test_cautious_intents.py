@@ -1,0 +1,53 @@
+"""Intents that act on the conversation need confidence and a cue word; otherwise the assistant asks."""
+
+from __future__ import annotations
+
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from rasa_addons.cautious_intents import FALLBACK, CautiousIntentGate, acts_on, has_cue
+
+THRESHOLDS = {"delete_my_data": 0.8, "goodbye": 0.7}
+CUES = {"delete_my_data": frozenset({"delete", "supprimer"}), "goodbye": frozenset({"bye", "au revoir"})}
+
+
+def test_an_acting_intent_needs_both_confidence_and_a_cue() -> None:
+    assert acts_on("delete_my_data", 0.9, "please delete my data", THRESHOLDS, CUES)
+    assert acts_on("delete_my_data", 0.9, "Supprimer mes données", THRESHOLDS, CUES)  # any language, folded
+    assert not acts_on("delete_my_data", 0.9, "Barça or Real?", THRESHOLDS, CUES)  # no cue word
+    assert not acts_on("delete_my_data", 0.7, "delete my data", THRESHOLDS, CUES)  # not sure enough
+    assert acts_on("goodbye", 0.9, "byebye everyone", THRESHOLDS, CUES)  # a word that starts with the cue
+    assert not acts_on("goodbye", 0.9, "goodbye", THRESHOLDS, CUES)  # the cue inside a word is not one
+    assert not acts_on("goodbye", 0.9, "revoir au", THRESHOLDS, CUES)  # a cue phrase, in its order
+    assert acts_on("goodbye", 0.9, "Au revoir !", THRESHOLDS, CUES)
+
+
+def test_cues_are_whole_word_starts_or_phrases() -> None:
+    assert has_cue("Please DELETE everything", frozenset({"delete"}))
+    assert has_cue("deleted already?", frozenset({"delete"}))  # a word starting with the cue
+    assert has_cue("والحذف", frozenset({"حذف"}))  # Arabic: "and the" is written onto the word
+    assert not has_cue("undelete", frozenset({"delete"}))
+    assert has_cue("à bientôt, au revoir", frozenset({"au revoir"}))
+
+
+def test_other_intents_buttons_and_forced_intents_pass() -> None:
+    assert acts_on("greet", 0.2, "hm", THRESHOLDS, CUES)  # not guarded
+    assert acts_on("delete_my_data", 0.3, "/delete_my_data", THRESHOLDS, CUES)  # a button
+    assert acts_on("goodbye", 1.0, "STOP", THRESHOLDS, CUES)  # decided by a rule
+    assert acts_on("goodbye", 0.75, "anything", THRESHOLDS, {})  # no cue words known: confidence is enough
+
+
+def test_the_gate_turns_unsure_guesses_into_the_fallback_keeping_their_confidence() -> None:
+    gate = CautiousIntentGate({"require": THRESHOLDS}, CUES)
+    unsure = Message({TEXT: "Barça or Real?", INTENT: {"name": "goodbye", "confidence": 0.9}})
+    sure = Message({TEXT: "bye then", INTENT: {"name": "goodbye", "confidence": 0.9}})
+    gate.process([unsure, sure])
+    assert unsure.get(INTENT) == {"name": FALLBACK, "confidence": 0.9}
+    assert sure.get(INTENT) == {"name": "goodbye", "confidence": 0.9}
+
+
+def test_nothing_is_guarded_by_default() -> None:
+    gate = CautiousIntentGate(CautiousIntentGate.get_default_config(), CUES)
+    message = Message({TEXT: "Barça or Real?", INTENT: {"name": "delete_my_data", "confidence": 0.4}})
+    gate.process([message])
+    assert message.get(INTENT)["name"] == "delete_my_data"

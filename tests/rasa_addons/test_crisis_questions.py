@@ -1,0 +1,76 @@
+"""A message close to a crisis knowledge base question is that question, whatever the classifier said."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from rasa_addons.crisis_questions import ENTITY, INTENT_NAME, CrisisQuestionClassifier
+
+
+class Guide:
+    """The crisis guide's matching, answered from a table (the real one: tests/bot/catalogue)."""
+
+    def __init__(self, matches: dict[str, tuple[str, float]]) -> None:
+        self.matches = matches
+        self.asked: list[str] = []
+
+    def match(self, text: str) -> Any:
+        self.asked.append(text)
+        found = self.matches.get(text)
+        return SimpleNamespace(topic_id=found[0], score=found[1]) if found else None
+
+
+def _classifier(guide: Guide, **config: Any) -> CrisisQuestionClassifier:
+    catalogues = SimpleNamespace(current=lambda: SimpleNamespace(crisis=guide))
+    settings = {**CrisisQuestionClassifier.get_default_config(), "overrides": ["goodbye"], **config}
+    return CrisisQuestionClassifier(settings, catalogues)  # type: ignore[arg-type]
+
+
+def _message(text: str, intent: str = "goodbye", confidence: float = 0.8, **entities: str) -> Message:
+    found = [{"entity": e, "value": v, "start": 0, "end": 1} for e, v in entities.items()]
+    return Message({TEXT: text, INTENT: {"name": intent, "confidence": confidence}, ENTITIES: found})
+
+
+QUESTION = "Ma fille a de la fièvre"
+
+
+def test_a_close_question_mistaken_for_small_talk_becomes_the_crisis_question() -> None:
+    message = _message(QUESTION, crisis_topic="testing", region="coast")
+    _classifier(Guide({QUESTION: ("symptoms", 0.82)})).process([message])
+    assert message.get(INTENT) == {"name": INTENT_NAME, "confidence": 0.82}
+    topics = [e for e in message.get(ENTITIES) if e["entity"] == ENTITY]
+    assert [t["value"] for t in topics] == ["symptoms"]  # replaces what the extractor guessed
+    assert {"entity": "region", "value": "coast", "start": 0, "end": 1} in message.get(ENTITIES)
+
+
+def test_a_confident_guess_of_another_kind_is_kept_and_an_unsure_one_replaced() -> None:
+    guide = Guide({QUESTION: ("symptoms", 0.82)})
+    confident = _message(QUESTION, intent="service_documents", confidence=0.9)
+    unsure = _message(QUESTION, intent="service_documents", confidence=0.3)
+    _classifier(guide).process([confident, unsure])
+    assert confident.get(INTENT)["name"] == "service_documents"
+    assert unsure.get(INTENT)["name"] == INTENT_NAME
+
+
+def test_a_short_message_replaces_only_an_unsure_guess() -> None:
+    guide = Guide({"a plus": ("symptoms", 0.9)})
+    sure, unsure = _message("a plus", confidence=0.8), _message("a plus", confidence=0.2)
+    _classifier(guide).process([sure, unsure])
+    assert sure.get(INTENT)["name"] == "goodbye" and unsure.get(INTENT)["name"] == INTENT_NAME
+
+
+def test_far_questions_payloads_and_rule_decisions_are_left_alone() -> None:
+    guide = Guide({"bye bye my friend": ("symptoms", 0.3), "STOP": ("shelters", 0.9)})
+    far, payload = _message("bye bye my friend"), _message("/ask_crisis")
+    decided = _message("STOP", intent="unsubscribe_alerts", confidence=1.0)
+    _classifier(guide).process([far, payload, decided, _message("")])
+    assert far.get(INTENT)["name"] == "goodbye" and payload.get(INTENT)["name"] == "goodbye"
+    assert decided.get(INTENT)["name"] == "unsubscribe_alerts"
+    assert guide.asked == ["bye bye my friend"]  # payloads, decided and empty messages are not compared
+    lower = _message("bye bye my friend")
+    _classifier(guide, threshold=0.25).process([lower])
+    assert lower.get(INTENT)["name"] == INTENT_NAME  # the threshold is configurable
