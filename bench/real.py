@@ -112,6 +112,8 @@ class Assistant:
 
         parsed: dict[str, Any] = await self.agent.parse_message(text)
         intent = str((parsed.get("intent") or {}).get("name") or "")
+        if intent == "choose_option":  # "2" with no options offered: the action answers the fallback
+            intent = "nlu_fallback"
         entities: dict[str, str] = {}
         for entity in parsed.get("entities") or []:
             entities.setdefault(str(entity.get("entity")), str(entity.get("value")))
