@@ -56,7 +56,24 @@ class BarazaAction(Action, ABC):
                 outcome = Outcome(
                     (Reply(locale.text("temporary_error")),), {"pending": turn.slots.get("pending")}
                 )
+        self._count(turn, raw_text, outcome)
         return self.send(dispatcher, turn, catalogues, (*prefix, *outcome.replies), outcome.remember)
+
+    @staticmethod
+    def _count(turn: Turn, raw_text: str, outcome: Outcome) -> None:
+        """Count the turn for the people who improve the assistant (and keep it, redacted, when it
+        went unanswered); never at the cost of the citizen's answer."""
+        services = shared()
+        try:
+            services.unanswered.record(
+                language=turn.language,
+                channel=turn.channel or "rest",
+                reason=outcome.unanswered,
+                text=turn.text or raw_text,
+                at=services.now(),
+            )
+        except redis.RedisError:
+            logger.warning("could not count a turn: Redis unavailable")
 
     @staticmethod
     def send(

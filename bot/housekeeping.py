@@ -3,7 +3,8 @@
 - relay the concern notices waiting in the outbox to the fan-out (each second);
 - delete the conversations whose "delete my data" is due (each second);
 - mark alerts whose time is over as expired (every 30 s);
-- retention (every hour): concern texts past their period, an expiry on idle conversations.
+- retention (every hour): concern texts past their period, an expiry on idle conversations, the
+  unanswered questions older than conversations are kept.
 
 ``python -m bot.housekeeping`` runs it alone; the delivery workers also run it between their rounds
 (``./baraza run`` and docker-compose do), which is safe with any number of them: every task is
@@ -18,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from bot.services import Services, shared
 from bot.subscriptions.forget import expire_idle_conversations, forget_due
@@ -75,6 +77,8 @@ def retention(services: Services) -> None:
     """Data past its retention period goes."""
     services.concerns.purge_expired_texts(services.settings.concern_retention_days)
     expire_idle_conversations(services.redis, services.settings.conversation_retention_days)
+    kept = timedelta(days=services.settings.conversation_retention_days)
+    services.unanswered.forget_before(services.now() - kept)  # kept as long as conversations
 
 
 def schedule(services: Services) -> Schedule:

@@ -135,3 +135,13 @@ def conversations_to_forget() -> str:
 def open311_post(digest: str) -> str:
     """Ticket filed for one Open311 POST (key and fields digested), kept a few minutes for retries."""
     return f"{PREFIX}:open311:post:{digest}"
+
+
+def unanswered() -> str:
+    """Sorted set of questions Baraza could not answer (redacted JSON), scored by time."""
+    return f"{PREFIX}:insights:unanswered"
+
+
+def turns_of_day(day: str) -> str:
+    """Hash of one day's citizen turns: "<language>:all" and "<language>:missed" counts."""
+    return f"{PREFIX}:insights:turns:{day}"

@@ -28,6 +28,8 @@ from bot.fanout.notices import Broadcast, NoticeKind
 from bot.fanout.pacing import DeliveryPolicy, load_delivery_policy
 from bot.fanout.queue import FanOutQueue
 from bot.i18n.messages import Locale
+from bot.insights.service import InsightService
+from bot.insights.unanswered import UnansweredLog
 from bot.open311.repeats import RepeatedPosts
 from bot.redis_client import connect, connect_async
 from bot.settings import Settings, load_settings
@@ -137,6 +139,18 @@ class Services:
     def open311_repeats(self) -> RepeatedPosts:
         """Recent Open311 POSTs, so that a client's retry files nothing twice."""
         return RepeatedPosts(self.redis)
+
+    # Insights ------------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def unanswered(self) -> UnansweredLog:
+        """Turns counted per language and day; the unanswered ones kept, redacted as concerns are."""
+        return UnansweredLog(self.redis, lambda text: self.concerns.redacted(text))
+
+    @functools.cached_property
+    def insights(self) -> InsightService:
+        """What analysts read of the unanswered questions."""
+        return InsightService(self.unanswered, self.now)
 
     # Language and delivery -----------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import pytest
 import redis
 import yaml
 
-from bot.catalogue.bundle import Catalogues, load_catalogues
+from bot.catalogue.bundle import Catalogues, LiveCatalogues, load_catalogues
 from bot.language.identify import LanguageIdentifier
 from bot.services import Services
 from bot.settings import PROJECT_ROOT, load_settings
@@ -37,6 +37,12 @@ def catalogues(config_dir: Path) -> Catalogues:
 
 
 @pytest.fixture(scope="session")
+def live_catalogues(config_dir: Path) -> LiveCatalogues:
+    """The catalogues as the processes follow them, loaded once (the question index takes a second)."""
+    return LiveCatalogues(config_dir)
+
+
+@pytest.fixture(scope="session")
 def identifier(catalogues: Catalogues) -> LanguageIdentifier:
     return LanguageIdentifier(catalogues.languages.codes)
 
@@ -50,9 +56,21 @@ def redis_client() -> redis.Redis[bytes]:
 
 
 @pytest.fixture()
-def services(redis_client: redis.Redis[bytes]) -> Services:
-    """Baraza's services over the test Redis (emptied before and after)."""
-    return Services(load_settings({"REDIS_URL": TEST_REDIS_URL}))
+def services(
+    redis_client: redis.Redis[bytes], identifier: LanguageIdentifier, live_catalogues: LiveCatalogues
+) -> Services:
+    """Baraza's services over the test Redis (emptied before and after), with the session's catalogues
+    and language identifier (each takes a second or two to load)."""
+    return with_session_parts(
+        Services(load_settings({"REDIS_URL": TEST_REDIS_URL})), identifier, live_catalogues
+    )
+
+
+def with_session_parts(built: Services, identifier: LanguageIdentifier, live: LiveCatalogues) -> Services:
+    """``built`` using the catalogues and language identifier loaded once for the test session."""
+    built.live_catalogues = live
+    built.__dict__["language_identifier"] = identifier
+    return built
 
 
 @pytest.fixture()

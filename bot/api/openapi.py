@@ -272,6 +272,42 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/insights/unanswered": {
+                "get": {
+                    "summary": "Questions Baraza could not answer",
+                    "description": "Analysts only. The last `days` days (1-92, default 30), redacted, "
+                    "grouped by similar wording with counts, languages and reasons; optional `language`.",
+                    "parameters": [
+                        {
+                            "name": "days",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 92},
+                        },
+                        {"name": "language", "in": "query", "schema": {"type": "string"}},
+                    ],
+                    "responses": {"200": {"description": "Groups and the total"}, **_errors(401, 403, 422)},
+                }
+            },
+            "/api/v1/insights/unanswered.csv": {
+                "get": {
+                    "summary": "Unanswered questions as CSV",
+                    "description": "The same groups; cells starting with = + - @ are quoted.",
+                    "responses": {
+                        "200": {"description": "CSV", "content": {"text/csv": {}}},
+                        **_errors(401, 403, 422),
+                    },
+                }
+            },
+            "/api/v1/insights/understood": {
+                "get": {
+                    "summary": "Share of turns understood, per language per day",
+                    "description": "Analysts only. Turns, turns not answered and the share understood.",
+                    "responses": {
+                        "200": {"description": "One row per day and language"},
+                        **_errors(401, 403, 422),
+                    },
+                }
+            },
             "/api/v1/concerns/{ticket}": {
                 "get": {
                     "summary": "Read a concern",

@@ -18,6 +18,7 @@ from bot.api.alerts import create_account_blueprint, create_alerts_blueprint
 from bot.api.concerns import create_concerns_blueprint
 from bot.api.errors import install_error_handlers
 from bot.api.feeds import create_feeds_blueprint
+from bot.api.insights import create_insights_blueprint
 from bot.api.open311 import create_open311_blueprint
 from bot.api.openapi import openapi_document
 from bot.catalogue.bundle import Catalogues
@@ -81,6 +82,7 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
     app.blueprint(create_alerts_blueprint(lambda: shared.alerts, shared.catalogues, shared.now))
     app.blueprint(create_account_blueprint())
     app.blueprint(create_concerns_blueprint(lambda: shared.concerns))
+    app.blueprint(create_insights_blueprint(lambda: shared.insights))
     app.blueprint(
         create_open311_blueprint(
             shared.catalogues,

@@ -13,13 +13,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.alerts.model import Alert, utc_now
-from bot.catalogue.bundle import Catalogues
+from bot.catalogue.bundle import Catalogues, LiveCatalogues
 from bot.concerns.database import make_engine, upgrade
 from bot.concerns.service import ConcernService
 from bot.concerns.store import ConcernStore
+from bot.language.identify import LanguageIdentifier
 from bot.services import Services, shared, use
 from bot.settings import load_settings
-from tests.conftest import TEST_REDIS_URL
+from tests.conftest import TEST_REDIS_URL, with_session_parts
 
 
 class FakeAlerts:
@@ -33,9 +34,12 @@ class FakeAlerts:
 
 
 @pytest.fixture(autouse=True)
-def action_services() -> Iterator[Services]:
-    """The action server's services, over the test Redis (opened only by a test that needs it)."""
-    services = Services(load_settings({"REDIS_URL": TEST_REDIS_URL}))
+def action_services(identifier: LanguageIdentifier, live_catalogues: LiveCatalogues) -> Iterator[Services]:
+    """The action server's services, over the test Redis (opened only by a test that needs it), with
+    the session's catalogues and language identifier."""
+    services = with_session_parts(
+        Services(load_settings({"REDIS_URL": TEST_REDIS_URL})), identifier, live_catalogues
+    )
     use(services)
     yield services
     use(None)
