@@ -180,3 +180,33 @@ def test_dashboard_has_no_wcag_a_or_aa_violation(
     violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
     assert violations == []
     page.context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_analysts_see_the_questions_baraza_could_not_answer(
+    browser: playwright_api.Browser, seeded: ConcernStore, keys: dict[str, str], language: str
+) -> None:
+    from bot.insights.unanswered import UnansweredLog
+
+    log = UnansweredLog(redis.Redis.from_url(E2E_REDIS_URL), lambda text: text)
+    redis.Redis.from_url(E2E_REDIS_URL).delete("baraza:insights:unanswered")
+    for text in ("who won the match last night", "who won the match last night?", "capital of Peru"):
+        log.record(language="en", channel="telegram", reason="out_of_scope", text=text, at=utc_now())
+    page = _open(browser, keys["analyst"], language, bypass_csp=True)
+    rows = page.locator("#unanswered tbody tr")
+    rows.filter(has_text="capital of Peru").wait_for()
+    first = rows.first.locator("td")
+    assert first.nth(1).inner_text().startswith("who won the match last night")
+    assert first.nth(0).inner_text() in ("2", "٢")  # counted in the page's language
+    assert page.locator("#understood tbody tr").count() >= 1
+    _require(AXE.exists(), "axe-core (npm)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+    )
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]] == []
+    page.context.close()
+    ministry = _open(browser, keys["health"])
+    assert not ministry.locator("#unanswered-section").is_visible()  # it spans every ministry
+    ministry.context.close()

@@ -251,6 +251,53 @@
     }).catch(function (error) { problem(t("load_failed", { error: error.message })); });
   }
 
+  // Questions Baraza could not answer (analysts) ------------------------------------------------------
+  function drawUnanswered(groups) {
+    var body = $("unanswered").querySelector("tbody");
+    body.textContent = "";
+    if (!groups.length) {
+      var empty = el("tr");
+      empty.appendChild(el("td", T.no_unanswered, { colspan: "3" }));
+      body.appendChild(empty);
+    }
+    groups.forEach(function (group) {
+      var row = el("tr");
+      row.appendChild(el("td", new Intl.NumberFormat(document.documentElement.lang).format(group.count)));
+      row.appendChild(el("td", group.example));
+      row.appendChild(el("td", group.languages.map(function (code) { return config.languageNames[code] || code; })
+        .join(document.documentElement.lang === "ar" ? "، " : ", ")));
+      body.appendChild(row);
+    });
+  }
+  function drawUnderstood(days) {
+    var body = $("understood").querySelector("tbody");
+    body.textContent = "";
+    var percent = new Intl.NumberFormat(document.documentElement.lang, { style: "percent", maximumFractionDigits: 0 });
+    days.forEach(function (entry) {
+      var row = el("tr");
+      row.appendChild(el("td", day(entry.day)));
+      row.appendChild(el("td", config.languageNames[entry.language] || entry.language));
+      row.appendChild(el("td", entry.understood === null ? "–" : percent.format(entry.understood)));
+      body.appendChild(row);
+    });
+  }
+  function loadInsights() {
+    return Promise.all([api("/api/v1/insights/unanswered?days=30"), api("/api/v1/insights/understood?days=14")])
+      .then(function (results) { drawUnanswered(results[0].groups); drawUnderstood(results[1].days); },
+        function (error) { problem(t("load_failed", { error: error.message })); });
+  }
+  function exportUnanswered() {
+    fetch("/api/v1/insights/unanswered.csv?days=30", { headers: staff.headers() }).then(function (reply) {
+      if (!reply.ok) { return reply.json().then(function (data) { throw new Error(data.error || String(reply.status)); }); }
+      return reply.blob();
+    }).then(function (blob) {
+      var link = el("a", null, { href: URL.createObjectURL(blob), download: "unanswered.csv" });
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+    }).catch(function (error) { problem(t("load_failed", { error: error.message })); });
+  }
+
   // Signed in (staff.js) -------------------------------------------------------------------------
   function showWorkspace(me) {
     var analyst = me.role === "analyst";
@@ -258,11 +305,14 @@
     $("actions-column").hidden = !writer;
     $("ministry-field").hidden = !analyst;  // a ministry key sees its own concerns only
     $("ministry").disabled = !analyst;
+    $("unanswered-section").hidden = !analyst;  // it spans every ministry and channel
     offset = 0;
     load(false);
+    if (analyst) { loadInsights(); }
   }
   $("filters").addEventListener("submit", function (event) { event.preventDefault(); offset = 0; load(false); });
   $("export").addEventListener("click", exportCsv);
+  $("export-unanswered").addEventListener("click", exportUnanswered);
   $("previous").addEventListener("click", function () { offset = Math.max(0, offset - PAGE); load(true); });
   $("next").addEventListener("click", function () { offset += PAGE; load(true); });
   staff.resume();
