@@ -100,3 +100,17 @@ def concern_service(
     use(services)
     monkeypatch.setattr(services, "concerns", service)
     return service
+
+
+@pytest.fixture()
+def live_services(services: Services) -> Services:
+    """The actions use the test's services over the real test Redis (emptied before and after)."""
+    use(services)
+    return services
+
+
+def web_chat_turn(
+    action: Any, text: str, intent: str, slots: dict[str, Any] | None = None, **entities: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run ``action`` on a web chat message; (messages, events)."""
+    return run_action(action, make_tracker(text, intent, entities, slots=slots or {}, channel="socketio"))

@@ -9,19 +9,11 @@ import pytest
 from actions.alerts import ActionAlertDetails, ActionDeliverAlert
 from bot.alerts.model import AlertText
 from bot.catalogue.bundle import Catalogues
-from bot.services import Services, shared, use
-from tests.actions.conftest import make_tracker, run_action, slot_events
+from bot.services import Services, shared
+from tests.actions.conftest import make_tracker, run_action, slot_events, web_chat_turn
 from tests.bot.alerts.test_service import METEO_AUTHOR, make_alert
 
-
-@pytest.fixture(autouse=True)
-def real_stores(services: Services, monkeypatch: pytest.MonkeyPatch) -> Services:
-    use(services)
-    return services
-
-
-def _turn(action: Any, text: str, intent: str, slots: dict[str, Any] | None = None, **entities: str) -> tuple:
-    return run_action(action, make_tracker(text, intent, entities, slots=slots or {}, channel="socketio"))
+pytestmark = pytest.mark.usefixtures("live_services")
 
 
 def _delivery(
@@ -60,7 +52,7 @@ def test_pushed_alert_in_the_conversation_language_once_then_tell_me_more(
     assert slots["last_alert"] == record.alert_id
     again, _ = _delivery(record.alert_id, slots=slots)
     assert again == []  # a repeated delivery shows nothing
-    details, _ = _turn(ActionAlertDetails(), "plus", "alert_details", slots)
+    details, _ = web_chat_turn(ActionAlertDetails(), "plus", "alert_details", slots)
     assert "Le fleuve monte." in details[0]["text"] and "Région de la Côte" in details[0]["text"]
 
 
@@ -105,7 +97,7 @@ def test_a_citizen_cannot_forge_a_delivery_or_see_a_pending_alert(
 
 
 def test_tell_me_more_without_an_alert(catalogues: Catalogues) -> None:
-    messages, _ = _turn(ActionAlertDetails(), "tell me more", "alert_details")
+    messages, _ = web_chat_turn(ActionAlertDetails(), "tell me more", "alert_details")
     assert messages[0]["text"] == catalogues.locales["en"].text("alert_details_none")
 
 

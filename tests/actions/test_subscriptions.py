@@ -2,43 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from actions.confirm import ActionConfirm
 from actions.routing import ActionChooseOption, ActionInform
 from actions.subscriptions import ActionListSubscriptions, ActionSubscribeAlerts, ActionUnsubscribeAlerts
 from bot.catalogue.bundle import Catalogues
-from bot.services import Services, use
-from tests.actions.conftest import make_tracker, run_action, slot_events
+from bot.services import Services
+from tests.actions.conftest import make_tracker, run_action, slot_events, web_chat_turn
 
-
-@pytest.fixture(autouse=True)
-def real_stores(services: Services, monkeypatch: pytest.MonkeyPatch) -> Services:
-    use(services)
-    return services
-
-
-def _turn(action: Any, text: str, intent: str, slots: dict[str, Any] | None = None, **entities: str) -> tuple:
-    return run_action(action, make_tracker(text, intent, entities, slots=slots or {}, channel="socketio"))
+pytestmark = pytest.mark.usefixtures("live_services")
 
 
 def test_subscribe_asks_region_then_consent_then_stores_it(
     services: Services, catalogues: Catalogues
 ) -> None:
-    messages, events = _turn(
+    messages, events = web_chat_turn(
         ActionSubscribeAlerts(), "je veux recevoir les alertes", "subscribe_alerts", {"language": "fr"}
     )
     assert messages[0]["text"] == catalogues.locales["fr"].text("subscribe_which_region")
     assert len(messages[0]["buttons"]) == len(catalogues.regions.ids)
     pending = slot_events(events)["pending"]
     # The citizen types a place name: it answers the question.
-    messages, events = _turn(ActionInform(), "Bandari", "inform", {"language": "fr", "pending": pending})
+    messages, events = web_chat_turn(
+        ActionInform(), "Bandari", "inform", {"language": "fr", "pending": pending}
+    )
     assert "Région de la Côte" in messages[0]["text"] and "?" in messages[0]["text"]
     assert services.subscriptions.get("socketio:test") is None  # nothing stored before consent
     consent = slot_events(events)["pending"]
-    messages, events = _turn(ActionConfirm(), "oui", "affirm", {"language": "fr", "pending": consent})
+    messages, events = web_chat_turn(ActionConfirm(), "oui", "affirm", {"language": "fr", "pending": consent})
     assert "STOP" in messages[0]["text"]
     stored = services.subscriptions.get("socketio:test")
     assert stored is not None and stored.language == "fr"
@@ -52,23 +44,27 @@ def test_subscribe_asks_region_then_consent_then_stores_it(
 
 
 def test_declining_or_changing_the_subject_stores_nothing(services: Services, catalogues: Catalogues) -> None:
-    _, events = _turn(ActionSubscribeAlerts(), "alerts for the lakes", "subscribe_alerts", region="lakes")
+    _, events = web_chat_turn(
+        ActionSubscribeAlerts(), "alerts for the lakes", "subscribe_alerts", region="lakes"
+    )
     pending = slot_events(events)["pending"]
-    messages, _ = _turn(ActionConfirm(), "no", "deny", {"pending": pending})
+    messages, _ = web_chat_turn(ActionConfirm(), "no", "deny", {"pending": pending})
     assert messages[0]["text"] == catalogues.locales["en"].text("subscribe_declined")
     # "yes" after another subject is small talk, not consent.
-    _, events = _turn(ActionSubscribeAlerts(), "alerts for the lakes", "subscribe_alerts", region="lakes")
-    _, later = _turn(
+    _, events = web_chat_turn(
+        ActionSubscribeAlerts(), "alerts for the lakes", "subscribe_alerts", region="lakes"
+    )
+    _, later = web_chat_turn(
         ActionInform(), "passport", "inform", {"pending": slot_events(events)["pending"]}, service="passport"
     )
     assert slot_events(later)["pending"] is None
-    messages, _ = _turn(ActionConfirm(), "yes", "affirm", {"pending": None})
+    messages, _ = web_chat_turn(ActionConfirm(), "yes", "affirm", {"pending": None})
     assert messages[0]["text"] == catalogues.locales["en"].text("acknowledge")
     assert services.subscriptions.get("socketio:test") is None
 
 
 def test_topic_named_in_any_language_is_kept(services: Services) -> None:
-    _, events = _turn(
+    _, events = web_chat_turn(
         ActionSubscribeAlerts(),
         "nitumie tahadhari za mafuriko Bandari",
         "subscribe_alerts",
@@ -78,7 +74,7 @@ def test_topic_named_in_any_language_is_kept(services: Services) -> None:
     )
     pending = slot_events(events)["pending"]
     assert pending["topics"] == ["weather"]
-    _turn(ActionConfirm(), "ndiyo", "affirm", {"language": "sw", "pending": pending})
+    web_chat_turn(ActionConfirm(), "ndiyo", "affirm", {"language": "sw", "pending": pending})
     stored = services.subscriptions.get("socketio:test")
     assert stored is not None and stored.subscriptions[0].topics == ("weather",)
 
@@ -99,18 +95,18 @@ def test_list_and_unsubscribe_one_region_then_stop_everything(
     now = services.now()
     services.subscriptions.subscribe("socketio:test", "coast", ("health",), "en", now)
     services.subscriptions.subscribe("socketio:test", "north", (), "en", now)
-    messages, _ = _turn(ActionListSubscriptions(), "what am i subscribed to", "list_subscriptions")
+    messages, _ = web_chat_turn(ActionListSubscriptions(), "what am i subscribed to", "list_subscriptions")
     assert "Coast Region: health" in messages[0]["text"] and "Northern Region: all" in messages[0]["text"]
-    messages, _ = _turn(
+    messages, _ = web_chat_turn(
         ActionUnsubscribeAlerts(), "stop alerts for the north", "unsubscribe_alerts", region="north"
     )
     assert messages[0]["text"] == catalogues.locales["en"].text(
         "unsubscribed_region", region="Northern Region"
     )
-    messages, _ = _turn(ActionUnsubscribeAlerts(), "STOP", "unsubscribe_alerts")
+    messages, _ = web_chat_turn(ActionUnsubscribeAlerts(), "STOP", "unsubscribe_alerts")
     assert messages[0]["text"] == catalogues.locales["en"].text("unsubscribed_all")
     assert services.subscriptions.get("socketio:test") is None
-    messages, _ = _turn(ActionUnsubscribeAlerts(), "STOP", "unsubscribe_alerts")
+    messages, _ = web_chat_turn(ActionUnsubscribeAlerts(), "STOP", "unsubscribe_alerts")
     assert messages[0]["text"] == catalogues.locales["en"].text("not_subscribed")
 
 

@@ -238,15 +238,19 @@
     }, function (error) { problem(t("load_failed", { error: error.message })); });
   }
 
-  function exportCsv() {
-    fetch(withParams("/api/v1/concerns/export.csv", query()), { headers: staff.headers() }).then(function (reply) {
+  function download(path, filename) {
+    return fetch(path, { headers: staff.headers() }).then(function (reply) {
       if (!reply.ok) { return reply.json().then(function (data) { throw new Error(data.error || String(reply.status)); }); }
       return reply.blob();
     }).then(function (blob) {
-      var link = el("a", null, { href: URL.createObjectURL(blob), download: "concerns.csv" });
+      var link = el("a", null, { href: URL.createObjectURL(blob), download: filename });
       document.body.appendChild(link);
       link.click();
       link.remove();
+    });
+  }
+  function exportCsv() {
+    download(withParams("/api/v1/concerns/export.csv", query()), "concerns.csv").then(function () {
       say(t("exported", { count: total }));
     }).catch(function (error) { problem(t("load_failed", { error: error.message })); });
   }
@@ -287,15 +291,8 @@
         function (error) { problem(t("load_failed", { error: error.message })); });
   }
   function exportUnanswered() {
-    fetch("/api/v1/insights/unanswered.csv?days=30", { headers: staff.headers() }).then(function (reply) {
-      if (!reply.ok) { return reply.json().then(function (data) { throw new Error(data.error || String(reply.status)); }); }
-      return reply.blob();
-    }).then(function (blob) {
-      var link = el("a", null, { href: URL.createObjectURL(blob), download: "unanswered.csv" });
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-    }).catch(function (error) { problem(t("load_failed", { error: error.message })); });
+    download("/api/v1/insights/unanswered.csv?days=30", "unanswered.csv")
+      .catch(function (error) { problem(t("load_failed", { error: error.message })); });
   }
 
   // Signed in (staff.js) -------------------------------------------------------------------------
