@@ -24,6 +24,10 @@ class Settings:
     #: Where the embedded Redis keeps its data (only used when ``redis_url`` is empty).
     data_dir: Path = PROJECT_ROOT / ".data"
     embedded_redis_port: int = 6390
+    #: Ports this machine's Rasa server and action server listen on (several stacks can run side by
+    #: side, e.g. replicas or parallel test runs). The URLs below follow them unless set.
+    rasa_port: int = 5005
+    action_server_port: int = 5055
     rasa_url: str = "http://127.0.0.1:5005"
     #: The Rasa URL a citizen's browser uses for socket.io (may differ behind a proxy).
     rasa_public_url: str = "http://localhost:5005"
@@ -106,14 +110,18 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build the settings from environment variables (``os.environ`` by default)."""
     env = os.environ if env is None else env
     defaults = Settings()
+    rasa_port = _int(env, "BARAZA_RASA_PORT", defaults.rasa_port)
+    action_server_port = _int(env, "BARAZA_ACTION_SERVER_PORT", defaults.action_server_port)
     return Settings(
+        rasa_port=rasa_port,
+        action_server_port=action_server_port,
         redis_url=env.get("REDIS_URL", "").strip(),
         data_dir=Path(env.get("BARAZA_DATA_DIR", str(defaults.data_dir))),
         embedded_redis_port=_int(env, "BARAZA_EMBEDDED_REDIS_PORT", defaults.embedded_redis_port),
-        rasa_url=env.get("RASA_URL", defaults.rasa_url).rstrip("/"),
-        rasa_public_url=env.get("RASA_PUBLIC_URL", defaults.rasa_public_url).rstrip("/"),
+        rasa_url=env.get("RASA_URL", f"http://127.0.0.1:{rasa_port}").rstrip("/"),
+        rasa_public_url=env.get("RASA_PUBLIC_URL", f"http://localhost:{rasa_port}").rstrip("/"),
         rasa_auth_token=env.get("RASA_AUTH_TOKEN", ""),
-        action_server_url=env.get("ACTION_SERVER_URL", defaults.action_server_url),
+        action_server_url=env.get("ACTION_SERVER_URL", f"http://127.0.0.1:{action_server_port}/webhook"),
         rasa_workers=_int(env, "BARAZA_RASA_WORKERS", defaults.rasa_workers),
         web_host=env.get("BARAZA_WEB_HOST", defaults.web_host),
         web_port=_int(env, "BARAZA_WEB_PORT", defaults.web_port),

@@ -58,7 +58,8 @@ def run() -> int:
             f"  Analyst dashboard: http://localhost:{settings.web_port}/dashboard\n"
             f"  Ministry API:      http://localhost:{settings.web_port}/api/v1  (document: /openapi.json)\n"
             f"  Open311 GeoReport: http://localhost:{settings.web_port}/open311/v2/services.xml\n"
-            f"  Rasa (REST, socket.io, API): http://localhost:5005  (token: RASA_AUTH_TOKEN{generated})\n"
+            f"  Rasa (REST, socket.io, API): {stack.settings.rasa_public_url}"
+            f"  (token: RASA_AUTH_TOKEN{generated})\n"
             f"  Redis:             {stack.settings.redis_url}{' (embedded)' if embedded else ''}\n"
             f"  Logs:              {stack.log_dir}\n"
             "Press Ctrl+C to stop.",

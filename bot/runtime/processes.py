@@ -7,8 +7,9 @@ from pathlib import Path
 
 from bot.settings import Settings
 
-RASA_PORT = 5005
-ACTION_SERVER_PORT = 5055
+#: The default ports (``Settings.rasa_port`` and ``Settings.action_server_port`` choose them).
+RASA_PORT = Settings.rasa_port
+ACTION_SERVER_PORT = Settings.action_server_port
 
 
 def rasa_server_env(settings: Settings) -> dict[str, str]:
@@ -16,9 +17,9 @@ def rasa_server_env(settings: Settings) -> dict[str, str]:
     return {"SANIC_WORKERS": str(max(1, settings.rasa_workers))}
 
 
-def action_server_command() -> list[str]:
+def action_server_command(port: int = ACTION_SERVER_PORT) -> list[str]:
     """The rasa-sdk action server serving ``actions/`` (language models loaded before it listens)."""
-    return [sys.executable, "-m", "actions.serve", "--actions", "actions", "--port", str(ACTION_SERVER_PORT)]
+    return [sys.executable, "-m", "actions.serve", "--actions", "actions", "--port", str(port)]
 
 
 def rasa_server_command(settings: Settings, model: Path, credentials: Path) -> list[str]:
@@ -36,7 +37,7 @@ def rasa_server_command(settings: Settings, model: Path, credentials: Path) -> l
         "--credentials",
         str(credentials),
         "--port",
-        str(RASA_PORT),
+        str(settings.rasa_port),
         "--enable-api",
         "--auth-token",
         settings.rasa_auth_token,

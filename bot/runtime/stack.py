@@ -18,8 +18,6 @@ from bot.concerns.database import upgrade as migrate_concerns
 from bot.runtime.credentials import write_credentials
 from bot.runtime.embedded_redis import start_embedded_redis
 from bot.runtime.processes import (
-    ACTION_SERVER_PORT,
-    RASA_PORT,
     action_server_command,
     rasa_server_command,
     rasa_server_env,
@@ -122,7 +120,8 @@ class Stack:
         command, extra_env = self._commands[name]
         process = self.spawn(name, command, extra_env)
         if wait and name == "action-server":
-            _wait_http(f"http://127.0.0.1:{ACTION_SERVER_PORT}/health", timeout, process, "action server")
+            port = self.settings.action_server_port
+            _wait_http(f"http://127.0.0.1:{port}/health", timeout, process, "action server")
 
     def revive_stopped(self, now: float | None = None) -> list[tuple[str, int]]:
         """Supervision: start again every process that stopped; returns (name, exit code) of each.
@@ -155,7 +154,7 @@ class Stack:
         if not self.settings.rasa_auth_token:
             self.settings = replace(self.settings, rasa_auth_token=secrets.token_urlsafe(24))
         migrate_concerns(self.settings.effective_database_url)
-        actions = self.spawn("action-server", action_server_command())
+        actions = self.spawn("action-server", action_server_command(self.settings.action_server_port))
         rasa = self.spawn(
             "rasa",
             rasa_server_command(self.settings, self.model, write_credentials(self.settings)),
@@ -163,9 +162,10 @@ class Stack:
         )
         web = self.spawn("web", web_app_command())
         self.spawn("worker", worker_command(f"{socket.gethostname()}-worker-1"))
-        _wait_http(f"http://127.0.0.1:{ACTION_SERVER_PORT}/health", timeout, actions, "action server")
+        action_port = self.settings.action_server_port
+        _wait_http(f"http://127.0.0.1:{action_port}/health", timeout, actions, "action server")
         _wait_http(f"http://127.0.0.1:{self.settings.web_port}/health", timeout, web, "web app")
-        _wait_http(f"http://127.0.0.1:{RASA_PORT}/", timeout, rasa, "Rasa server")
+        _wait_http(f"http://127.0.0.1:{self.settings.rasa_port}/", timeout, rasa, "Rasa server")
 
     def stop(self) -> None:
         """Stop every process (web and Rasa first, Redis last)."""

@@ -23,8 +23,13 @@ from bot.settings import PROJECT_ROOT, load_settings
 
 E2E_REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/13")
 AUTH_TOKEN = "e2e-test-token"
-RASA = "http://127.0.0.1:5005"
-WEB = "http://127.0.0.1:8080"
+#: Ports of the test stack: E2E_PORT_BASE (Rasa), +1 (action server), +2 (web app), so that several
+#: checkouts can run their end-to-end tests side by side on one machine.
+PORT_BASE = int(os.environ.get("E2E_PORT_BASE", "5005"))
+RASA_PORT, ACTION_PORT = PORT_BASE, PORT_BASE + 1 if PORT_BASE != 5005 else 5055
+WEB_PORT = PORT_BASE + 2 if PORT_BASE != 5005 else 8080
+RASA = f"http://127.0.0.1:{RASA_PORT}"
+WEB = f"http://127.0.0.1:{WEB_PORT}"
 TELEGRAM_TOKEN = "123456:e2e-test-bot"
 TELEGRAM_SECRET = "e2e-telegram-secret"
 AT_API_KEY = "e2e-at-key"
@@ -86,7 +91,13 @@ def stack(telegram_api: ProviderStandIn, tmp_path_factory: pytest.TempPathFactor
     redis.Redis.from_url(E2E_REDIS_URL).flushdb()
     database = tmp_path_factory.mktemp("db") / "concerns.db"
     settings = replace(
-        load_settings({}),
+        load_settings(
+            {
+                "BARAZA_RASA_PORT": str(RASA_PORT),
+                "BARAZA_ACTION_SERVER_PORT": str(ACTION_PORT),
+                "BARAZA_WEB_PORT": str(WEB_PORT),
+            }
+        ),
         redis_url=E2E_REDIS_URL,
         database_url=f"sqlite:///{database}",
         rasa_auth_token=AUTH_TOKEN,

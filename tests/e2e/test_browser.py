@@ -16,7 +16,7 @@ import pytest
 from bot.catalogue.bundle import Catalogues
 from bot.runtime.stack import Stack
 from bot.settings import PROJECT_ROOT
-from tests.e2e.conftest import WEB
+from tests.e2e.conftest import RASA, WEB
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -151,8 +151,8 @@ def webchat_page(tmp_path: Path) -> Iterator[str]:
         """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>widget</title></head>
 <body><div id="webchat"></div><script src="webchat.js"></script>
 <script>WebChat.default({selector: "#webchat", initPayload: "hello", customData: {language: "en"},
-socketUrl: "http://127.0.0.1:5005", socketPath: "/socket.io/", title: "Baraza", embedded: true,
-params: {storage: "session"}}, null);</script></body></html>""",
+socketUrl: "__RASA__", socketPath: "/socket.io/", title: "Baraza", embedded: true,
+params: {storage: "session"}}, null);</script></body></html>""".replace("__RASA__", RASA),
         encoding="utf-8",
     )
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))

@@ -12,8 +12,9 @@ import websockets
 
 from bot.catalogue.bundle import Catalogues
 from bot.runtime.stack import Stack
+from tests.e2e.conftest import RASA_PORT
 
-SOCKET_URL = "ws://127.0.0.1:5005/socket.io/?EIO=4&transport=websocket"
+SOCKET_URL = f"ws://127.0.0.1:{RASA_PORT}/socket.io/?EIO=4&transport=websocket"
 
 
 class SocketChat:
