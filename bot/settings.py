@@ -81,6 +81,9 @@ class Settings:
     facebook_graph_url: str = ""
     #: Most SMS segments one message may take before the rest waits behind "MORE".
     sms_max_segments: int = 3
+    #: A file the delivery worker touches after every round, for a liveness probe
+    #: (``python -m bot.fanout.heartbeat FILE SECONDS``); empty: none.
+    worker_heartbeat: str = ""
     #: For command-line tools that call the ministry API: its base URL and the key to use.
     api_url: str = ""
     api_key: str = ""
@@ -140,6 +143,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         africastalking_sender=env.get("AFRICASTALKING_SENDER", "").strip(),
         africastalking_callback_token=env.get("AFRICASTALKING_CALLBACK_TOKEN", "").strip(),
         sms_max_segments=_int(env, "BARAZA_SMS_MAX_SEGMENTS", defaults.sms_max_segments),
+        worker_heartbeat=env.get("BARAZA_WORKER_HEARTBEAT", "").strip(),
         facebook_verify=env.get("FACEBOOK_VERIFY", "").strip(),
         facebook_secret=env.get("FACEBOOK_SECRET", "").strip(),
         facebook_page_access_token=env.get("FACEBOOK_PAGE_ACCESS_TOKEN", "").strip(),

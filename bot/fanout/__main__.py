@@ -12,8 +12,10 @@ import argparse
 import logging
 import signal
 import sys
+from pathlib import Path
 
 from bot.fanout.channels import DeliveryChannel, NullChannel, RasaTrigger
+from bot.fanout.heartbeat import Heartbeat
 from bot.fanout.pacing import ChannelPacer
 from bot.fanout.worker import DeliveryWorker, WorkerOptions
 from bot.housekeeping import schedule
@@ -29,6 +31,14 @@ def build_worker(services: Services, options: WorkerOptions, *, housekeeping: bo
     def channel(name: str) -> DeliveryChannel:
         return null if name == "null" else rasa
 
+    chores = [schedule(services).run_due] if housekeeping else []
+    if services.settings.worker_heartbeat:
+        chores.append(Heartbeat(Path(services.settings.worker_heartbeat)).beat)
+
+    def between_rounds() -> None:
+        for chore in chores:
+            chore()
+
     return DeliveryWorker(
         services.redis,
         services.broadcasts,
@@ -36,7 +46,7 @@ def build_worker(services: Services, options: WorkerOptions, *, housekeeping: bo
         ChannelPacer(services.redis, services.delivery_policy),
         services.delivery_policy.retries,
         options,
-        between_rounds=schedule(services).run_due if housekeeping else None,
+        between_rounds=between_rounds if chores else None,
     )
 
 
