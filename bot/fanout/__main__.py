@@ -13,6 +13,7 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import Callable
 
 from bot.fanout.channels import DeliveryChannel, NullChannel, RasaTrigger
 from bot.fanout.heartbeat import Heartbeat
@@ -31,7 +32,7 @@ def build_worker(services: Services, options: WorkerOptions, *, housekeeping: bo
     def channel(name: str) -> DeliveryChannel:
         return null if name == "null" else rasa
 
-    chores = [schedule(services).run_due] if housekeeping else []
+    chores: list[Callable[[], object]] = [schedule(services).run_due] if housekeeping else []
     if services.settings.worker_heartbeat:
         chores.append(Heartbeat(Path(services.settings.worker_heartbeat)).beat)
 
