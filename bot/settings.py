@@ -37,6 +37,9 @@ class Settings:
     #: breaks socket.io long-polling (used by the rasa-webchat widget), whose requests must all reach the
     #: same process: raise it only for REST-only deployments. Scale out with replicas and sticky sessions.
     rasa_workers: int = 1
+    #: ``./baraza run`` on one machine: how many of each process to start behind HAProxy (1: no
+    #: balancer). See bot/runtime/cluster.py.
+    replicas: int = 1
     web_host: str = "0.0.0.0"  # noqa: S104 - a web server; bind address set by BARAZA_WEB_HOST
     web_port: int = 8080
     #: Longest user message read in full; longer ones are cut and the citizen is told.
@@ -126,6 +129,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rasa_auth_token=env.get("RASA_AUTH_TOKEN", ""),
         action_server_url=env.get("ACTION_SERVER_URL", f"http://127.0.0.1:{action_server_port}/webhook"),
         rasa_workers=_int(env, "BARAZA_RASA_WORKERS", defaults.rasa_workers),
+        replicas=_int(env, "BARAZA_REPLICAS", defaults.replicas),
         web_host=env.get("BARAZA_WEB_HOST", defaults.web_host),
         web_port=_int(env, "BARAZA_WEB_PORT", defaults.web_port),
         max_message_chars=_int(env, "BARAZA_MAX_MESSAGE_CHARS", defaults.max_message_chars),

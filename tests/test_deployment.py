@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 import yaml
 
 from bot.runtime import processes
+from bot.runtime.balancer import check_config, compose_backends, render_config
 from bot.settings import PROJECT_ROOT, Settings
 
 
@@ -34,12 +36,38 @@ def test_compose_commands_name_real_processes(compose: dict[str, Any], service: 
 
 def test_compose_ports_match_the_code(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    assert f"{processes.RASA_PORT}:{processes.RASA_PORT}" in services["rasa"]["ports"]
+    assert str(processes.RASA_PORT) in services["rasa"]["expose"]
     assert str(processes.ACTION_SERVER_PORT) in services["actions"]["expose"]
-    assert f"{Settings().web_port}:{Settings().web_port}" in services["web"]["ports"]
+    assert str(Settings().web_port) in services["web"]["expose"]
     env = services["web"]["environment"]
-    assert env["ACTION_SERVER_URL"] == f"http://actions:{processes.ACTION_SERVER_PORT}/webhook"
+    assert env["ACTION_SERVER_URL"] == f"http://balancer:{processes.ACTION_SERVER_PORT}/webhook"
+    assert env["RASA_URL"] == f"http://balancer:{processes.RASA_PORT}"
     assert env["REDIS_URL"].startswith("redis://redis:6379")
+
+
+def test_only_the_balancer_is_published_and_it_runs_the_committed_config(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    assert [name for name, service in services.items() if service.get("ports")] == ["balancer"]
+    assert (
+        "./deploy/haproxy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro"
+        in services["balancer"]["volumes"]
+    )
+    for name in ("rasa", "actions", "web", "worker"):
+        assert services[name]["deploy"]["replicas"] >= 2, name
+
+
+def test_the_committed_balancer_config_is_the_generated_one_and_haproxy_accepts_it() -> None:
+    committed = PROJECT_ROOT / "deploy" / "haproxy" / "haproxy.cfg"
+    assert committed.read_text(encoding="utf-8") == render_config(compose_backends()), (
+        "regenerate: python -m bot.runtime.balancer > deploy/haproxy/haproxy.cfg"
+    )
+    try:
+        checked = check_config(committed)
+    except RuntimeError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("haproxy not installed")
+    assert checked.returncode == 0, checked.stderr
 
 
 def test_redis_persists_its_data(compose: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ import signal
 import sys
 import time
 
+from bot.runtime.cluster import Cluster
 from bot.runtime.credentials import write_credentials
 from bot.runtime.processes import (
     action_server_command,
@@ -28,7 +29,12 @@ def run() -> int:
     """Run until interrupted."""
     settings = load_settings()
     model = ensure_model(settings)
-    stack = Stack(settings=settings, model=model, log_dir=settings.data_dir / "logs")
+    log_dir = settings.data_dir / "logs"
+    stack = (
+        Cluster(settings=settings, model=model, log_dir=log_dir, replicas=settings.replicas)
+        if settings.replicas > 1
+        else Stack(settings=settings, model=model, log_dir=log_dir)
+    )
     embedded = not settings.redis_url
     stopping = False
 

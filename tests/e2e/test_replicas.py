@@ -1,0 +1,204 @@
+"""Two of every process behind HAProxy, with PostgreSQL (real processes): conversations keep their
+order and context whichever replica serves each turn, a killed Rasa replica's conversations go on on
+the other, and a killed worker's broadcast is finished by the other worker, each delivery once."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Any, Callable, Iterator
+
+import pytest
+import redis
+import sqlalchemy
+
+from bot import redis_keys
+from bot.alerts.lifecycle import Status
+from bot.fanout.notices import Broadcast, NoticeKind
+from bot.runtime.balancer import haproxy_binary
+from bot.runtime.cluster import Cluster
+from bot.runtime.training import ensure_model
+from bot.services import Services
+from bot.settings import load_settings
+from bot.subscriptions.store import SubscriptionStore
+from tests.bot.alerts.test_service import METEO_AUTHOR, make_alert
+from tests.e2e.conftest import AUTH_TOKEN, PORT_BASE
+
+CLUSTER_REDIS_URL = os.environ.get("CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/10")
+POSTGRES_SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+DATABASE = "baraza_cluster"
+#: Balancer ports: Rasa's API, the action servers, the public frontend (web app + socket.io + webhooks).
+RASA_API, ACTIONS, PUBLIC = PORT_BASE + 2000, PORT_BASE + 2001, PORT_BASE + 2002
+CONVERSATIONS = 50
+SUBSCRIBERS = 3000
+
+
+def _fresh_database() -> str:
+    server = sqlalchemy.create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
+        connection.execute(sqlalchemy.text(f"CREATE DATABASE {DATABASE}"))
+    server.dispose()
+    return POSTGRES_SERVER.rsplit("/", 1)[0] + f"/{DATABASE}"
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    try:
+        haproxy_binary()
+    except RuntimeError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("haproxy not installed (Debian package haproxy)")
+    redis.Redis.from_url(CLUSTER_REDIS_URL).flushdb()
+    data = tmp_path_factory.mktemp("cluster")
+    settings = replace(
+        load_settings(
+            {
+                "BARAZA_RASA_PORT": str(RASA_API),
+                "BARAZA_ACTION_SERVER_PORT": str(ACTIONS),
+                "BARAZA_WEB_PORT": str(PUBLIC),
+            }
+        ),
+        redis_url=CLUSTER_REDIS_URL,
+        database_url=_fresh_database(),
+        rasa_auth_token=AUTH_TOKEN,
+        data_dir=data,
+    )
+    running = Cluster(settings=settings, model=ensure_model(settings), log_dir=data / "logs", replicas=2)
+    running.start()
+    yield running
+    running.stop()
+
+
+def _post(url: str, body: dict[str, Any], timeout: float = 60) -> tuple[int, Any]:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            return reply.status, json.loads(reply.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, None
+
+
+def _say(sender: str, text: str, resend: bool = False) -> list[dict[str, Any]]:
+    """One turn through the balancer; with ``resend``, what got no answer is sent again (a client's
+    retry), as a messaging gateway does."""
+    url = f"http://127.0.0.1:{PUBLIC}/webhooks/rest/webhook"
+    for attempt in range(20 if resend else 1):
+        try:
+            status, messages = _post(url, {"sender": sender, "message": text, "metadata": {"language": "en"}})
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            status, messages = 0, None
+        if status == 200 and isinstance(messages, list):
+            return messages
+        if not resend:
+            raise AssertionError(f"{text!r} answered {status}")
+        time.sleep(0.5 * (attempt + 1))
+    raise AssertionError(f"{text!r} never answered")
+
+
+def _tracker(sender: str) -> dict[str, Any]:
+    url = f"http://127.0.0.1:{RASA_API}/conversations/{sender}/tracker?token={AUTH_TOKEN}"
+    with urllib.request.urlopen(url, timeout=30) as reply:
+        return dict(json.loads(reply.read()))
+
+
+def _user_texts(sender: str) -> list[str]:
+    return [e["text"] for e in _tracker(sender)["events"] if e["event"] == "user"]
+
+
+TURNS = ("hello", "I want to report a problem", "water")
+
+
+def _converse(
+    sender: str, turns: tuple[str, ...] = TURNS, resend: bool = False
+) -> list[list[dict[str, Any]]]:
+    return [_say(sender, text, resend) for text in turns]
+
+
+def _asks_for_description(replies: list[dict[str, Any]]) -> bool:
+    return any("describe" in (m.get("text") or "").lower() for m in replies)
+
+
+def _served_by(cluster: Cluster) -> set[str]:
+    log = (cluster.log_dir / "balancer.log").read_text(encoding="utf-8", errors="replace")
+    return set(re.findall(r"rasa_public/(rasa\d) 200 \S+ POST /webhooks/rest/webhook", log))
+
+
+def test_fifty_conversations_keep_their_order_and_context_across_replicas(cluster: Cluster) -> None:
+    senders = [f"rest-cluster-{uuid.uuid4().hex[:10]}" for _ in range(CONVERSATIONS)]
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = dict(zip(senders, pool.map(_converse, senders), strict=True))
+    for sender, (greeting, topics, description) in answers.items():
+        assert greeting and topics and any(m.get("buttons") for m in topics), sender
+        assert _asks_for_description(description), (sender, description)
+        assert _user_texts(sender) == list(TURNS)
+        assert _tracker(sender)["slots"]["concern_category"] == "water_sanitation"
+    # Round robin: consecutive turns of one conversation went to both replicas.
+    assert _served_by(cluster) == {"rasa1", "rasa2"}
+
+
+def test_a_rasa_replica_killed_under_load_its_conversations_go_on(cluster: Cluster) -> None:
+    senders = [f"rest-kill-{uuid.uuid4().hex[:10]}" for _ in range(20)]
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        list(pool.map(lambda s: _converse(s, TURNS[:2]), senders))
+    killer = threading.Timer(0.5, cluster.crash, args=("rasa-1",))
+    killer.start()
+    try:
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            third = list(pool.map(lambda s: _say(s, TURNS[2], resend=True), senders))
+    finally:
+        killer.join()
+    assert cluster.processes["rasa-1"].poll() is not None, "the replica was killed"
+    for sender, replies in zip(senders, third, strict=True):
+        assert replies, sender
+        tracker = _tracker(sender)
+        # The topic chosen before or during the kill is kept: context survived the replica.
+        assert tracker["slots"]["concern_category"] == "water_sanitation", sender
+        assert _user_texts(sender)[:2] == list(TURNS[:2])
+    # New conversations are served by the replica left.
+    fresh = f"rest-after-{uuid.uuid4().hex[:10]}"
+    assert _asks_for_description(_converse(fresh)[-1])
+    cluster.revive("rasa-1", wait=False)
+
+
+def _wait(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def test_a_worker_killed_mid_broadcast_the_other_finishes_it_each_delivery_once(cluster: Cluster) -> None:
+    services = Services(cluster.settings)
+    store = SubscriptionStore(services.redis)
+    now = services.now()
+    for i in range(SUBSCRIBERS):
+        store.subscribe(f"null:cluster-{i}", "coast", (), "en", now)
+    record = services.alerts.create(METEO_AUTHOR, make_alert(services))
+    broadcast = Broadcast.alert(record.alert_id)
+    _wait(lambda: services.fan_out.progress(broadcast).sent >= 300, 120, "300 deliveries")
+    cluster.crash("worker-1")
+    assert not services.fan_out.progress(broadcast).complete, "finished before the kill"
+    # worker-2 takes over worker-1's pending deliveries once they are a minute old.
+    _wait(lambda: services.fan_out.progress(broadcast).complete, 240, "the broadcast to complete")
+    _wait(lambda: services.repository.get(record.alert_id).status is Status.SENT, 30, "status sent")
+    client = services.redis
+    assert client.scard(redis_keys.delivered_effects("null")) == SUBSCRIBERS
+    progress = services.fan_out.progress(broadcast)
+    assert (progress.sent, progress.failed, progress.remaining) == (SUBSCRIBERS, 0, 0)
+    states = {v for _, v in client.hscan_iter(redis_keys.recipients(record.alert_id, NoticeKind.ALERT.value))}
+    assert states == {b"sent"}
+    cluster.revive("worker-1", wait=False)
