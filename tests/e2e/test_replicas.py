@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import threading
 import time
 import urllib.error
@@ -27,7 +28,7 @@ from bot.runtime.balancer import haproxy_binary
 from bot.runtime.cluster import Cluster
 from bot.runtime.training import ensure_model
 from bot.services import Services
-from bot.settings import load_settings
+from bot.settings import PROJECT_ROOT, load_settings
 from bot.subscriptions.store import SubscriptionStore
 from tests.bot.alerts.test_service import METEO_AUTHOR, make_alert
 from tests.e2e.conftest import AUTH_TOKEN, PORT_BASE
@@ -60,6 +61,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         pytest.skip("haproxy not installed (Debian package haproxy)")
     redis.Redis.from_url(CLUSTER_REDIS_URL).flushdb()
     data = tmp_path_factory.mktemp("cluster")
+    logs = PROJECT_ROOT / ".data" / "test-logs" / "cluster"
+    shutil.rmtree(logs, ignore_errors=True)
     settings = replace(
         load_settings(
             {
@@ -73,7 +76,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         rasa_auth_token=AUTH_TOKEN,
         data_dir=data,
     )
-    running = Cluster(settings=settings, model=ensure_model(settings), log_dir=data / "logs", replicas=2)
+    running = Cluster(settings=settings, model=ensure_model(settings), log_dir=logs, replicas=2)
     running.start()
     yield running
     running.stop()

@@ -165,7 +165,7 @@ def test_a_replica_that_stops_answering_is_taken_out_of_rotation(
 ) -> None:
     backends, replicas, _ = balanced
     replicas["rasa1"].stop()
-    time.sleep(5)  # two failed checks, 2 s apart
+    time.sleep(7)  # three failed checks, 2 s apart
     served = {_get(backends.public_port, "/webhooks/rest/webhook", method="POST") for _ in range(6)}
     assert {(status, name) for status, name, _ in served} == {(200, "rasa2")}
 
