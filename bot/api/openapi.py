@@ -176,6 +176,20 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _ALERT_OUT, **_errors(401, 403, 404)},
                 }
             },
+            "/api/v1/alerts/{alert_id}/review": {
+                "get": {
+                    "summary": "Review an alert before acting on it",
+                    "description": (
+                        "The alert, the message each citizen would receive per language, and the moves "
+                        "(submit, approve, cancel) this key may make now, from the lifecycle's tables."
+                    ),
+                    "parameters": [{"$ref": "#/components/parameters/AlertId"}],
+                    "responses": {
+                        "200": {"description": "alert, messages, moves, live"},
+                        **_errors(401, 403, 404),
+                    },
+                }
+            },
             "/api/v1/alerts/{alert_id}/progress": {
                 "get": {
                     "summary": "Delivery progress",
