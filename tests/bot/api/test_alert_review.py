@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from bot.alerts.lifecycle import Status
+from bot.api.alert_review import review_json
+from bot.auth.roles import Actor, Role
+from bot.services import Services
+from tests.bot.alerts.test_service import make_alert
 from tests.bot.api.conftest import Api
 from tests.bot.api.test_authorization import _alert_body
 
@@ -50,3 +55,12 @@ def test_review_of_another_ministrys_alert_is_refused(api_server: Api, keys: dic
     assert reply.status == 403
     missing = api_server.call("GET", "/api/v1/alerts/al_nothere/review", keys["meteo/author"])
     assert missing.status == 404
+
+
+def test_a_live_alert_is_offered_cancel_and_its_delivery(services: Services) -> None:
+    author = Actor("m-author", "meteo", Role.AUTHOR)
+    record = services.alerts.create(author, make_alert(services, headline="Floods on the coast"))
+    assert record.status is Status.SENDING  # meteo needs no second approval
+    review = review_json(services.alerts, services.catalogues(), author, record)
+    assert (review["moves"], review["live"]) == (["cancel"], True)
+    assert "Floods on the coast" in review["messages"]["ar"]  # Arabic falls back to the English text
