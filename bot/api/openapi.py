@@ -260,7 +260,8 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "Counts of concerns over time",
                     "description": "Per day or week (period), by category, region and status; "
-                    "the list's filters.",
+                    "the list's filters. breakdown: the leading categories and regions, each with its "
+                    "count in the last 7 days and in the 7 before.",
                     "parameters": [{"name": "period", "in": "query", "schema": {"enum": ["day", "week"]}}],
                     "responses": {"200": {"description": "A series"}, **_errors(401, 403, 422)},
                 }
@@ -268,7 +269,10 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/concerns/rising": {
                 "get": {
                     "summary": "Rising terms",
-                    "description": "Terms in more reports in the last 7 days than in the 7 days before.",
+                    "description": (
+                        "Terms in more reports in the last 7 days than in the 7 days before, and in at "
+                        "least min_count of them; stop-words of every language (config/stopwords/) left out."
+                    ),
                     "responses": {
                         "200": {"description": "Terms with counts and ratio"},
                         **_errors(401, 403, 422),
