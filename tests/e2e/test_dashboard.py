@@ -190,6 +190,33 @@ def test_a_ministry_answers_a_concern_from_the_table(
     analyst.context.close()
 
 
+def test_a_refused_answer_is_told_beside_its_button_and_the_note_is_kept(
+    browser: playwright_api.Browser, seeded: ConcernStore, keys: dict[str, str]
+) -> None:
+    page = _open(browser, keys["health"])
+    page.fill("#q", "Cholera in the coast villages")
+    page.click("#filters button[type=submit]")
+    row = page.locator("#concerns tbody tr", has_text="Cholera in the coast villages")
+    ticket = row.locator("td.ticket").inner_text()
+    row.get_by_role("button", name=f"Update report {ticket}").click()
+    page.select_option("#answer-status", "resolved")
+    page.fill("#answer-note", "The clinic has medicine again.")
+    page.evaluate(  # someone else closes it meanwhile
+        """async ([ticket, key]) => { await fetch('/api/v1/concerns/' + ticket + '/status', {method: 'POST',
+            headers: {'Authorization': 'Bearer ' + key, 'Content-Type': 'application/json'},
+            body: JSON.stringify({status: 'closed', note: ''})}); }""",
+        [ticket, keys["health"]],
+    )
+    page.click("#answer-row button[type=submit]")
+    error = page.locator("#answer-row #answer-error")
+    error.filter(has_text="The change was not saved").wait_for()
+    assert error.get_attribute("role") == "alert" and page.inner_text("#problem") == ""
+    assert page.input_value("#answer-note") == "The clinic has medicine again."  # nothing lost
+    described = page.get_attribute("#answer-row button[type=submit]", "aria-describedby")
+    assert described == "answer-error"
+    page.context.close()
+
+
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_dashboard_has_no_wcag_a_or_aa_violation(
     browser: playwright_api.Browser, seeded: ConcernStore, keys: dict[str, str], language: str

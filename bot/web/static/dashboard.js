@@ -264,10 +264,13 @@
     var note = el("textarea", null, { id: "answer-note", name: "note", rows: "3", maxlength: "1000", "aria-describedby": "answer-note-hint" });
     form.appendChild(note);
     var actions = el("div", null, { "class": "actions" });
-    actions.appendChild(el("button", T.save, { type: "submit" }));
+    actions.appendChild(el("button", T.save, { type: "submit", "aria-describedby": "answer-error" }));
     var cancel = el("button", T.cancel, { type: "button", "class": "secondary" });
     actions.appendChild(cancel);
     form.appendChild(actions);
+    // A refused change is told here, beside its button (and announced), not at the top of the page.
+    var error = el("p", null, { id: "answer-error", "class": "field-error", role: "alert" });
+    form.appendChild(error);
     cell.appendChild(form);
     formRow.appendChild(cell);
     row.after(formRow);
@@ -276,10 +279,11 @@
     cancel.addEventListener("click", function () { closeAnswer(); button.focus(); });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      error.textContent = "";
       staff.api("POST", "/api/v1/concerns/" + encodeURIComponent(concern.ticket) + "/status",
         { status: select.value, note: note.value.trim() }).then(function () {
         load(true).then(function () { say(t("saved", { ticket: concern.ticket })); });
-      }, function (error) { problem(t("update_failed", { error: error.message })); note.focus(); });
+      }, function (failure) { error.textContent = t("update_failed", { error: failure.message }); select.focus(); });
     });
   }
 
