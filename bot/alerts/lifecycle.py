@@ -16,7 +16,7 @@ submitter. ``finish``, ``supersede`` and ``expire`` are made by the system, not 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from enum import Enum
 
 from bot.auth.roles import Actor, Forbidden, Permission
@@ -70,6 +70,10 @@ MOVE_PERMISSIONS: dict[Move, Permission] = {
 #: Statuses in which citizens may be receiving or reading the alert.
 LIVE = frozenset({Status.SENDING, Status.SENT})
 FINAL = frozenset({Status.CANCELLED, Status.SUPERSEDED, Status.EXPIRED})
+
+
+#: The moment a trial move is stamped with (:meth:`Lifecycle.allowed_moves`; never stored).
+_TRIAL = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
 class TransitionError(ValueError):
@@ -153,6 +157,18 @@ class Lifecycle:
         if move is Move.APPROVE:
             changed = replace(changed, approved_by=who)
         return changed
+
+    def allowed_moves(self, actor: Actor, *, second_approval: bool) -> tuple[Move, ...]:
+        """The moves ``actor`` may make now, in the order of :data:`MOVE_PERMISSIONS`: each is tried
+        with :meth:`apply`, so what the console offers is exactly what the tables above allow."""
+        allowed = []
+        for move in MOVE_PERMISSIONS:
+            try:
+                self.apply(move, actor, _TRIAL, second_approval=second_approval)
+            except (TransitionError, NotAllowed):
+                continue
+            allowed.append(move)
+        return tuple(allowed)
 
     def submit(self, actor: Actor, at: datetime, *, second_approval: bool) -> Lifecycle:
         """Submit; without a second-approval rule the submission also approves (and starts sending)."""

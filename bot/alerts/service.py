@@ -77,6 +77,14 @@ class AlertService:
         ministry = None if actor.may(Permission.READ_ALL_MINISTRIES) else actor.ministry
         return self._repository.list(ministry, limit=limit, before=before, status=status)
 
+    def moves(self, actor: Actor, record: AlertRecord) -> tuple[Move, ...]:
+        """What ``actor`` may do with ``record`` now (the console offers these and no other): nothing
+        with another ministry's alert, else what its lifecycle allows the key's role and person."""
+        if record.ministry != actor.ministry:
+            return ()
+        second = self._catalogues().ministries.get(record.ministry).second_approval
+        return record.lifecycle.allowed_moves(actor, second_approval=second)
+
     def progress(self, actor: Actor, alert_id: str) -> tuple[AlertRecord, Progress, Progress]:
         """An alert with how far its delivery and its cancellation notices have got."""
         record = self.get(actor, alert_id)

@@ -22,7 +22,7 @@ from bot.api.concern_schema import schema_errors
 from bot.api.errors import ApiError, InvalidInput
 from bot.auth.roles import Actor
 from bot.catalogue.concern_routing import CATEGORIES
-from bot.concerns.analysis import counts_over_time, export_csv, rising_terms
+from bot.concerns.analysis import export_csv
 from bot.concerns.model import Concern, ConcernFilter, ConcernStatus
 from bot.concerns.service import ConcernService
 
@@ -106,16 +106,16 @@ def create_concerns_blueprint(service: Callable[[], ConcernService]) -> Blueprin
         period = request.args.get("period", "day")
         if period not in ("day", "week"):
             raise InvalidInput("period must be day or week")
-        rows = await asyncio.to_thread(service().daily_counts, actor_of(request), filters_from(request))
-        return response.json({"period": period, "series": counts_over_time(rows, period)})
+        return response.json(
+            await asyncio.to_thread(service().stats, actor_of(request), filters_from(request), period)
+        )
 
     @bp.get("/rising")
     async def rising(request: Request) -> HTTPResponse:
-        """Terms in more reports in the last 7 days than in the 7 before."""
-        recent, earlier = await asyncio.to_thread(
-            service().weekly_texts, actor_of(request), filters_from(request)
+        """Terms in more reports in the last 7 days than in the 7 before (stop-words left out)."""
+        return response.json(
+            await asyncio.to_thread(service().rising, actor_of(request), filters_from(request))
         )
-        return response.json({"terms": rising_terms(recent, earlier)})
 
     @bp.get("/export.csv")
     async def export(request: Request) -> HTTPResponse:

@@ -176,6 +176,20 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _ALERT_OUT, **_errors(401, 403, 404)},
                 }
             },
+            "/api/v1/alerts/{alert_id}/review": {
+                "get": {
+                    "summary": "Review an alert before acting on it",
+                    "description": (
+                        "The alert, the message each citizen would receive per language, and the moves "
+                        "(submit, approve, cancel) this key may make now, from the lifecycle's tables."
+                    ),
+                    "parameters": [{"$ref": "#/components/parameters/AlertId"}],
+                    "responses": {
+                        "200": {"description": "alert, messages, moves, live"},
+                        **_errors(401, 403, 404),
+                    },
+                }
+            },
             "/api/v1/alerts/{alert_id}/progress": {
                 "get": {
                     "summary": "Delivery progress",
@@ -246,7 +260,8 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "Counts of concerns over time",
                     "description": "Per day or week (period), by category, region and status; "
-                    "the list's filters.",
+                    "the list's filters. breakdown: the leading categories and regions, each with its "
+                    "count in the last 7 days and in the 7 before.",
                     "parameters": [{"name": "period", "in": "query", "schema": {"enum": ["day", "week"]}}],
                     "responses": {"200": {"description": "A series"}, **_errors(401, 403, 422)},
                 }
@@ -254,7 +269,10 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/concerns/rising": {
                 "get": {
                     "summary": "Rising terms",
-                    "description": "Terms in more reports in the last 7 days than in the 7 days before.",
+                    "description": (
+                        "Terms in more reports in the last 7 days than in the 7 days before, and in at "
+                        "least min_count of them; stop-words of every language (config/stopwords/) left out."
+                    ),
                     "responses": {
                         "200": {"description": "Terms with counts and ratio"},
                         **_errors(401, 403, 422),

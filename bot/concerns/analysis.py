@@ -29,20 +29,10 @@ EXPORT_COLUMNS = (
     "description",
 )
 _PLACEHOLDER_WORDS = {w for p in PLACEHOLDERS.values() for w in fold(p).split()}
-#: Words too common to be a trend, in the six languages (folded).
-_STOPWORDS = set(
-    " ".join(
-        (
-            "the and for with that this from have has been since there their they about your what when",
-            "where which",
-            "les des une pour dans avec depuis sont nous vous leur plus tres mais elle ils est pas que qui",
-            "los las una para con desde hay son nuestro nuestra pero esta este muy que por del",
-            "uma para com desde sao nosso nossa mas esta este muito que por dos das nao",
-            "kwa katika hakuna tangu wiki sana lakini hii hiyo yetu wetu zetu kuna",
-            "في من على الى إلى عن مع منذ هذا هذه التي الذي لا ما هناك",
-        )
-    ).split()
-)
+#: A word must be in at least this many reports this week to be called rising (fewer is chance).
+MIN_REPORTS = 3
+#: How many categories or regions a chart's sentence names.
+BREAKDOWN_TOP = 3
 
 
 def week_start(day: date) -> date:
@@ -71,21 +61,27 @@ def counts_over_time(rows: list[tuple[date, str, str, str, int]], period: str) -
     ]
 
 
-def terms(text: str) -> set[str]:
-    """The words of a text worth counting (folded, 4+ letters, no stopwords, no redaction labels)."""
+def terms(text: str, stopwords: frozenset[str]) -> set[str]:
+    """The words of a text worth counting (folded, 4+ letters, no stop-words, no redaction labels)."""
     return {
         w
         for w in re.findall(r"\w{4,}", fold(text))
-        if w not in _STOPWORDS and w not in _PLACEHOLDER_WORDS and not w.isdigit()
+        if w not in stopwords and w not in _PLACEHOLDER_WORDS and not w.isdigit()
     }
 
 
 def rising_terms(
-    this_week: list[str], last_week: list[str], top: int = 10, min_count: int = 3
+    this_week: list[str],
+    last_week: list[str],
+    *,
+    stopwords: frozenset[str],
+    top: int = 10,
+    min_count: int = MIN_REPORTS,
 ) -> list[dict[str, Any]]:
-    """Terms in more reports this week than last, ranked by growth (counts once per report)."""
-    now = Counter(t for text in this_week for t in terms(text))
-    before = Counter(t for text in last_week for t in terms(text))
+    """Terms in more reports this week than last, and in at least ``min_count`` of this week's, ranked
+    by growth (a term counts once per report; ``stopwords`` folded, see ``config/stopwords/``)."""
+    now = Counter(t for text in this_week for t in terms(text, stopwords))
+    before = Counter(t for text in last_week for t in terms(text, stopwords))
     growing = [
         (round((count + 1) / (before[term] + 1), 2), count, term)
         for term, count in now.items()
@@ -96,6 +92,32 @@ def rising_terms(
         {"term": term, "this_week": count, "last_week": before[term], "ratio": ratio}
         for ratio, count, term in growing[:top]
     ]
+
+
+def breakdown(
+    rows: list[tuple[date, str, str, str, int]], today: date, top: int = BREAKDOWN_TOP
+) -> dict[str, list[dict[str, Any]]]:
+    """The categories and the regions with the most reports in ``rows``, each with its count in the
+    last 7 days (to ``today``) and in the 7 before: what a chart's sentence says, per dimension."""
+    recent_start, previous_start = today - timedelta(days=6), today - timedelta(days=13)
+    result: dict[str, list[dict[str, Any]]] = {}
+    for name, index in (("by_category", 1), ("by_region", 2)):
+        total: Counter[str] = Counter()
+        recent: Counter[str] = Counter()
+        previous: Counter[str] = Counter()
+        for row in rows:
+            key, day, count = str(row[index]) or "unknown", row[0], row[4]
+            total[key] += count
+            if recent_start <= day <= today:
+                recent[key] += count
+            elif previous_start <= day < recent_start:
+                previous[key] += count
+        ranked = sorted(total.items(), key=lambda item: (-item[1], item[0]))[:top]
+        result[name] = [
+            {"key": key, "total": count, "recent": recent[key], "previous": previous[key]}
+            for key, count in ranked
+        ]
+    return result
 
 
 def safe_cell(value: object) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.auth.roles import Actor, Forbidden, Permission
 from bot.catalogue.bundle import Catalogues
+from bot.concerns.analysis import MIN_REPORTS, breakdown, counts_over_time, rising_terms
 from bot.concerns.model import Concern, ConcernFilter, ConcernStatus, NewConcern
 from bot.concerns.redaction import names_from_catalogues, redact
 from bot.concerns.store import ConcernStore
@@ -135,6 +136,24 @@ class ConcernService:
         this_week = replace(scoped, since=now - timedelta(days=7), until=now)
         last_week = replace(scoped, since=now - timedelta(days=14), until=now - timedelta(days=7))
         return self.store.descriptions(this_week), self.store.descriptions(last_week)
+
+    def stats(self, actor: Actor, where: ConcernFilter, period: str) -> dict[str, Any]:
+        """Counts per ``period`` (day or week) by category, region and status, and the leading
+        categories and regions with their last 7 days against the 7 before."""
+        rows = self.daily_counts(actor, where)
+        today = self._clock().date()
+        return {
+            "period": period,
+            "series": counts_over_time(rows, period),
+            "breakdown": breakdown(rows, today),
+        }
+
+    def rising(self, actor: Actor, where: ConcernFilter) -> dict[str, Any]:
+        """The words rising this week (stop-words of every language left out) and the fewest reports
+        a word must be in to be listed."""
+        this_week, last_week = self.weekly_texts(actor, where)
+        stopwords = self._catalogues().stopwords.all
+        return {"terms": rising_terms(this_week, last_week, stopwords=stopwords), "min_count": MIN_REPORTS}
 
     def read(self, actor: Actor, ticket: str) -> tuple[Concern, list[dict[str, Any]]]:
         """One concern ``actor`` may read, and its audit trail."""

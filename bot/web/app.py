@@ -14,6 +14,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.api.alert_review import create_alert_review_blueprint
 from bot.api.alerts import create_account_blueprint, create_alerts_blueprint
 from bot.api.concerns import create_concerns_blueprint
 from bot.api.errors import install_error_handlers
@@ -80,6 +81,7 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
     catalogues = shared.live_catalogues
     install_error_handlers(app)
     app.blueprint(create_alerts_blueprint(lambda: shared.alerts, shared.catalogues, shared.now))
+    app.blueprint(create_alert_review_blueprint(lambda: shared.alerts, shared.catalogues))
     app.blueprint(create_account_blueprint())
     app.blueprint(create_concerns_blueprint(lambda: shared.concerns))
     app.blueprint(create_insights_blueprint(lambda: shared.insights))

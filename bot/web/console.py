@@ -49,10 +49,12 @@ def _text_fieldsets(catalogues: Catalogues, language: str) -> str:
   <p class="hint" id="hint-{code}">{html.escape(hint)}</p>
   <label for="headline-{code}">{html.escape(texts["headline_label"])}</label>
   <input id="headline-{code}" name="headline-{code}" maxlength="160" lang="{code}" dir="{lang.direction}"
-    aria-describedby="hint-{code}"{required}>
+    aria-describedby="hint-{code} headline-{code}-error"{required}>
+  <p class="field-error" id="headline-{code}-error"></p>
   <label for="description-{code}">{html.escape(texts["description_label"])}</label>
   <textarea id="description-{code}" name="description-{code}" rows="3" maxlength="2000" lang="{code}"
-    dir="{lang.direction}"{required}></textarea>
+    dir="{lang.direction}" aria-describedby="description-{code}-error"{required}></textarea>
+  <p class="field-error" id="description-{code}-error"></p>
   <label for="instruction-{code}">{html.escape(texts["instruction_label"])}</label>
   <textarea id="instruction-{code}" name="instruction-{code}" rows="2" maxlength="1000" lang="{code}"
     dir="{lang.direction}"></textarea>
@@ -75,6 +77,7 @@ def render_console(catalogues: Catalogues, language: str) -> str:
         "languageNames": {code: locale.language_names[code] for code in catalogues.languages.codes},
         "directions": {lang.code: lang.direction for lang in catalogues.languages.languages},
         "ministries": dict(locale.ministry_names),
+        "topics": dict(locale.alert_topic_names),
     }
     values = {
         "severity_options": _options([(s, severity_names[s]) for s in SEVERITIES], "Severe"),

@@ -25,6 +25,7 @@ SIGN_IN_TEXTS = (
     "sign_out",
     "signed_in_as",
     "key_invalid",
+    "field_required",
     "role_author",
     "role_approver",
     "role_admin",

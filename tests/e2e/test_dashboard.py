@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -33,6 +34,10 @@ SEEDED = [
     (9, "roads_transport", "north", "en", "Potholes on the north road near the market."),
     (10, "education", "capital", "es", "La escuela no tiene maestros desde septiembre."),
     (11, "security", "", "en", '=HYPERLINK("http://evil.example","click") <img src=x onerror=alert(1)>'),
+    # words anyone writes, in three reports this week: never "rising"; "borehole" is in two only
+    (1, "water_sanitation", "coast", "en", "Please, a test report: the borehole pump at Bandari is broken."),
+    (2, "water_sanitation", "coast", "en", "Test report, please: the borehole is dry again."),
+    (3, "health", "coast", "sw", "Please report this test: kipindupindu Bandari, tafadhali saidia."),
 ]
 
 
@@ -71,7 +76,7 @@ def test_analyst_sees_charts_rising_words_table_and_exports(
     browser: playwright_api.Browser, seeded: ConcernStore, keys: dict[str, str], catalogues: Catalogues
 ) -> None:
     texts = catalogues.locales["en"].dashboard
-    page = _open(browser, keys["analyst"])
+    page = _open(browser, keys["analyst"], locale="en-GB")
     _, total = seeded.find(ConcernFilter(), limit=1)
     assert page.inner_text("#notice") == texts["loaded"].format(total=total)
     assert page.locator("#ministry-field").is_visible()  # analysts may choose any ministry
@@ -87,8 +92,31 @@ def test_analyst_sees_charts_rising_words_table_and_exports(
     assert sum(int(c) for c in health_cells) == health_total
     assert "Region not given" in page.locator("#chart-region .legend").inner_text()
 
-    # Rising words: cholera is in more reports this week than last
+    # Axes a person can read: a label on each, more ticks than 0 and the maximum, dates as en-GB writes
+    # them, and each chart its own sentence naming what leads it and how that changed
+    for chart in (category_chart, page.locator("#chart-region")):
+        labels = chart.locator("svg text.axis-label").all_text_contents()
+        assert labels == [texts["axis_reports"], texts["axis_day"]]
+        assert len(chart.locator("svg text.y-tick").all_text_contents()) >= 3
+        assert all(
+            re.fullmatch(r"\d\d/\d\d/\d{4}", d) for d in chart.locator("svg text.x-tick").all_text_contents()
+        )
+        font = chart.locator("svg text.y-tick").first.evaluate("t => t.getBoundingClientRect().height")
+        assert font >= 12  # drawn at the size it is shown, not shrunk with the picture
+    topics = category_chart.locator(".summary").inner_text()
+    regions = page.locator("#chart-region .summary").inner_text()
+    assert "Most reported topics: Health" in topics and "last 7 days" in topics
+    assert "Regions with the most reports: " in regions and topics != regions
+    assert re.search(
+        r"\d\d/\d\d/\d{4}", page.locator("#concerns tbody tr td:nth-child(2)").first.inner_text()
+    )
+
+    # Rising words: cholera is in more reports this week than last; everyday words never are, nor a
+    # word in fewer reports than the minimum the page states
     assert page.locator("#rising li", has_text="cholera").count() == 1
+    rising = page.locator("#rising li").evaluate_all("items => items.map(item => item.dataset.term)")
+    assert not {"please", "report", "test", "borehole"} & set(rising)
+    assert page.inner_text("#rising-minimum") == texts["rising_minimum"].format(min_count=3)
 
     # Filters: a topic and a word
     page.select_option("#category", "roads_transport")
@@ -160,6 +188,33 @@ def test_a_ministry_answers_a_concern_from_the_table(
     assert not analyst.locator("#actions-column").is_visible()
     assert analyst.get_by_role("button", name=f"Update report {ticket}").count() == 0
     analyst.context.close()
+
+
+def test_a_refused_answer_is_told_beside_its_button_and_the_note_is_kept(
+    browser: playwright_api.Browser, seeded: ConcernStore, keys: dict[str, str]
+) -> None:
+    page = _open(browser, keys["health"])
+    page.fill("#q", "Cholera in the coast villages")
+    page.click("#filters button[type=submit]")
+    row = page.locator("#concerns tbody tr", has_text="Cholera in the coast villages")
+    ticket = row.locator("td.ticket").inner_text()
+    row.get_by_role("button", name=f"Update report {ticket}").click()
+    page.select_option("#answer-status", "resolved")
+    page.fill("#answer-note", "The clinic has medicine again.")
+    page.evaluate(  # someone else closes it meanwhile
+        """async ([ticket, key]) => { await fetch('/api/v1/concerns/' + ticket + '/status', {method: 'POST',
+            headers: {'Authorization': 'Bearer ' + key, 'Content-Type': 'application/json'},
+            body: JSON.stringify({status: 'closed', note: ''})}); }""",
+        [ticket, keys["health"]],
+    )
+    page.click("#answer-row button[type=submit]")
+    error = page.locator("#answer-row #answer-error")
+    error.filter(has_text="The change was not saved").wait_for()
+    assert error.get_attribute("role") == "alert" and page.inner_text("#problem") == ""
+    assert page.input_value("#answer-note") == "The clinic has medicine again."  # nothing lost
+    described = page.get_attribute("#answer-row button[type=submit]", "aria-describedby")
+    assert described == "answer-error"
+    page.context.close()
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

@@ -21,11 +21,18 @@
     Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
     return node;
   }
+  // Dates and numbers as the person's browser writes them (en-GB: 01/12/2026; en-US: 12/01/2026).
+  var locale = navigator.language || config.language;
+  var dates = new Intl.DateTimeFormat(locale, { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "UTC" });
+  var numbers = new Intl.NumberFormat(locale);
   function day(iso) {
-    try {
-      return new Intl.DateTimeFormat(config.language, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" })
-        .format(new Date(iso.length === 10 ? iso + "T00:00:00Z" : iso));
-    } catch (error) { return iso.slice(0, 10); }
+    try { return dates.format(new Date(iso.length === 10 ? iso + "T00:00:00Z" : iso)); }
+    catch (error) { return iso.slice(0, 10); }
+  }
+  function num(value) { return numbers.format(value); }
+  function listed(items) {
+    try { return new Intl.ListFormat(config.language, { style: "short", type: "unit" }).format(items); }
+    catch (error) { return items.join(", "); }
   }
 
   // Filters -------------------------------------------------------------------------------------
@@ -57,17 +64,39 @@
     series.forEach(function (bucket) { Object.keys(bucket[field]).forEach(function (name) { seen[name] = (seen[name] || 0) + bucket[field][name]; }); });
     return Object.keys(seen).sort(function (a, b) { return seen[b] - seen[a]; });
   }
-  function drawChart(id, series, field, names) {
+  /* A step between axis ticks that gives about ``count`` ticks: 1, 2 or 5 times a power of ten. */
+  function tickStep(max, count) {
+    var raw = max / count;
+    var power = Math.pow(10, Math.floor(Math.log(raw) / Math.LN10));
+    var step = [1, 2, 5, 10].map(function (m) { return m * power; }).filter(function (s) { return s >= raw; })[0];
+    return Math.max(1, Math.round(step));
+  }
+  /* The chart's own sentence: its leading categories or regions, and how their last 7 days compare. */
+  function breakdownSentence(items, names, template) {
+    if (!items || !items.length) { return ""; }
+    return t(template, { items: listed(items.map(function (item) {
+      var change = item.recent > item.previous ? "breakdown_up" : (item.recent < item.previous ? "breakdown_down" : "breakdown_same");
+      return t(change, { name: names[item.key] || item.key, count: num(item.total), recent: num(item.recent), previous: num(item.previous) });
+    })) });
+  }
+  function drawChart(id, stats, field, names, template) {
+    var series = stats.series;
     var figure = $(id);
     var plot = figure.querySelector(".plot");
     var legend = figure.querySelector(".legend");
     var data = figure.querySelector(".data");
     plot.textContent = ""; legend.textContent = ""; data.textContent = "";
     var keys = seriesNames(series, field);
-    var width = 640, height = 220, left = 36, bottom = 24;
+    // Drawn at the width it is shown, so its 13 px labels stay 13 px on a phone and on a wide screen.
+    var width = Math.max(300, Math.round(plot.clientWidth || 640)), height = 280;
+    var left = 64, right = 16, top = 12, bottom = 60;
+    var inner = height - top - bottom;
     var max = Math.max.apply(null, [1].concat(series.map(function (b) { return b.total; })));
+    var step = tickStep(max, 5);
+    var ceiling = Math.ceil(max / step) * step;
     var svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+    svg.setAttribute("width", width); svg.setAttribute("height", height);
     svg.setAttribute("role", "img");
     var summary;
     if (!series.length) {
@@ -75,30 +104,44 @@
     } else {
       var peak = series.reduce(function (a, b) { return b.total > a.total ? b : a; });
       var sum = series.reduce(function (n, b) { return n + b.total; }, 0);
-      summary = t("chart_summary", { total: sum, first: day(series[0].period), last: day(series[series.length - 1].period), peak: day(peak.period), peak_count: peak.total });
+      summary = t("chart_summary", { total: num(sum), first: day(series[0].period), last: day(series[series.length - 1].period), peak: day(peak.period), peak_count: num(peak.total) });
+      summary += " " + breakdownSentence(stats.breakdown[field], names, template);
     }
     svg.setAttribute("aria-label", figure.querySelector("figcaption").textContent + ". " + summary);
-    var slot = (width - left) / Math.max(series.length, 1);
-    var barWidth = Math.max(2, slot * 0.8);
-    var axis = document.createElementNS(SVG, "line");
-    axis.setAttribute("x1", left); axis.setAttribute("x2", width); axis.setAttribute("y1", height - bottom); axis.setAttribute("y2", height - bottom);
-    axis.setAttribute("stroke", "#1b1b1b");
-    svg.appendChild(axis);
-    function label(x, y, text, anchor) {
+    function line(x1, y1, x2, y2, colour) {
+      var node = document.createElementNS(SVG, "line");
+      node.setAttribute("x1", x1); node.setAttribute("x2", x2); node.setAttribute("y1", y1); node.setAttribute("y2", y2);
+      node.setAttribute("stroke", colour);
+      svg.appendChild(node);
+    }
+    function label(x, y, text, anchor, kind, rotate) {
       var node = document.createElementNS(SVG, "text");
-      node.setAttribute("x", x); node.setAttribute("y", y); node.setAttribute("font-size", "12");
+      node.setAttribute("x", x); node.setAttribute("y", y); node.setAttribute("font-size", "13");
       node.setAttribute("text-anchor", anchor); node.setAttribute("fill", "#1b1b1b");
+      node.setAttribute("class", kind);
+      if (rotate) { node.setAttribute("transform", "rotate(-90 " + x + " " + y + ")"); }
       node.textContent = text;
       svg.appendChild(node);
     }
-    label(left - 4, 12, String(max), "end");
-    label(left - 4, height - bottom, "0", "end");
+    var base = top + inner;
+    // The count axis: a labelled tick (and a faint grid line) every ``step`` reports.
+    for (var value = 0; value <= ceiling; value += step) {
+      var y = base - inner * value / ceiling;
+      if (value > 0) { line(left, y, width - right, y, "#d9d9d9"); }
+      label(left - 6, y + 4, num(value), "end", "tick y-tick");
+    }
+    line(left, top, left, base, "#1b1b1b");
+    line(left, base, width - right, base, "#1b1b1b");
+    label(16, top + inner / 2, T.axis_reports, "middle", "axis-label", true);
+    label(left + (width - right - left) / 2, height - 8, stats.period === "week" ? T.axis_week : T.axis_day, "middle", "axis-label");
+    var slot = (width - right - left) / Math.max(series.length, 1);
+    var barWidth = Math.max(2, slot * 0.8);
     series.forEach(function (bucket, index) {
-      var y = height - bottom;
+      var y = base;
       keys.forEach(function (key, k) {
         var count = bucket[field][key] || 0;
         if (!count) { return; }
-        var h = (height - bottom - 8) * count / max;
+        var h = inner * count / ceiling;
         var bar = document.createElementNS(SVG, "rect");
         bar.setAttribute("x", left + index * slot + (slot - barWidth) / 2);
         bar.setAttribute("y", y - h); bar.setAttribute("width", barWidth); bar.setAttribute("height", h);
@@ -107,10 +150,16 @@
         y -= h;
       });
     });
-    if (series.length) {
-      label(left, height - 6, day(series[0].period), "start");
-      if (series.length > 1) { label(width, height - 6, day(series[series.length - 1].period), "end"); }
-    }
+    // The time axis: a date under evenly spaced periods, as many as fit without overlapping.
+    var fits = Math.max(1, Math.floor((width - right - left) / 96));
+    var every = Math.max(1, Math.ceil(series.length / fits));
+    series.forEach(function (bucket, index) {
+      if (index % every) { return; }
+      var x = left + index * slot + slot / 2;
+      line(x, base, x, base + 5, "#1b1b1b");
+      // without the direction marks some locales add: the picture is drawn left to right
+      label(x, base + 20, day(bucket.period).replace(/[\u200e\u200f\u061c]/g, ""), "middle", "tick x-tick");
+    });
     plot.appendChild(svg);
     figure.querySelector(".summary").textContent = summary;
     keys.forEach(function (key, k) {
@@ -131,20 +180,33 @@
     series.forEach(function (bucket) {
       var row = el("tr");
       row.appendChild(el("th", day(bucket.period), { scope: "row" }));
-      keys.forEach(function (key) { row.appendChild(el("td", String(bucket[field][key] || 0))); });
-      row.appendChild(el("td", String(bucket.total)));
+      keys.forEach(function (key) { row.appendChild(el("td", num(bucket[field][key] || 0))); });
+      row.appendChild(el("td", num(bucket.total)));
       body.appendChild(row);
     });
     data.appendChild(table);
   }
+  var lastStats = null;  // drawn again at the new width when the window changes size
+  function drawCharts(stats) {
+    lastStats = stats;
+    drawChart("chart-category", stats, "by_category", config.categories, "breakdown_categories");
+    drawChart("chart-region", stats, "by_region", config.regions, "breakdown_regions");
+  }
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () { if (lastStats && !$("workspace").hidden) { drawCharts(lastStats); } }, 200);
+  });
 
   // Rising words and the table --------------------------------------------------------------------
-  function drawRising(terms) {
+  function drawRising(rising) {
     var list = $("rising");
     list.textContent = "";
-    if (!terms.length) { list.appendChild(el("li", T.rising_none)); return; }
-    terms.forEach(function (term) {
-      list.appendChild(el("li", t("rising_item", { term: term.term, this_week: term.this_week, last_week: term.last_week })));
+    $("rising-minimum").textContent = t("rising_minimum", { min_count: num(rising.min_count) });
+    if (!rising.terms.length) { list.appendChild(el("li", T.rising_none)); return; }
+    rising.terms.forEach(function (term) {
+      list.appendChild(el("li", t("rising_item", { term: term.term, this_week: num(term.this_week), last_week: num(term.last_week) }),
+        { "data-term": term.term }));
     });
   }
   function drawTable(page) {
@@ -164,7 +226,7 @@
       body.appendChild(row);
     });
     $("concerns-caption").textContent = page.total
-      ? t("table_caption", { first: offset + 1, last: offset + page.concerns.length, total: page.total })
+      ? t("table_caption", { first: num(offset + 1), last: num(offset + page.concerns.length), total: num(page.total) })
       : T.no_results;
     $("previous").disabled = offset === 0;
     $("next").disabled = offset + PAGE >= page.total;
@@ -202,10 +264,13 @@
     var note = el("textarea", null, { id: "answer-note", name: "note", rows: "3", maxlength: "1000", "aria-describedby": "answer-note-hint" });
     form.appendChild(note);
     var actions = el("div", null, { "class": "actions" });
-    actions.appendChild(el("button", T.save, { type: "submit" }));
+    actions.appendChild(el("button", T.save, { type: "submit", "aria-describedby": "answer-error" }));
     var cancel = el("button", T.cancel, { type: "button", "class": "secondary" });
     actions.appendChild(cancel);
     form.appendChild(actions);
+    // A refused change is told here, beside its button (and announced), not at the top of the page.
+    var error = el("p", null, { id: "answer-error", "class": "field-error", role: "alert" });
+    form.appendChild(error);
     cell.appendChild(form);
     formRow.appendChild(cell);
     row.after(formRow);
@@ -214,10 +279,11 @@
     cancel.addEventListener("click", function () { closeAnswer(); button.focus(); });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      error.textContent = "";
       staff.api("POST", "/api/v1/concerns/" + encodeURIComponent(concern.ticket) + "/status",
         { status: select.value, note: note.value.trim() }).then(function () {
         load(true).then(function () { say(t("saved", { ticket: concern.ticket })); });
-      }, function (error) { problem(t("update_failed", { error: error.message })); note.focus(); });
+      }, function (failure) { error.textContent = t("update_failed", { error: failure.message }); select.focus(); });
     });
   }
 
@@ -229,11 +295,10 @@
       api(withParams("/api/v1/concerns/rising", params)),
       api(withParams("/api/v1/concerns", params, { limit: PAGE, offset: offset }))
     ]).then(function (results) {
-      drawChart("chart-category", results[0].series, "by_category", config.categories);
-      drawChart("chart-region", results[0].series, "by_region", config.regions);
-      drawRising(results[1].terms);
+      drawCharts(results[0]);
+      drawRising(results[1]);
       drawTable(results[2]);
-      say(results[2].total ? t("loaded", { total: results[2].total }) : T.no_results);
+      say(results[2].total ? t("loaded", { total: num(results[2].total) }) : T.no_results);
       if (focusTable) { $("concerns-caption").setAttribute("tabindex", "-1"); $("concerns-caption").focus(); }
     }, function (error) { problem(t("load_failed", { error: error.message })); });
   }
@@ -251,7 +316,7 @@
   }
   function exportCsv() {
     download(withParams("/api/v1/concerns/export.csv", query()), "concerns.csv").then(function () {
-      say(t("exported", { count: total }));
+      say(t("exported", { count: num(total) }));
     }).catch(function (error) { problem(t("load_failed", { error: error.message })); });
   }
 
@@ -266,7 +331,7 @@
     }
     groups.forEach(function (group) {
       var row = el("tr");
-      row.appendChild(el("td", new Intl.NumberFormat(document.documentElement.lang).format(group.count)));
+      row.appendChild(el("td", num(group.count)));
       row.appendChild(el("td", group.example));
       row.appendChild(el("td", group.languages.map(function (code) { return config.languageNames[code] || code; })
         .join(document.documentElement.lang === "ar" ? "، " : ", ")));
@@ -276,7 +341,7 @@
   function drawUnderstood(days) {
     var body = $("understood").querySelector("tbody");
     body.textContent = "";
-    var percent = new Intl.NumberFormat(document.documentElement.lang, { style: "percent", maximumFractionDigits: 0 });
+    var percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });
     days.forEach(function (entry) {
       var row = el("tr");
       row.appendChild(el("td", day(entry.day)));

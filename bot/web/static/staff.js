@@ -26,9 +26,16 @@ window.BarazaStaff = function (options) {
     });
   }
 
+  /* The sign-in error sits under the key field (announced, and read with the field), not at the top. */
+  function keyError(text) {
+    $("key-error").textContent = text;
+    $("api-key").setAttribute("aria-invalid", text ? "true" : "false");
+  }
   function signIn(key) {
     sessionStorage.setItem(options.storageKey, key);
     return api("GET", "/api/v1/me").then(function (me) {
+      keyError("");  // a refused key earlier: its error goes once a key is accepted
+      $("problem").textContent = "";
       $("sign-in").hidden = true;
       $("workspace").hidden = false;
       $("who").textContent = t("signed_in_as", { ministry: config.ministries[me.ministry] || me.ministry, role: T["role_" + me.role] || me.role });
@@ -36,8 +43,7 @@ window.BarazaStaff = function (options) {
       $("main").focus();
     }, function () {
       sessionStorage.removeItem(options.storageKey);
-      problem(T.key_invalid);
-      $("api-key").setAttribute("aria-invalid", "true");
+      keyError(T.key_invalid);
       $("api-key").focus();
     });
   }
@@ -45,7 +51,7 @@ window.BarazaStaff = function (options) {
     event.preventDefault();
     var key = $("api-key").value.trim();
     $("api-key").value = "";
-    if (key) { signIn(key); }
+    if (key) { signIn(key); } else { keyError(T.field_required); $("api-key").focus(); }
   });
   $("sign-out").addEventListener("click", function () {
     sessionStorage.removeItem(options.storageKey);

@@ -62,3 +62,19 @@ def test_system_moves_cannot_be_made_by_keys_and_final_states_are_final() -> Non
     assert Lifecycle(Status.SENDING).apply(Move.FINISH, None, NOW).status is Status.SENT
     for final in (Status.CANCELLED, Status.SUPERSEDED, Status.EXPIRED):
         assert not [move for (status, move) in TRANSITIONS if status is final]
+
+
+def test_the_moves_offered_are_the_ones_the_tables_allow_the_key() -> None:
+    draft = Lifecycle(Status.DRAFT)
+    assert draft.allowed_moves(AUTHOR, second_approval=True) == (Move.SUBMIT, Move.CANCEL)
+    pending = draft.submit(AUTHOR, NOW, second_approval=True)
+    # the author's role may not approve; the approver may, and either may cancel
+    assert pending.allowed_moves(AUTHOR, second_approval=True) == (Move.CANCEL,)
+    assert pending.allowed_moves(APPROVER, second_approval=True) == (Move.APPROVE, Move.CANCEL)
+    # who submitted may not approve their own where a second person is required
+    own = draft.submit(APPROVER, NOW, second_approval=True)
+    assert own.allowed_moves(APPROVER, second_approval=True) == (Move.CANCEL,)
+    assert Lifecycle(Status.SENT).allowed_moves(APPROVER, second_approval=True) == (Move.CANCEL,)
+    assert Lifecycle(Status.EXPIRED).allowed_moves(APPROVER, second_approval=True) == ()
+    assert pending.allowed_moves(ANALYST, second_approval=True) == ()
+    assert pending.history == draft.submit(AUTHOR, NOW, second_approval=True).history  # nothing changed

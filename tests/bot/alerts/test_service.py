@@ -140,3 +140,15 @@ def test_alerts_whose_time_is_over_expire(services: Services) -> None:
     assert services.repository.get(record.alert_id).status is Status.EXPIRED
     assert services.repository.get(draft.alert_id).status is Status.DRAFT
     assert services.alerts.expire_due(later) == []
+
+
+def test_the_moves_a_key_is_offered_follow_its_role_ministry_and_person(services: Services) -> None:
+    record = services.alerts.create(HEALTH_AUTHOR, make_alert(services), draft=True)
+    assert [m.value for m in services.alerts.moves(HEALTH_AUTHOR, record)] == ["submit", "cancel"]
+    pending = services.alerts.submit(HEALTH_AUTHOR, record.alert_id)
+    assert [m.value for m in services.alerts.moves(HEALTH_AUTHOR, pending)] == ["cancel"]
+    assert [m.value for m in services.alerts.moves(HEALTH_APPROVER, pending)] == ["approve", "cancel"]
+    assert services.alerts.moves(Actor("m-admin", "meteo", Role.ADMIN), pending) == ()
+    assert services.alerts.moves(ANALYST, pending) == ()
+    own = services.alerts.create(HEALTH_APPROVER, make_alert(services))
+    assert [m.value for m in services.alerts.moves(HEALTH_APPROVER, own)] == ["cancel"]

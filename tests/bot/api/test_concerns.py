@@ -82,15 +82,20 @@ def test_stats_rising_terms_and_formula_safe_export(
         return NewConcern("water_sanitation", text, "lakes", "", "en", "rest", "", False)
 
     for n in range(4):
-        service.file(water(f"Cholera fears: latrines overflowing in Ziwani ({n})"))
+        service.file(water(f"Please, a report: cholera fears, latrines overflowing in Ziwani ({n})"))
     attack = service.file(water('=HYPERLINK("http://evil.example","click") pumps broken'))
     stats = api_server.call(
         "GET", "/api/v1/concerns/stats?period=week&category=water_sanitation", keys["meteo/analyst"]
     ).json()
     [week] = stats["series"]
     assert week["by_category"]["water_sanitation"] >= 5 and week["by_region"]["lakes"] >= 5
-    rising = api_server.call("GET", "/api/v1/concerns/rising", keys["meteo/analyst"]).json()["terms"]
-    assert {"cholera", "latrines"} <= {t["term"] for t in rising}
+    [leading] = stats["breakdown"]["by_category"]  # filtered to one topic
+    assert leading["key"] == "water_sanitation" and leading["total"] == leading["recent"] >= 5
+    assert leading["previous"] == 0 and stats["breakdown"]["by_region"][0]["key"] == "lakes"
+    rising = api_server.call("GET", "/api/v1/concerns/rising", keys["meteo/analyst"]).json()
+    assert {"cholera", "latrines"} <= {t["term"] for t in rising["terms"]}
+    assert not {"please", "report"} & {t["term"] for t in rising["terms"]}  # stop-words
+    assert rising["min_count"] == 3
     export = api_server.call(
         "GET", "/api/v1/concerns/export.csv?category=water_sanitation", keys["meteo/analyst"]
     )

@@ -44,3 +44,16 @@ def test_the_script_gets_the_texts_and_names_of_the_language(catalogues: Catalog
     assert config["severities"]["Severe"] == catalogues.locales["sw"].text("severity_severe")
     assert config["directions"]["ar"] == "rtl"
     assert f'value="{DEFAULT_HOURS}"' in page
+
+
+def test_every_required_field_names_the_place_of_its_written_error(catalogues: Catalogues) -> None:
+    page = render_console(catalogues, "en")
+    fields = re.findall(r'<(?:input|textarea) id="([\w-]+)"[^>]*?\brequired\b', page, re.DOTALL)
+    assert "headline-en" in fields and "description-en" in fields and "hours" in fields
+    errors = {field: f"{field}-error" for field in fields} | {"api-key": "key-error"}
+    for field, error in errors.items():
+        tag = re.search(rf'id="{field}"[^>]*>', page, re.DOTALL)
+        assert tag is not None and error in tag.group(0), field  # read with the field
+        assert f'<p class="field-error" id="{error}"' in page, field
+    assert 'id="compose-error" class="field-error" role="alert"' in page
+    assert 'id="save-draft"' in page  # drafts can be kept, then submitted from their review
