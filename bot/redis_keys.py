@@ -145,3 +145,28 @@ def unanswered() -> str:
 def turns_of_day(day: str) -> str:
     """Hash of one day's citizen turns: "<language>:all" and "<language>:missed" counts."""
     return f"{PREFIX}:insights:turns:{day}"
+
+
+def handoff(handoff_id: str) -> str:
+    """JSON document of one handoff (conversation passed to a person), with its events."""
+    return f"{PREFIX}:handoff:{handoff_id}"
+
+
+def handoffs_waiting(desk: str) -> str:
+    """Sorted set of a desk's waiting handoff ids: urgent ones first, then by time asked."""
+    return f"{PREFIX}:handoffs:waiting:{desk}"
+
+
+def handoffs_claimed(desk: str) -> str:
+    """Set of the handoff ids a person of the desk holds now."""
+    return f"{PREFIX}:handoffs:claimed:{desk}"
+
+
+def handoff_of_conversation(conversation_id: str) -> str:
+    """The id of a conversation's active handoff (waiting or held by a person)."""
+    return f"{PREFIX}:handoff:conversation:{conversation_id}"
+
+
+def handoffs_by_time() -> str:
+    """Sorted set of every handoff id, scored by when it was asked (epoch seconds): figures, retention."""
+    return f"{PREFIX}:handoffs"

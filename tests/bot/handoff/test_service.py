@@ -1,0 +1,195 @@
+"""Handoffs against a real Redis: the queue citizens see, one person per conversation, transfers,
+ends, ratings, and a distress message first in line."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import redis
+
+from bot.handoff.desks import DeskDirectory, load_desks
+from bot.handoff.distress import DistressKind
+from bot.handoff.model import EndReason, Status, Trigger
+from bot.handoff.service import Agent, AlreadyTaken, HandoffService, NotYourDesk
+from bot.handoff.store import Conflict, HandoffStore
+
+TUESDAY_MORNING = datetime(2026, 12, 1, 7, 0, tzinfo=timezone.utc)  # 10:00 in Nairobi
+SUNDAY = datetime(2026, 12, 6, 7, 0, tzinfo=timezone.utc)
+AMINA = Agent("amina", frozenset({"citizen_services"}))
+BAKARI = Agent("bakari", frozenset({"citizen_services", "water_desk"}))
+HEALTH = Agent("hana", frozenset({"health_line"}))
+
+
+class Clock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> None:
+        self.at += timedelta(**delta)
+
+
+@pytest.fixture()
+def desks(config_dir: Path) -> DeskDirectory:
+    return load_desks(config_dir, {"interior", "health", "disaster", "water"})
+
+
+@pytest.fixture()
+def clock() -> Clock:
+    return Clock(TUESDAY_MORNING)
+
+
+@pytest.fixture()
+def handoffs(redis_client: redis.Redis[bytes], desks: DeskDirectory, clock: Clock) -> HandoffService:
+    return HandoffService(HandoffStore(redis_client), lambda: desks, clock, timedelta(days=90))
+
+
+def _ask(handoffs: HandoffService, who: str, clock: Clock, **kwargs: object) -> int | None:
+    clock.advance(seconds=1)
+    return handoffs.ask(f"web:{who}", "socketio", "es", Trigger.ASKED, **kwargs).position  # type: ignore[arg-type]
+
+
+def test_three_waiting_see_1_2_3_and_move_up_when_the_first_is_claimed(
+    handoffs: HandoffService, clock: Clock
+) -> None:
+    assert [_ask(handoffs, who, clock) for who in ("ana", "ben", "chi")] == [1, 2, 3]
+    first = handoffs.active("web:ana")
+    assert first is not None and first.status is Status.WAITING
+    claimed, places = handoffs.claim(AMINA, first.handoff_id)
+    assert claimed.status is Status.CLAIMED and claimed.agent == "amina"
+    assert [(p.handoff.conversation_id, p.position) for p in places] == [("web:ben", 1), ("web:chi", 2)]
+    assert handoffs.held("web:ana") and not handoffs.held("web:ben")
+    assert places[1].expected_wait == 2 * places[0].expected_wait
+
+
+def test_asking_again_keeps_the_place_instead_of_queueing_twice(
+    handoffs: HandoffService, clock: Clock
+) -> None:
+    _ask(handoffs, "ana", clock)
+    _ask(handoffs, "ben", clock)
+    assert _ask(handoffs, "ana", clock) == 1
+    assert len(handoffs.waiting(AMINA, "citizen_services")) == 2
+
+
+def test_a_distress_message_goes_to_the_front(handoffs: HandoffService, clock: Clock) -> None:
+    _ask(handoffs, "ana", clock)
+    _ask(handoffs, "ben", clock)
+    ticket = handoffs.ask("sms:+254700000001", "twilio", "sw", Trigger.ASKED, distress=DistressKind.VIOLENCE)
+    assert ticket.position == 1 and ticket.handoff.trigger is Trigger.DISTRESS
+    assert [h.conversation_id for h in handoffs.waiting(AMINA, "citizen_services")][:2] == [
+        "sms:+254700000001",
+        "web:ana",
+    ]
+
+
+def test_a_second_claim_is_refused_even_at_the_same_moment(handoffs: HandoffService, clock: Clock) -> None:
+    _ask(handoffs, "ana", clock)
+    handoff = handoffs.active("web:ana")
+    assert handoff is not None
+    outcomes: list[str] = []
+
+    def claim(agent: Agent) -> None:
+        try:
+            handoffs.claim(agent, handoff.handoff_id)
+            outcomes.append("claimed")
+        except AlreadyTaken:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=claim, args=(a,)) for a in (AMINA, BAKARI, AMINA, BAKARI)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["claimed", "refused", "refused", "refused"]
+
+
+def test_people_see_and_take_only_their_desks(handoffs: HandoffService, clock: Clock) -> None:
+    _ask(handoffs, "ana", clock)
+    handoff = handoffs.active("web:ana")
+    assert handoff is not None
+    with pytest.raises(NotYourDesk):
+        handoffs.claim(HEALTH, handoff.handoff_id)
+    with pytest.raises(NotYourDesk):
+        handoffs.waiting(HEALTH, "citizen_services")
+    handoffs.claim(AMINA, handoff.handoff_id)
+    with pytest.raises(NotYourDesk):
+        handoffs.may_reply(BAKARI, handoff.handoff_id)  # same desk, but Amina holds it
+    with pytest.raises(NotYourDesk):
+        handoffs.end(BAKARI, handoff.handoff_id, EndReason.RESOLVED)
+
+
+def test_a_transfer_keeps_the_citizen_s_time_and_carries_the_note(
+    handoffs: HandoffService, clock: Clock
+) -> None:
+    _ask(handoffs, "ana", clock)
+    handoff = handoffs.active("web:ana")
+    assert handoff is not None
+    handoffs.claim(BAKARI, handoff.handoff_id)
+    clock.advance(minutes=3)
+    handoffs.ask("web:later", "socketio", "es", Trigger.ASKED, topic="water_sanitation")
+    moved, places = handoffs.transfer(
+        BAKARI, handoff.handoff_id, "water_desk", "No water in Bandari for 3 days"
+    )
+    assert moved.desk == "water_desk" and moved.status is Status.WAITING and moved.agent is None
+    assert [p.handoff.conversation_id for p in places] == ["web:ana", "web:later"]
+    assert moved.events[-1].detail == {
+        "from": "citizen_services",
+        "to": "water_desk",
+        "note": "No water in Bandari for 3 days",
+    }
+
+
+def test_end_then_rating_recorded_with_every_event(handoffs: HandoffService, clock: Clock) -> None:
+    _ask(handoffs, "ana", clock)
+    handoff = handoffs.active("web:ana")
+    assert handoff is not None
+    with pytest.raises(Conflict):
+        handoffs.rate(handoff.handoff_id, "web:ana", 5)  # not ended yet
+    handoffs.claim(AMINA, handoff.handoff_id)
+    clock.advance(minutes=4)
+    ended = handoffs.end(AMINA, handoff.handoff_id, EndReason.RESOLVED)
+    assert ended.status is Status.ENDED and handoffs.active("web:ana") is None
+    with pytest.raises(KeyError):
+        handoffs.rate(handoff.handoff_id, "web:someone-else", 5)
+    with pytest.raises(ValueError):
+        handoffs.rate(handoff.handoff_id, "web:ana", 9)
+    rated = handoffs.rate(handoff.handoff_id, "web:ana", 4, "Quick, thank you")
+    assert (rated.rating, rated.comment) == (4, "Quick, thank you")
+    assert [(e.kind, e.actor) for e in rated.events] == [
+        ("requested", "citizen"),
+        ("claimed", "amina"),
+        ("ended", "amina"),
+        ("rated", "citizen"),
+    ]
+    # The desk's next estimate uses the 4 minutes this one took.
+    _ask(handoffs, "ben", clock)
+    assert handoffs.ticket(handoffs.active("web:ben")).expected_wait == timedelta(minutes=4)  # type: ignore[arg-type]
+
+
+def test_a_citizen_who_leaves_before_anyone_comes_is_counted_as_abandoned(
+    handoffs: HandoffService, clock: Clock
+) -> None:
+    _ask(handoffs, "ana", clock)
+    _ask(handoffs, "ben", clock)
+    left = handoffs.leave("web:ana")
+    assert left is not None and left.status is Status.ABANDONED
+    assert [p.position for p in handoffs.places("citizen_services")] == [1]
+    assert handoffs.leave("web:nobody") is None
+
+
+def test_outside_hours_nobody_is_queued_and_the_next_opening_is_given(
+    handoffs: HandoffService, clock: Clock
+) -> None:
+    clock.at = SUNDAY
+    ticket = handoffs.ask("web:ana", "socketio", "es", Trigger.ASKED)
+    assert not ticket.open and ticket.position is None
+    assert ticket.next_opening == datetime.fromisoformat("2026-12-07T08:00:00+03:00")
+    assert handoffs.active("web:ana") is None
+    # Danger does not wait for office hours: it goes at once to a desk that is open.
+    urgent = handoffs.ask("web:ben", "socketio", "es", Trigger.ASKED, distress=DistressKind.SELF_HARM)
+    assert urgent.open and urgent.position == 1 and urgent.handoff.desk == "health_line"
