@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 import urllib.parse
+import uuid
 from typing import Any, Iterator
 
 import pytest
@@ -17,7 +18,7 @@ from bot.concerns.ticket import find_ticket
 from bot.runtime.stack import Stack
 from bot.settings import PROJECT_ROOT
 from bot.web.history import conversation_id
-from tests.e2e.conftest import AUTH_TOKEN, RASA, WEB, post_json
+from tests.e2e.conftest import AUTH_TOKEN, RASA, WEB, Citizen, post_json
 from tests.e2e.test_browser import AXE, _require
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -231,3 +232,13 @@ def test_codes_and_english_inside_arabic_keep_their_order(phone: Any, catalogues
     first_word, last_word = english.split()[0], english.rstrip(".").split()[-1]
     full_stop = _box(page, line, ".")  # the description's only full stop, at its end
     assert _box(page, line, first_word)["x"] < _box(page, line, last_word)["x"] < full_stop["x"]
+
+
+def test_the_history_never_shows_a_conversation_of_another_channel(stack: Stack) -> None:
+    """Even with its id at hand: a conversation nobody wrote to from the web chat shows nothing."""
+    other = Citizen()
+    other.sender = f"rest-{uuid.uuid4().hex}"  # as long as a web secret, but a REST conversation
+    assert other.say("hello")
+    assert post_json(f"{WEB}/chat/history", {"session_id": other.sender}) == (200, {"messages": []})
+    status, _ = post_json(f"{WEB}/chat/history", {"session_id": "+254700000000"})  # an SMS citizen's id
+    assert status == 400
