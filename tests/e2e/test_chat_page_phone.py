@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 import urllib.parse
 import uuid
+from datetime import timezone
 from typing import Any, Iterator
 
 import pytest
@@ -232,6 +233,11 @@ def test_codes_and_english_inside_arabic_keep_their_order(phone: Any, catalogues
     first_word, last_word = english.split()[0], english.rstrip(".").split()[-1]
     full_stop = _box(page, line, ".")  # the description's only full stop, at its end
     assert _box(page, line, first_word)["x"] < _box(page, line, last_word)["x"] < full_stop["x"]
+    # The end of validity, "2026-12-03" after Arabic words: year, month and day left to right.
+    until = heat.expires.astimezone(timezone.utc).strftime("%Y-%m-%d")
+    assert until in told.inner_text()
+    year, month, day = (_box(page, told, part)["x"] for part in (until[:4], until[4:7], until[7:]))
+    assert year < month < day
 
 
 def test_the_history_never_shows_a_conversation_of_another_channel(stack: Stack) -> None:

@@ -49,6 +49,7 @@
   var LETTER = /\p{L}/u;
   var ALNUM = /[\p{L}\p{N}]/u;
   var URL = /(https?:\/\/[^\s<>"]+)/;
+  var NUMBERED = /\d+(?:[-\/.]\d+)+/;  // a date or reference of numbers joined by - / or .
 
   /* "rtl" or "ltr" by a word's letters, "" for a word without letters (numbers, punctuation). */
   function scriptOf(word) {
@@ -89,6 +90,11 @@
     var runs = [];
     var i = 0;
     while (i < words.length) {
+      var date = dir === "rtl" && words[i].script === "" ? NUMBERED.exec(words[i].text) : null;
+      if (date !== null) {  // 2026-12-03 after Arabic letters would show as 03-12-2026
+        runs.push([words[i].start + date.index, words[i].start + date.index + date[0].length]);
+        i += 1; continue;
+      }
       if (words[i].script !== otherDirection(dir)) { i += 1; continue; }
       var first = i, last = i, j = i + 1;
       // A run goes on over foreign words and the numbers after them ("between 11:00 and 16:00"); it
