@@ -42,7 +42,7 @@ def alert_details(catalogues: Catalogues, language: str, alert: Alert) -> str:
     """Everything about an alert: headline, description, instruction, areas, end of validity."""
     locale = catalogues.locales[language]
     text, fell_back = alert.text_for(language)
-    regions = locale.text("list_separator").join(
+    regions = locale.join(
         catalogues.regions.name(r, language) for r in alert.regions if r in catalogues.regions.regions
     )
     lines = [text.headline, text.description]

@@ -72,9 +72,7 @@ def summary(catalogues: Catalogues, language: str, slots: dict[str, object]) -> 
     region = str(slots.get("concern_region") or "")
     place = str(slots.get("concern_place") or "")
     where = catalogues.regions.name(region, language) if region in catalogues.regions.regions else ""
-    place_text = (
-        ", ".join(p for p in (place if place and fold(place) != fold(where) else "", where) if p) or "–"
-    )
+    place_text = locale.join((place if place and fold(place) != fold(where) else "", where)) or "–"
     text = locale.text(
         "concern_summary",
         category=locale.concern_category_names.get(str(slots.get("concern_category")), ""),

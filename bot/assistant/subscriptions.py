@@ -38,7 +38,7 @@ def topic_list(catalogues: Catalogues, language: str, topics: tuple[str, ...] | 
     locale = catalogues.locales[language]
     if not topics:
         return locale.text("all_topics")
-    return locale.text("list_separator").join(locale.alert_topic_names[t] for t in topics)
+    return locale.join(locale.alert_topic_names[t] for t in topics)
 
 
 def stop_word(catalogues: Catalogues, language: str) -> str:

@@ -6,7 +6,7 @@ import functools
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from bot.i18n.languages import LanguageRegistry
 from bot.phrases import fold
@@ -51,6 +51,11 @@ class Locale:
     def text(self, key: str, **values: Any) -> str:
         """The message ``key``, with its ``{placeholders}`` filled from ``values``."""
         return self.messages[key].format(**values)
+
+    def join(self, items: Iterable[str]) -> str:
+        """Items as one list in this language's way: "a, b" in English, "أ، ب" in Arabic
+        (``list_separator``); empty items are left out."""
+        return self.messages["list_separator"].join(item for item in items if item)
 
 
 @dataclass(frozen=True)

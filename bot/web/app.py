@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from urllib.parse import urlparse
 import aiohttp
 import redis.asyncio as aioredis
 from sanic import Sanic, response
+from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -28,8 +30,10 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.web.console import render_console
 from bot.web.dashboard import render_dashboard
+from bot.web.history import ConversationHistory, HistoryUnavailable, is_session_secret
 from bot.web.page import render_page
 
+log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 PageHandler = Callable[[Request], Coroutine[Any, Any, HTTPResponse]]
 
@@ -116,6 +120,27 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
         current, language = chosen_language(request)
         page = render_page(current, language, settings.rasa_public_url)
         return response.html(page, headers={"Content-Language": language})
+
+    history = ConversationHistory(settings.rasa_url, settings.rasa_auth_token)
+
+    @app.post("/chat/history")
+    async def chat_history(request: Request) -> HTTPResponse:
+        """The recent messages of the page's own session, for a reload (see bot/web/history.py)."""
+        no_store = {"Cache-Control": "no-store"}
+        try:
+            body = request.json
+        except SanicException:  # a body that is not JSON
+            body = None
+        secret = body.get("session_id") if isinstance(body, dict) else None
+        if not is_session_secret(secret):
+            message = 'send {"session_id": "<the session\'s secret>"} as JSON'
+            return response.json({"error": message}, status=400, headers=no_store)
+        try:
+            messages = await history.recent(str(secret))
+        except HistoryUnavailable as error:
+            log.warning("chat history unavailable: %s", error)
+            return response.json({"error": "history unavailable"}, status=503, headers=no_store)
+        return response.json({"messages": [m.as_json() for m in messages]}, headers=no_store)
 
     def staff_page(render: Callable[[Catalogues, str], str]) -> PageHandler:
         async def page(request: Request) -> HTTPResponse:

@@ -95,6 +95,14 @@ def test_the_place_is_not_repeated_and_a_missing_one_is_a_dash(catalogues: Catal
     )
 
 
+def test_the_place_and_region_are_joined_with_the_languages_comma(catalogues: Catalogues) -> None:
+    slots = {"concern_category": "health", "concern_description": "d", "concern_contact": "no"}
+    slots |= {"concern_region": "lakes", "concern_place": "سوق زيواني"}
+    text = summary(catalogues, "ar", slots).replies[0].text
+    assert f"سوق زيواني، {catalogues.regions.name('lakes', 'ar')}" in text
+    assert "سوق زيواني," not in text
+
+
 def test_the_ticket_is_given_with_the_ministry_or_as_triage(catalogues: Catalogues) -> None:
     locale = catalogues.locales["en"]
     assert filed(catalogues, "en", _concern()) == locale.text(

@@ -27,6 +27,15 @@ def test_every_language_gets_its_locale_and_texts_are_filled(config_dir: Path) -
         english.text("alert_from")  # a missing value is an error, never a "{sender}" shown to a citizen
 
 
+def test_lists_are_joined_with_each_languages_punctuation(config_dir: Path) -> None:
+    locales = load_locales(config_dir, load_languages(config_dir))
+    assert locales["en"].join(["Coast", "", "Lakes"]) == "Coast, Lakes"
+    assert locales["ar"].join(["الساحل", "البحيرات"]) == "الساحل، البحيرات"  # Arabic comma, not ","
+    assert locales["ar"].join([]) == ""
+    for code, locale in locales.locales.items():
+        assert locale.join(["a", "b"]) == "a" + locale.text("list_separator") + "b", code
+
+
 def test_spellings_and_opt_out_words_of_every_locale_are_pooled(config_dir: Path) -> None:
     locales = load_locales(config_dir, load_languages(config_dir))
     spellings = locales.language_spellings()

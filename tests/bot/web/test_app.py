@@ -43,7 +43,15 @@ def test_scripts_may_only_connect_to_the_rasa_server() -> None:
 def test_the_app_is_built_without_any_service_and_serves_every_surface() -> None:
     app = _app()  # nothing listens at any of the addresses: building must not try them
     paths = {"/" + r.path.lstrip("/") for r in app.router.routes}
-    assert {"/", "/console", "/dashboard", "/health", "/health/ready", "/openapi.json"} <= paths
+    assert {
+        "/",
+        "/chat/history",
+        "/console",
+        "/dashboard",
+        "/health",
+        "/health/ready",
+        "/openapi.json",
+    } <= paths
     assert any(p.startswith("/api/v1/alerts") for p in paths) and any(
         p.startswith("/open311/v2") for p in paths
     )
