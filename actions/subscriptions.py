@@ -18,6 +18,7 @@ from bot.assistant.subscriptions import (
     ask_to_subscribe,
     find_topic,
     list_subscriptions,
+    topic_in_text,
     unsubscribe,
 )
 from bot.catalogue.bundle import Catalogues
@@ -35,12 +36,15 @@ class ActionSubscribeAlerts(BarazaAction):
         return "action_subscribe_alerts"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
-        topic = find_topic(catalogues, turn.entities.get("alert_topic", ""))
+        topic = find_topic(catalogues, turn.entities.get("alert_topic", "")) or topic_in_text(
+            catalogues, turn.text, turn.language
+        )
         topics: tuple[str, ...] = (topic,) if topic else ()
         pending = turn.slots.get("pending") or {}
         if not topics and isinstance(pending, dict):
             topics = tuple(pending.get("topics") or ())  # a region named after "which region?"
-        return ask_to_subscribe(catalogues, turn.language, _region(turn, catalogues), topics)
+        region = mentioned(catalogues, Kind.REGION, turn.entities, turn.text, turn.language)
+        return ask_to_subscribe(catalogues, turn.language, region.value, topics, region.name)
 
 
 def answer_subscription_consent(turn: Turn, catalogues: Catalogues, *, agreed: bool) -> Outcome:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _SPACES = re.compile(r"\s+")
 #: Arabic diacritics (harakat) and tatweel, which citizens type inconsistently.
@@ -26,6 +27,62 @@ def fold(text: str) -> str:
     text = text.translate(_LETTER_VARIANTS)
     text = re.sub(r"[^\w']+", " ", text).replace("'", " ")
     return _SPACES.sub(" ", text).strip()
+
+
+#: Arabic glues the article, and a preposition or conjunction before it, to the word: "بالفيضانات" is
+#: "with the floods", "للحرائق" "for the fires".
+_ARABIC_ARTICLES = ("وبال", "وال", "فال", "بال", "كال", "لل", "ال")
+_ARABIC_WORD = re.compile(r"^[\u0621-\u064A]+$")
+
+
+def arabic_base(word: str) -> str:
+    """A folded Arabic word without its article (and what is glued before it), its sound feminine
+    plural (ات) or its ta marbuta (folded to ه); any other word unchanged.
+
+    Applied alike to catalogue names and to what citizens type, so "الفيضانات", "بالفيضانات" and
+    "فيضانات" all meet "فيضان". Broken plurals (سيول for سيل) are not derived: they are listed.
+    """
+    if not _ARABIC_WORD.match(word):
+        return word
+    for article in _ARABIC_ARTICLES:
+        if word.startswith(article) and len(word) - len(article) >= 2:
+            word = word[len(article) :]
+            break
+    if len(word) >= 5 and word.endswith("ات"):
+        return word[:-2]
+    if len(word) >= 4 and word.endswith("ه"):
+        return word[:-1]
+    return word
+
+
+def base_form(text: str) -> str:
+    """``fold(text)`` with every Arabic word reduced by :func:`arabic_base` (same number of words)."""
+    return " ".join(arabic_base(word) for word in fold(text).split())
+
+
+#: Arabic words carry their conjunctions and prepositions: "وامسح" is "and erase".
+_PROCLITICS = ("وال", "بال", "فال", "لل", "ال", "و", "ف", "ب", "ل")
+
+
+def _word_forms(word: str) -> list[str]:
+    return [word, *(word[len(p) :] for p in _PROCLITICS if word.startswith(p) and len(word) > len(p) + 1)]
+
+
+def cues_found(text: str, cues: Iterable[str]) -> set[str]:
+    """The cues (folded) that ``text`` holds: a word starting with a one-word cue (Arabic words also
+    without what is glued before them), or a cue phrase of whole words."""
+    folded = fold(text)
+    words = [form for word in folded.split() for form in _word_forms(word)]
+    padded = f" {folded} "
+    return {
+        cue
+        for cue in cues
+        if cue
+        and (
+            (" " in cue and f" {cue} " in padded)
+            or (" " not in cue and any(w.startswith(cue) for w in words))
+        )
+    }
 
 
 def find_phrases(text: str, phrases: dict[str, str]) -> list[tuple[int, int, str]]:
@@ -60,17 +117,17 @@ class PhraseIndex:
         self._tables: dict[str, dict[str, str]] = {}
 
     def add(self, language: str, phrase: str, value: str) -> None:
-        """Index ``phrase`` (folded) in ``language`` as a name of ``value``."""
-        self._tables.setdefault(language, {})[fold(phrase)] = value
+        """Index ``phrase`` (folded, Arabic words by their base) in ``language`` as a name of ``value``."""
+        self._tables.setdefault(language, {})[base_form(phrase)] = value
 
     def find_all(self, text: str) -> set[str]:
         """The values of every phrase found in ``text``, in any language."""
-        folded = fold(text)
+        folded = base_form(text)
         return {value for table in self._tables.values() for _, _, value in find_phrases(folded, table)}
 
     def find(self, text: str, language: str) -> str | None:
         """The value of the first phrase found in ``text``, trying ``language`` first, then the others."""
-        folded = fold(text)
+        folded = base_form(text)
         for code in [language, *[other for other in self._tables if other != language]]:
             matches = find_phrases(folded, self._tables.get(code, {}))
             if matches:

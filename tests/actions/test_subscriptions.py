@@ -79,6 +79,26 @@ def test_topic_named_in_any_language_is_kept(services: Services) -> None:
     assert stored is not None and stored.subscriptions[0].topics == ("weather",)
 
 
+def test_an_arabic_flood_subscription_is_for_floods_only(services: Services, catalogues: Catalogues) -> None:
+    """The model tags no topic in "الفيضانات" (the lookups hold "فيضانات"): the text still names it."""
+    text = "أريد تلقي تنبيهات الفيضانات في بانداري"
+    messages, events = web_chat_turn(
+        ActionSubscribeAlerts(), text, "subscribe_alerts", {"language": "ar"}, region="coast"
+    )
+    pending = slot_events(events)["pending"]
+    assert pending["topics"] == ["weather"]
+    assert catalogues.locales["ar"].alert_topic_names["weather"] in messages[0]["text"]
+    web_chat_turn(ActionConfirm(), "نعم", "affirm", {"language": "ar", "pending": pending})
+    stored = services.subscriptions.get("socketio:test")
+    assert stored is not None and stored.subscriptions[0].topics == ("weather",)
+
+
+def test_a_subscription_for_a_place_that_is_no_region_says_so(catalogues: Catalogues) -> None:
+    messages, events = web_chat_turn(ActionSubscribeAlerts(), "alerts for Paris please", "subscribe_alerts")
+    assert messages[0]["text"] == catalogues.locales["en"].text("alerts_unknown_place", place="Paris")
+    assert slot_events(events)["pending"]["kind"] == "subscribe_region"
+
+
 def test_numbered_consent_on_a_text_only_channel(services: Services) -> None:
     tracker = make_tracker("alerts for the coast", "subscribe_alerts", {"region": "coast"}, channel="twilio")
     messages, events = run_action(ActionSubscribeAlerts(), tracker)
