@@ -111,25 +111,52 @@ def find_phrases(text: str, phrases: dict[str, str]) -> list[tuple[int, int, str
 
 
 class PhraseIndex:
-    """Catalogue phrases per language, searched in a citizen's text (their language first)."""
+    """Catalogue phrases per language, searched in a citizen's text (their language first).
+
+    A phrase is found as written (folded) first, else by its base form (:func:`base_form`: "الفيضانات"
+    for "فيضانات"); a base form that two entries share ("مساعدة" help, "مساعدات" aid) is only found as
+    written.
+    """
 
     def __init__(self) -> None:
         self._tables: dict[str, dict[str, str]] = {}
+        self._bases: dict[str, dict[str, str]] = {}
+        self._shared_bases: dict[str, set[str]] = {}
+        self._found_by_base: dict[str, dict[str, str]] = {}  #: the bases found, built on first use
 
     def add(self, language: str, phrase: str, value: str) -> None:
-        """Index ``phrase`` (folded, Arabic words by their base) in ``language`` as a name of ``value``."""
-        self._tables.setdefault(language, {})[base_form(phrase)] = value
+        """Index ``phrase`` (folded, and by its base form) in ``language`` as a name of ``value``."""
+        self._tables.setdefault(language, {})[fold(phrase)] = value
+        base, bases = base_form(phrase), self._bases.setdefault(language, {})
+        if bases.get(base, value) != value:
+            self._shared_bases.setdefault(language, set()).add(base)
+        bases[base] = value
+        self._found_by_base.pop(language, None)
+
+    def _base_table(self, language: str) -> dict[str, str]:
+        if language not in self._found_by_base:
+            shared = self._shared_bases.get(language, set())
+            bases = self._bases.get(language, {})
+            self._found_by_base[language] = {b: v for b, v in bases.items() if b not in shared}
+        return self._found_by_base[language]
 
     def find_all(self, text: str) -> set[str]:
         """The values of every phrase found in ``text``, in any language."""
-        folded = base_form(text)
-        return {value for table in self._tables.values() for _, _, value in find_phrases(folded, table)}
+        folded, based = fold(text), base_form(text)
+        return {
+            value
+            for code, table in self._tables.items()
+            for found in (find_phrases(folded, table), find_phrases(based, self._base_table(code)))
+            for _, _, value in found
+        }
 
     def find(self, text: str, language: str) -> str | None:
         """The value of the first phrase found in ``text``, trying ``language`` first, then the others."""
-        folded = base_form(text)
+        folded, based = fold(text), base_form(text)
         for code in [language, *[other for other in self._tables if other != language]]:
-            matches = find_phrases(folded, self._tables.get(code, {}))
+            matches = find_phrases(folded, self._tables.get(code, {})) or find_phrases(
+                based, self._base_table(code)
+            )
             if matches:
                 return matches[0][2]
         return None

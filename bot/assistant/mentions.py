@@ -72,6 +72,7 @@ def mentioned(
 #: Words (with their apostrophes and hyphens), and each other sign on its own: a name ends at one.
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
 _QUOTES = frozenset("\"'«»“”‘’„")
+_END_MARKS = frozenset("?!.؟")
 #: The longest place name looked for after a marker, in words.
 PLACE_WORDS = 3
 
@@ -104,6 +105,13 @@ def unknown_place(catalogues: Catalogues, text: str, language: str) -> str | Non
         or topic_in_text(catalogues, candidate, language)
     )
     return None if known else candidate
+
+
+def lone_name(text: str) -> str:
+    """The text itself when it is only a name ("Paris", "New York", "باريس"), else ""."""
+    words = [word for word in _TOKEN.findall(text) if word not in _QUOTES and word not in _END_MARKS]
+    name = _name_at(words)
+    return name if name and len(name.split()) == len(words) else ""
 
 
 def _name_at(words: list[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.confirm import ActionConfirm
+from actions.conversation import ActionFallback
 from actions.routing import ActionChooseOption, ActionInform
 from actions.subscriptions import ActionListSubscriptions, ActionSubscribeAlerts, ActionUnsubscribeAlerts
 from bot.catalogue.bundle import Catalogues
@@ -97,6 +98,24 @@ def test_a_subscription_for_a_place_that_is_no_region_says_so(catalogues: Catalo
     messages, events = web_chat_turn(ActionSubscribeAlerts(), "alerts for Paris please", "subscribe_alerts")
     assert messages[0]["text"] == catalogues.locales["en"].text("alerts_unknown_place", place="Paris")
     assert slot_events(events)["pending"]["kind"] == "subscribe_region"
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "inform"])
+def test_a_lone_unknown_name_answering_which_region_asks_again_saying_so(
+    catalogues: Catalogues, intent: str
+) -> None:
+    _, events = web_chat_turn(
+        ActionSubscribeAlerts(), "flood alerts please", "subscribe_alerts", alert_topic="flood"
+    )
+    pending = slot_events(events)["pending"]
+    action = ActionFallback() if intent == "nlu_fallback" else ActionInform()
+    messages, events = web_chat_turn(action, "Paris", intent, {"pending": pending})
+    assert messages[0]["text"] == catalogues.locales["en"].text("alerts_unknown_place", place="Paris")
+    assert pending["topics"] == ["weather"]
+    assert "pending" not in slot_events(events)  # unchanged: still waiting, the flood topic kept
+    # Without the question, a lone unknown word is not understood, as before.
+    messages, _ = web_chat_turn(action, "Paris", intent)
+    assert messages[0]["text"] == catalogues.locales["en"].text("fallback")
 
 
 def test_numbered_consent_on_a_text_only_channel(services: Services) -> None:

@@ -61,3 +61,12 @@ def test_cues_are_word_starts_or_whole_phrases_in_any_script() -> None:
     assert cues_found("no cash transfers here", cues) == set()  # a phrase is whole words
     assert cues_found("المدرسة مغلقة", cues) == {"مدرس"}
     assert cues_found("the teacher", cues) == set()
+
+
+def test_a_base_form_two_entries_share_is_only_found_as_written() -> None:
+    index = PhraseIndex()
+    index.add("ar", "مساعدة", "help")
+    index.add("ar", "مساعدات", "relief_aid")
+    assert index.find("أحتاج مساعدة", "ar") == "help"
+    assert index.find("التسجيل مساعدات", "ar") == "relief_aid"
+    assert index.find("المساعدات", "ar") is None  # "help" or "aid": not guessed

@@ -3,11 +3,23 @@ topic, an old button tapped later, a place that is no region, an Arabic subscrip
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from bot.catalogue.bundle import Catalogues
 from bot.runtime.stack import Stack
 from tests.e2e.conftest import Citizen
+
+
+@pytest.fixture()
+def subscriber(stack: Stack) -> Iterator[Citizen]:
+    """A citizen who may subscribe: unsubscribed afterwards, so that the other tests' alerts reach
+    only their own subscribers."""
+    citizen = Citizen({"language": "en"})
+    yield citizen
+    citizen.say("STOP")
+
 
 #: A problem typed at "What is your concern about? Choose one", and the topic it is about.
 DESCRIPTIONS = [
@@ -86,10 +98,10 @@ def _consent_yes(citizen: Citizen, message: str, catalogues: Catalogues, languag
 
 
 def test_a_consent_button_tapped_after_something_else_still_subscribes(
-    stack: Stack, catalogues: Catalogues
+    subscriber: Citizen, catalogues: Catalogues
 ) -> None:
     locale = catalogues.locales["en"]
-    citizen = Citizen({"language": "en"})
+    citizen = subscriber
     yes = _consent_yes(citizen, "I want flood alerts for Bandari", catalogues, "en")
     citizen.say("how much is a passport?")
     answer = citizen.text(yes)
@@ -100,9 +112,9 @@ def test_a_consent_button_tapped_after_something_else_still_subscribes(
 
 
 def test_a_consent_button_whose_question_changed_says_it_is_closed_and_asks_again(
-    stack: Stack, catalogues: Catalogues
+    subscriber: Citizen, catalogues: Catalogues
 ) -> None:
-    citizen = Citizen({"language": "en"})
+    citizen = subscriber
     yes = _consent_yes(citizen, "I want flood alerts for Bandari", catalogues, "en")
     # The question said "in English"; the conversation is now in French: that consent is not given.
     citizen.say('/switch_language{"language":"fr"}')
@@ -114,21 +126,26 @@ def test_a_consent_button_whose_question_changed_says_it_is_closed_and_asks_agai
 
 
 def test_an_unknown_place_says_so_and_never_gives_the_earlier_region(
-    stack: Stack, catalogues: Catalogues
+    subscriber: Citizen, catalogues: Catalogues
 ) -> None:
     locale = catalogues.locales["en"]
-    citizen = Citizen({"language": "en"})
+    citizen = subscriber
     north = citizen.text("are there alerts in the north?")
     assert catalogues.regions.name("north", "en") in north
     answer = citizen.say("alerts for Paris")
     assert answer[0]["text"] == locale.text("alerts_unknown_place", place="Paris")
     assert catalogues.regions.name("north", "en") in [b["title"] for b in answer[0]["buttons"]]
     assert catalogues.regions.name("north", "en") not in answer[0]["text"]
+    # Answering "which region?" with it: the same, and the question still waits for a region.
+    citizen.say("I want to get alerts")
+    assert citizen.text("Paris") == locale.text("alerts_unknown_place", place="Paris")
+    assert catalogues.regions.name("coast", "en") in citizen.text("Bandari")  # the consent question
 
 
-def test_an_arabic_flood_subscription_is_for_floods_only(stack: Stack, catalogues: Catalogues) -> None:
+def test_an_arabic_flood_subscription_is_for_floods_only(subscriber: Citizen, catalogues: Catalogues) -> None:
     arabic = catalogues.locales["ar"]
-    citizen = Citizen({"language": "ar"})
+    citizen = subscriber
+    citizen.metadata = {"language": "ar"}
     asked = citizen.text("أريد تلقي تنبيهات الفيضانات في بانداري")
     assert arabic.alert_topic_names["weather"] in asked and arabic.text("all_topics") not in asked, asked
     done = citizen.text("نعم")
