@@ -157,7 +157,8 @@ def described_instead(
     names no topic either goes on under "Something else" (the summary lets the citizen change it), so
     the citizen is never asked the same question in a loop.
     """
-    locale = catalogues.locales[_language(tracker, catalogues)]
+    language = catalogues.languages.get(_language(tracker, catalogues))
+    locale = catalogues.locales[language.code]
     found = tracker.get_slot(TOPIC_FOUND)
     described = bool(tracker.get_slot("concern_description"))
     guessed = guess_category(catalogues, text) if text and not parse_payload(text) else None
@@ -170,7 +171,8 @@ def described_instead(
         return {"concern_category": None, TOPIC_FOUND: UNCLEAR, **kept}
     if kept or described:
         name = locale.concern_category_names[guessed]
-        dispatcher.utter_message(text=locale.text("concern_topic_inferred", category=name))
+        said = locale.text("concern_topic_inferred", category=name)
+        dispatcher.utter_message(text=said, language=language.code, direction=language.direction)
     return {"concern_category": guessed, TOPIC_FOUND: GUESSED, **kept}
 
 
