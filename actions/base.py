@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.turn import Turn, read_turn
 from bot.assistant.choices import numbered_text
 from bot.assistant.conversation import fallback
+from bot.assistant.questions import QUESTION_ENTITY, remembered
 from bot.assistant.replies import Outcome, Reply
 from bot.catalogue.bundle import Catalogues
 from bot.services import shared
@@ -115,6 +116,10 @@ class BarazaAction(Action, ABC):
         wanted: dict[str, Any] = {"pending": None, **remember, "language": language.code}
         if offered and text_only:
             wanted["options"] = offered  # so that a typed "2" picks the second option
+        pending = wanted.get("pending")
+        if isinstance(pending, dict) and pending.get(QUESTION_ENTITY):
+            # Kept a while, so that its buttons tapped later are still understood (actions/confirm.py).
+            wanted["questions"] = remembered(turn.slots.get("questions"), pending)
         events: list[EventType] = [
             SlotSet(name, value) for name, value in wanted.items() if turn.slots.get(name) != value
         ]

@@ -20,9 +20,15 @@ from bot.assistant.choices import chosen_payload
 from bot.assistant.concerns import (
     CONCERN_SLOTS,
     FORM_SLOTS,
+    GUESSED,
     MIN_DESCRIPTION_WORDS,
+    OTHER,
+    TOPIC_FOUND,
+    UNCLEAR,
     category_options,
     filed,
+    guess_category,
+    is_description,
     read_category,
     read_yes_no,
     status_text,
@@ -72,7 +78,9 @@ def start_concern_events(tracker: Tracker, entities: dict[str, str]) -> list[Eve
     """A new report starts empty; a correction ("change the text") empties only that answer."""
     field = entities.get("concern_field")
     if field in FORM_SLOTS:
-        cleared = [field, "concern_place"] if field == "concern_region" else [field]
+        cleared = {"concern_region": [field, "concern_place"], "concern_category": [field, TOPIC_FOUND]}.get(
+            field, [field]
+        )
         return [SlotSet(name, None) for name in cleared]
     events: list[EventType] = [
         SlotSet(name, None) for name in CONCERN_SLOTS if tracker.get_slot(name) is not None
@@ -95,9 +103,11 @@ class ValidateConcernForm(FormValidationAction):
         catalogues = shared().catalogues()
         text, _, entities = _latest(tracker)
         options = list(tracker.get_slot("options") or [])
-        return {
-            "concern_category": read_category(text or str(slot_value or ""), entities, options, catalogues)
-        }
+        chosen = read_category(text or str(slot_value or ""), entities, options, catalogues)
+        if chosen:
+            forgotten = {TOPIC_FOUND: None} if tracker.get_slot(TOPIC_FOUND) else {}
+            return {"concern_category": chosen, **forgotten}
+        return described_instead(text, tracker, dispatcher, catalogues)
 
     async def validate_concern_description(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -137,14 +147,45 @@ class ValidateConcernForm(FormValidationAction):
         return {"concern_contact": None if answer is None else ("yes" if answer else "no")}
 
 
+def described_instead(
+    text: str, tracker: Tracker, dispatcher: CollectingDispatcher, catalogues: Catalogues
+) -> dict[str, Any]:
+    """A typed answer to "what is your concern about?" that is no topic's name or number.
+
+    A description of the problem is kept (it is not asked again) and its topic guessed from it. When
+    none can be, the topic is asked once more, with the choices and saying so; an answer to that which
+    names no topic either goes on under "Something else" (the summary lets the citizen change it), so
+    the citizen is never asked the same question in a loop.
+    """
+    language = catalogues.languages.get(_language(tracker, catalogues))
+    locale = catalogues.locales[language.code]
+    found = tracker.get_slot(TOPIC_FOUND)
+    described = bool(tracker.get_slot("concern_description"))
+    guessed = guess_category(catalogues, text) if text and not parse_payload(text) else None
+    kept: dict[str, Any] = {}
+    if is_description(text) and not described:
+        kept["concern_description"] = text.strip()[: shared().settings.max_message_chars]
+    if found == UNCLEAR:
+        guessed = guessed or OTHER
+    elif guessed is None:
+        return {"concern_category": None, TOPIC_FOUND: UNCLEAR, **kept}
+    if kept or described:
+        name = locale.concern_category_names[guessed]
+        said = locale.text("concern_topic_inferred", category=name)
+        dispatcher.utter_message(text=said, language=language.code, direction=language.direction)
+    return {"concern_category": guessed, TOPIC_FOUND: GUESSED, **kept}
+
+
 class ActionAskConcernCategory(BarazaAction):
-    """What is the concern about?"""
+    """What is the concern about? (Said differently after a description whose topic was unclear.)"""
 
     def name(self) -> str:
         return "action_ask_concern_category"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
-        text = catalogues.locales[turn.language].text("concern_ask_category")
+        unclear = turn.slots.get(TOPIC_FOUND) == UNCLEAR
+        key = "concern_topic_unclear" if unclear else "concern_ask_category"
+        text = catalogues.locales[turn.language].text(key)
         return Outcome((Reply(text, category_options(catalogues, turn.language)),))
 
 

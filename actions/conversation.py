@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from actions.base import BarazaAction
+from actions.subscriptions import region_asked_again
 from actions.turn import Turn
 from bot.assistant.conversation import SIMPLE_REPLIES, fallback, simple_reply
 from bot.assistant.replies import Outcome
@@ -28,4 +29,5 @@ class ActionFallback(BarazaAction):
         return "action_fallback"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
-        return fallback(catalogues, turn.language)
+        # A name the model does not know ("Paris") answering "which region?" is not a failure.
+        return region_asked_again(turn, catalogues) or fallback(catalogues, turn.language)

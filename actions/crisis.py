@@ -58,4 +58,5 @@ class ActionActiveAlerts(BarazaAction):
             services.active_alerts,
             services.now(),
             named_unknown=region.named_unknown,
+            unknown_name=region.name,
         )

@@ -12,7 +12,8 @@ from actions.base import BarazaAction
 from actions.forms import leaving_form
 from actions.turn import Turn
 from bot.assistant.concerns import CONCERN_SLOTS
-from bot.assistant.replies import Option, Outcome, Reply, intent_payload
+from bot.assistant.questions import QUESTION_ENTITY, question_id, yes_no
+from bot.assistant.replies import Outcome, Reply
 from bot.catalogue.bundle import Catalogues
 from bot.services import shared
 from bot.subscriptions.forget import schedule_forgetting
@@ -29,14 +30,13 @@ class ActionDeleteMyData(BarazaAction):
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         locale = catalogues.locales[turn.language]
-        options = (
-            Option(locale.text("delete_data_yes"), intent_payload("affirm")),
-            Option(locale.text("answer_no"), intent_payload("deny")),
-        )
+        question = locale.text("delete_data_confirm")
+        asked = question_id(WAITING_FOR_DELETION, question)
+        options = yes_no(locale.text("delete_data_yes"), locale.text("answer_no"), asked)
         cleared: dict[str, Any] = dict.fromkeys(CONCERN_SLOTS)
         return Outcome(
-            (Reply(locale.text("delete_data_confirm"), options),),
-            {**cleared, "pending": {"kind": WAITING_FOR_DELETION}},
+            (Reply(question, options),),
+            {**cleared, "pending": {"kind": WAITING_FOR_DELETION, QUESTION_ENTITY: asked}},
         )
 
     async def run(

@@ -17,7 +17,12 @@ from actions.crisis import ActionActiveAlerts, ActionAnswerCrisis
 from actions.language import ActionSwitchLanguage
 from actions.privacy import ActionDeleteMyData
 from actions.services import ActionAnswerService, ActionListServices
-from actions.subscriptions import ActionListSubscriptions, ActionSubscribeAlerts, ActionUnsubscribeAlerts
+from actions.subscriptions import (
+    ActionListSubscriptions,
+    ActionSubscribeAlerts,
+    ActionUnsubscribeAlerts,
+    region_asked_again,
+)
 from actions.turn import Turn
 from bot.assistant.choices import chosen_payload
 from bot.assistant.conversation import SIMPLE_REPLIES, fallback
@@ -75,7 +80,7 @@ class ActionInform(BarazaAction):
         if service:
             choice = turn.with_choice("service_overview", {"service": service})
             return ActionAnswerService().respond(choice, catalogues)
-        return fallback(catalogues, turn.language)
+        return region_asked_again(turn, catalogues) or fallback(catalogues, turn.language)
 
 
 class ActionChooseOption(BarazaAction):

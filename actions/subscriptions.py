@@ -11,13 +11,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import BarazaAction
 from actions.forms import leaving_form
 from actions.turn import Turn
-from bot.assistant.mentions import Kind, mentioned
+from bot.assistant.mentions import Kind, lone_name, mentioned
 from bot.assistant.replies import Outcome
 from bot.assistant.subscriptions import (
+    WAITING_FOR_REGION,
     answer_consent,
     ask_to_subscribe,
     find_topic,
     list_subscriptions,
+    topic_in_text,
     unsubscribe,
 )
 from bot.catalogue.bundle import Catalogues
@@ -35,12 +37,28 @@ class ActionSubscribeAlerts(BarazaAction):
         return "action_subscribe_alerts"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
-        topic = find_topic(catalogues, turn.entities.get("alert_topic", ""))
+        topic = find_topic(catalogues, turn.entities.get("alert_topic", "")) or topic_in_text(
+            catalogues, turn.text, turn.language
+        )
         topics: tuple[str, ...] = (topic,) if topic else ()
         pending = turn.slots.get("pending") or {}
         if not topics and isinstance(pending, dict):
             topics = tuple(pending.get("topics") or ())  # a region named after "which region?"
-        return ask_to_subscribe(catalogues, turn.language, _region(turn, catalogues), topics)
+        region = mentioned(catalogues, Kind.REGION, turn.entities, turn.text, turn.language)
+        return ask_to_subscribe(catalogues, turn.language, region.value, topics, region.name)
+
+
+def region_asked_again(turn: Turn, catalogues: Catalogues) -> Outcome | None:
+    """A lone name the catalogue does not know, typed after "which region?": the question again,
+    saying so (the topics chosen kept); None for any other turn."""
+    pending = turn.slots.get("pending")
+    if not (isinstance(pending, dict) and pending.get("kind") == WAITING_FOR_REGION):
+        return None
+    name = lone_name(turn.text)
+    if not name or catalogues.regions.find_in_text(name, turn.language):
+        return None
+    topics = tuple(str(t) for t in pending.get("topics") or ())
+    return ask_to_subscribe(catalogues, turn.language, None, topics, unknown_place=name)
 
 
 def answer_subscription_consent(turn: Turn, catalogues: Catalogues, *, agreed: bool) -> Outcome:

@@ -19,30 +19,16 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.catalogue.bundle import load_catalogues
-from bot.phrases import fold
+from bot.phrases import cues_found
 from bot.settings import load_settings
 from rasa_addons.component import ConfiguredComponent, force_intent
 
 FALLBACK = "nlu_fallback"
 
 
-#: Arabic words carry their conjunctions and prepositions: "وامسح" is "and erase".
-_PROCLITICS = ("وال", "بال", "فال", "لل", "ال", "و", "ف", "ب", "ل")
-
-
-def _word_forms(word: str) -> list[str]:
-    return [word, *(word[len(p) :] for p in _PROCLITICS if word.startswith(p) and len(word) > len(p) + 1)]
-
-
 def has_cue(text: str, cues: frozenset[str]) -> bool:
     """Whether folded ``text`` holds a cue: a word starting with a one-word cue, or a cue phrase."""
-    folded = fold(text)
-    words = [form for word in folded.split() for form in _word_forms(word)]
-    padded = f" {folded} "
-    return any(
-        (" " in cue and f" {cue} " in padded) or (" " not in cue and any(w.startswith(cue) for w in words))
-        for cue in cues
-    )
+    return bool(cues_found(text, cues))
 
 
 def acts_on(

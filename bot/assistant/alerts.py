@@ -24,12 +24,17 @@ def active_alerts(
     alerts: AlertSource,
     now: datetime,
     named_unknown: bool = False,
+    unknown_name: str = "",
 ) -> Outcome:
-    """List the alerts in force in a region; ask for the region when it is not known."""
+    """List the alerts in force in a region; ask for the region when it is not known (saying so when
+    the citizen named one: ``unknown_name``, what they called it)."""
     locale = catalogues.locales[language]
     if region_id is None or region_id not in catalogues.regions.regions:
-        key = "alerts_unknown_region" if named_unknown else "alerts_which_region"
-        return Outcome((Reply(locale.text(key), region_menu(catalogues, language)),))
+        if unknown_name:
+            question = locale.text("alerts_unknown_place", place=unknown_name)
+        else:
+            question = locale.text("alerts_unknown_region" if named_unknown else "alerts_which_region")
+        return Outcome((Reply(question, region_menu(catalogues, language)),))
     region = catalogues.regions.name(region_id, language)
     found = alerts.active_in_region(region_id, now)
     if not found:

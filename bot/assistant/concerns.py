@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from bot.assistant.choices import chosen_payload
+from bot.assistant.questions import QUESTION_ENTITY, question_id, yes_no
 from bot.assistant.replies import Option, Outcome, Reply, intent_payload, parse_payload
 from bot.catalogue.bundle import Catalogues
 from bot.catalogue.concern_routing import CATEGORIES, TRIAGE
 from bot.concerns.model import Concern
-from bot.phrases import fold
+from bot.phrases import cues_found, fold
 
 #: The form's slots, in the order they are asked.
 FORM_SLOTS = ("concern_category", "concern_description", "concern_region", "concern_contact")
+#: How the topic was found when the citizen typed a description instead of choosing one: "guessed"
+#: (from the description: the summary says so) or "unclear" (nothing found: asked once, with choices).
+TOPIC_FOUND = "concern_topic_found"
+GUESSED, UNCLEAR = "guessed", "unclear"
+#: The category of a report whose topic could not be told (a person sorts it, see concern_routing.yml).
+OTHER = "other"
 #: Also cleared when a report is finished or abandoned.
-CONCERN_SLOTS = (*FORM_SLOTS, "concern_place")
+CONCERN_SLOTS = (*FORM_SLOTS, "concern_place", TOPIC_FOUND)
 WAITING_FOR_SUMMARY = "concern_summary"
+#: The form's yes/no question (its buttons name it; it is a form slot, not a pending question).
+ASKING_CONTACT = "concern_contact"
 MIN_DESCRIPTION_WORDS = 3
 
 
@@ -45,6 +54,27 @@ def read_category(
     return None
 
 
+def guess_category(catalogues: Catalogues, description: str) -> str | None:
+    """The category a description of the problem is about, by its cue words in any language
+    (``concern_category_cues``); None when no category has more cues than every other."""
+    counts = sorted(
+        (
+            (len(cues_found(description, cues)), category)
+            for category, cues in catalogues.locales.concern_category_cues().items()
+        ),
+        reverse=True,
+    )
+    if not counts or counts[0][0] == 0 or (len(counts) > 1 and counts[1][0] == counts[0][0]):
+        return None
+    return counts[0][1] if counts[0][1] in CATEGORIES else None
+
+
+def is_description(text: str) -> bool:
+    """Whether a typed answer can be the description of the problem (not a button, a few words)."""
+    stripped = text.strip()
+    return bool(stripped) and not parse_payload(stripped) and len(stripped.split()) >= MIN_DESCRIPTION_WORDS
+
+
 def read_yes_no(intent: str, text: str, options: list[str]) -> bool | None:
     """Yes or no, from the intent, a payload or a number."""
     parsed = chosen_payload(text, options) or parse_payload(text.strip())
@@ -58,12 +88,10 @@ def read_yes_no(intent: str, text: str, options: list[str]) -> bool | None:
 
 
 def yes_no_options(catalogues: Catalogues, language: str) -> tuple[Option, ...]:
-    """Yes and no as choices."""
+    """Yes and no as the choices of "may the ministry contact you?" (a late tap answers nothing)."""
     locale = catalogues.locales[language]
-    return (
-        Option(locale.text("answer_yes"), intent_payload("affirm")),
-        Option(locale.text("answer_no"), intent_payload("deny")),
-    )
+    asked = question_id(ASKING_CONTACT, locale.text("concern_ask_contact"))
+    return yes_no(locale.text("answer_yes"), locale.text("answer_no"), asked)
 
 
 def summary(catalogues: Catalogues, language: str, slots: dict[str, object]) -> Outcome:
@@ -82,8 +110,12 @@ def summary(catalogues: Catalogues, language: str, slots: dict[str, object]) -> 
         if slots.get("concern_contact") == "yes"
         else locale.text("answer_no"),
     )
+    if slots.get(TOPIC_FOUND) == GUESSED:  # the citizen did not choose the topic: say it can be changed
+        text = f"{locale.text('concern_topic_inferred_note')}\n{text}"
+    asked = question_id(WAITING_FOR_SUMMARY, text)
+    send, cancel = yes_no(locale.text("concern_send"), locale.text("concern_cancel"), asked)
     options = (
-        Option(locale.text("concern_send"), intent_payload("affirm")),
+        send,
         Option(
             locale.text("concern_change_category"),
             intent_payload("report_concern", concern_field="concern_category"),
@@ -96,9 +128,11 @@ def summary(catalogues: Catalogues, language: str, slots: dict[str, object]) -> 
             locale.text("concern_change_place"),
             intent_payload("report_concern", concern_field="concern_region"),
         ),
-        Option(locale.text("concern_cancel"), intent_payload("deny")),
+        cancel,
     )
-    return Outcome((Reply(text, options),), {"pending": {"kind": WAITING_FOR_SUMMARY}})
+    return Outcome(
+        (Reply(text, options),), {"pending": {"kind": WAITING_FOR_SUMMARY, QUESTION_ENTITY: asked}}
+    )
 
 
 def filed(catalogues: Catalogues, language: str, concern: Concern) -> str:

@@ -9,11 +9,14 @@ it is unknown instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import Enum
 
+from bot.assistant.subscriptions import topic_in_text
 from bot.catalogue.bundle import Catalogues
+from bot.phrases import fold
 
 
 class Kind(str, Enum):
@@ -30,6 +33,7 @@ class Mention:
 
     value: str | None  #: a catalogue id, or None
     named_unknown: bool = False  #: the citizen named one, and the catalogue does not know it
+    name: str = ""  #: what the citizen called it, when the catalogue does not know it
 
 
 def _lookup(catalogues: Catalogues, kind: Kind) -> tuple[Collection[str], Callable[[str, str], str | None]]:
@@ -58,5 +62,69 @@ def mentioned(
     if found:
         return Mention(found)
     if named:
-        return Mention(None, named_unknown=True)
+        return Mention(None, named_unknown=True, name=named)
+    place = unknown_place(catalogues, text, language) if kind is Kind.REGION else None
+    if place:  # "alerts for Paris": never the region discussed before
+        return Mention(None, named_unknown=True, name=place)
     return Mention(str(earlier) if earlier in known else None)
+
+
+#: Words (with their apostrophes and hyphens), and each other sign on its own: a name ends at one.
+_TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
+_QUOTES = frozenset("\"'«»“”‘’„")
+_END_MARKS = frozenset("?!.؟")
+#: The longest place name looked for after a marker, in words.
+PLACE_WORDS = 3
+
+
+def unknown_place(catalogues: Catalogues, text: str, language: str) -> str | None:
+    """A place name the citizen gave after a word like "in" or "for" (``place_markers``) that is no
+    region and nothing else the catalogues know ("alerts for Paris"); None when there is none.
+
+    A name is what looks like one: capitalised words in scripts with capitals, a word in others
+    (Arabic), so "alerts for floods" or "alerts for today" name no place.
+    """
+    markers = [fold(m).split() for m in catalogues.locales[language].place_markers]
+    words = [token for token in _TOKEN.findall(text) if token not in _QUOTES]
+    folded = [fold(word) for word in words]
+    starts = [
+        i + len(marker)
+        for i in range(len(folded))
+        for marker in markers
+        if marker and folded[i : i + len(marker)] == marker
+    ]
+    if not starts:
+        return None
+    candidate = _name_at(words[max(starts) :])
+    if not candidate:
+        return None
+    known = (
+        catalogues.regions.find_in_text(candidate, language)
+        or catalogues.services.find_in_text(candidate, language)
+        or catalogues.crisis.find_in_text(candidate, language)
+        or topic_in_text(catalogues, candidate, language)
+    )
+    return None if known else candidate
+
+
+def lone_name(text: str) -> str:
+    """The text itself when it is only a name ("Paris", "New York", "باريس"), else ""."""
+    words = [word for word in _TOKEN.findall(text) if word not in _QUOTES and word not in _END_MARKS]
+    name = _name_at(words)
+    return name if name and len(name.split()) == len(words) else ""
+
+
+def _name_at(words: list[str]) -> str:
+    """The name the words start with: capitalised words (up to :data:`PLACE_WORDS`) in scripts with
+    capitals, the first word in others; "" when they start with no name ("for floods")."""
+    first = words[0][:1] if words else ""
+    if not first.isalpha():
+        return ""
+    if first.lower() == first.upper():  # a script without capitals (Arabic)
+        return words[0]
+    name = []
+    for word in words[:PLACE_WORDS]:
+        if not word[:1].isupper():
+            break
+        name.append(word)
+    return " ".join(name)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.assistant.questions import QUESTION_ENTITY, question_id, yes_no
 from bot.assistant.replies import Option, Outcome, Reply, intent_payload
 from bot.catalogue.bundle import Catalogues
-from bot.phrases import fold
+from bot.i18n.messages import Locale
+from bot.phrases import PhraseIndex, base_form
 from bot.subscriptions.store import SubscriptionStore
 
 #: ``pending`` slot values: what the last question of the assistant was waiting for.
@@ -24,13 +26,28 @@ def find_topic(catalogues: Catalogues, value: str) -> str | None:
     """The alert topic a word names (an id, or a topic's name or spelling in any language)."""
     if value in catalogues.alert_topics.ids:
         return value
-    wanted = fold(value)
+    wanted = base_form(value)
     for locale in catalogues.locales.locales.values():
         for topic in catalogues.alert_topics.ids:
-            forms = [locale.alert_topic_names.get(topic, ""), *locale.alert_topic_spellings.get(topic, ())]
-            if any(fold(form) == wanted for form in forms if form):
+            if any(base_form(form) == wanted for form in _topic_forms(locale, topic)):
                 return topic
     return None
+
+
+def _topic_forms(locale: Locale, topic: str) -> list[str]:
+    forms = [locale.alert_topic_names.get(topic, ""), *locale.alert_topic_spellings.get(topic, ())]
+    return [form for form in forms if form]
+
+
+def topic_in_text(catalogues: Catalogues, text: str, language: str) -> str | None:
+    """The alert topic a citizen's text names when the NLU found none ("تنبيهات الفيضانات": the
+    article and the plural are not in the lookup tables), trying their language first."""
+    index = PhraseIndex()
+    for code, locale in catalogues.locales.locales.items():
+        for topic in catalogues.alert_topics.ids:
+            for form in _topic_forms(locale, topic):
+                index.add(code, form, topic)
+    return index.find(text, language) if text else None
 
 
 def topic_list(catalogues: Catalogues, language: str, topics: tuple[str, ...] | list[str]) -> str:
@@ -48,9 +65,14 @@ def stop_word(catalogues: Catalogues, language: str) -> str:
 
 
 def ask_to_subscribe(
-    catalogues: Catalogues, language: str, region: str | None, topics: tuple[str, ...]
+    catalogues: Catalogues,
+    language: str,
+    region: str | None,
+    topics: tuple[str, ...],
+    unknown_place: str = "",
 ) -> Outcome:
-    """Ask for the region, or (region known) for consent."""
+    """Ask for the region (saying so when the citizen named one the catalogue does not know), or
+    (region known) for consent."""
     locale = catalogues.locales[language]
     if region is None or region not in catalogues.regions.regions:
         extra = {"alert_topic": topics[0]} if topics else {}
@@ -61,17 +83,20 @@ def ask_to_subscribe(
             for r in catalogues.regions.ids
         )
         pending = {"kind": WAITING_FOR_REGION, "topics": list(topics)}
-        return Outcome((Reply(locale.text("subscribe_which_region"), options),), {"pending": pending})
+        question = (
+            locale.text("alerts_unknown_place", place=unknown_place)
+            if unknown_place
+            else locale.text("subscribe_which_region")
+        )
+        return Outcome((Reply(question, options),), {"pending": pending})
     question = locale.text(
         "subscribe_consent",
         topics=topic_list(catalogues, language, topics),
         region=catalogues.regions.name(region, language),
     )
-    options = (
-        Option(locale.text("consent_yes"), intent_payload("affirm")),
-        Option(locale.text("consent_no"), intent_payload("deny")),
-    )
-    pending = {"kind": WAITING_FOR_CONSENT, "region": region, "topics": list(topics)}
+    asked = question_id(WAITING_FOR_CONSENT, question)
+    options = yes_no(locale.text("consent_yes"), locale.text("consent_no"), asked)
+    pending = {"kind": WAITING_FOR_CONSENT, "region": region, "topics": list(topics), QUESTION_ENTITY: asked}
     return Outcome((Reply(question, options),), {"pending": pending, "region": region})
 
 

@@ -42,6 +42,7 @@ def locale_problems(catalogues: Catalogues) -> list[str]:
             "alert_topic_spellings": set(catalogues.alert_topics.ids),
             "ministry_names": set(catalogues.ministries.ministries),
             "concern_category_names": set(CATEGORIES),
+            "concern_category_cues": set(CATEGORIES),
         }
         for section, ids in expected.items():
             missing = ids - set(getattr(locale, section))

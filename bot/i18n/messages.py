@@ -38,6 +38,10 @@ class Locale:
     dashboard: dict[str, str] = field(default_factory=dict)
     #: Concern category id -> name.
     concern_category_names: dict[str, str] = field(default_factory=dict)
+    #: Concern category id -> cue words of a description about it (the start of a word, or a phrase).
+    concern_category_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Words that introduce a place name ("alerts for Paris"), so that an unknown one is noticed.
+    place_markers: tuple[str, ...] = ()
     #: Greetings, thanks, yes and no that make a whole first message in this language.
     short_turns: tuple[str, ...] = ()
     #: Intent -> words a message must contain before the assistant acts on that intent.
@@ -98,6 +102,14 @@ class LocaleCatalogue:
             cues["switch_language"].update(fold(name) for name in self.language_spellings())
         return {intent: frozenset(words) for intent, words in cues.items()}
 
+    def concern_category_cues(self) -> dict[str, frozenset[str]]:
+        """Concern category -> every language's cue words for it, folded."""
+        cues: dict[str, set[str]] = {}
+        for locale in self.locales.values():
+            for category, words in locale.concern_category_cues.items():
+                cues.setdefault(category, set()).update(fold(word) for word in words)
+        return {category: frozenset(words) for category, words in cues.items()}
+
     def opt_out_keywords(self) -> frozenset[str]:
         """Every language's opt-out words: STOP works whatever language the conversation is in."""
         return frozenset(word for locale in self.locales.values() for word in locale.opt_out_keywords)
@@ -135,6 +147,11 @@ def load_locales(config_dir: Path, languages: LanguageRegistry) -> LocaleCatalog
                 concern_category_names={
                     str(k): str(v) for k, v in (raw.get("concern_category_names") or {}).items()
                 },
+                concern_category_cues={
+                    str(k): tuple(str(w) for w in v or ())
+                    for k, v in (raw.get("concern_category_cues") or {}).items()
+                },
+                place_markers=tuple(str(w) for w in raw.get("place_markers") or ()),
                 short_turns=tuple(str(w) for w in raw.get("short_turns") or ()),
                 intent_cues={
                     str(k): tuple(str(w) for w in v) for k, v in (raw.get("intent_cues") or {}).items()

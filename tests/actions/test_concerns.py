@@ -9,6 +9,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.concerns import (
+    ActionAskConcernCategory,
     ActionConcernStatus,
     ActionConcernSummary,
     ActionStartConcern,
@@ -47,7 +48,11 @@ def test_answers_are_read_from_buttons_numbers_and_words(concern_service: Concer
     assert _validate("concern_category", "2", slots={"options": options})[0] == {
         "concern_category": "education"
     }
-    assert _validate("concern_category", "no sé")[0] == {"concern_category": None}
+    # Not a topic: asked once more, saying so (see the tests of descriptions below).
+    assert _validate("concern_category", "no sé")[0] == {
+        "concern_category": None,
+        "concern_topic_found": "unclear",
+    }
     result, messages = _validate("concern_description", "agua")
     assert result == {"concern_description": None} and messages  # too short: asked for more
     text = "No hay agua en Ziwani desde el lunes."
@@ -61,6 +66,68 @@ def test_answers_are_read_from_buttons_numbers_and_words(concern_service: Concer
         "concern_place": "",
     }
     assert _validate("concern_contact", "sí", intent="affirm")[0] == {"concern_contact": "yes"}
+
+
+@pytest.mark.parametrize(
+    "language,description,category",
+    [
+        ("es", "no hay agua en mi barrio desde hace tres días", "water_sanitation"),
+        ("en", "The teacher has not come to the school for two weeks", "education"),
+        ("ar", "الطريق إلى السوق مليء بالحفر منذ الأمطار", "roads_transport"),
+    ],
+)
+def test_a_description_typed_for_the_topic_is_kept_and_its_topic_guessed(
+    concern_service: ConcernService, catalogues: Catalogues, language: str, description: str, category: str
+) -> None:
+    result, said = _validate("concern_category", description, "ask_crisis", {"language": language})
+    assert result == {
+        "concern_category": category,
+        "concern_description": description,
+        "concern_topic_found": "guessed",
+    }
+    name = catalogues.locales[language].concern_category_names[category]
+    assert [m["text"] for m in said] == [
+        catalogues.locales[language].text("concern_topic_inferred", category=name)
+    ]
+
+
+def test_a_description_of_no_clear_topic_asks_once_then_goes_on(
+    concern_service: ConcernService, catalogues: Catalogues
+) -> None:
+    description = "Something happened yesterday that I think somebody should know about"
+    result, said = _validate("concern_category", description, slots={"language": "en"})
+    assert result == {
+        "concern_category": None,
+        "concern_description": description,
+        "concern_topic_found": "unclear",
+    }
+    assert said == []
+    slots = {"language": "en", **result}
+    messages, _ = run_action(ActionAskConcernCategory(), make_tracker(description, "inform", slots=slots))
+    english = catalogues.locales["en"]
+    assert messages[0]["text"] == english.text("concern_topic_unclear")
+    assert len(messages[0]["buttons"]) == len(english.concern_category_names)
+    # Whatever comes next that names no topic, the report goes on: no loop, the description kept.
+    result, _ = _validate("concern_category", "hmm", slots=slots)
+    assert result == {"concern_category": "other", "concern_topic_found": "guessed"}
+    # A topic named then is taken, and the "unclear" state forgotten.
+    result, _ = _validate("concern_category", "2", slots={**slots, "options": _category_payloads(catalogues)})
+    assert result == {"concern_category": "education", "concern_topic_found": None}
+
+
+def _category_payloads(catalogues: Catalogues) -> list[str]:
+    from bot.assistant.concerns import category_options
+
+    return [o.payload for o in category_options(catalogues, "en")]
+
+
+def test_a_short_answer_naming_a_topic_starts_with_it_and_asks_the_description(
+    concern_service: ConcernService,
+) -> None:
+    result, said = _validate("concern_category", "broken water pipe", slots={"language": "en"})
+    assert result["concern_category"] == "water_sanitation"
+    result, said = _validate("concern_category", "water problem", slots={"language": "en"})
+    assert result == {"concern_category": "water_sanitation", "concern_topic_found": "guessed"} and said == []
 
 
 def _report_slots(description: str) -> dict[str, Any]:

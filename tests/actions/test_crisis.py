@@ -74,7 +74,28 @@ def test_no_alerts_and_unknown_region(catalogues: Catalogues, fake_alerts: FakeA
         "alerts_none", region=catalogues.regions.name("north", "en")
     )
     messages, _ = run_action(ActionActiveAlerts(), make_tracker("alerts in Atlantis", "ask_alerts"))
+    assert messages[0]["text"] == catalogues.locales["en"].text("alerts_unknown_place", place="Atlantis")
+    messages, _ = run_action(ActionActiveAlerts(), make_tracker("any alerts?", "ask_alerts"))
     assert messages[0]["text"] == catalogues.locales["en"].text("alerts_which_region")
+
+
+def test_an_unknown_place_never_gets_the_region_discussed_before(
+    catalogues: Catalogues, fake_alerts: FakeAlerts
+) -> None:
+    north = {"region": "north"}
+    messages, events = run_action(
+        ActionActiveAlerts(), make_tracker("alerts for Paris", "ask_alerts", slots=north)
+    )
+    assert messages[0]["text"] == catalogues.locales["en"].text("alerts_unknown_place", place="Paris")
+    assert len(messages[0]["buttons"]) == len(catalogues.regions.ids)
+    assert "region" not in slot_events(events)
+    # A follow-up that names no place still refers to the region discussed.
+    messages, _ = run_action(
+        ActionActiveAlerts(), make_tracker("and any alerts now?", "ask_alerts", slots=north)
+    )
+    assert messages[0]["text"] == catalogues.locales["en"].text(
+        "alerts_none", region=catalogues.regions.name("north", "en")
+    )
 
 
 def test_redis_outage_gets_a_try_again_later(catalogues: Catalogues, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.confirm import ActionConfirm
+from actions.conversation import ActionFallback
 from actions.routing import ActionChooseOption, ActionInform
 from actions.subscriptions import ActionListSubscriptions, ActionSubscribeAlerts, ActionUnsubscribeAlerts
 from bot.catalogue.bundle import Catalogues
@@ -77,6 +78,44 @@ def test_topic_named_in_any_language_is_kept(services: Services) -> None:
     web_chat_turn(ActionConfirm(), "ndiyo", "affirm", {"language": "sw", "pending": pending})
     stored = services.subscriptions.get("socketio:test")
     assert stored is not None and stored.subscriptions[0].topics == ("weather",)
+
+
+def test_an_arabic_flood_subscription_is_for_floods_only(services: Services, catalogues: Catalogues) -> None:
+    """The model tags no topic in "الفيضانات" (the lookups hold "فيضانات"): the text still names it."""
+    text = "أريد تلقي تنبيهات الفيضانات في بانداري"
+    messages, events = web_chat_turn(
+        ActionSubscribeAlerts(), text, "subscribe_alerts", {"language": "ar"}, region="coast"
+    )
+    pending = slot_events(events)["pending"]
+    assert pending["topics"] == ["weather"]
+    assert catalogues.locales["ar"].alert_topic_names["weather"] in messages[0]["text"]
+    web_chat_turn(ActionConfirm(), "نعم", "affirm", {"language": "ar", "pending": pending})
+    stored = services.subscriptions.get("socketio:test")
+    assert stored is not None and stored.subscriptions[0].topics == ("weather",)
+
+
+def test_a_subscription_for_a_place_that_is_no_region_says_so(catalogues: Catalogues) -> None:
+    messages, events = web_chat_turn(ActionSubscribeAlerts(), "alerts for Paris please", "subscribe_alerts")
+    assert messages[0]["text"] == catalogues.locales["en"].text("alerts_unknown_place", place="Paris")
+    assert slot_events(events)["pending"]["kind"] == "subscribe_region"
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "inform"])
+def test_a_lone_unknown_name_answering_which_region_asks_again_saying_so(
+    catalogues: Catalogues, intent: str
+) -> None:
+    _, events = web_chat_turn(
+        ActionSubscribeAlerts(), "flood alerts please", "subscribe_alerts", alert_topic="flood"
+    )
+    pending = slot_events(events)["pending"]
+    action = ActionFallback() if intent == "nlu_fallback" else ActionInform()
+    messages, events = web_chat_turn(action, "Paris", intent, {"pending": pending})
+    assert messages[0]["text"] == catalogues.locales["en"].text("alerts_unknown_place", place="Paris")
+    assert pending["topics"] == ["weather"]
+    assert "pending" not in slot_events(events)  # unchanged: still waiting, the flood topic kept
+    # Without the question, a lone unknown word is not understood, as before.
+    messages, _ = web_chat_turn(action, "Paris", intent)
+    assert messages[0]["text"] == catalogues.locales["en"].text("fallback")
 
 
 def test_numbered_consent_on_a_text_only_channel(services: Services) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.phrases import PhraseIndex, find_phrases, fold
+from bot.phrases import PhraseIndex, arabic_base, base_form, cues_found, find_phrases, fold
 
 
 def test_fold_ignores_case_accents_punctuation_and_arabic_letter_forms() -> None:
@@ -36,3 +36,37 @@ def test_the_index_tries_the_citizens_language_first_then_the_others() -> None:
     assert index.find("the coast", "fr") == "french-coast"
     assert index.find("la Côte", "en") == "coast"  # not in English: French is tried next
     assert index.find("nothing here", "en") is None
+
+
+def test_arabic_words_meet_without_their_article_prepositions_or_plural() -> None:
+    for typed in ("الفيضانات", "بالفيضانات", "للفيضانات", "والفيضانات", "فيضانات", "فيضان"):
+        assert arabic_base(fold(typed)) == "فيضان", typed
+    assert base_form("العاصمة") == base_form("بالعاصمة") == base_form("عاصمة")
+    assert base_form("Floods in the CAPITAL") == "floods in the capital"  # other scripts unchanged
+    assert arabic_base("بانداري") == "بانداري"  # a word that merely starts like a preposition
+
+
+def test_the_index_finds_arabic_names_with_an_article_or_a_plural() -> None:
+    index = PhraseIndex()
+    index.add("ar", "فيضانات", "weather")
+    index.add("ar", "انقطاع الكهرباء", "infrastructure")
+    assert index.find("أريد تلقي تنبيهات الفيضانات في بانداري", "ar") == "weather"
+    assert index.find("نبهني بالفيضان", "ar") == "weather"
+    assert index.find("عند انقطاع الكهرباء", "ar") == "infrastructure"
+
+
+def test_cues_are_word_starts_or_whole_phrases_in_any_script() -> None:
+    cues = {fold(c) for c in ("escuel", "maestr", "cash transfer", "مدرس")}
+    assert cues_found("La Escuela no tiene maestros", cues) == {"escuel", "maestr"}
+    assert cues_found("no cash transfers here", cues) == set()  # a phrase is whole words
+    assert cues_found("المدرسة مغلقة", cues) == {"مدرس"}
+    assert cues_found("the teacher", cues) == set()
+
+
+def test_a_base_form_two_entries_share_is_only_found_as_written() -> None:
+    index = PhraseIndex()
+    index.add("ar", "مساعدة", "help")
+    index.add("ar", "مساعدات", "relief_aid")
+    assert index.find("أحتاج مساعدة", "ar") == "help"
+    assert index.find("التسجيل مساعدات", "ar") == "relief_aid"
+    assert index.find("المساعدات", "ar") is None  # "help" or "aid": not guessed

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 from bot.assistant.concerns import (
+    GUESSED,
+    TOPIC_FOUND,
     WAITING_FOR_SUMMARY,
     category_options,
     filed,
+    guess_category,
     read_category,
     read_yes_no,
     status_text,
     summary,
     yes_no_options,
 )
+from bot.assistant.questions import QUESTION_ENTITY, question_id
 from bot.assistant.replies import intent_payload, parse_payload
 from bot.catalogue.bundle import Catalogues
 from bot.catalogue.concern_routing import CATEGORIES, TRIAGE
@@ -63,7 +69,12 @@ def test_the_summary_shows_the_report_and_waits_for_send_change_or_cancel(catalo
         "concern_contact": "yes",
     }
     outcome = summary(catalogues, "en", slots)
-    assert outcome.remember == {"pending": {"kind": WAITING_FOR_SUMMARY}}
+    assert outcome.remember == {
+        "pending": {
+            "kind": WAITING_FOR_SUMMARY,
+            QUESTION_ENTITY: question_id(WAITING_FOR_SUMMARY, outcome.replies[0].text),
+        }
+    }
     [reply] = outcome.replies
     assert reply.text == locale.text(
         "concern_summary",
@@ -124,3 +135,42 @@ def test_the_status_carries_the_latest_public_note(catalogues: Catalogues) -> No
     assert status_text(catalogues, "en", _concern()) == first
     note = locale.text("concern_status_note", ministry=locale.ministry_names["health"], note="Nurse sent.")
     assert status_text(catalogues, "en", _concern(note="Nurse sent.")) == f"{first}\n{note}"
+
+
+@pytest.mark.parametrize(
+    "description,category",
+    [
+        ("The water pipe in our street is broken and we have had no water for a week", "water_sanitation"),
+        ("no hay agua en mi barrio desde hace tres días", "water_sanitation"),
+        ("Il n'y a plus d'enseignant à l'école de mon fils depuis un mois", "education"),
+        ("Barabara ya kwenda sokoni ina mashimo makubwa tangu mvua", "roads_transport"),
+        ("O posto de saúde está sem médico há duas semanas", "health"),
+        ("الشرطة لم تفعل شيئًا بعد سرقة متجري", "security"),
+        ("طلب مني الموظف رشوة لإصدار الشهادة", "corruption_fraud"),
+        ("My grandmother has not received her pension for three months", "social_protection"),
+    ],
+)
+def test_the_topic_of_a_description_is_guessed_in_any_language(
+    catalogues: Catalogues, description: str, category: str
+) -> None:
+    assert guess_category(catalogues, description) == category
+
+
+def test_no_topic_is_guessed_from_a_text_without_cues_or_with_a_tie(catalogues: Catalogues) -> None:
+    assert guess_category(catalogues, "Something happened yesterday that somebody should know") is None
+    assert guess_category(catalogues, "the school has no water") is None  # education or water: unsure
+    assert guess_category(catalogues, "") is None
+
+
+def test_a_guessed_topic_is_said_in_the_summary_so_it_can_be_changed(catalogues: Catalogues) -> None:
+    slots = {
+        "concern_category": "water_sanitation",
+        "concern_description": "No water since Monday.",
+        "concern_region": "lakes",
+        "concern_contact": "no",
+    }
+    note = catalogues.locales["sw"].text("concern_topic_inferred_note")
+    assert note not in summary(catalogues, "sw", slots).replies[0].text
+    guessed = summary(catalogues, "sw", {**slots, TOPIC_FOUND: GUESSED})
+    assert guessed.replies[0].text.startswith(note)
+    assert catalogues.locales["sw"].concern_category_names["water_sanitation"] in guessed.replies[0].text

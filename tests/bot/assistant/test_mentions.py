@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.assistant.mentions import Kind, Mention, mentioned
+import pytest
+
+from bot.assistant.mentions import Kind, Mention, mentioned, unknown_place
 from bot.catalogue.bundle import Catalogues
 
 
@@ -22,7 +24,44 @@ def test_a_name_the_catalogue_does_not_know_never_falls_back_to_the_earlier_one(
     catalogues: Catalogues,
 ) -> None:
     found = mentioned(catalogues, Kind.REGION, {"region": "Atlantis"}, "alerts for Atlantis", "en", "coast")
-    assert found == Mention(None, named_unknown=True)
+    assert found == Mention(None, named_unknown=True, name="Atlantis")
+
+
+@pytest.mark.parametrize(
+    "text,language,place",
+    [
+        ("alerts for Paris", "en", "Paris"),
+        ("any alerts in Paris?", "en", "Paris"),
+        ("alertes pour Lyon", "fr", "Lyon"),
+        ("alertas en Madrid, por favor", "es", "Madrid"),
+        ("alertas em Lisboa", "pt", "Lisboa"),
+        ("tahadhari huko Mombasa", "sw", "Mombasa"),
+        ("تنبيهات في باريس", "ar", "باريس"),
+    ],
+)
+def test_a_place_typed_without_an_entity_is_no_earlier_region(
+    catalogues: Catalogues, text: str, language: str, place: str
+) -> None:
+    """The model tags no unknown place: the words after "for", "in"... are read for a name."""
+    found = mentioned(catalogues, Kind.REGION, {}, text, language, "north")
+    assert found == Mention(None, named_unknown=True, name=place)
+    assert unknown_place(catalogues, text, language) == place
+
+
+@pytest.mark.parametrize(
+    "text,language,region",
+    [
+        ("alerts for floods", "en", "north"),  # a topic, not a place
+        ("what alerts are in force", "en", "north"),  # no name
+        ("alerts for the Coast", "en", "coast"),  # a region, capitalised
+        ("alerts in Kalima City", "en", "capital"),
+        ("تنبيهات في الساحل", "ar", "coast"),
+    ],
+)
+def test_words_after_a_place_marker_that_are_no_name_keep_the_usual_reading(
+    catalogues: Catalogues, text: str, language: str, region: str
+) -> None:
+    assert mentioned(catalogues, Kind.REGION, {}, text, language, "north") == Mention(region)
 
 
 def test_the_earlier_value_is_used_only_when_nothing_was_named(catalogues: Catalogues) -> None:

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 import redis
 
+from bot.assistant.questions import QUESTION_ENTITY, question_id
 from bot.assistant.replies import parse_payload
 from bot.assistant.subscriptions import (
     WAITING_FOR_CONSENT,
@@ -15,6 +16,7 @@ from bot.assistant.subscriptions import (
     find_topic,
     list_subscriptions,
     stop_word,
+    topic_in_text,
     topic_list,
     unsubscribe,
 )
@@ -54,11 +56,13 @@ def test_with_a_region_consent_is_asked_and_nothing_is_stored_yet(
     catalogues: Catalogues, redis_client: redis.Redis[bytes]
 ) -> None:
     outcome = ask_to_subscribe(catalogues, "en", "coast", ())
+    [reply] = outcome.replies
+    asked = question_id(WAITING_FOR_CONSENT, reply.text)  # its buttons name it: a late tap is checked
     assert outcome.remember == {
-        "pending": {"kind": WAITING_FOR_CONSENT, "region": "coast", "topics": []},
+        "pending": {"kind": WAITING_FOR_CONSENT, "region": "coast", "topics": [], QUESTION_ENTITY: asked},
         "region": "coast",
     }
-    [reply] = outcome.replies
+    assert {parse_payload(o.payload)[1][QUESTION_ENTITY] for o in reply.options} == {asked}  # type: ignore[index]
     assert reply.text == catalogues.locales["en"].text(
         "subscribe_consent",
         topics=catalogues.locales["en"].text("all_topics"),
@@ -118,3 +122,19 @@ def test_listing_and_stopping_say_what_there_is(
     assert unsubscribe(catalogues, "en", store, "telegram:1", None).replies[0].text == locale.text(
         "not_subscribed"
     )
+
+
+def test_a_topic_in_the_text_is_found_in_arabic_with_its_article_and_plural(catalogues: Catalogues) -> None:
+    """The lookup tables hold "فيضانات", the citizen writes "الفيضانات": the topic is still floods."""
+    assert topic_in_text(catalogues, "أريد تلقي تنبيهات الفيضانات في بانداري", "ar") == "weather"
+    assert topic_in_text(catalogues, "نبهني بالحرائق في الشمال", "ar") == "fire"
+    assert topic_in_text(catalogues, "اشترك في تنبيهات السيول", "ar") == "weather"
+    assert topic_in_text(catalogues, "I want flood alerts for Bandari", "en") == "weather"
+    assert topic_in_text(catalogues, "أريد تلقي التنبيهات في بانداري", "ar") is None  # every topic
+    assert find_topic(catalogues, "الفيضانات") == "weather"
+
+
+def test_a_region_that_is_no_region_is_said_when_asking_for_one(catalogues: Catalogues) -> None:
+    outcome = ask_to_subscribe(catalogues, "fr", None, ("weather",), unknown_place="Lyon")
+    assert outcome.replies[0].text == catalogues.locales["fr"].text("alerts_unknown_place", place="Lyon")
+    assert len(outcome.replies[0].options) == len(catalogues.regions.ids)
