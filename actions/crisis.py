@@ -8,6 +8,7 @@ from bot.assistant.alerts import active_alerts
 from bot.assistant.crisis import answer_crisis
 from bot.assistant.mentions import Kind, mentioned
 from bot.assistant.replies import Outcome
+from bot.assistant.shelters import SHELTERS_TOPIC, answer_shelters, is_shelter_question
 from bot.catalogue.bundle import Catalogues
 from bot.services import shared
 
@@ -30,13 +31,21 @@ def crisis_topic_asked(turn: Turn, catalogues: Catalogues) -> tuple[str | None, 
 
 
 class ActionAnswerCrisis(BarazaAction):
-    """The crisis FAQ answer for the topic asked, or the list of topics."""
+    """The crisis FAQ answer for the topic asked, or the list of topics; for shelters, the open ones of
+    the region named (or discussed before) from the shelter catalogue."""
 
     def name(self) -> str:
         return "action_answer_crisis"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         topic, unanswered = crisis_topic_asked(turn, catalogues)
+        if topic == SHELTERS_TOPIC or is_shelter_question(catalogues, turn.text):
+            region = mentioned(
+                catalogues, Kind.REGION, turn.entities, turn.text, turn.language, turn.slots.get("region")
+            )
+            return answer_shelters(
+                catalogues, turn.language, region.value, named_unknown=region.named_unknown
+            )
         return answer_crisis(catalogues, turn.language, topic, unanswered=unanswered)
 
 

@@ -13,6 +13,7 @@ from bot.catalogue.crisis import CrisisGuide, load_crisis_guide
 from bot.catalogue.ministries import MinistryCatalogue, load_ministries
 from bot.catalogue.regions import RegionCatalogue, load_regions
 from bot.catalogue.services import ServiceCatalogue, load_services
+from bot.catalogue.shelters import ShelterCatalogue, load_shelters
 from bot.i18n.languages import LanguageRegistry, load_languages
 from bot.i18n.messages import LocaleCatalogue, load_locales
 
@@ -29,6 +30,7 @@ class Catalogues:
     ministries: MinistryCatalogue
     alert_topics: AlertTopics
     concern_routing: RoutingTable
+    shelters: ShelterCatalogue
 
 
 def load_catalogues(config_dir: Path) -> Catalogues:
@@ -46,6 +48,7 @@ def load_catalogues(config_dir: Path) -> Catalogues:
         ministries=ministries,
         alert_topics=load_alert_topics(config_dir),
         concern_routing=load_routing(config_dir, set(ministries.ministries), set(regions.regions)),
+        shelters=load_shelters(config_dir, codes, set(regions.regions)),
     )
 
 
