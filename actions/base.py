@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.turn import Turn, read_turn
 from bot.assistant.choices import numbered_text
 from bot.assistant.conversation import fallback
+from bot.assistant.menus import MAIN_MENU_PAYLOAD, is_main_menu
 from bot.assistant.replies import Outcome, Reply
 from bot.catalogue.bundle import Catalogues
 from bot.services import shared
@@ -87,16 +88,29 @@ class BarazaAction(Action, ABC):
         """Send replies (numbered options on text-only channels) and return the slot events.
 
         ``extra`` travels with each message to the channel (e.g. the WhatsApp template of an alert).
+        On a channel without buttons the last message ends with "0. Main menu" (but in a report being
+        filled in, whose questions must be answered, and under the main menu itself).
         """
         language = catalogues.languages.get(remember.get("language", turn.language))
+        locale = catalogues.locales[language.code]
         text_only = turn.channel in shared().settings.text_only_channels
+        if text_only:  # "0" is their way home: the option would say it twice
+            replies = tuple(
+                Reply(r.text, tuple(o for o in r.options if o.payload != MAIN_MENU_PAYLOAD)) for r in replies
+            )
         offered: list[str] = []
-        for reply in replies:
+        for number, reply in enumerate(replies, start=1):
             offered = [option.payload for option in reply.options] or offered
             if text_only:
-                hint = catalogues.locales[language.code].text("options_hint")
+                text = numbered_text(reply, locale.text("options_hint"))
+                if (
+                    number == len(replies)
+                    and not turn.active_loop
+                    and not is_main_menu(catalogues, language.code, reply.options)
+                ):
+                    text = f"{text}\n{locale.text('main_menu_hint')}"
                 dispatcher.utter_message(
-                    text=numbered_text(reply, hint),
+                    text=text,
                     language=language.code,
                     direction=language.direction,
                     **(extra or {}),
