@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.turn import Turn, read_turn
-from bot.assistant.choices import numbered_text
+from bot.assistant.choices import for_channel, numbered_text
 from bot.assistant.conversation import fallback
 from bot.assistant.menus import MAIN_MENU_PAYLOAD, is_main_menu
 from bot.assistant.replies import Outcome, Reply
@@ -84,27 +84,29 @@ class BarazaAction(Action, ABC):
         replies: tuple[Reply, ...],
         remember: dict[str, Any],
         extra: dict[str, Any] | None = None,
+        *,
+        way_home: bool = True,
     ) -> list[EventType]:
         """Send replies (numbered options on text-only channels) and return the slot events.
 
         ``extra`` travels with each message to the channel (e.g. the WhatsApp template of an alert).
-        On a channel without buttons the last message ends with "0. Main menu" (but in a report being
-        filled in, whose questions must be answered, and under the main menu itself).
+        On a channel without buttons the last message ends with "0. Main menu" (``way_home``; not in a
+        report being filled in, whose questions must be answered, nor under the main menu itself).
         """
         language = catalogues.languages.get(remember.get("language", turn.language))
         locale = catalogues.locales[language.code]
-        text_only = turn.channel in shared().settings.text_only_channels
-        if text_only:  # "0" is their way home: the option would say it twice
-            replies = tuple(
-                Reply(r.text, tuple(o for o in r.options if o.payload != MAIN_MENU_PAYLOAD)) for r in replies
-            )
+        settings = shared().settings
+        text_only = turn.channel in settings.text_only_channels
+        navigating = turn.channel in settings.navigating_channels
+        replies = for_channel(replies, MAIN_MENU_PAYLOAD, text_only=text_only, navigating=navigating)
         offered: list[str] = []
         for number, reply in enumerate(replies, start=1):
             offered = [option.payload for option in reply.options] or offered
             if text_only:
                 text = numbered_text(reply, locale.text("options_hint"))
                 if (
-                    number == len(replies)
+                    way_home
+                    and number == len(replies)
                     and not turn.active_loop
                     and not is_main_menu(catalogues, language.code, reply.options)
                 ):

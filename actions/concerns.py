@@ -275,4 +275,4 @@ class ActionConcernUpdate(PushedAction):
             status=locale.text(f"concern_status_{concern.status.value}"),
         )
         lines = [headline, *status_text(catalogues, turn.language, concern).split("\n")[1:]]
-        return self.send(dispatcher, turn, catalogues, (Reply("\n".join(lines)),), {})
+        return self.send(dispatcher, turn, catalogues, (Reply("\n".join(lines)),), {}, way_home=False)

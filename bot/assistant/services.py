@@ -73,6 +73,8 @@ def answer_service(
         if other not in (aspect, "overview")
     )
     offer = Reply(
-        locale.text("service_other_aspects", name=service.name), (*others, home_option(catalogues, language))
+        locale.text("service_other_aspects", name=service.name),
+        (*others, home_option(catalogues, language)),
+        follow_up=True,
     )
     return Outcome((Reply(f"{heading}\n{body}"), offer), remember)
