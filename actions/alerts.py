@@ -78,4 +78,5 @@ class ActionDeliverAlert(PushedAction):
             "whatsapp_template": "alert_cancelled" if cancelled else "alert",
             "template_values": template_values(catalogues, turn.language, alert),
         }
-        return self.send(dispatcher, turn, catalogues, (Reply(text),), {"last_alert": alert_id}, extra)
+        remember = {"last_alert": alert_id}
+        return self.send(dispatcher, turn, catalogues, (Reply(text),), remember, extra, way_home=False)

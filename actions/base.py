@@ -13,8 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.turn import Turn, read_turn
-from bot.assistant.choices import numbered_text
+from bot.assistant.choices import for_channel, numbered_text
 from bot.assistant.conversation import fallback
+from bot.assistant.menus import MAIN_MENU_PAYLOAD, is_main_menu
 from bot.assistant.questions import QUESTION_ENTITY, remembered
 from bot.assistant.replies import Outcome, Reply
 from bot.catalogue.bundle import Catalogues
@@ -84,20 +85,35 @@ class BarazaAction(Action, ABC):
         replies: tuple[Reply, ...],
         remember: dict[str, Any],
         extra: dict[str, Any] | None = None,
+        *,
+        way_home: bool = True,
     ) -> list[EventType]:
         """Send replies (numbered options on text-only channels) and return the slot events.
 
         ``extra`` travels with each message to the channel (e.g. the WhatsApp template of an alert).
+        On a channel without buttons the last message ends with "0. Main menu" (``way_home``; not in a
+        report being filled in, whose questions must be answered, nor under the main menu itself).
         """
         language = catalogues.languages.get(remember.get("language", turn.language))
-        text_only = turn.channel in shared().settings.text_only_channels
+        locale = catalogues.locales[language.code]
+        settings = shared().settings
+        text_only = turn.channel in settings.text_only_channels
+        navigating = turn.channel in settings.navigating_channels
+        replies = for_channel(replies, MAIN_MENU_PAYLOAD, text_only=text_only, navigating=navigating)
         offered: list[str] = []
-        for reply in replies:
+        for number, reply in enumerate(replies, start=1):
             offered = [option.payload for option in reply.options] or offered
             if text_only:
-                hint = catalogues.locales[language.code].text("options_hint")
+                text = numbered_text(reply, locale.text("options_hint"))
+                if (
+                    way_home
+                    and number == len(replies)
+                    and not turn.active_loop
+                    and not is_main_menu(catalogues, language.code, reply.options)
+                ):
+                    text = f"{text}\n{locale.text('main_menu_hint')}"
                 dispatcher.utter_message(
-                    text=numbered_text(reply, hint),
+                    text=text,
                     language=language.code,
                     direction=language.direction,
                     **(extra or {}),

@@ -22,13 +22,16 @@ from bot.assistant.concerns import (
     FORM_SLOTS,
     GUESSED,
     MIN_DESCRIPTION_WORDS,
+    MY_TICKETS,
     OTHER,
+    REMEMBERED_TICKETS,
     TOPIC_FOUND,
     UNCLEAR,
     category_options,
     filed,
     guess_category,
     is_description,
+    own_tickets,
     read_category,
     read_yes_no,
     status_text,
@@ -253,19 +256,32 @@ def file_or_cancel(turn: Turn, catalogues: Catalogues, *, agreed: bool) -> Outco
             contact_consent=slots.get("concern_contact") == "yes",
         )
     )
-    return Outcome((Reply(filed(catalogues, turn.language, concern)),), cleared)
+    mine = [*(turn.slots.get(MY_TICKETS) or []), concern.ticket][-REMEMBERED_TICKETS:]
+    return Outcome((Reply(filed(catalogues, turn.language, concern)),), {**cleared, MY_TICKETS: mine})
 
 
 class ActionConcernStatus(BarazaAction):
-    """The status of a ticket and the ministry's latest note."""
+    """The status of a ticket and the ministry's latest note; "my report" is the one this conversation
+    filed (several: the list of them, to choose one)."""
 
     def name(self) -> str:
         return "action_concern_status"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         locale = catalogues.locales[turn.language]
-        ticket = find_ticket(turn.text)
+        ticket = find_ticket(turn.text) or find_ticket(turn.entities.get("ticket", ""))
         if ticket is None:
+            concerns = shared().concerns
+            mine = []
+            for filed_here in turn.slots.get(MY_TICKETS) or []:
+                try:
+                    mine.append(concerns.for_citizen(str(filed_here), turn.subscriber))
+                except ConcernNotFound:  # deleted since (the citizen's data, or the retention)
+                    continue
+            if len(mine) == 1:
+                return Outcome((Reply(status_text(catalogues, turn.language, mine[0])),))
+            if mine:
+                return own_tickets(catalogues, turn.language, mine)
             return Outcome((Reply(locale.text("concern_status_which")),))
         try:
             concern = shared().concerns.for_citizen(ticket, turn.subscriber)
@@ -300,4 +316,4 @@ class ActionConcernUpdate(PushedAction):
             status=locale.text(f"concern_status_{concern.status.value}"),
         )
         lines = [headline, *status_text(catalogues, turn.language, concern).split("\n")[1:]]
-        return self.send(dispatcher, turn, catalogues, (Reply("\n".join(lines)),), {})
+        return self.send(dispatcher, turn, catalogues, (Reply("\n".join(lines)),), {}, way_home=False)

@@ -8,6 +8,7 @@ from bot.assistant.alerts import active_alerts
 from bot.assistant.crisis import answer_crisis
 from bot.assistant.mentions import Kind, mentioned
 from bot.assistant.replies import Outcome
+from bot.assistant.shelters import SHELTERS_TOPIC, answer_shelters, is_shelter_question
 from bot.catalogue.bundle import Catalogues
 from bot.services import shared
 
@@ -29,14 +30,31 @@ def crisis_topic_asked(turn: Turn, catalogues: Catalogues) -> tuple[str | None, 
     return None, len(turn.text.split()) >= QUESTION_WORDS
 
 
+def citizens_region(turn: Turn) -> str | None:
+    """The region the conversation discussed last, else the one region the citizen subscribed to."""
+    if turn.slots.get("region"):
+        return str(turn.slots["region"])
+    subscriber = shared().subscriptions.get(turn.subscriber)
+    regions = {s.region for s in subscriber.subscriptions} if subscriber else set()
+    return regions.pop() if len(regions) == 1 else None
+
+
 class ActionAnswerCrisis(BarazaAction):
-    """The crisis FAQ answer for the topic asked, or the list of topics."""
+    """The crisis FAQ answer for the topic asked, or the list of topics; for shelters, the open ones of
+    the region named (or discussed before) from the shelter catalogue."""
 
     def name(self) -> str:
         return "action_answer_crisis"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         topic, unanswered = crisis_topic_asked(turn, catalogues)
+        if topic == SHELTERS_TOPIC or is_shelter_question(catalogues, turn.text):
+            region = mentioned(catalogues, Kind.REGION, turn.entities, turn.text, turn.language)
+            if region.value is None and not region.named_unknown:
+                region = mentioned(catalogues, Kind.REGION, {}, "", turn.language, citizens_region(turn))
+            return answer_shelters(
+                catalogues, turn.language, region.value, named_unknown=region.named_unknown
+            )
         return answer_crisis(catalogues, turn.language, topic, unanswered=unanswered)
 
 

@@ -25,10 +25,11 @@ from actions.subscriptions import (
 )
 from actions.turn import Turn
 from bot.assistant.choices import chosen_payload
-from bot.assistant.conversation import SIMPLE_REPLIES, fallback
+from bot.assistant.conversation import SIMPLE_REPLIES, fallback, simple_reply
 from bot.assistant.mentions import Kind, mentioned
+from bot.assistant.menus import MAIN_MENU_KEY
 from bot.assistant.replies import Outcome
-from bot.assistant.services import ASPECT_INTENTS
+from bot.assistant.services import ASPECT_INTENTS, INTENT_FOR_ASPECT
 from bot.assistant.subscriptions import WAITING_FOR_REGION
 from bot.catalogue.bundle import Catalogues
 
@@ -60,7 +61,8 @@ def action_for_intent(intent: str) -> BarazaAction:
 
 
 class ActionInform(BarazaAction):
-    """A lone name: a region gives its alerts (or answers "which region?"), a service its overview."""
+    """A lone name: a region gives its alerts (or answers "which region?"), a service its overview (or
+    the aspect asked last: "and for the ID card?")."""
 
     def name(self) -> str:
         return "action_inform"
@@ -78,18 +80,22 @@ class ActionInform(BarazaAction):
             )
         service = mentioned(catalogues, Kind.SERVICE, turn.entities, turn.text, turn.language).value
         if service:
-            choice = turn.with_choice("service_overview", {"service": service})
-            return ActionAnswerService().respond(choice, catalogues)
+            # "and for the ID card?" after the passport's fee: the same question about the other service
+            aspect = str(turn.slots.get("aspect") or "overview")
+            intent = INTENT_FOR_ASPECT.get(aspect, "service_overview")
+            return ActionAnswerService().respond(turn.with_choice(intent, {"service": service}), catalogues)
         return region_asked_again(turn, catalogues) or fallback(catalogues, turn.language)
 
 
 class ActionChooseOption(BarazaAction):
-    """A number typed after a list of options (text-only channels) picks that option."""
+    """A number typed after a list of options (text-only channels) picks that option; 0 is the main menu."""
 
     def name(self) -> str:
         return "action_choose_option"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        if turn.text.strip() == MAIN_MENU_KEY:
+            return simple_reply(catalogues, turn.language, "help")
         parsed = chosen_payload(turn.text, list(turn.slots.get("options") or []), anywhere=True)
         if parsed is None:
             return fallback(catalogues, turn.language)

@@ -24,6 +24,7 @@ class Turn:
     slots: dict[str, Any] = field(default_factory=dict)
     truncated: bool = False
     sender_id: str = ""  #: the citizen's address on the channel (Rasa's conversation id)
+    active_loop: str = ""  #: the form being filled in (a report), or ""
 
     @property
     def subscriber(self) -> str:
@@ -75,6 +76,7 @@ def read_turn(tracker: Tracker, catalogues: Catalogues, identifier: Identifier, 
         slots=dict(tracker.slots),
         truncated=truncated,
         sender_id=str(tracker.sender_id),
+        active_loop=str(tracker.active_loop_name or ""),
     )
 
 

@@ -49,6 +49,10 @@ class Settings:
         default_factory=lambda: frozenset({"sms", "twilio", "whatsapp", "africastalking", "cmdline"})
     )
 
+    #: Input channels with their own Back and Home on every screen (USSD): the follow-up offers after an
+    #: answer are left out there.
+    navigating_channels: frozenset[str] = field(default_factory=lambda: frozenset({"ussd"}))
+
     #: Relational store of concerns: PostgreSQL in production (postgresql://...); empty: SQLite in
     #: ``data_dir`` (nothing to install).
     database_url: str = ""

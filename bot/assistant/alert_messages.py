@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timezone
 
 from bot.alerts.model import Alert
+from bot.assistant.shelters import open_shelter_names
 from bot.catalogue.bundle import Catalogues
 
 
@@ -39,7 +40,8 @@ def cancelled_alert(catalogues: Catalogues, language: str, alert: Alert) -> str:
 
 
 def alert_details(catalogues: Catalogues, language: str, alert: Alert) -> str:
-    """Everything about an alert: headline, description, instruction, areas, end of validity."""
+    """Everything about an alert: headline, description, instruction, areas, end of validity, and for
+    the topics that send people to shelters (``alert_topics`` of shelters.yml), the open ones there."""
     locale = catalogues.locales[language]
     text, fell_back = alert.text_for(language)
     regions = locale.join(
@@ -49,6 +51,11 @@ def alert_details(catalogues: Catalogues, language: str, alert: Alert) -> str:
     if text.instruction:
         lines.append(text.instruction)
     lines.append(locale.text("alert_details_areas", regions=regions))
+    topics = alert.topics or catalogues.alert_topics.for_categories((alert.category,))
+    if set(topics) & catalogues.shelters.alert_topics:
+        shelters = open_shelter_names(catalogues, language, alert.regions)
+        if shelters:
+            lines.append(locale.text("alert_details_shelters", shelters=shelters))
     lines.append(
         locale.text(
             "alert_details_until", expires=alert.expires.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")

@@ -19,6 +19,29 @@ def numbered_lines(titles: Sequence[str]) -> list[str]:
     return [f"{number}. {title}" for number, title in enumerate(titles, start=1)]
 
 
+def for_channel(
+    replies: tuple[Reply, ...], home_payload: str, *, text_only: bool, navigating: bool
+) -> tuple[Reply, ...]:
+    """The replies as a channel shows them.
+
+    Without buttons (``text_only``), typing 0 is the way home, so the home option is dropped, and a
+    follow-up offer joins the answer before it (one message, one SMS). A channel with its own Back and
+    Home (``navigating``: USSD) leaves follow-up offers out: Back is the way to the other aspects.
+    """
+    laid_out: list[Reply] = []
+    for reply in replies:
+        if reply.follow_up and navigating:
+            continue
+        if text_only:
+            options = tuple(o for o in reply.options if o.payload != home_payload)
+            if reply.follow_up and laid_out and not laid_out[-1].options:
+                reply = Reply(f"{laid_out.pop().text}\n{reply.text}", options)
+            else:
+                reply = Reply(reply.text, options)
+        laid_out.append(reply)
+    return tuple(laid_out)
+
+
 def numbered_text(reply: Reply, hint: str) -> str:
     """A reply for a channel without buttons: its options become a numbered list after ``hint``."""
     if not reply.options:

@@ -23,6 +23,9 @@ CONCERN_SLOTS = (*FORM_SLOTS, "concern_place", TOPIC_FOUND)
 WAITING_FOR_SUMMARY = "concern_summary"
 #: The form's yes/no question (its buttons name it; it is a form slot, not a pending question).
 ASKING_CONTACT = "concern_contact"
+#: The slot of the tickets this conversation filed ("what is the status of my report?"), newest last.
+MY_TICKETS = "my_tickets"
+REMEMBERED_TICKETS = 10
 MIN_DESCRIPTION_WORDS = 3
 
 
@@ -162,3 +165,16 @@ def status_text(catalogues: Catalogues, language: str, concern: Concern) -> str:
         ministry = locale.ministry_names.get(concern.ministry, concern.ministry)
         lines.append(locale.text("concern_status_note", ministry=ministry, note=concern.public_note))
     return "\n".join(lines)
+
+
+def own_tickets(catalogues: Catalogues, language: str, concerns: list[Concern]) -> Outcome:
+    """The reports this conversation filed, newest first, each a choice that gives its status and note."""
+    locale = catalogues.locales[language]
+    options = tuple(
+        Option(
+            status_text(catalogues, language, concern).split("\n")[0],
+            intent_payload("check_concern_status", ticket=concern.ticket),
+        )
+        for concern in reversed(concerns)
+    )
+    return Outcome((Reply(locale.text("concern_status_choose"), options),))

@@ -20,6 +20,24 @@ def main_menu(catalogues: Catalogues, language: str) -> tuple[Option, ...]:
     )
 
 
+#: Typed on a channel without buttons, this goes back to the main menu (offered under every reply there).
+MAIN_MENU_KEY = "0"
+#: What the main menu option sends: the help text with the main menu.
+MAIN_MENU_PAYLOAD = intent_payload("help")
+
+
+def home_option(catalogues: Catalogues, language: str) -> Option:
+    """Back to the main menu (a button; channels without buttons type :data:`MAIN_MENU_KEY` instead)."""
+    return Option(catalogues.locales[language].text("menu_main"), MAIN_MENU_PAYLOAD)
+
+
+def is_main_menu(catalogues: Catalogues, language: str, options: tuple[Option, ...]) -> bool:
+    """These options are the main menu itself (no way home to offer under it)."""
+    return bool(options) and {o.payload for o in main_menu(catalogues, language)} <= {
+        o.payload for o in options
+    }
+
+
 def language_menu(catalogues: Catalogues) -> tuple[Option, ...]:
     """Every supported language, each named in itself so anyone finds theirs."""
     return tuple(

@@ -24,6 +24,9 @@ class Reply:
 
     text: str
     options: tuple[Option, ...] = ()
+    #: Where to go next after an answer (the other aspects, the way home): on a channel without buttons
+    #: it joins the answer's message (one SMS), a channel with its own Back and Home (USSD) leaves it out.
+    follow_up: bool = False
 
 
 #: Why a message went unanswered: not understood, understood as out of scope, or a question the

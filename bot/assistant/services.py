@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.assistant.menus import service_menu
+from bot.assistant.menus import home_option, service_menu
 from bot.assistant.replies import Option, Outcome, Reply, intent_payload
 from bot.catalogue.bundle import Catalogues
 from bot.catalogue.services import ASPECTS
@@ -42,7 +42,7 @@ def answer_service(
         intent = INTENT_FOR_ASPECT.get(aspect, "service_overview")
         return Outcome((Reply(locale.text(key), service_menu(catalogues, language, intent)),))
     service = catalogues.services.text(service_id, language)
-    remember = {"service": service_id}
+    remember = {"service": service_id, "aspect": aspect}
     if aspect == "overview":
         choices = tuple(
             Option(
@@ -66,4 +66,15 @@ def answer_service(
         if url:
             body = f"{body}\n{locale.text('service_online', url=url)}"
     heading = locale.text("service_answer", name=service.name, aspect=locale.text(f"aspect_{aspect}"))
-    return Outcome((Reply(f"{heading}\n{body}"),), remember)
+    # Not a dead end: the other aspects of the same service, and the way home.
+    others = tuple(
+        Option(locale.text(f"aspect_{other}"), intent_payload(INTENT_FOR_ASPECT[other], service=service_id))
+        for other in ASPECTS
+        if other not in (aspect, "overview")
+    )
+    offer = Reply(
+        locale.text("service_other_aspects", name=service.name),
+        (*others, home_option(catalogues, language)),
+        follow_up=True,
+    )
+    return Outcome((Reply(f"{heading}\n{body}"), offer), remember)

@@ -13,6 +13,7 @@ from bot.catalogue.crisis import CrisisGuide, load_crisis_guide
 from bot.catalogue.ministries import MinistryCatalogue, load_ministries
 from bot.catalogue.regions import RegionCatalogue, load_regions
 from bot.catalogue.services import ServiceCatalogue, load_services
+from bot.catalogue.shelters import ShelterCatalogue, load_shelters
 from bot.catalogue.stopwords import StopWords, load_stopwords
 from bot.i18n.languages import LanguageRegistry, load_languages
 from bot.i18n.messages import LocaleCatalogue, load_locales
@@ -31,6 +32,7 @@ class Catalogues:
     alert_topics: AlertTopics
     concern_routing: RoutingTable
     stopwords: StopWords
+    shelters: ShelterCatalogue
 
 
 def load_catalogues(config_dir: Path) -> Catalogues:
@@ -49,6 +51,7 @@ def load_catalogues(config_dir: Path) -> Catalogues:
         alert_topics=load_alert_topics(config_dir),
         concern_routing=load_routing(config_dir, set(ministries.ministries), set(regions.regions)),
         stopwords=load_stopwords(config_dir, codes),
+        shelters=load_shelters(config_dir, codes, set(regions.regions)),
     )
 
 

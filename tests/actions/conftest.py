@@ -59,6 +59,7 @@ def make_tracker(
     slots: dict[str, Any] | None = None,
     channel: str = "rest",
     metadata: dict[str, Any] | None = None,
+    active_loop: str = "",
 ) -> Tracker:
     latest = {
         "text": text,
@@ -74,7 +75,7 @@ def make_tracker(
         events=events,
         paused=False,
         followup_action=None,
-        active_loop={},
+        active_loop={"name": active_loop} if active_loop else {},
         latest_action_name="action_listen",
     )
 

@@ -72,9 +72,16 @@ def test_numbered_text_on_a_channel_without_buttons_and_the_options_remembered(
         Offering(), make_tracker("alerts", "ask_alerts", channel="sms", slots={"language": "fr"})
     )
     hint = catalogues.locales["fr"].text("options_hint")
-    assert messages[0]["text"] == f"Which region?\n{hint}\n1. Coast\n2. Lakes"
+    home = catalogues.locales["fr"].text("main_menu_hint")  # the way home, under every last message
+    assert messages[0]["text"] == f"Which region?\n{hint}\n1. Coast\n2. Lakes\n{home}"
     assert messages[0]["buttons"] == []
     assert SlotSet("options", ['/ask_alerts{"region":"coast"}', '/ask_alerts{"region":"lakes"}']) in events
+    # a question of a report being filled in must be answered: no way out offered there
+    in_form = make_tracker(
+        "alerts", "ask_alerts", channel="sms", slots={"language": "fr"}, active_loop="concern_form"
+    )
+    messages, _ = run_action(Offering(), in_form)
+    assert home not in messages[0]["text"]
 
 
 def test_only_changed_slots_are_set_and_the_turn_ends_with_a_listen() -> None:

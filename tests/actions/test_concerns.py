@@ -161,6 +161,7 @@ def test_summary_then_filed_with_ticket_redacted_and_routed(
     assert "+254" not in concern.description and "Juan Pérez" not in concern.description
     assert concern.original is not None and "+254 712 345 678" in concern.original  # consent given
     assert all(slot_events(events)[name] is None for name in ("concern_category", "concern_description"))
+    assert slot_events(events)["my_tickets"] == [concern.ticket]  # the conversation remembers its report
 
 
 def test_cancel_at_the_summary_files_nothing(concern_service: ConcernService, catalogues: Catalogues) -> None:
@@ -212,6 +213,47 @@ def test_status_of_a_ticket_in_the_citizens_language(
         make_tracker("estado de ZZZ999", "check_concern_status", slots={"language": "es"}),
     )
     assert messages[0]["text"] == catalogues.locales["es"].text("concern_status_unknown", ticket="ZZZ999")
+
+
+def test_status_of_my_report_is_the_one_this_conversation_filed(
+    concern_service: ConcernService, catalogues: Catalogues
+) -> None:
+    from bot.concerns.model import NewConcern
+
+    def report(category: str) -> str:
+        new = NewConcern(category, "No hay agua en el barrio.", "coast", "", "es", "rest", "rest:test", False)
+        return concern_service.file(new).ticket
+
+    locale = catalogues.locales["es"]
+    asked = "¿cuál es el estado de mi reporte?"
+    messages, _ = run_action(
+        ActionConcernStatus(), make_tracker(asked, "check_concern_status", slots={"language": "es"})
+    )
+    assert messages[0]["text"] == locale.text("concern_status_which")  # nothing filed here: which one?
+
+    water = report("water_sanitation")
+    slots = {"language": "es", "my_tickets": [water]}
+    messages, _ = run_action(ActionConcernStatus(), make_tracker(asked, "check_concern_status", slots=slots))
+    assert water in messages[0]["text"] and locale.text("concern_status_received") in messages[0]["text"]
+
+    roads = report("roads_transport")
+    slots = {"language": "es", "my_tickets": [water, roads, "GONE99"]}  # one deleted since
+    messages, _ = run_action(ActionConcernStatus(), make_tracker(asked, "check_concern_status", slots=slots))
+    assert messages[0]["text"] == locale.text("concern_status_choose")
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == [f'/check_concern_status{{"ticket":"{t}"}}' for t in (roads, water)]  # newest first
+    assert locale.concern_category_names["roads_transport"] in messages[0]["buttons"][0]["title"]
+
+    chosen = make_tracker(payloads[1], "check_concern_status", {"ticket": water}, slots=slots)
+    messages, _ = run_action(ActionConcernStatus(), chosen)
+    assert messages[0]["text"].startswith(
+        locale.text(
+            "concern_status",
+            ticket=water,
+            category=locale.concern_category_names["water_sanitation"],
+            status=locale.text("concern_status_received"),
+        )
+    )
 
 
 def test_database_down_at_filing_tells_the_citizen_and_keeps_the_question(

@@ -9,6 +9,7 @@ import pytest
 from actions.crisis import ActionActiveAlerts, ActionAnswerCrisis
 from bot.alerts.model import Alert, AlertText, utc_now
 from bot.catalogue.bundle import Catalogues
+from bot.services import Services
 from tests.actions.conftest import FakeAlerts, make_tracker, run_action, slot_events
 
 
@@ -111,3 +112,39 @@ def test_redis_outage_gets_a_try_again_later(catalogues: Catalogues, monkeypatch
     tracker = make_tracker("alerts coast", "ask_alerts", {"region": "coast"}, {"language": "pt"})
     messages, _ = run_action(ActionActiveAlerts(), tracker)
     assert messages[0]["text"] == catalogues.locales["pt"].text("temporary_error")
+
+
+def test_a_shelter_question_lists_the_open_shelters_of_the_region_named_or_discussed(
+    catalogues: Catalogues,
+) -> None:
+    messages, events = run_action(
+        ActionAnswerCrisis(),
+        make_tracker(
+            "¿Hay un refugio en Bandari?", "ask_crisis", {"crisis_topic": "shelters"}, {"language": "es"}
+        ),
+    )
+    assert "Escuela Primaria de Bandari" in messages[0]["text"]
+    assert slot_events(events)["region"] == "coast"
+    messages, _ = run_action(
+        ActionAnswerCrisis(),
+        make_tracker("where is the nearest shelter", "ask_crisis", {}, {"language": "en", "region": "south"}),
+    )
+    region = catalogues.regions.name("south", "en")
+    assert messages[0]["text"] == catalogues.locales["en"].text("shelters_none", region=region)
+
+
+def test_without_a_region_the_shelters_are_those_of_the_region_subscribed_to(
+    catalogues: Catalogues, live_services: Services
+) -> None:
+    live_services.subscriptions.subscribe("rest:test", "lakes", (), "en", utc_now())
+    messages, _ = run_action(
+        ActionAnswerCrisis(),
+        make_tracker("where is the nearest shelter", "ask_crisis", {}, {"language": "en"}),
+    )
+    assert "Ziwani Stadium" in messages[0]["text"]
+    live_services.subscriptions.subscribe("rest:test", "coast", (), "en", utc_now())
+    messages, _ = run_action(
+        ActionAnswerCrisis(),
+        make_tracker("where is the nearest shelter", "ask_crisis", {}, {"language": "en"}),
+    )
+    assert messages[0]["text"] == catalogues.locales["en"].text("shelters_which_region")  # two: which one?

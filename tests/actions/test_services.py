@@ -11,7 +11,61 @@ def test_answers_the_aspect_asked_from_the_catalogue(catalogues: Catalogues) -> 
     messages, events = run_action(ActionAnswerService(), tracker)
     expected = catalogues.services.text("passport", "en").answer("documents")
     assert expected in messages[0]["text"]
-    assert slot_events(events) == {"language": "en", "service": "passport"}
+    assert slot_events(events) == {"language": "en", "service": "passport", "aspect": "documents"}
+
+
+def test_a_direct_answer_offers_the_other_aspects_and_the_way_home(catalogues: Catalogues) -> None:
+    locale = catalogues.locales["fr"]
+    tracker = make_tracker(
+        "combien coûte le passeport ?", "service_fee", {"service": "passport"}, channel="socketio"
+    )
+    messages, _ = run_action(ActionAnswerService(), tracker)
+    assert catalogues.services.text("passport", "fr").answer("fee") in messages[0]["text"]
+    offer = messages[-1]
+    assert offer["text"] == locale.text(
+        "service_other_aspects", name=catalogues.services.text("passport", "fr").name
+    )
+    titles = [b["title"] for b in offer["buttons"]]
+    assert locale.text("aspect_documents") in titles and locale.text("aspect_where_to_apply") in titles
+    assert locale.text("aspect_fee") not in titles  # the one just answered
+    assert titles[-1] == locale.text("menu_main") and offer["buttons"][-1]["payload"] == "/help"
+
+
+def test_on_a_text_channel_the_other_aspects_are_numbered_and_0_goes_home(catalogues: Catalogues) -> None:
+    locale = catalogues.locales["en"]
+    tracker = make_tracker(
+        "passport fee", "service_fee", {"service": "passport"}, {"language": "en"}, channel="twilio"
+    )
+    messages, events = run_action(ActionAnswerService(), tracker)
+    [message] = messages  # the answer and the offer in one message: one SMS
+    lines = message["text"].split("\n")
+    assert catalogues.services.text("passport", "en").answer("fee") in message["text"]
+    offer = locale.text("service_other_aspects", name=catalogues.services.text("passport", "en").name)
+    hint = lines.index(locale.text("options_hint"))
+    assert lines[hint - 1] == offer and lines[hint + 1] == f"1. {locale.text('aspect_eligibility')}"
+    assert lines[-1] == locale.text("main_menu_hint")  # "0. Main menu", not also a numbered option
+    assert locale.text("menu_main") not in lines[-2]
+    options = slot_events(events)["options"]
+    chosen = make_tracker(
+        "2", "choose_option", slots={"language": "en", "options": options}, channel="twilio"
+    )
+    messages, _ = run_action(ActionChooseOption(), chosen)
+    assert catalogues.services.text("passport", "en").answer("documents") in messages[0]["text"]
+    home = make_tracker("0", "choose_option", slots={"language": "en", "options": options}, channel="twilio")
+    messages, _ = run_action(ActionChooseOption(), home)
+    assert messages[0]["text"].startswith(locale.text("help"))
+    assert locale.text("menu_services") in messages[0]["text"]
+    assert locale.text("main_menu_hint") not in messages[0]["text"]  # the main menu itself
+
+
+def test_another_service_named_after_an_answer_gets_the_same_aspect(catalogues: Catalogues) -> None:
+    from actions.routing import ActionInform
+
+    slots = {"language": "en", "service": "passport", "aspect": "fee"}
+    tracker = make_tracker("and for the ID card?", "inform", {"service": "national_id"}, slots)
+    messages, events = run_action(ActionInform(), tracker)
+    assert catalogues.services.text("national_id", "en").answer("fee") in messages[0]["text"]
+    assert slot_events(events) == {"service": "national_id"}  # the aspect stays "fee"
 
 
 def test_follow_up_keeps_the_service_in_context(catalogues: Catalogues) -> None:

@@ -122,6 +122,9 @@ async def _scenario(key: str, catalogues: Catalogues) -> None:
 
         more = await french.say("plus", {})
         assert "Le fleuve Mto a débordé près de Bandari." in more[0]["text"], more
+        # a flood on the coast: the open shelters there, by name (shelters.yml), the full ones not
+        assert "École primaire de Bandari" in more[0]["text"], more
+        assert "Salle communautaire de Bandari" not in more[0]["text"]
 
         for _ in range(50):
             progress = await asyncio.to_thread(_get, f"/api/v1/alerts/{record['id']}/progress", key)

@@ -1,8 +1,11 @@
-"""Concerns through the real stack: a citizen reports in Spanish over REST and follows the ticket."""
+"""Concerns through the real stack: a citizen reports in Spanish over REST and follows the ticket, and
+"the status of my report" right after filing is that ticket, in every language."""
 
 from __future__ import annotations
 
 import re
+
+import pytest
 
 from bot.catalogue.bundle import Catalogues
 from bot.concerns.ticket import ALPHABET
@@ -125,3 +128,54 @@ def test_ministry_moves_a_spanish_report_and_the_citizen_is_told_in_spanish(
     water, _ = store.create("water", Role.AUTHOR, "water officer", utc_now())
     analyst, _ = store.create("health", Role.ANALYST, "analyst", utc_now())
     asyncio.run(_spanish_report_then_ministry_answers(water, analyst, catalogues))
+
+
+# (language, a description, "what is the status of my report?")
+MY_REPORT = [
+    ("en", "There has been no water in our street since Monday.", "what is the status of my report?"),
+    ("fr", "Il n'y a plus d'eau dans notre rue depuis lundi.", "quel est l'état de mon signalement ?"),
+    ("es", "No hay agua en nuestra calle desde el lunes.", "¿cuál es el estado de mi reporte?"),
+    ("ar", "لا يوجد ماء في شارعنا منذ يوم الاثنين.", "ما حالة بلاغي؟"),
+    ("pt", "Não há água na nossa rua desde segunda-feira.", "qual é o estado da minha denúncia?"),
+    ("sw", "Hakuna maji katika mtaa wetu tangu Jumatatu.", "hali ya ripoti yangu ni gani?"),
+]
+
+
+def _file(citizen: Citizen, category: str, description: str) -> str:
+    """A report through the form with buttons where there are some; its ticket."""
+    citizen.say(f'/report_concern{{"concern_category":"{category}"}}')
+    citizen.say(description)
+    citizen.say("Bandari")
+    citizen.say("/deny")  # no contact
+    filed = citizen.text("/affirm")
+    match = re.search(rf"\b[{ALPHABET}]{{6}}\b", filed)
+    assert match, filed
+    return match.group()
+
+
+@pytest.mark.parametrize("language,description,asked", MY_REPORT)
+def test_right_after_filing_the_status_of_my_report_is_that_ticket(
+    stack: Stack, catalogues: Catalogues, language: str, description: str, asked: str
+) -> None:
+    locale = catalogues.locales[language]
+    citizen = Citizen({"language": language})
+    assert citizen.text(asked) == locale.text("concern_status_which")  # nothing filed yet
+    ticket = _file(citizen, "water_sanitation", description)
+    status = citizen.text(asked)
+    assert ticket in status and locale.text("concern_status_received") in status, status
+    assert status != locale.text("concern_status_which")
+
+
+def test_with_several_reports_my_report_is_a_choice_between_them(
+    stack: Stack, catalogues: Catalogues
+) -> None:
+    locale = catalogues.locales["fr"]
+    citizen = Citizen({"language": "fr"})
+    water = _file(citizen, "water_sanitation", "Il n'y a plus d'eau dans notre rue depuis lundi.")
+    roads = _file(citizen, "roads_transport", "Un énorme nid-de-poule sur la route du port.")
+    [choice] = citizen.say("quel est l'état de mon signalement ?")
+    assert choice["text"] == locale.text("concern_status_choose")
+    titles = [b["title"] for b in choice["buttons"]]
+    assert roads in titles[0] and water in titles[1], titles  # newest first
+    status = citizen.text(choice["buttons"][1]["payload"])
+    assert water in status and locale.concern_category_names["water_sanitation"] in status

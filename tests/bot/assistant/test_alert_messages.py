@@ -68,3 +68,18 @@ def test_template_values_are_the_parts_of_the_pushed_message(catalogues: Catalog
         "instruction": "Move to high ground.",
         "severity": catalogues.locales["en"].text("severity_severe"),
     }
+
+
+def test_the_details_of_a_weather_alert_name_the_open_shelters_of_its_regions(catalogues: Catalogues) -> None:
+    flood = replace(ALERT, topics=("weather",))
+    locale = catalogues.locales["fr"]
+    details = alert_details(catalogues, "fr", flood).splitlines()
+    shelters = [
+        line for line in details if line.startswith(locale.text("alert_details_shelters", shelters="")[:5])
+    ]
+    assert (
+        len(shelters) == 1 and "École primaire de Bandari" in shelters[0] and "Stade de Ziwani" in shelters[0]
+    )
+    assert "Salle communautaire de Bandari" not in shelters[0]  # full
+    health = replace(ALERT, topics=("health",))
+    assert "École primaire de Bandari" not in alert_details(catalogues, "fr", health)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.assistant.choices import chosen_payload, numbered_lines, numbered_text, typed_number
+from bot.assistant.choices import chosen_payload, for_channel, numbered_lines, numbered_text, typed_number
 from bot.assistant.replies import Option, Reply, intent_payload
 
 
@@ -37,3 +37,20 @@ def test_the_chosen_payload_is_the_offered_option_read_back() -> None:
     assert chosen_payload("option 1", offered, anywhere=True) == ("ask_alerts", {"region": "coast"})
     assert chosen_payload("3", offered) is None
     assert chosen_payload("1", []) is None
+
+
+def test_a_follow_up_offer_joins_the_answer_without_buttons_and_is_left_out_on_ussd() -> None:
+    home = Option("Main menu", "/help")
+    answer = Reply("Passport – Fee:\n6000 KLS.")
+    offer = Reply("More about Passport:", (Option("Documents", "/service_documents"), home), follow_up=True)
+    assert for_channel((answer, offer), "/help", text_only=False, navigating=False) == (answer, offer)
+    assert for_channel((answer, offer), "/help", text_only=True, navigating=False) == (
+        Reply(
+            "Passport – Fee:\n6000 KLS.\nMore about Passport:", (Option("Documents", "/service_documents"),)
+        ),
+    )
+    assert for_channel((answer, offer), "/help", text_only=False, navigating=True) == (answer,)
+    menu = Reply("Which region?", (Option("Coast", "/x"), home))
+    assert for_channel((menu,), "/help", text_only=True, navigating=False) == (
+        Reply("Which region?", (Option("Coast", "/x"),)),
+    )

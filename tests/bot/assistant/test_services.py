@@ -17,7 +17,7 @@ def test_an_aspect_is_answered_under_a_heading_and_the_service_remembered(catalo
     locale = catalogues.locales["fr"]
     service = catalogues.services.text("passport", "fr")
     outcome = answer_service(catalogues, "fr", "passport", "fee")
-    assert outcome.remember == {"service": "passport"}
+    assert outcome.remember == {"service": "passport", "aspect": "fee"}
     heading = locale.text("service_answer", name=service.name, aspect=locale.text("aspect_fee"))
     assert outcome.replies[0].text == f"{heading}\n{service.answer('fee')}"
 
