@@ -45,6 +45,8 @@ def test_compose_ports_match_the_code(compose: dict[str, Any]) -> None:
 def test_redis_persists_its_data(compose: dict[str, Any]) -> None:
     command = compose["services"]["redis"]["command"]
     assert "--appendonly" in command and command[command.index("--appendonly") + 1] == "yes"
+    # a full Redis refuses writes rather than deleting conversations or queues (README, Redis)
+    assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
 
 
 def test_serve_refuses_without_redis_or_token() -> None:

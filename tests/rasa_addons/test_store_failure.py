@@ -75,7 +75,9 @@ class Processor:
         await self.agent.tracker_store.save(tracker)
 
 
-def _agent(tracker_store: Any, lock_store: LockStore, replies: list[str], language: str | None = None) -> Agent:
+def _agent(
+    tracker_store: Any, lock_store: LockStore, replies: list[str], language: str | None = None
+) -> Agent:
     agent = Agent(domain=DOMAIN, tracker_store=tracker_store, lock_store=lock_store)
     agent.processor = Processor(agent, replies, language)  # type: ignore[assignment]
     return agent
@@ -182,10 +184,7 @@ def test_a_message_whose_lock_timed_out_gets_the_try_again_text(
 
 
 def test_a_kept_turn_is_answered_as_before_in_order_and_as_its_channel(applied: Services) -> None:
-    class Named(Recorder):
-        seen_names: list[str] = []
-
-    output = Named()
+    output = Recorder()
     agent = _agent(InMemoryTrackerStore(DOMAIN), InMemoryLockStore(), ["one", "two", "three"], "sw")
     held: list[str] = []
 
