@@ -46,9 +46,8 @@ async def say_try_again(services: Services, output: OutputChannel, recipient_id:
     ``lang`` and ``dir`` from them; USSD words its menu keys in it)."""
     locale = services.locale(language)
     direction = services.catalogues().languages.get(locale.code).direction
-    await output.send_text_message(
-        recipient_id, locale.text("temporary_error"), language=locale.code, direction=direction
-    )
+    message = {"text": locale.text("temporary_error"), "language": locale.code, "direction": direction}
+    await output.send_response(recipient_id, message)  # what every output, wrapped or not, takes
 
 
 async def conversation_language(agent: Any, sender_id: str) -> str:

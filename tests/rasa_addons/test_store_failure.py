@@ -24,6 +24,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.catalogue.bundle import Catalogues
+from bot.channels.answered import handle_answered
 from bot.services import Services, use
 from rasa_addons import store_failure
 from tests.conftest import TEST_REDIS_URL
@@ -199,3 +200,21 @@ def test_a_kept_turn_is_answered_as_before_in_order_and_as_its_channel(applied: 
     assert [m["text"] for m in output.sent] == ["one", "two", "three"]
     assert held == ["telegram", "0"]
     assert applied.recent_languages.recall("c-ok") == "sw"
+
+
+def test_through_a_messaging_channel_the_citizen_hears_it_once(
+    applied: Services, catalogues: Catalogues
+) -> None:
+    """The messaging channels wrap their output to apologise for a silent turn: with the store down,
+    the try-again text goes through that wrapper, once (not an apology on top of it)."""
+    agent = _agent(*_redis_stores(_dead_port()), [])
+    applied.recent_languages.remember("c-tg", "es")
+    telegram = Recorder()
+    message = UserMessage("sí", telegram, "c-tg", input_channel="telegram", metadata={"language": "en"})
+
+    async def handler(received: UserMessage) -> None:
+        await agent.handle_message(received)
+
+    answered = asyncio.run(handle_answered(handler, message, agent, applied.locale))
+    assert answered  # the hook's answer counts as an answer
+    assert [m["text"] for m in telegram.sent] == [catalogues.locales["es"].text("temporary_error")]
