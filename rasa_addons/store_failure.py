@@ -1,12 +1,16 @@
 """The citizen always hears something: a turn the conversation store cannot carry is answered with
 the try-again text, on every channel, and what the citizen is shown is what was kept.
 
-Rasa 3.6 left two silences and one quiet loss:
+Rasa 3.6 left three silences and one quiet loss:
 
 - ``Agent.handle_message`` takes the conversation's lock in the Redis lock store before anything
   runs. With Redis down (or a lock that timed out behind a queue of messages), ``LockError`` or a
   Redis error propagates out of every channel's handler: socket.io drops it, a webhook answers 500,
   and the channels' own "no answer" apology (``bot.channels.answered``) never runs.
+- A message waiting for its conversation's lock longer than the lock's lifetime
+  (``TICKET_LOCK_LIFETIME``, 60 s) loses its ticket, but keeps waiting: once every waiting ticket
+  has expired nobody is served, nobody frees the lock, and every one of them waits for ever (a flood
+  on one socket left 948 of 971 messages unanswered). Such a message now gives up with ``LockError``.
 - The agent wraps the tracker store in ``FailSafeTrackerStore``, which turns a failed read into an
   empty conversation and a failed save into a save in this process's memory: a "yes" to a
   confirmation would run on an empty tracker, and what was said during an outage would be forgotten
@@ -15,6 +19,7 @@ Rasa 3.6 left two silences and one quiet loss:
 :func:`apply` (called by ``rasa_addons.serve`` before the server starts) changes both, in one place
 for every channel (they all call ``agent.handle_message``):
 
+- a message whose lock ticket expired while it waited stops waiting (``LockError``);
 - the tracker store raises :class:`ConversationStoreUnavailable` instead of falling back;
 - each turn's bot messages are held until the turn's tracker is saved, then sent in order; if the
   lock, the tracker read, the turn or the save fails, the held messages are dropped and the
@@ -28,12 +33,14 @@ for every channel (they all call ``agent.handle_message``):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Dict, Iterable, List, Tuple
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
-from rasa.core.lock_store import LockError
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LockError, LockStore
 from rasa.core.tracker_store import FailSafeTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -88,6 +95,24 @@ class StrictTrackerStore(FailSafeTrackerStore):
             return keys
         except Exception as error:
             raise ConversationStoreUnavailable(f"could not list conversations: {error}") from error
+
+
+async def acquire_lock(
+    self: LockStore, conversation_id: str, ticket: int, wait_time_in_seconds: float
+) -> TicketLock:
+    """``LockStore._acquire_lock`` that gives up once its own ticket has expired, instead of waiting
+    for a lock that nobody holds any more and nobody will free."""
+    while True:
+        lock = self.get_lock(conversation_id)
+        if not lock:
+            break
+        if lock._ticket_for_ticket_number(ticket) is None:  # expired (removed) while waiting
+            raise LockError(f"Timed out waiting for the lock of conversation '{conversation_id}'.")
+        if not lock.is_locked(ticket):
+            return lock
+        await asyncio.sleep(wait_time_in_seconds)
+        self.update_lock(conversation_id)
+    raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
 
 
 def _remember_language(tracker: DialogueStateTracker | None) -> None:
@@ -178,6 +203,7 @@ def _strict_tracker_store(store: TrackerStore | None, domain: Domain) -> Tracker
 
 
 def apply() -> None:
-    """Install both changes (idempotent)."""
+    """Install the three changes (idempotent)."""
+    LockStore._acquire_lock = acquire_lock  # type: ignore[method-assign]
     Agent.handle_message = handle_message  # type: ignore[method-assign]
     Agent._create_tracker_store = staticmethod(_strict_tracker_store)  # type: ignore[method-assign,assignment]

@@ -319,8 +319,8 @@ async def _flood(count: int) -> list[dict[str, Any]]:
         deadline = time.monotonic() + 60 + count * 0.2
         while len(replies) < count and time.monotonic() < deadline:
             try:
-                name, reply = await chat._event()
-            except asyncio.TimeoutError:  # half a minute without a word: the rest never comes
+                name, reply = await asyncio.wait_for(chat._event(), deadline - time.monotonic())
+            except asyncio.TimeoutError:  # the rest never comes
                 break
             if name == "bot_uttered":
                 replies.append(reply)

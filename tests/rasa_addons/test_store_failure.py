@@ -32,6 +32,7 @@ from tests.conftest import TEST_REDIS_URL
 DOMAIN = Domain.from_yaml("slots:\n  language:\n    type: text\n    mappings: [{type: custom}]\n")
 ORIGINAL_HANDLE = Agent.handle_message
 ORIGINAL_CREATE = Agent.__dict__["_create_tracker_store"]
+ORIGINAL_ACQUIRE = LockStore._acquire_lock
 
 
 @pytest.fixture()
@@ -39,6 +40,7 @@ def applied(monkeypatch: pytest.MonkeyPatch, services: Services) -> Services:
     """The hook installed for one test (the originals come back after it), over the test services."""
     monkeypatch.setattr(Agent, "handle_message", ORIGINAL_HANDLE)
     monkeypatch.setattr(Agent, "_create_tracker_store", ORIGINAL_CREATE)
+    monkeypatch.setattr(LockStore, "_acquire_lock", ORIGINAL_ACQUIRE)
     store_failure.apply()
     store_failure.apply()  # idempotent
     use(services)
@@ -182,6 +184,37 @@ def test_a_message_whose_lock_timed_out_gets_the_try_again_text(
 
     asyncio.run(scenario())
     assert [m["text"] for m in queued.sent] == [catalogues.locales["pt"].text("temporary_error")]
+
+
+def _flood_behind_a_short_turn(locks: LockStore, agent: Agent, output: OutputChannel) -> None:
+    """Two messages at once; the first turn ends before the second's ticket expires, the second's
+    ticket expires before its next look at the lock: Rasa's ticket lock is then held by nobody."""
+
+    async def scenario() -> None:
+        first = locks.issue_ticket("c-flood")
+        waiting = asyncio.create_task(
+            agent.handle_message(UserMessage("olá", output, "c-flood", input_channel="telegram"))
+        )
+        await asyncio.sleep(0.01)
+        locks.cleanup("c-flood", first)  # the first turn is over; the second is still asleep
+        await asyncio.wait_for(waiting, 5)
+
+    asyncio.run(scenario())
+
+
+def test_a_message_whose_ticket_expired_while_waiting_does_not_wait_for_ever(
+    applied: Services, catalogues: Catalogues, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    applied.recent_languages.remember("c-flood", "pt")
+    output = Recorder()
+    locks = ShortTickets()
+    _flood_behind_a_short_turn(locks, _agent(InMemoryTrackerStore(DOMAIN), locks, []), output)
+    assert [m["text"] for m in output.sent] == [catalogues.locales["pt"].text("temporary_error")]
+
+    monkeypatch.setattr(LockStore, "_acquire_lock", ORIGINAL_ACQUIRE)  # Rasa's own: waits for ever
+    locks = ShortTickets()
+    with pytest.raises(asyncio.TimeoutError):
+        _flood_behind_a_short_turn(locks, _agent(InMemoryTrackerStore(DOMAIN), locks, []), Recorder())
 
 
 def test_a_kept_turn_is_answered_as_before_in_order_and_as_its_channel(applied: Services) -> None:
