@@ -7,7 +7,8 @@ killing Redis touches no other test. Three citizens, each on another channel and
 - web chat (socket.io, as the page speaks it), French: subscribed to the coast's alerts;
 - Telegram (webhook; Bot API stand-in), French, with an English Telegram app: half-way through
   reporting a concern (category and description given, the region asked);
-- USSD (Africa's Talking callbacks), Arabic: subscribed from the menus.
+- USSD (Africa's Talking callbacks), Arabic: subscribed from the menus;
+- SMS (Africa's Talking), Portuguese: asked about a passport (SMS carries no language hint at all).
 
 Redis is killed (SIGKILL, as a crash would), each citizen writes, Redis starts again from its
 append-only file, and each one carries on. Then a flood on one socket: the messages whose lock
@@ -35,7 +36,7 @@ import websockets
 
 from bot import redis_keys
 from bot.catalogue.bundle import Catalogues
-from bot.channels.formatting import strip_markdown
+from bot.channels.formatting import gsm_friendly, strip_markdown
 from bot.concerns.ticket import ALPHABET
 from bot.runtime.embedded_redis import start_embedded_redis
 from bot.runtime.stack import Stack
@@ -204,6 +205,26 @@ class UssdDial:
             screen = self.step("98")
 
 
+class SmsPhone:
+    """A phone texting the short code; the answers the gateway stand-in was asked to send."""
+
+    def __init__(self, own: OwnStack, phone: str) -> None:
+        self.own, self.phone = own, phone
+
+    def say(self, text: str) -> str:
+        before = len(self.own.telegram.calls_to("/version1/messaging"))
+        data = urllib.parse.urlencode({"from": self.phone, "to": "21525", "text": text}).encode()
+        status, body = _post(f"/webhooks/africastalking/webhook?token={AT_CALLBACK_TOKEN}", data, {})
+        assert status == 200, body
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            sent = self.own.telegram.calls_to("/version1/messaging")[before:]
+            if mine := [c["message"] for c in sent if c.get("to") == self.phone]:
+                return "\n".join(mine)
+            time.sleep(0.1)
+        raise AssertionError(f"no SMS answered {text!r}")
+
+
 # Before the outage -------------------------------------------------------------------------------
 
 
@@ -244,8 +265,9 @@ def _subscribe_on_ussd(phone: str, catalogues: Catalogues) -> None:
 
 
 async def _scenario(own: OwnStack, catalogues: Catalogues) -> dict[str, float]:
-    try_again = {code: catalogues.locales[code].text("temporary_error") for code in ("fr", "ar")}
+    try_again = {code: catalogues.locales[code].text("temporary_error") for code in ("fr", "ar", "pt")}
     phone = f"+25471{uuid.uuid4().int % 10_000_000:07d}"
+    sms = SmsPhone(own, f"+25472{uuid.uuid4().int % 10_000_000:07d}")
     telegram = TelegramChat(own, 8000 + uuid.uuid4().int % 1000)
     waited: dict[str, float] = {}
     async with websockets.connect(SOCKET_URL) as connection:
@@ -253,6 +275,7 @@ async def _scenario(own: OwnStack, catalogues: Catalogues) -> dict[str, float]:
         await _subscribe_on_the_web(web, catalogues)
         description = await asyncio.to_thread(_report_half_way_on_telegram, telegram, catalogues)
         await asyncio.to_thread(_subscribe_on_ussd, phone, catalogues)
+        assert "6000" in (await asyncio.to_thread(sms.say, "Quanto custa o passaporte?")).replace(" ", "")
 
         own.kill_redis()
         started = time.monotonic()
@@ -269,6 +292,9 @@ async def _scenario(own: OwnStack, catalogues: Catalogues) -> dict[str, float]:
         screen = await asyncio.to_thread(UssdDial(phone).step)  # the USSD session is in Redis too
         waited["USSD"] = time.monotonic() - started
         assert try_again["ar"] in screen, screen
+        started = time.monotonic()
+        assert await asyncio.to_thread(sms.say, "obrigado") == gsm_friendly(try_again["pt"])
+        waited["SMS"] = time.monotonic() - started
 
         own.restart_redis()
         # The web chat goes on in the same session, still subscribed.
@@ -297,6 +323,10 @@ async def _scenario(own: OwnStack, catalogues: Catalogues) -> dict[str, float]:
     ussd_subscriber = subscriptions.get(subscriber_id("ussd", phone))
     assert ussd_subscriber is not None and ussd_subscriber.language == "ar"
     assert [s.region for s in ussd_subscriber.subscriptions] == ["coast"]
+
+    # SMS: answered again, in Portuguese.
+    answer = await asyncio.to_thread(sms.say, "Quanto custa o passaporte?")
+    assert "6000" in answer.replace(" ", "") and answer != gsm_friendly(try_again["pt"]), answer
     return waited
 
 
@@ -304,6 +334,7 @@ def test_redis_stops_under_live_conversations_everyone_hears_and_nothing_is_lost
     own: OwnStack, catalogues: Catalogues
 ) -> None:
     waited = asyncio.run(_scenario(own, catalogues))
+    print("try-again text with Redis down, seconds:", {k: round(v, 2) for k, v in waited.items()})
     assert all(seconds < PROMPT_SECONDS for seconds in waited.values()), waited
 
 
