@@ -28,6 +28,7 @@ from bot.fanout.notices import Broadcast, NoticeKind
 from bot.fanout.pacing import DeliveryPolicy, load_delivery_policy
 from bot.fanout.queue import FanOutQueue
 from bot.i18n.messages import Locale
+from bot.i18n.recent import RecentLanguages
 from bot.insights.service import InsightService
 from bot.insights.unanswered import UnansweredLog
 from bot.open311.repeats import RepeatedPosts
@@ -62,6 +63,17 @@ class Services:
         current = self.catalogues()
         code = language if language in current.languages.codes else current.languages.default
         return current.locales[code]
+
+    @functools.cached_property
+    def recent_languages(self) -> RecentLanguages:
+        """The language of each conversation this process saw lately (for when Redis is down)."""
+        return RecentLanguages()
+
+    def conversation_language(self, conversation_id: str, hint: str | None = None) -> str:
+        """A conversation's language without reading its tracker: the one it was last seen in here,
+        else the channel's hint (``fr-SN`` -> ``fr``), else the default language."""
+        languages = self.catalogues().languages
+        return self.recent_languages.recall(conversation_id) or languages.normalise(hint) or languages.default
 
     # Connections ---------------------------------------------------------------------------------
 

@@ -73,6 +73,8 @@ def test_the_committed_balancer_config_is_the_generated_one_and_haproxy_accepts_
 def test_redis_persists_its_data(compose: dict[str, Any]) -> None:
     command = compose["services"]["redis"]["command"]
     assert "--appendonly" in command and command[command.index("--appendonly") + 1] == "yes"
+    # a full Redis refuses writes rather than deleting conversations or queues (README, Redis)
+    assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
 
 
 def test_serve_refuses_without_redis_or_token() -> None:

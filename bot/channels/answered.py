@@ -5,6 +5,9 @@ action raising): its processor logs the error and ends the turn. On the web page
 answer yet"; on a messaging channel the citizen would just wait. So the channel adapters hand each
 message to :func:`handle_answered`, which watches what Rasa sends back and, when that is nothing,
 sends the "something went wrong on our side, try again" text in the conversation's language.
+
+:func:`say_try_again` is that answer, shared with ``rasa_addons.store_failure`` (the same text when
+the conversation or lock store is down, before Rasa could run anything).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any, Dict
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.i18n.messages import Locale
+from bot.services import Services
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +39,15 @@ class CountingOutput(OutputChannel):
         """Count, then send as the wrapped channel would."""
         self.sent += 1
         await self.inner.send_response(recipient_id, message)
+
+
+async def say_try_again(services: Services, output: OutputChannel, recipient_id: str, language: str) -> None:
+    """The try-again text in ``language``, marked with its language and direction (the web page sets
+    ``lang`` and ``dir`` from them; USSD words its menu keys in it)."""
+    locale = services.locale(language)
+    direction = services.catalogues().languages.get(locale.code).direction
+    message = {"text": locale.text("temporary_error"), "language": locale.code, "direction": direction}
+    await output.send_response(recipient_id, message)  # what every output, wrapped or not, takes
 
 
 async def conversation_language(agent: Any, sender_id: str) -> str:

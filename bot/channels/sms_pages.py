@@ -9,13 +9,17 @@ ZAIDI...); any other reply goes to the assistant as usual.
 from __future__ import annotations
 
 import json
+import logging
 
 import redis.asyncio as aioredis
+from redis.exceptions import RedisError
 
 from bot import redis_keys
 from bot.channels.formatting import capacity, gsm_friendly, paginate, strip_markdown
 from bot.phrases import fold
 from bot.services import shared
+
+logger = logging.getLogger(__name__)
 
 KEPT_SECONDS = 24 * 3600
 
@@ -39,16 +43,23 @@ class SmsPager:
         more = self.more_word(language)
         pages = paginate(message, capacity(message, self._max_segments), more)
         key = redis_keys.sms_pages(address)
-        if len(pages) > 1:
-            await self._store().set(key, json.dumps({"pages": pages[1:], "more": more}), ex=KEPT_SECONDS)
-        else:
-            await self._store().delete(key)
+        try:
+            if len(pages) > 1:
+                await self._store().set(key, json.dumps({"pages": pages[1:], "more": more}), ex=KEPT_SECONDS)
+            else:
+                await self._store().delete(key)
+        except RedisError:  # Redis down: the first page (e.g. the try-again text) still goes out
+            logger.warning("SMS page store unavailable; %d later page(s) not kept", len(pages) - 1)
         return pages[0]
 
     async def next_page(self, address: str, reply: str) -> str | None:
         """The next held page if ``reply`` asks for it, else None."""
         key = redis_keys.sms_pages(address)
-        raw = await self._store().get(key)
+        try:
+            raw = await self._store().get(key)
+        except RedisError:  # Redis down: the reply goes to the assistant, which says to try again
+            logger.warning("SMS page store unavailable; the reply is handled as a message")
+            return None
         if not raw:
             return None
         held = json.loads(raw)

@@ -26,6 +26,7 @@ from typing import Any, Awaitable, Callable, Dict, List
 import aiohttp
 import redis.asyncio as aioredis
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from redis.exceptions import RedisError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -105,7 +106,11 @@ class TelegramOutput(OutputChannel):
         if not data.startswith("#"):
             return data
         client = self._client()
-        stored = await client.get(redis_keys.button_payload("telegram", data[1:])) if client else None
+        try:
+            stored = await client.get(redis_keys.button_payload("telegram", data[1:])) if client else None
+        except RedisError:  # Redis down: passed on as it is, the assistant says to try again
+            logger.warning("Telegram button store unavailable")
+            return data
         return stored.decode() if stored else ""
 
     def _client(self) -> aioredis.Redis[bytes] | None:

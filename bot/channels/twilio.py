@@ -23,6 +23,7 @@ from typing import Any, Awaitable, Callable, Dict, List
 import aiohttp
 import redis.asyncio as aioredis
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from redis.exceptions import RedisError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -114,8 +115,16 @@ class WhatsAppOutput(TwilioOutput):
         return self._templates
 
     async def window_open(self, address: str) -> bool:
-        """Whether the user wrote in the last 24 hours."""
-        return bool(await self.store().exists(redis_keys.whatsapp_window(address)))
+        """Whether the user wrote in the last 24 hours.
+
+        With Redis down, open: the assistant then only answers a message just received (the
+        try-again text); deliveries wait in Redis, so none is pushed during the outage.
+        """
+        try:
+            return bool(await self.store().exists(redis_keys.whatsapp_window(address)))
+        except RedisError:
+            logger.warning("WhatsApp window store unavailable; answering as inside the window")
+            return True
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         address = recipient_id if recipient_id.startswith("whatsapp:") else f"whatsapp:{recipient_id}"
@@ -250,4 +259,7 @@ class WhatsAppInput(_TwilioInput):
     async def _received(self, address: str) -> None:
         """Each message from the user opens (or renews) the 24-hour window."""
         output = self.get_output_channel()
-        await output.store().set(redis_keys.whatsapp_window(address), "1", ex=WINDOW_SECONDS)
+        try:
+            await output.store().set(redis_keys.whatsapp_window(address), "1", ex=WINDOW_SECONDS)
+        except RedisError:  # Redis down: the message still reaches the assistant (which says so)
+            logger.warning("WhatsApp window store unavailable; the 24-hour window was not renewed")

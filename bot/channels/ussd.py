@@ -20,6 +20,7 @@ from typing import Any, Awaitable, Callable, Dict, List
 
 import redis.asyncio as aioredis
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from redis.exceptions import RedisError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -111,7 +112,11 @@ class UssdInput(InputChannel):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> str:
         key = redis_keys.ussd_session(session_id)
-        raw = await self._store().get(key)
+        try:
+            raw = await self._store().get(key)
+        except RedisError:  # Redis down: the assistant's try-again answer (rasa_addons.store_failure)
+            logger.warning("USSD session store unavailable; this screen is shown without it")
+            raw = None
         state: Dict[str, Any] = json.loads(raw) if raw else {"screens": [], "language": ""}
         screens = [Screen.from_json(s) for s in state["screens"]]
         if screens and not first and latest == MORE and screens[-1].page < len(screens[-1].pages) - 1:
@@ -129,7 +134,10 @@ class UssdInput(InputChannel):
             state["language"] = language or state["language"]
             screens = [screen] if home else [*screens, screen]
         state["screens"] = [s.to_json() for s in screens[-10:]]
-        await self._store().set(key, json.dumps(state), ex=SESSION_SECONDS)
+        try:
+            await self._store().set(key, json.dumps(state), ex=SESSION_SECONDS)
+        except RedisError:
+            logger.warning("USSD session store unavailable; the screens shown are not kept")
         page, more = screens[-1].current()
         return ("CON " if more else "END ") + page
 

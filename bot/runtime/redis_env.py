@@ -1,4 +1,5 @@
-"""The environment variables ``endpoints.yml`` reads, derived from one ``REDIS_URL``."""
+"""The environment variables ``endpoints.yml`` reads, derived from one ``REDIS_URL`` and the
+conversation retention."""
 
 from __future__ import annotations
 
@@ -19,3 +20,9 @@ def redis_endpoint_env(redis_url: str) -> dict[str, str]:
         "REDIS_DB": db,
         "REDIS_PASSWORD": unquote(parsed.password or ""),
     }
+
+
+def tracker_expiry_env(retention_days: int) -> dict[str, str]:
+    """TRACKER_EXPIRY_SECONDS: the expiry Rasa's Redis tracker store gives a conversation at every save,
+    from its creation on (``record_exp``), so each one goes ``retention_days`` after its last message."""
+    return {"TRACKER_EXPIRY_SECONDS": str(max(1, retention_days) * 86400)}

@@ -3,6 +3,7 @@ server and web app. Used by ``./baraza run`` and by the end-to-end tests."""
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import socket
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
+import redis
+
 from bot.concerns.database import upgrade as migrate_concerns
 from bot.runtime.credentials import write_credentials
 from bot.runtime.embedded_redis import start_embedded_redis
@@ -24,8 +27,11 @@ from bot.runtime.processes import (
     web_app_command,
     worker_command,
 )
-from bot.runtime.redis_env import redis_endpoint_env
+from bot.runtime.redis_env import redis_endpoint_env, tracker_expiry_env
+from bot.runtime.redis_policy import eviction_warning
 from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 #: A process that stops this many times within :data:`CRASH_WINDOW` seconds is not started again.
 MAX_CRASHES = 5
@@ -80,6 +86,7 @@ class Stack:
         env = dict(os.environ)
         env.update(PROCESS_ENV)
         env.update(redis_endpoint_env(self.settings.redis_url))
+        env.update(tracker_expiry_env(self.settings.conversation_retention_days))
         env.update(
             {
                 "REDIS_URL": self.settings.redis_url,
@@ -151,6 +158,9 @@ class Stack:
             port = self.settings.embedded_redis_port
             self.processes["redis"] = start_embedded_redis(self.settings.data_dir / "redis", port)
             self.settings = replace(self.settings, redis_url=f"redis://127.0.0.1:{port}/0")
+        warning = eviction_warning(redis.Redis.from_url(self.settings.redis_url, socket_timeout=5))
+        if warning:
+            logger.warning(warning)
         if not self.settings.rasa_auth_token:
             self.settings = replace(self.settings, rasa_auth_token=secrets.token_urlsafe(24))
         migrate_concerns(self.settings.effective_database_url)

@@ -6,9 +6,10 @@ in which the citizen confirmed; so it is scheduled for deletion a few seconds la
 worker deletes it (with the offline inbox and held SMS pages of that address).
 
 Every conversation also expires a set time after its last message (``conversation_retention_days``).
-Rasa's Redis tracker store can only take a fixed expiry from ``endpoints.yml`` (no environment
-setting there can be a number), so the delivery workers give every tracker without one an expiry in
-their hourly housekeeping; each save by Rasa clears it again, so only idle conversations run out.
+Rasa's Redis tracker store gives it that expiry at every save, from its creation on (``record_exp``
+in ``endpoints.yml``, from ``TRACKER_EXPIRY_SECONDS``, which the launcher derives from the setting).
+The delivery workers' hourly housekeeping still gives one to any tracker without it (saved before
+that setting, or by a Rasa started without it).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""Conversations run out after their retention, through the real stack: the workers' housekeeping
-gives Rasa's trackers an expiry, a new message lifts it, and a subscriber whose conversation expired
-still gets alerts in the language they chose."""
+"""Conversations run out after their retention, through the real stack: Rasa gives each tracker its
+expiry when it creates it and renews it with every message, the workers' housekeeping gives one to a
+tracker without it, and a subscriber whose conversation expired still gets alerts in the language
+they chose."""
 
 from __future__ import annotations
 
@@ -29,14 +30,14 @@ async def _scenario(key: str, client: redis.Redis[bytes]) -> None:
             chat, "je voudrais les alertes pour la région de la côte", "oui", "fr"
         )
         tracker = redis_keys.rasa_tracker(session)
-        assert client.ttl(tracker) == -1  # Rasa keeps it without an expiry
+        assert 89 * DAY < client.ttl(tracker) <= 90 * DAY  # Rasa gave it its expiry when it created it
 
+        client.expire(tracker, DAY)  # as if it had been idle for 89 days
+        await chat.say("merci", {})  # the conversation goes on: Rasa's save renews the expiry
+        assert client.ttl(tracker) > 89 * DAY
+        client.persist(tracker)  # a tracker saved without an expiry (before TRACKER_EXPIRY_SECONDS)
         expire_idle_conversations(client, 90)
         assert 89 * DAY < client.ttl(tracker) <= 90 * DAY
-        await chat.say("merci", {})  # the conversation goes on: Rasa's save lifts the expiry
-        assert client.ttl(tracker) == -1
-        expire_idle_conversations(client, 90)
-        assert client.ttl(tracker) > 89 * DAY
 
     client.delete(tracker)  # ninety idle days later, Redis drops it
     status, record = await asyncio.to_thread(_post, "/api/v1/alerts", key, _cap("KL-RETENTION-1"))

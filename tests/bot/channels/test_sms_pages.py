@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +12,8 @@ from bot import redis_keys
 from bot.channels.formatting import segments
 from bot.channels.sms_pages import KEPT_SECONDS, SmsPager
 from bot.services import Services, use
+from bot.settings import load_settings
+from tests.conftest import with_session_parts
 
 LONG = " ".join(f"word{i}" for i in range(120))  # about 800 characters: more than one 1-segment page
 
@@ -58,3 +61,24 @@ def test_held_pages_are_kept_a_day_at_most(installed: Services) -> None:
 
     assert asyncio.run(run()) is None
     assert 0 < installed.redis.ttl(redis_keys.sms_pages("+254722")) <= KEPT_SECONDS
+
+
+def test_with_redis_down_the_first_page_still_goes_and_replies_reach_the_assistant(
+    services: Services,
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
+    down = with_session_parts(
+        Services(load_settings({"REDIS_URL": dead})),
+        services.language_identifier,
+        services.live_catalogues,
+    )
+    use(down)
+    try:
+        pager = SmsPager(max_segments=1)
+        apology = down.locale("sw").text("temporary_error")
+        assert asyncio.run(pager.first_page("+254722", apology, "sw")) == apology  # the try-again text
+        assert asyncio.run(pager.next_page("+254722", "ZAIDI")) is None  # to the assistant, not a 500
+    finally:
+        use(None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.runtime.redis_env import redis_endpoint_env
+from bot.runtime.redis_env import redis_endpoint_env, tracker_expiry_env
 
 
 def test_redis_url_becomes_the_endpoint_variables() -> None:
@@ -30,3 +30,8 @@ def test_tls_urls_and_defaults() -> None:
         "REDIS_DB": "0",
         "REDIS_PASSWORD": "",
     }
+
+
+def test_conversations_expire_after_the_retention_from_their_first_save() -> None:
+    assert tracker_expiry_env(90) == {"TRACKER_EXPIRY_SECONDS": "7776000"}
+    assert tracker_expiry_env(0) == {"TRACKER_EXPIRY_SECONDS": "86400"}  # never 0: Rasa reads it as "keep"
