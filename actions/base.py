@@ -93,12 +93,14 @@ class BarazaAction(Action, ABC):
         offered: list[str] = []
         for reply in replies:
             offered = [option.payload for option in reply.options] or offered
+            awaits = {"awaits_text": True} if reply.awaits_text else {}
             if text_only:
                 hint = catalogues.locales[language.code].text("options_hint")
                 dispatcher.utter_message(
                     text=numbered_text(reply, hint),
                     language=language.code,
                     direction=language.direction,
+                    **awaits,
                     **(extra or {}),
                 )
             else:
@@ -108,6 +110,7 @@ class BarazaAction(Action, ABC):
                     buttons=buttons,
                     language=language.code,
                     direction=language.direction,
+                    **awaits,
                     **(extra or {}),
                 )
         # Only changed slots: every event is stored with the conversation and re-read on each turn.

@@ -40,7 +40,8 @@ class ActionSubscribeAlerts(BarazaAction):
         pending = turn.slots.get("pending") or {}
         if not topics and isinstance(pending, dict):
             topics = tuple(pending.get("topics") or ())  # a region named after "which region?"
-        return ask_to_subscribe(catalogues, turn.language, _region(turn, catalogues), topics)
+        region = _region(turn, catalogues)
+        return ask_to_subscribe(catalogues, turn.language, region, topics, turn.channel)
 
 
 def answer_subscription_consent(turn: Turn, catalogues: Catalogues, *, agreed: bool) -> Outcome:

@@ -24,6 +24,8 @@ class Reply:
 
     text: str
     options: tuple[Option, ...] = ()
+    #: The citizen is asked to type the answer (a channel that closes sessions keeps this one open).
+    awaits_text: bool = False
 
 
 #: Why a message went unanswered: not understood, understood as out of scope, or a question the

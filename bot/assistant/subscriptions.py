@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.assistant.channel_kinds import channel_text
 from bot.assistant.replies import Option, Outcome, Reply, intent_payload
 from bot.catalogue.bundle import Catalogues
 from bot.phrases import fold
@@ -48,9 +49,9 @@ def stop_word(catalogues: Catalogues, language: str) -> str:
 
 
 def ask_to_subscribe(
-    catalogues: Catalogues, language: str, region: str | None, topics: tuple[str, ...]
+    catalogues: Catalogues, language: str, region: str | None, topics: tuple[str, ...], channel: str = ""
 ) -> Outcome:
-    """Ask for the region, or (region known) for consent."""
+    """Ask for the region, or (region known) for consent, worded for the citizen's ``channel``."""
     locale = catalogues.locales[language]
     if region is None or region not in catalogues.regions.regions:
         extra = {"alert_topic": topics[0]} if topics else {}
@@ -62,8 +63,10 @@ def ask_to_subscribe(
         )
         pending = {"kind": WAITING_FOR_REGION, "topics": list(topics)}
         return Outcome((Reply(locale.text("subscribe_which_region"), options),), {"pending": pending})
-    question = locale.text(
+    question = channel_text(
+        locale,
         "subscribe_consent",
+        channel,
         topics=topic_list(catalogues, language, topics),
         region=catalogues.regions.name(region, language),
     )
