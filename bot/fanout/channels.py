@@ -4,6 +4,12 @@
 subscriber's ``output_channel``), so the alert is part of the conversation, worded in its language,
 and "tell me more" afterwards is about it. ``NullChannel`` only records the effect (benchmarks and
 fault tests): like the conversation, it acts on each delivery id once.
+
+A delivery that no channel here can make is *skipped*, with its reason, never counted as sent: the
+subscriber's channel only answers requests (REST, USSD: nothing can be pushed to them), or it is not
+configured in this installation (no SMS gateway, no Telegram token). The second is only known to
+Rasa: for a channel it has no output for, it collects the messages and returns them in its answer
+instead of sending them.
 """
 
 from __future__ import annotations
@@ -27,7 +33,21 @@ class Outcome(str, Enum):
 
     SENT = "sent"
     RETRY = "retry"  #: a passing failure (timeout, 5xx, rate limited): try again later
-    FAILED = "failed"  #: a permanent failure (unknown channel, refused): do not retry
+    FAILED = "failed"  #: a permanent failure (refused): do not retry
+    SKIPPED = "skipped"  #: no channel here can reach the subscriber (:class:`SkipReason`): do not retry
+
+
+class SkipReason(str, Enum):
+    """Why a delivery was skipped, as the ministry's delivery progress counts it."""
+
+    NOT_CONFIGURED = "not_configured"  #: the subscriber's channel is not set up in this installation
+    CANNOT_PUSH = "cannot_push"  #: the channel only answers the citizen's requests (REST, USSD)
+    UNSUBSCRIBED = "unsubscribed"  #: the subscriber left before it was their turn
+    WITHDRAWN = "withdrawn"  #: the alert was cancelled or replaced before it was their turn
+
+
+#: Channels that only answer the request in hand: a message cannot be pushed to them.
+ANSWER_ONLY_CHANNELS = frozenset({"rest", "cmdline", "ussd"})
 
 
 class DeliveryChannel(Protocol):
@@ -55,6 +75,8 @@ class RasaTrigger:
 
     def send(self, notice: Notice) -> tuple[Outcome, str]:
         """Trigger the notice's intent in the subscriber's conversation, answered on their channel."""
+        if notice.channel in ANSWER_ONLY_CHANNELS:
+            return Outcome.SKIPPED, SkipReason.CANNOT_PUSH.value
         # Rasa's routes do not URL-decode: characters legal in a path segment ("+" of phone numbers,
         # ":" of "whatsapp:+...") are sent as they are, so the conversation id arrives unchanged.
         url = f"{self._url}/conversations/{quote(notice.address, safe='+:@=')}/trigger_intent"
@@ -85,15 +107,19 @@ class RasaTrigger:
 
 
 def _acknowledged(reply: requests.Response, notice: Notice) -> tuple[Outcome, str]:
-    """Sent only when the conversation remembers the delivery id (its action ran to the end).
+    """Sent only when the conversation remembers the delivery id (its action ran to the end) and
+    the channel sent it: skipped when Rasa has no output for the subscriber's channel.
 
     Rasa answers 200 even when the action behind the intent failed (action server down, a store
     unavailable): the events are dropped and the citizen saw nothing, so that is retried.
     """
     try:
-        remembered = reply.json()["tracker"]["slots"].get("delivered_alerts") or []
+        answer = reply.json()
+        remembered = answer["tracker"]["slots"].get("delivered_alerts") or []
     except (ValueError, KeyError, TypeError, AttributeError):
         return Outcome.RETRY, "Rasa's answer holds no conversation state"
+    if "messages" in answer:  # Rasa has no output for this channel: it collected what it would send
+        return Outcome.SKIPPED, SkipReason.NOT_CONFIGURED.value
     if notice.delivery_id in remembered:
         return Outcome.SENT, ""
     return Outcome.RETRY, "the assistant did not record the delivery (its action did not run to the end)"

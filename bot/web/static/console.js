@@ -155,6 +155,13 @@
   $("refresh").addEventListener("click", refresh);
 
   // Delivery progress ---------------------------------------------------------------------------
+  // Deliveries that no channel here could make, with why: never counted as sent.
+  function skippedText(d) {
+    var reasons = (d.skipped_reasons || []).map(function (r) {
+      return t("skip_" + r.reason, { count: r.count, channel: r.channel });
+    });
+    return t("progress_skipped", { skipped: d.skipped }) + " " + reasons.join("; ") + ".";
+  }
   function stopWatching() { if (watching) { clearTimeout(watching); watching = null; } }
   function watch(record) {
     stopWatching();
@@ -169,6 +176,7 @@
         $("progress-bar").value = percent;
         $("progress-bar").textContent = percent + "%";
         var text = t("progress_counts", { sent: d.sent, failed: d.failed, remaining: d.remaining, total: d.total });
+        if (d.skipped) { text += " " + skippedText(d); }
         if (d.complete) { text += " " + T.progress_done; }
         if (text !== lastText) { $("progress-text").textContent = text; lastText = text; }
         if (d.complete) { watching = null; refresh(); } else { watching = setTimeout(poll, 1000); }
