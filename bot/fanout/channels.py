@@ -7,9 +7,10 @@ fault tests): like the conversation, it acts on each delivery id once.
 
 A delivery that no channel here can make is *skipped*, with its reason, never counted as sent: the
 subscriber's channel only answers requests (REST, USSD: nothing can be pushed to them), or it is not
-configured in this installation (no SMS gateway, no Telegram token). The second is only known to
-Rasa: for a channel it has no output for, it collects the messages and returns them in its answer
-instead of sending them.
+configured in this installation (no SMS gateway, no Telegram token). Only Rasa knows which outputs it
+has: for a channel it has none for, it collects the messages and returns them in its answer instead
+of sending them. The conversation still records the notice (so its history, "tell me more" and the
+retry after a crash work as for any other); only the count says that it reached nobody.
 """
 
 from __future__ import annotations
@@ -75,8 +76,6 @@ class RasaTrigger:
 
     def send(self, notice: Notice) -> tuple[Outcome, str]:
         """Trigger the notice's intent in the subscriber's conversation, answered on their channel."""
-        if notice.channel in ANSWER_ONLY_CHANNELS:
-            return Outcome.SKIPPED, SkipReason.CANNOT_PUSH.value
         # Rasa's routes do not URL-decode: characters legal in a path segment ("+" of phone numbers,
         # ":" of "whatsapp:+...") are sent as they are, so the conversation id arrives unchanged.
         url = f"{self._url}/conversations/{quote(notice.address, safe='+:@=')}/trigger_intent"
@@ -111,18 +110,22 @@ def _acknowledged(reply: requests.Response, notice: Notice) -> tuple[Outcome, st
     the channel sent it: skipped when Rasa has no output for the subscriber's channel.
 
     Rasa answers 200 even when the action behind the intent failed (action server down, a store
-    unavailable): the events are dropped and the citizen saw nothing, so that is retried.
+    unavailable): the events are dropped and the citizen saw nothing, so that is retried, whatever
+    the channel (the conversation must record the notice once, even where nobody can be pushed).
     """
     try:
         answer = reply.json()
         remembered = answer["tracker"]["slots"].get("delivered_alerts") or []
     except (ValueError, KeyError, TypeError, AttributeError):
         return Outcome.RETRY, "Rasa's answer holds no conversation state"
+    if notice.delivery_id not in remembered:
+        return Outcome.RETRY, "the assistant did not record the delivery (its action did not run to the end)"
     if "messages" in answer:  # Rasa has no output for this channel: it collected what it would send
-        return Outcome.SKIPPED, SkipReason.NOT_CONFIGURED.value
-    if notice.delivery_id in remembered:
-        return Outcome.SENT, ""
-    return Outcome.RETRY, "the assistant did not record the delivery (its action did not run to the end)"
+        reason = (
+            SkipReason.CANNOT_PUSH if notice.channel in ANSWER_ONLY_CHANNELS else SkipReason.NOT_CONFIGURED
+        )
+        return Outcome.SKIPPED, reason.value
+    return Outcome.SENT, ""
 
 
 class NullChannel:

@@ -211,9 +211,9 @@ def test_ussd_from_menu_to_a_service_answer(stack: Stack, catalogues: Catalogues
     home = session.step("00")
     services = session.step(_option(home, locale.text("menu_services")))
     passport = catalogues.services.text("passport", "sw").name
-    overview = session.step(_option(services, passport))
-    assert overview.startswith("CON ")
-    answer = session.step(_option(overview, locale.text("aspect_fee")))
+    overview = _pages(session, session.step(_option(services, passport)), locale.text("ussd_more"))
+    assert all(p.startswith("CON ") for p in overview)
+    answer = session.step(_option_in(overview, locale.text("aspect_fee")))
     assert answer.startswith(("END ", "CON "))
     pages = [answer]
     while pages[-1].startswith("CON "):
@@ -283,8 +283,10 @@ def test_subscribed_on_ussd_alert_arrives_by_sms_in_the_fewest_segments(
     session = UssdSession(phone)
     home = session.step()
     regions = session.step(_option(home, catalogues.locales["en"].text("menu_subscribe")))
-    consent = session.step(_option(regions, catalogues.regions.name("coast", "en")))
-    done = session.step(_option(consent, catalogues.locales["en"].text("consent_yes")))
+    consent = _pages(session, session.step(_option(regions, catalogues.regions.name("coast", "en"))), "More")
+    said = _words(consent, {"98 More", "0 Back  00 Home"})
+    assert "by SMS on this phone number" in said and "Do you agree?" in said  # where alerts arrive, whole
+    done = session.step(_option_in(consent, catalogues.locales["en"].text("consent_yes")))
     assert done.startswith("END ") and "STOP" in done
 
     key, _ = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(

@@ -85,10 +85,12 @@ def test_a_channel_rasa_has_no_output_for_is_skipped_not_sent(rasa: RasaTrigger)
     assert rasa.send(delivery) == (Outcome.SKIPPED, SkipReason.NOT_CONFIGURED.value)
 
 
-def test_a_channel_that_only_answers_requests_is_skipped_without_asking_rasa(rasa: RasaTrigger) -> None:
-    for channel in ("rest", "ussd"):
-        assert rasa.send(Notice(Broadcast.alert("a1"), channel, "x")) == (
-            Outcome.SKIPPED,
-            SkipReason.CANNOT_PUSH.value,
-        )
-    assert FakeRasa.received == []
+def test_a_channel_that_only_answers_requests_is_skipped_as_unable_to_push(rasa: RasaTrigger) -> None:
+    """The conversation still records it (Rasa was asked); nobody was pushed anything."""
+    delivery = Notice(Broadcast.alert("a1"), "rest", "web-user")
+    FakeRasa.answers = [
+        (200, {**_tracker([]), "messages": []}),  # the action failed (action server down): again later
+        (200, {**_tracker([delivery.delivery_id]), "messages": [{"text": "ALERT"}]}),
+    ]
+    assert rasa.send(delivery)[0] is Outcome.RETRY
+    assert rasa.send(delivery) == (Outcome.SKIPPED, SkipReason.CANNOT_PUSH.value)
