@@ -103,6 +103,7 @@ class BarazaAction(Action, ABC):
         offered: list[str] = []
         for number, reply in enumerate(replies, start=1):
             offered = [option.payload for option in reply.options] or offered
+            awaits = {"awaits_text": True} if reply.awaits_text else {}
             if text_only:
                 text = numbered_text(reply, locale.text("options_hint"))
                 if (
@@ -116,6 +117,7 @@ class BarazaAction(Action, ABC):
                     text=text,
                     language=language.code,
                     direction=language.direction,
+                    **awaits,
                     **(extra or {}),
                 )
             else:
@@ -125,6 +127,7 @@ class BarazaAction(Action, ABC):
                     buttons=buttons,
                     language=language.code,
                     direction=language.direction,
+                    **awaits,
                     **(extra or {}),
                 )
         # Only changed slots: every event is stored with the conversation and re-read on each turn.

@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import BarazaAction
 from actions.pushed import NOTHING_TO_SHOW, PushedAction
 from actions.turn import Turn
+from bot.assistant.channel_kinds import channel_text
 from bot.assistant.choices import chosen_payload
 from bot.assistant.concerns import (
     CONCERN_SLOTS,
@@ -199,7 +200,8 @@ class ActionAskConcernDescription(BarazaAction):
         return "action_ask_concern_description"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
-        return Outcome((Reply(catalogues.locales[turn.language].text("concern_ask_description")),))
+        text = catalogues.locales[turn.language].text("concern_ask_description")
+        return Outcome((Reply(text, awaits_text=True),))
 
 
 class ActionAskConcernRegion(BarazaAction):
@@ -223,7 +225,7 @@ class ActionAskConcernContact(BarazaAction):
         return "action_ask_concern_contact"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
-        text = catalogues.locales[turn.language].text("concern_ask_contact")
+        text = channel_text(catalogues.locales[turn.language], "concern_ask_contact", turn.channel)
         return Outcome((Reply(text, yes_no_options(catalogues, turn.language)),))
 
 
@@ -282,7 +284,7 @@ class ActionConcernStatus(BarazaAction):
                 return Outcome((Reply(status_text(catalogues, turn.language, mine[0])),))
             if mine:
                 return own_tickets(catalogues, turn.language, mine)
-            return Outcome((Reply(locale.text("concern_status_which")),))
+            return Outcome((Reply(locale.text("concern_status_which"), awaits_text=True),))
         try:
             concern = shared().concerns.for_citizen(ticket, turn.subscriber)
         except ConcernNotFound:

@@ -49,7 +49,9 @@ ANSWERS: dict[str, Answer] = {
 def _consent_again(turn: Turn, catalogues: Catalogues, asked: dict[str, Any]) -> Outcome | None:
     region = asked.get("region")
     topics = tuple(str(t) for t in asked.get("topics") or ())
-    return ask_to_subscribe(catalogues, turn.language, str(region) if region else None, topics)
+    return ask_to_subscribe(
+        catalogues, turn.language, str(region) if region else None, topics, channel=turn.channel
+    )
 
 
 def _summary_again(turn: Turn, catalogues: Catalogues, asked: dict[str, Any]) -> Outcome | None:

@@ -45,7 +45,7 @@ class ActionSubscribeAlerts(BarazaAction):
         if not topics and isinstance(pending, dict):
             topics = tuple(pending.get("topics") or ())  # a region named after "which region?"
         region = mentioned(catalogues, Kind.REGION, turn.entities, turn.text, turn.language)
-        return ask_to_subscribe(catalogues, turn.language, region.value, topics, region.name)
+        return ask_to_subscribe(catalogues, turn.language, region.value, topics, region.name, turn.channel)
 
 
 def region_asked_again(turn: Turn, catalogues: Catalogues) -> Outcome | None:
@@ -58,7 +58,7 @@ def region_asked_again(turn: Turn, catalogues: Catalogues) -> Outcome | None:
     if not name or catalogues.regions.find_in_text(name, turn.language):
         return None
     topics = tuple(str(t) for t in pending.get("topics") or ())
-    return ask_to_subscribe(catalogues, turn.language, None, topics, unknown_place=name)
+    return ask_to_subscribe(catalogues, turn.language, None, topics, unknown_place=name, channel=turn.channel)
 
 
 def answer_subscription_consent(turn: Turn, catalogues: Catalogues, *, agreed: bool) -> Outcome:

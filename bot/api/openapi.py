@@ -193,7 +193,11 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/alerts/{alert_id}/progress": {
                 "get": {
                     "summary": "Delivery progress",
-                    "description": "Counts of deliveries: total, sent, failed, skipped, remaining.",
+                    "description": (
+                        "Counts of deliveries: total, sent, failed, skipped, remaining; and skipped_reasons, "
+                        "the skipped ones by reason (not_configured, cannot_push, unsubscribed, withdrawn) "
+                        "and channel."
+                    ),
                     "parameters": [{"$ref": "#/components/parameters/AlertId"}],
                     "responses": {"200": {"description": "Counters"}, **_errors(401, 403, 404)},
                 }

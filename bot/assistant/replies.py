@@ -27,6 +27,8 @@ class Reply:
     #: Where to go next after an answer (the other aspects, the way home): on a channel without buttons
     #: it joins the answer's message (one SMS), a channel with its own Back and Home (USSD) leaves it out.
     follow_up: bool = False
+    #: The citizen is asked to type the answer (a channel that closes sessions keeps this one open).
+    awaits_text: bool = False
 
 
 #: Why a message went unanswered: not understood, understood as out of scope, or a question the

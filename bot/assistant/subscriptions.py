@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.assistant.channel_kinds import channel_text
 from bot.assistant.questions import QUESTION_ENTITY, question_id, yes_no
 from bot.assistant.replies import Option, Outcome, Reply, intent_payload
 from bot.catalogue.bundle import Catalogues
@@ -70,9 +71,10 @@ def ask_to_subscribe(
     region: str | None,
     topics: tuple[str, ...],
     unknown_place: str = "",
+    channel: str = "",
 ) -> Outcome:
     """Ask for the region (saying so when the citizen named one the catalogue does not know), or
-    (region known) for consent."""
+    (region known) for consent, worded for the citizen's ``channel``."""
     locale = catalogues.locales[language]
     if region is None or region not in catalogues.regions.regions:
         extra = {"alert_topic": topics[0]} if topics else {}
@@ -89,8 +91,10 @@ def ask_to_subscribe(
             else locale.text("subscribe_which_region")
         )
         return Outcome((Reply(question, options),), {"pending": pending})
-    question = locale.text(
+    question = channel_text(
+        locale,
         "subscribe_consent",
+        channel,
         topics=topic_list(catalogues, language, topics),
         region=catalogues.regions.name(region, language),
     )

@@ -4,8 +4,10 @@ The gateway posts a form (``sessionId``, ``serviceCode``, ``phoneNumber``, ``tex
 every entry of the session joined by ``*``; the reply is plain text starting with ``CON`` (the session
 continues) or ``END``. The conversation is the phone number's (alerts subscribed here arrive by SMS on
 the same number). This channel numbers the choices itself and keeps, per USSD session, the screens
-shown, so that "0" goes back, "00" goes home and "98" shows more without asking the assistant; a
-number picks the option of the screen on display, anything else is sent as typed text.
+shown, so that "98" shows the next page, "0" the previous page (or screen) and "00" the main menu
+without asking the assistant; a number picks the option of the screen on display, anything else is
+sent as typed text. A reply that asks the citizen to type (``awaits_text``, e.g. the description of a
+concern) keeps the session open like a menu; only a reply that asks nothing ends it.
 
 Another gateway is another small adapter: only the form fields and the CON/END convention are
 Africa's Talking's.
@@ -27,7 +29,16 @@ from sanic.response import HTTPResponse
 
 from bot import redis_keys
 from bot.assistant.choices import typed_number
-from bot.channels.ussd_menu import BACK, HOME, MORE, Screen, UssdTexts, answer_screen, menu_screen
+from bot.channels.ussd_menu import (
+    BACK,
+    HOME,
+    MORE,
+    Screen,
+    UssdTexts,
+    answer_screen,
+    menu_screen,
+    question_screen,
+)
 from bot.services import shared
 
 logger = logging.getLogger(__name__)
@@ -43,12 +54,16 @@ class UssdCollector(CollectingOutputChannel):
         return "ussd"
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        self.messages.append({"text": text, "buttons": [], "language": kwargs.get("language")})
+        self._collect(text, [], kwargs)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
-        self.messages.append({"text": text, "buttons": buttons, "language": kwargs.get("language")})
+        self._collect(text, buttons, kwargs)
+
+    def _collect(self, text: str, buttons: List[Dict[str, Any]], kwargs: Dict[str, Any]) -> None:
+        language, awaits = kwargs.get("language"), bool(kwargs.get("awaits_text"))
+        self.messages.append({"text": text, "buttons": buttons, "language": language, "awaits_text": awaits})
 
 
 class UssdInput(InputChannel):
@@ -119,10 +134,11 @@ class UssdInput(InputChannel):
             raw = None
         state: Dict[str, Any] = json.loads(raw) if raw else {"screens": [], "language": ""}
         screens = [Screen.from_json(s) for s in state["screens"]]
-        if screens and not first and latest == MORE and screens[-1].page < len(screens[-1].pages) - 1:
-            screens[-1].page += 1
-        elif len(screens) > 1 and latest == BACK:
-            screens.pop()
+        if screens and not first and latest == MORE:
+            screens[-1].forward()
+        elif screens and not first and latest == BACK and (screens[-1].page > 0 or len(screens) > 1):
+            if not screens[-1].backward():
+                screens.pop()
         else:
             if first or latest == HOME or not latest:
                 message, home = "/greet", True
@@ -162,10 +178,12 @@ class UssdInput(InputChannel):
         buttons: List[Dict[str, Any]] = next(
             (m["buttons"] for m in reversed(replies) if m.get("buttons")), []
         )
+        text = "\n".join(str(m["text"]) for m in replies if m.get("text"))
         if buttons:
-            header = self._home_title(language) if home else str(replies[-1]["text"] or "")
+            header = self._home_title(language) if home else text
             titles = [str(b["title"]) for b in buttons]
             payloads = [str(b["payload"]) for b in buttons]
             return menu_screen(header, titles, payloads, texts, home), language
-        text = "\n".join(str(m["text"]) for m in replies if m.get("text"))
+        if any(m.get("awaits_text") for m in replies):
+            return question_screen(text, texts), language
         return answer_screen(text, texts), language

@@ -4,6 +4,13 @@
 subscriber's ``output_channel``), so the alert is part of the conversation, worded in its language,
 and "tell me more" afterwards is about it. ``NullChannel`` only records the effect (benchmarks and
 fault tests): like the conversation, it acts on each delivery id once.
+
+A delivery that no channel here can make is *skipped*, with its reason, never counted as sent: the
+subscriber's channel only answers requests (REST, USSD: nothing can be pushed to them), or it is not
+configured in this installation (no SMS gateway, no Telegram token). Only Rasa knows which outputs it
+has: for a channel it has none for, it collects the messages and returns them in its answer instead
+of sending them. The conversation still records the notice (so its history, "tell me more" and the
+retry after a crash work as for any other); only the count says that it reached nobody.
 """
 
 from __future__ import annotations
@@ -27,7 +34,21 @@ class Outcome(str, Enum):
 
     SENT = "sent"
     RETRY = "retry"  #: a passing failure (timeout, 5xx, rate limited): try again later
-    FAILED = "failed"  #: a permanent failure (unknown channel, refused): do not retry
+    FAILED = "failed"  #: a permanent failure (refused): do not retry
+    SKIPPED = "skipped"  #: no channel here can reach the subscriber (:class:`SkipReason`): do not retry
+
+
+class SkipReason(str, Enum):
+    """Why a delivery was skipped, as the ministry's delivery progress counts it."""
+
+    NOT_CONFIGURED = "not_configured"  #: the subscriber's channel is not set up in this installation
+    CANNOT_PUSH = "cannot_push"  #: the channel only answers the citizen's requests (REST, USSD)
+    UNSUBSCRIBED = "unsubscribed"  #: the subscriber left before it was their turn
+    WITHDRAWN = "withdrawn"  #: the alert was cancelled or replaced before it was their turn
+
+
+#: Channels that only answer the request in hand: a message cannot be pushed to them.
+ANSWER_ONLY_CHANNELS = frozenset({"rest", "cmdline", "ussd"})
 
 
 class DeliveryChannel(Protocol):
@@ -85,18 +106,26 @@ class RasaTrigger:
 
 
 def _acknowledged(reply: requests.Response, notice: Notice) -> tuple[Outcome, str]:
-    """Sent only when the conversation remembers the delivery id (its action ran to the end).
+    """Sent only when the conversation remembers the delivery id (its action ran to the end) and
+    the channel sent it: skipped when Rasa has no output for the subscriber's channel.
 
     Rasa answers 200 even when the action behind the intent failed (action server down, a store
-    unavailable): the events are dropped and the citizen saw nothing, so that is retried.
+    unavailable): the events are dropped and the citizen saw nothing, so that is retried, whatever
+    the channel (the conversation must record the notice once, even where nobody can be pushed).
     """
     try:
-        remembered = reply.json()["tracker"]["slots"].get("delivered_alerts") or []
+        answer = reply.json()
+        remembered = answer["tracker"]["slots"].get("delivered_alerts") or []
     except (ValueError, KeyError, TypeError, AttributeError):
         return Outcome.RETRY, "Rasa's answer holds no conversation state"
-    if notice.delivery_id in remembered:
-        return Outcome.SENT, ""
-    return Outcome.RETRY, "the assistant did not record the delivery (its action did not run to the end)"
+    if notice.delivery_id not in remembered:
+        return Outcome.RETRY, "the assistant did not record the delivery (its action did not run to the end)"
+    if "messages" in answer:  # Rasa has no output for this channel: it collected what it would send
+        reason = (
+            SkipReason.CANNOT_PUSH if notice.channel in ANSWER_ONLY_CHANNELS else SkipReason.NOT_CONFIGURED
+        )
+        return Outcome.SKIPPED, reason.value
+    return Outcome.SENT, ""
 
 
 class NullChannel:

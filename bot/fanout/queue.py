@@ -44,7 +44,8 @@ return added
 """
 
 # KEYS: recipients, counts, deliveries stream, then the cancellation's recipients and counts.
-# ARGV: group, subscriber, new state, entry id, alert id (empty unless the delivery is an alert).
+# ARGV: group, subscriber, new state, entry id, alert id (empty unless the delivery is an alert),
+# counter of the reason ('' when there is none: a skipped delivery has one).
 # Records the outcome once (only from 'queued') and acknowledges the stream entry. An alert recorded
 # as sent after its cancellation began scanning for recipients (the delivery was in flight, so the
 # scan saw it queued) gets its cancellation notice queued here, in the same atomic step.
@@ -54,6 +55,7 @@ local changed = 0
 if state == 'queued' then
   redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
   redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+  if ARGV[6] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[6], 1) end
   changed = 1
   if ARGV[3] == 'sent' and ARGV[5] ~= '' and redis.call('HEXISTS', KEYS[5], 'started') == 1 then
     if redis.call('HSETNX', KEYS[4], ARGV[2], 'queued') == 1 then
@@ -75,6 +77,20 @@ class DeliveryResult:
     subscriber: str
     state: str  #: sent | failed | skipped
     entry_id: str
+    reason: str = ""  #: why it was skipped (a ``SkipReason`` value)
+
+
+#: Counter fields of a broadcast's skipped deliveries: ``skipped:<reason>:<channel>``.
+_SKIPPED_BECAUSE = "skipped:"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """How many deliveries on one channel were skipped for one reason."""
+
+    reason: str
+    channel: str
+    count: int
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,7 @@ class Progress:
     failed: int
     skipped: int
     resolved: bool  #: every recipient has been found and enqueued
+    skipped_because: tuple[Skipped, ...] = ()  #: the skipped ones by reason and channel
 
     @property
     def remaining(self) -> int:
@@ -97,13 +114,16 @@ class Progress:
         """Every recipient found and every delivery done."""
         return self.resolved and self.remaining == 0
 
-    def to_json(self) -> dict[str, int | bool]:
+    def to_json(self) -> dict[str, object]:
         """JSON-ready counters."""
         return {
             "total": self.enqueued,
             "sent": self.sent,
             "failed": self.failed,
             "skipped": self.skipped,
+            "skipped_reasons": [
+                {"reason": s.reason, "channel": s.channel, "count": s.count} for s in self.skipped_because
+            ],
             "remaining": self.remaining,
             "resolved": self.resolved,
             "complete": self.complete,
@@ -168,7 +188,9 @@ class FanOutQueue:
             redis_keys.delivery_counts(cancellation.key, cancellation.kind.value),
         ]
         alert = broadcast.reference if broadcast.kind is NoticeKind.ALERT else ""
-        return keys, [DELIVERY_GROUP, outcome.subscriber, outcome.state, outcome.entry_id, alert]
+        channel = outcome.subscriber.partition(":")[0]
+        because = f"{_SKIPPED_BECAUSE}{outcome.reason}:{channel}" if outcome.reason else ""
+        return keys, [DELIVERY_GROUP, outcome.subscriber, outcome.state, outcome.entry_id, alert, because]
 
     def record(self, outcome: DeliveryResult) -> bool:
         """Record a delivery's outcome (once) and acknowledge its stream entry; True if it changed."""
@@ -197,12 +219,18 @@ class FanOutQueue:
         """The counters of one broadcast."""
         key = redis_keys.delivery_counts(broadcast.key, broadcast.kind.value)
         raw = {k.decode(): int(v) for k, v in self._redis.hgetall(key).items()}
+        because = []
+        for name, count in sorted(raw.items()):
+            if name.startswith(_SKIPPED_BECAUSE):
+                reason, _, channel = name[len(_SKIPPED_BECAUSE) :].partition(":")
+                because.append(Skipped(reason, channel, count))
         return Progress(
             enqueued=raw.get("enqueued", 0),
             sent=raw.get("sent", 0),
             failed=raw.get("failed", 0),
             skipped=raw.get("skipped", 0),
             resolved=bool(raw.get("resolved", 0)),
+            skipped_because=tuple(because),
         )
 
     def scan_recipients(self, broadcast: Broadcast, state: str, count: int = 1000) -> Iterator[list[str]]:

@@ -11,7 +11,8 @@ when a broadcast is complete or replaced. Work of other kinds (expiry, retention
 ``bot/housekeeping.py`` schedules it, and may run between the worker's rounds in the same process.
 
 Each batch of deliveries: skip those already recorded, or whose broadcast is no longer live, or whose
-subscriber left; take tokens from each channel's bucket; send in parallel; record the outcomes. A
+subscriber left (recorded as skipped with that reason, as is a delivery no channel here can make);
+take tokens from each channel's bucket; send in parallel; record the outcomes. A
 passing failure is retried with exponential backoff (through a delayed set, promoted back into the
 stream when due) up to ``max_attempts``; then, or at once for a permanent failure, the delivery is
 marked failed and copied to the dead-letter list.
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 import redis
 
 from bot import redis_keys
-from bot.fanout.channels import DeliveryChannel, Outcome
+from bot.fanout.channels import DeliveryChannel, Outcome, SkipReason
 from bot.fanout.notices import Broadcast, BroadcastHooks, JobKind, Notice, NoticeKind
 from bot.fanout.pacing import ChannelPacer, RetryPolicy
 from bot.fanout.queue import DELIVERY_GROUP, JOBS_GROUP, DeliveryResult, FanOutQueue
@@ -217,9 +218,8 @@ class DeliveryWorker:
                 live[broadcast.reference] = self._hooks.is_live(broadcast.reference)
             left = language is None and broadcast.kind is not NoticeKind.CONCERN  # news needs no subscription
             if left or (broadcast.kind is NoticeKind.ALERT and not live[broadcast.reference]):
-                outcomes.append(
-                    DeliveryResult(broadcast, subscriber, "skipped", entry_id)
-                )  # left, or withdrawn
+                why = SkipReason.UNSUBSCRIBED if left else SkipReason.WITHDRAWN
+                outcomes.append(DeliveryResult(broadcast, subscriber, "skipped", entry_id, why.value))
                 continue
             channel, address = split_subscriber_id(subscriber)
             attempt = int(fields.get("n", "1"))
@@ -234,6 +234,8 @@ class DeliveryWorker:
         for (entry_id, notice, subscriber), (outcome, reason) in zip(pending, results, strict=True):
             if outcome is Outcome.SENT:
                 outcomes.append(DeliveryResult(notice.broadcast, subscriber, "sent", entry_id))
+            elif outcome is Outcome.SKIPPED:  # nothing here can reach them: said so, never retried
+                outcomes.append(DeliveryResult(notice.broadcast, subscriber, "skipped", entry_id, reason))
             elif outcome is Outcome.RETRY and notice.attempt < self._retries.max_attempts:
                 self._retry_later(entry_id, notice, subscriber)
             else:

@@ -15,10 +15,10 @@ from typing import Any, Iterator
 import pytest
 import redis
 
-from bot.alerts.load_samples import sample_alerts
-from bot.alerts.store import ActiveAlertStore
+from bot.alerts.load_samples import publish_samples, sample_alerts
 from bot.runtime.stack import Stack
 from bot.runtime.training import ensure_model
+from bot.services import Services
 from bot.settings import PROJECT_ROOT, load_settings
 
 E2E_REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -121,9 +121,9 @@ def stack(telegram_api: ProviderStandIn, tmp_path_factory: pytest.TempPathFactor
     model = ensure_model(settings)
     running = Stack(settings=settings, model=model, log_dir=PROJECT_ROOT / ".data" / "test-logs")
     running.start()
-    store = ActiveAlertStore(redis.Redis.from_url(E2E_REDIS_URL))
-    for alert in sample_alerts(PROJECT_ROOT / "data" / "samples" / "alerts.yml"):
-        store.save(alert)
+    publish_samples(
+        Services(settings).alerts, sample_alerts(PROJECT_ROOT / "data" / "samples" / "alerts.yml")
+    )
     yield running
     running.stop()
 

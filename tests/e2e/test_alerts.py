@@ -8,12 +8,14 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import redis
 import websockets
+from lxml import etree
 
 from bot.alerts.cap import MEDIA_TYPE
 from bot.alerts.model import utc_now
@@ -254,3 +256,95 @@ def test_command_line_sends_a_cap_file_and_shows_progress(stack: Stack, tmp_path
     )
     assert refused.returncode == 1
     assert "422" in refused.stderr and "Element 'info': This element is not expected" in refused.stderr
+
+
+def _json_alert(region: str, headline: str) -> bytes:
+    return json.dumps(
+        {
+            "severity": "Severe",
+            "category": "Met",
+            "regions": [region],
+            "expires_in_hours": 3,
+            "texts": {
+                "en": {
+                    "headline": headline,
+                    "description": "Winds of 90 km/h.",
+                    "instruction": "Stay indoors.",
+                }
+            },
+        }
+    ).encode()
+
+
+def _delivered(key: str, alert_id: str) -> dict[str, Any]:
+    for _ in range(150):
+        progress = _get(f"/api/v1/alerts/{alert_id}/progress", key)
+        if progress["deliveries"]["complete"]:
+            return dict(progress["deliveries"])
+        time.sleep(0.2)
+    raise AssertionError(f"delivery of {alert_id} never completed: {progress}")
+
+
+def test_a_delivery_no_channel_here_can_make_is_skipped_with_its_reason(stack: Stack) -> None:
+    """An alert once counted "sent" for subscribers nothing could reach (Rasa collected the messages
+    of a channel it has no output for, and answered 200): now skipped, with why, for the ministry."""
+    client = redis.Redis.from_url(E2E_REDIS_URL)
+    key, _ = ApiKeyStore(client).create("meteo", Role.AUTHOR, "skipped", utc_now())
+    on_rest = Citizen({"language": "en"})  # the REST channel answers requests; nothing can be pushed to it
+    assert "Do you agree?" in on_rest.text("subscribe me to alerts for the Eastern Region")
+    on_rest.text("yes")
+    # subscribed on a channel this installation has no output for, as an SMS subscriber is when the
+    # SMS gateway is not (or no longer) configured
+    SubscriptionStore(client).subscribe("viber:+254700555001", "east", (), "en", utc_now())
+    status, record = _post(
+        "/api/v1/alerts", key, _json_alert("east", "Storm warning – East"), "application/json"
+    )
+    assert status == 201, record
+    deliveries = _delivered(key, record["id"])
+    assert (deliveries["total"], deliveries["sent"], deliveries["skipped"], deliveries["failed"]) == (
+        2,
+        0,
+        2,
+        0,
+    )
+    assert deliveries["skipped_reasons"] == [
+        {"reason": "cannot_push", "channel": "rest", "count": 1},
+        {"reason": "not_configured", "channel": "viber", "count": 1},
+    ]
+
+
+def _feed_headlines(region: str) -> list[str]:
+    with urllib.request.urlopen(f"{WEB}/feeds/alerts.atom?lang=en", timeout=30) as reply:
+        feed = etree.fromstring(reply.read())
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    return sorted(
+        str(entry.findtext("a:title", namespaces=atom))
+        for entry in feed.findall("a:entry", atom)
+        if region in [c.get("term") for c in entry.findall("a:category", atom)]
+    )
+
+
+def test_the_feed_and_the_chat_list_the_same_active_alerts(stack: Stack, catalogues: Catalogues) -> None:
+    """The feed listed 1 alert while the chat listed 3: the samples were written straight into the
+    citizens' store, with no alert record for the feeds. Now they are their ministries' alerts."""
+    key, _ = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create("meteo", Role.AUTHOR, "feed", utc_now())
+    status, record = _post(
+        "/api/v1/alerts", key, _json_alert("lakes", "Strong winds – Lakes"), "application/json"
+    )
+    assert status == 201, record
+    locale = catalogues.locales["en"]
+    for region in ("coast", "lakes", "north"):
+        in_feed = _feed_headlines(region)
+        answer = Citizen({"language": "en"}).text(
+            f"active alerts in the {catalogues.regions.name(region, 'en')}"
+        )
+        assert answer.startswith(locale.text("alerts_intro", region=catalogues.regions.name(region, "en"))), (
+            answer
+        )
+        listed = [line.split(": ", 1)[1] for line in answer.split("\n")[1:]]  # "SEVERE: <headline>. ..."
+        assert in_feed, region
+        assert len(listed) == len(in_feed), (region, in_feed, listed)
+        for headline in sorted(in_feed, key=len, reverse=True):  # each feed entry is one line of the chat
+            line = next((item for item in listed if item.startswith(headline.rstrip(". ") + ".")), None)
+            assert line is not None, (headline, listed)
+            listed.remove(line)

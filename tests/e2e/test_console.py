@@ -30,6 +30,8 @@ def health_keys(stack: Stack) -> dict[str, str]:
     subscriptions = SubscriptionStore(client)
     for i in range(SUBSCRIBERS):
         subscriptions.subscribe(f"null:console-{i}", "lakes", (), "en", utc_now())
+    # on a channel this installation has no output for: not delivered, and the console says why
+    subscriptions.subscribe("viber:+254700555002", "lakes", (), "en", utc_now())
     return keys
 
 
@@ -127,7 +129,11 @@ def test_the_approver_reads_every_text_and_the_preview_before_approving(
     page.locator("#progress-text", has_text=done).wait_for(timeout=60_000)
     assert page.locator("#progress-bar").evaluate("bar => bar.value") == 100
     text = page.inner_text("#progress-text")
-    assert f"{SUBSCRIBERS} sent, 0 failed, 0 remaining, of {SUBSCRIBERS}" in text
+    assert f"{SUBSCRIBERS} sent, 0 failed, 0 remaining, of {SUBSCRIBERS + 1}" in text
+    texts = catalogues.locales["en"].console
+    not_delivered = texts["progress_skipped"].format(skipped=1)
+    why = texts["skip_not_configured"].format(count=1, channel="viber")
+    assert f"{not_delivered} {why}." in text
     page.locator("#alerts tbody tr", has_text="Cholera cases in the lakes").filter(
         has_text=console["status_sent"]
     ).wait_for()

@@ -16,6 +16,7 @@ from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.channels.formatting import encoding, segments
+from bot.concerns.ticket import find_ticket
 from bot.runtime.stack import Stack
 from tests.e2e.conftest import AT_API_KEY, AT_CALLBACK_TOKEN, E2E_REDIS_URL, RASA, ProviderStandIn
 
@@ -110,10 +111,98 @@ def test_ussd_walk_through_every_top_level_menu(stack: Stack, catalogues: Catalo
             assert screen.startswith("END ")
             continue
         assert screen.startswith("CON ") and f"0 {locale.text('ussd_back')}" in screen
+        turned = 0
         while f"98 {locale.text('ussd_more')}" in screen:  # every page of the menu fits
             screen = session.step("98")
+            turned += 1
+        for _ in range(turned):  # "0" pages back through the menu first
+            screen = session.step("0")
+            assert screen.startswith("CON ") and f"98 {locale.text('ussd_more')}" in screen
         back = session.step("0")
         assert back == page  # back where the option was chosen
+
+
+def _pages(session: UssdSession, screen: str, more: str) -> list[str]:
+    """Every page of the screen on display, by "98 More"; each continues the session until the last."""
+    pages = [screen]
+    while f"98 {more}" in pages[-1].splitlines():
+        assert pages[-1].startswith("CON ")
+        pages.append(session.step("98"))
+        assert len(pages) < 10, pages
+    return pages
+
+
+def _option_in(pages: list[str], title: str) -> str:
+    """The number of the option ``title`` on whichever page shows it (numbers hold on every page)."""
+    return _option(next((p for p in pages if f". {title[:20]}" in p), pages[-1]), title)
+
+
+def _words(pages: list[str], furniture: set[str]) -> str:
+    """What the pages say, without CON/END and the navigation lines, as one line of words."""
+    lines = [line for page in pages for line in page[4:].splitlines() if line not in furniture]
+    return " ".join(" ".join(lines).split())
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("language", ["en", "sw"])
+def test_ussd_files_a_concern_on_open_screens_until_the_ticket(
+    stack: Stack, catalogues: Catalogues, language: str
+) -> None:
+    """Choosing a topic used to END the session with "Please describe the problem": nowhere to type.
+    Now every step is a CON screen, long texts are paged whole ("98 More"), and the END has the ticket."""
+    locale = catalogues.locales[language]
+    more, back, home = locale.text("ussd_more"), locale.text("ussd_back"), locale.text("ussd_home")
+    furniture = {f"98 {more}", f"0 {back}  00 {home}"}
+    session = _in_language(f"+25474{uuid.uuid4().int % 10_000_000:07d}", language, catalogues)
+    page = session.step("00")
+    while locale.text("menu_concern")[:20] not in page:
+        page = session.step("98")
+    topics = _pages(session, session.step(_option(page, locale.text("menu_concern"))), more)
+    assert all(p.startswith("CON ") for p in topics)
+    water = locale.concern_category_names["water_sanitation"]
+    number = _option_in(topics, water)
+
+    asked = _pages(session, session.step(number), more)
+    assert asked[-1].startswith("CON "), asked  # the session stays open to type the description
+    assert _words(asked, furniture) == _flat(locale.text("concern_ask_description"))
+
+    description = {
+        "en": "No water in our street for three days, the pipes are dry and the school tank is empty.",
+        "sw": "Hakuna maji mtaani kwetu kwa siku tatu, mabomba ni makavu na tangi la shule ni tupu.",
+    }[language]
+    regions = _pages(session, session.step(description), more)
+    assert all(p.startswith("CON ") for p in regions)
+    coast = catalogues.regions.name("coast", language)
+    contact = _pages(session, session.step(_option_in(regions, coast)), more)
+    assert contact[-1].startswith("CON ")
+    assert _flat(locale.text("concern_ask_contact_sms")) in _words(contact, furniture)  # by SMS, not "chat"
+
+    summary = _pages(session, session.step(_option_in(contact, locale.text("answer_yes"))), more)
+    assert len(summary) > 1 and all(p.startswith("CON ") for p in summary)
+    expected = locale.text(
+        "concern_summary",
+        category=water,
+        description=description,
+        place=coast,
+        contact=locale.text("answer_yes"),
+    )
+    said = _words(summary, furniture)
+    assert said.startswith(_flat(expected)), said  # the whole summary, nothing cut
+    for title in ("concern_send", "concern_change_description", "concern_cancel"):
+        assert locale.text(title) in said  # every option reachable
+    back_page = session.step("0")
+    assert back_page == summary[-2]  # "0" pages back within the summary
+    done = _pages(session, session.step(_option_in(summary, locale.text("concern_send"))), more)
+    assert done[-1].startswith("END ") and all(p.startswith("CON ") for p in done[:-1]), done
+    ticket = find_ticket(_words(done, furniture))
+    assert ticket is not None, done
+    status = UssdSession(session.phone)  # the next dial: the ticket is the citizen's
+    status.step()
+    followed = _words(_pages(status, status.step(f"status {ticket}"), more), furniture)
+    assert ticket in followed and water in followed, followed
 
 
 def test_ussd_from_menu_to_a_service_answer(stack: Stack, catalogues: Catalogues) -> None:
@@ -122,9 +211,9 @@ def test_ussd_from_menu_to_a_service_answer(stack: Stack, catalogues: Catalogues
     home = session.step("00")
     services = session.step(_option(home, locale.text("menu_services")))
     passport = catalogues.services.text("passport", "sw").name
-    overview = session.step(_option(services, passport))
-    assert overview.startswith("CON ")
-    answer = session.step(_option(overview, locale.text("aspect_fee")))
+    overview = _pages(session, session.step(_option(services, passport)), locale.text("ussd_more"))
+    assert all(p.startswith("CON ") for p in overview)
+    answer = session.step(_option_in(overview, locale.text("aspect_fee")))
     assert answer.startswith(("END ", "CON "))
     pages = [answer]
     while pages[-1].startswith("CON "):
@@ -194,8 +283,10 @@ def test_subscribed_on_ussd_alert_arrives_by_sms_in_the_fewest_segments(
     session = UssdSession(phone)
     home = session.step()
     regions = session.step(_option(home, catalogues.locales["en"].text("menu_subscribe")))
-    consent = session.step(_option(regions, catalogues.regions.name("coast", "en")))
-    done = session.step(_option(consent, catalogues.locales["en"].text("consent_yes")))
+    consent = _pages(session, session.step(_option(regions, catalogues.regions.name("coast", "en"))), "More")
+    said = _words(consent, {"98 More", "0 Back  00 Home"})
+    assert "by SMS on this phone number" in said and "Do you agree?" in said  # where alerts arrive, whole
+    done = session.step(_option_in(consent, catalogues.locales["en"].text("consent_yes")))
     assert done.startswith("END ") and "STOP" in done
 
     key, _ = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(

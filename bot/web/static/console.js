@@ -247,6 +247,13 @@
   }
 
   // Delivery progress ---------------------------------------------------------------------------
+  // Deliveries that no channel here could make, with why: never counted as sent.
+  function skippedText(d) {
+    var reasons = (d.skipped_reasons || []).map(function (r) {
+      return t("skip_" + r.reason, { count: r.count, channel: r.channel });
+    });
+    return t("progress_skipped", { skipped: d.skipped }) + " " + reasons.join("; ") + ".";
+  }
   function stopWatching() { if (watching) { clearTimeout(watching); watching = null; } }
   function watch(record) {
     stopWatching();
@@ -264,6 +271,7 @@
           sent: numbers.format(d.sent), failed: numbers.format(d.failed),
           remaining: numbers.format(d.remaining), total: numbers.format(d.total)
         });
+        if (d.skipped) { text += " " + skippedText(d); }
         if (d.complete) { text += " " + T.progress_done; }
         if (text !== lastText) { $("progress-text").textContent = text; lastText = text; }
         if (d.complete) {

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from bot.fanout.channels import Outcome, RasaTrigger
+from bot.fanout.channels import Outcome, RasaTrigger, SkipReason
 from bot.fanout.notices import Broadcast, Notice, NoticeKind
 
 
@@ -75,3 +75,22 @@ def test_an_alert_carries_the_subscribers_language(rasa: RasaTrigger) -> None:
     FakeRasa.answers = [(200, _tracker([delivery.delivery_id]))]
     assert rasa.send(delivery) == (Outcome.SENT, "")
     assert FakeRasa.received[0]["entities"]["language"] == "fr"
+
+
+def test_a_channel_rasa_has_no_output_for_is_skipped_not_sent(rasa: RasaTrigger) -> None:
+    """Rasa collects the messages for a channel it cannot send on (no SMS gateway configured) and
+    answers 200 with them: that used to count as sent."""
+    delivery = Notice(Broadcast.alert("a1"), "africastalking", "+254700000001")
+    FakeRasa.answers = [(200, {**_tracker([delivery.delivery_id]), "messages": [{"text": "ALERT"}]})]
+    assert rasa.send(delivery) == (Outcome.SKIPPED, SkipReason.NOT_CONFIGURED.value)
+
+
+def test_a_channel_that_only_answers_requests_is_skipped_as_unable_to_push(rasa: RasaTrigger) -> None:
+    """The conversation still records it (Rasa was asked); nobody was pushed anything."""
+    delivery = Notice(Broadcast.alert("a1"), "rest", "web-user")
+    FakeRasa.answers = [
+        (200, {**_tracker([]), "messages": []}),  # the action failed (action server down): again later
+        (200, {**_tracker([delivery.delivery_id]), "messages": [{"text": "ALERT"}]}),
+    ]
+    assert rasa.send(delivery)[0] is Outcome.RETRY
+    assert rasa.send(delivery) == (Outcome.SKIPPED, SkipReason.CANNOT_PUSH.value)

@@ -6,7 +6,7 @@ import redis
 
 from bot import redis_keys
 from bot.fanout.notices import Broadcast, JobKind, NoticeKind
-from bot.fanout.queue import DELIVERY_GROUP, DeliveryResult, FanOutQueue, Progress
+from bot.fanout.queue import DELIVERY_GROUP, DeliveryResult, FanOutQueue, Progress, Skipped
 
 
 def _entries(client: redis.Redis[bytes]) -> list[tuple[str, dict[bytes, bytes]]]:
@@ -91,13 +91,21 @@ def test_jobs_are_scheduled_in_the_callers_transaction(redis_client: redis.Redis
 
 
 def test_progress_counts_what_remains() -> None:
-    progress = Progress(enqueued=10, sent=6, failed=1, skipped=1, resolved=True)
+    progress = Progress(
+        enqueued=10,
+        sent=6,
+        failed=1,
+        skipped=1,
+        resolved=True,
+        skipped_because=(Skipped("cannot_push", "rest", 1),),
+    )
     assert (progress.remaining, progress.complete) == (2, False)
     assert progress.to_json() == {
         "total": 10,
         "sent": 6,
         "failed": 1,
         "skipped": 1,
+        "skipped_reasons": [{"reason": "cannot_push", "channel": "rest", "count": 1}],
         "remaining": 2,
         "resolved": True,
         "complete": False,

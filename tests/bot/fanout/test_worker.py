@@ -9,9 +9,10 @@ import pytest
 
 from bot import redis_keys
 from bot.alerts.lifecycle import Status
-from bot.fanout.channels import DeliveryChannel, FailingChannel, NullChannel, Outcome
+from bot.fanout.channels import DeliveryChannel, FailingChannel, NullChannel, Outcome, SkipReason
 from bot.fanout.notices import Broadcast, NoticeKind
 from bot.fanout.pacing import ChannelPacer, RetryPolicy
+from bot.fanout.queue import Skipped
 from bot.fanout.worker import DeliveryWorker, WorkerOptions
 from bot.services import Services
 from tests.bot.alerts.test_service import METEO_AUTHOR, make_alert
@@ -108,7 +109,31 @@ def test_unsubscribed_before_delivery_and_withdrawn_alerts_are_skipped(services:
     services.subscriptions.unsubscribe("null:leaves")
     _drain(worker)
     assert _effects(services) == {f"{record.alert_id}:alert:null:stays"}
-    assert services.fan_out.progress(Broadcast.alert(record.alert_id)).skipped == 1
+    progress = services.fan_out.progress(Broadcast.alert(record.alert_id))
+    assert progress.skipped == 1
+    assert progress.skipped_because == (Skipped("unsubscribed", "null", 1),)
+
+
+def test_a_delivery_no_channel_can_make_is_skipped_with_its_reason_never_sent(services: Services) -> None:
+    services.subscriptions.subscribe("null:reached", "coast", (), "en", services.now())
+    services.subscriptions.subscribe("africastalking:+254700000001", "coast", (), "en", services.now())
+    services.subscriptions.subscribe("rest:web-user", "coast", (), "en", services.now())
+    null = NullChannel(services.redis)
+    unconfigured = FailingChannel(Outcome.SKIPPED, SkipReason.NOT_CONFIGURED.value)
+    cannot_push = FailingChannel(Outcome.SKIPPED, SkipReason.CANNOT_PUSH.value)
+    channels = {"null": null, "africastalking": unconfigured, "rest": cannot_push}
+    record = services.alerts.create(METEO_AUTHOR, make_alert(services))
+    _drain(_worker(services, channel=lambda name: channels[name]))
+    progress = services.fan_out.progress(Broadcast.alert(record.alert_id))
+    assert (progress.sent, progress.skipped, progress.failed, progress.complete) == (1, 2, 0, True)
+    assert progress.to_json()["skipped_reasons"] == [
+        {"reason": "cannot_push", "channel": "rest", "count": 1},
+        {"reason": "not_configured", "channel": "africastalking", "count": 1},
+    ]
+    assert (
+        services.fan_out.state(Broadcast.alert(record.alert_id), "africastalking:+254700000001") == "skipped"
+    )
+    assert services.redis.llen(redis_keys.dead_letters()) == 0  # nothing to retry: nothing failed
 
 
 def test_cancellation_reaches_those_who_got_the_alert(services: Services) -> None:
