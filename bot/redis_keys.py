@@ -145,3 +145,8 @@ def unanswered() -> str:
 def turns_of_day(day: str) -> str:
     """Hash of one day's citizen turns: "<language>:all" and "<language>:missed" counts."""
     return f"{PREFIX}:insights:turns:{day}"
+
+
+def migration_done(name: str) -> str:
+    """Marker of a one-time data migration that has run (value: when, or "running")."""
+    return f"{PREFIX}:migration:{name}"

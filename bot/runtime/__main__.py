@@ -23,6 +23,11 @@ from bot.runtime.stack import PROCESS_ENV, KeepsCrashing, Stack
 from bot.runtime.training import ensure_model, model_path
 from bot.settings import load_settings
 
+REST_WARNING = (
+    "WARNING: the REST channel is on (BARAZA_REST_CHANNEL=on). It proves nothing about its senders: "
+    "for development and tests only (its conversations are rest:<sender>, apart from every citizen's)."
+)
+
 
 def run() -> int:
     """Run until interrupted."""
@@ -39,6 +44,8 @@ def run() -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     print("starting Redis, action server, Rasa server, web app and delivery worker...", flush=True)
+    if settings.rest_channel:
+        print(REST_WARNING, file=sys.stderr, flush=True)
     try:
         stack.start()
         if embedded:
@@ -98,10 +105,22 @@ def serve(process: str) -> int:
     if process == "rasa" and not settings.rasa_auth_token:
         print("RASA_AUTH_TOKEN must be set: it protects Rasa's HTTP API", file=sys.stderr)
         return 2
+    if process in ("rasa", "actions") and not settings.action_server_token:
+        print(
+            "ACTION_SERVER_TOKEN must be set: Rasa proves itself to the action server with it",
+            file=sys.stderr,
+        )
+        return 2
+    if process == "rasa" and settings.rest_channel:
+        print(REST_WARNING, file=sys.stderr, flush=True)
     if process in ("actions", "web"):
+        import redis
+
         from bot.concerns.database import upgrade
+        from bot.subscriptions.scoped_ids import migrate_subscribers
 
         upgrade(settings.effective_database_url)  # idempotent; the first container to start does the work
+        migrate_subscribers(redis.Redis.from_url(settings.redis_url))  # once; a marker in Redis says so
     os.environ.update(PROCESS_ENV)
     if process == "rasa":
         os.environ.update(rasa_server_env(settings))

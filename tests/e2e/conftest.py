@@ -23,6 +23,7 @@ from bot.settings import PROJECT_ROOT, load_settings
 
 E2E_REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/13")
 AUTH_TOKEN = "e2e-test-token"
+ACTION_TOKEN = "e2e-action-token"
 #: Ports of the test stack: E2E_PORT_BASE (Rasa), +1 (action server), +2 (web app), so that several
 #: checkouts can run their end-to-end tests side by side on one machine.
 PORT_BASE = int(os.environ.get("E2E_PORT_BASE", "5005"))
@@ -101,6 +102,9 @@ def stack(telegram_api: ProviderStandIn, tmp_path_factory: pytest.TempPathFactor
         redis_url=E2E_REDIS_URL,
         database_url=f"sqlite:///{database}",
         rasa_auth_token=AUTH_TOKEN,
+        action_server_token=ACTION_TOKEN,
+        public_url=WEB,
+        rest_channel=True,
         telegram_token=TELEGRAM_TOKEN,
         telegram_secret_token=TELEGRAM_SECRET,
         telegram_api_url=telegram_api.url,
@@ -149,10 +153,11 @@ def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, dict
 
 
 class Citizen:
-    """One conversation through Rasa's REST channel."""
+    """One conversation through Rasa's REST channel (the conversation id is ``rest:<sender>``)."""
 
     def __init__(self, metadata: dict[str, Any] | None = None) -> None:
         self.sender = f"e2e-{uuid.uuid4().hex[:12]}"
+        self.conversation = f"rest:{self.sender}"
         self.metadata = metadata or {}
 
     def say(self, text: str) -> list[dict[str, Any]]:
@@ -169,7 +174,7 @@ class Citizen:
         return "\n".join(m.get("text", "") for m in self.say(text))
 
     def slot(self, name: str) -> Any:
-        status, body, _ = get(f"{RASA}/conversations/{self.sender}/tracker?token={AUTH_TOKEN}")
+        status, body, _ = get(f"{RASA}/conversations/{self.conversation}/tracker?token={AUTH_TOKEN}")
         assert status == 200, body
         return json.loads(body)["slots"].get(name)
 
