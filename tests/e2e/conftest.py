@@ -40,6 +40,7 @@ TWILIO_SID = "ACe2e00000000000000000000000000000"
 TWILIO_TOKEN = "e2e-twilio-auth-token"
 TWILIO_SMS_NUMBER = "+15005550006"
 TWILIO_WHATSAPP_NUMBER = "whatsapp:+14155238886"
+LOG_DIR = PROJECT_ROOT / ".data" / "test-logs"
 
 
 class ProviderStandIn:
@@ -80,15 +81,27 @@ class ProviderStandIn:
         return [body for path, body in self.calls if path.endswith(path_end)]
 
 
+#: The one stand-in and stack of a test session: tests/security/ imports these fixtures too, and a
+#: second stack on the same ports must not start when both folders run together.
+_RUNNING: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def telegram_api() -> Iterator[ProviderStandIn]:
-    stand_in = ProviderStandIn()
+    if "telegram_api" in _RUNNING:
+        yield _RUNNING["telegram_api"]
+        return
+    stand_in = _RUNNING["telegram_api"] = ProviderStandIn()
     yield stand_in
     stand_in.server.shutdown()
+    _RUNNING.pop("telegram_api", None)
 
 
 @pytest.fixture(scope="session")
 def stack(telegram_api: ProviderStandIn, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if "stack" in _RUNNING:
+        yield _RUNNING["stack"]
+        return
     redis.Redis.from_url(E2E_REDIS_URL).flushdb()
     database = tmp_path_factory.mktemp("db") / "concerns.db"
     settings = replace(
@@ -123,13 +136,14 @@ def stack(telegram_api: ProviderStandIn, tmp_path_factory: pytest.TempPathFactor
         facebook_graph_url=telegram_api.url,
     )
     model = ensure_model(settings)
-    running = Stack(settings=settings, model=model, log_dir=PROJECT_ROOT / ".data" / "test-logs")
+    running = _RUNNING["stack"] = Stack(settings=settings, model=model, log_dir=LOG_DIR)
     running.start()
     store = ActiveAlertStore(redis.Redis.from_url(E2E_REDIS_URL))
     for alert in sample_alerts(PROJECT_ROOT / "data" / "samples" / "alerts.yml"):
         store.save(alert)
     yield running
     running.stop()
+    _RUNNING.pop("stack", None)
 
 
 def post_json(url: str, body: Any, headers: dict[str, str] | None = None) -> tuple[int, Any]:
@@ -186,7 +200,7 @@ def citizen(stack: Stack) -> Citizen:
 
 def rasa_log() -> str:
     """What the Rasa server of the test stack has logged so far."""
-    return (PROJECT_ROOT / ".data" / "test-logs" / "rasa.log").read_text(encoding="utf-8", errors="replace")
+    return (LOG_DIR / "rasa.log").read_text(encoding="utf-8", errors="replace")
 
 
 @pytest.fixture(scope="module")
