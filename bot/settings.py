@@ -41,6 +41,9 @@ class Settings:
     #: The address citizens and ministries use for the web app (behind any proxy): links in the Atom
     #: feed, and the only origin Rasa's CORS allows (the chat page's socket.io). Never the Host header.
     public_url: str = "http://localhost:8080"
+    #: Other sites allowed to talk to Rasa from a browser (those embedding the rasa-webchat widget):
+    #: BARAZA_WIDGET_ORIGINS, comma-separated origins (``https://ministry.example.go.ke``).
+    widget_origins: tuple[str, ...] = ()
     #: Rasa's REST channel takes any sender and proves nothing: for development and tests only
     #: (BARAZA_REST_CHANNEL=on; ``./baraza test`` turns it on). Its conversations are ``rest:<sender>``.
     rest_channel: bool = False
@@ -148,6 +151,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         action_server_host=env.get("BARAZA_ACTION_SERVER_HOST", defaults.action_server_host).strip(),
         public_url=env.get("BARAZA_PUBLIC_URL", f"http://localhost:{web_port}").strip().rstrip("/"),
         rest_channel=_switch(env, "BARAZA_REST_CHANNEL"),
+        widget_origins=tuple(
+            o.strip().rstrip("/") for o in env.get("BARAZA_WIDGET_ORIGINS", "").split(",") if o.strip()
+        ),
         rasa_workers=_int(env, "BARAZA_RASA_WORKERS", defaults.rasa_workers),
         web_host=env.get("BARAZA_WEB_HOST", defaults.web_host),
         web_port=web_port,

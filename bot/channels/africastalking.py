@@ -26,8 +26,8 @@ from sanic.response import HTTPResponse
 
 from bot.assistant.choices import numbered_lines
 from bot.channels.answered import handle_answered
-from bot.identity import SMS, USSD, address_on, conversation_id
 from bot.channels.sms_pages import SmsPager
+from bot.identity import SMS, USSD, address_on, conversation_id
 from bot.services import shared
 
 logger = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from typing import Any, Dict
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from bot.identity import hashed
 from bot.i18n.messages import Locale
+from bot.identity import hashed
 
 logger = logging.getLogger(__name__)
 

@@ -30,8 +30,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.identity import is_web_secret, new_web_secret, web_conversation_id
 from bot.channels.inbox import OfflineInbox
+from bot.identity import is_web_secret, new_web_secret, web_conversation_id
 from bot.services import shared
 
 logger = logging.getLogger(__name__)

@@ -32,8 +32,8 @@ from bot import redis_keys
 from bot.assistant.choices import numbered_lines
 from bot.channels.answered import handle_answered
 from bot.channels.formatting import strip_markdown
-from bot.identity import SMS, WHATSAPP, address_on, conversation_id
 from bot.channels.sms_pages import SmsPager
+from bot.identity import SMS, WHATSAPP, address_on, conversation_id
 from bot.services import shared
 from bot.yaml_files import read_yaml_mapping
 

@@ -28,8 +28,8 @@ from sanic.response import HTTPResponse
 
 from bot import redis_keys
 from bot.assistant.choices import typed_number
-from bot.identity import USSD, conversation_id
 from bot.channels.ussd_menu import BACK, HOME, MORE, Screen, UssdTexts, answer_screen, menu_screen
+from bot.identity import USSD, conversation_id
 from bot.services import shared
 
 logger = logging.getLogger(__name__)

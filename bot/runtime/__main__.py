@@ -55,6 +55,7 @@ def run() -> int:
 
             os.environ["REDIS_URL"] = stack.settings.redis_url
             load_samples([])
+        rest = ", REST" if settings.rest_channel else ""
         generated = "" if settings.rasa_auth_token else f", generated: {stack.settings.rasa_auth_token}"
         print(
             "\nBaraza is running.\n"
@@ -65,7 +66,7 @@ def run() -> int:
             f"  Analyst dashboard: http://localhost:{settings.web_port}/dashboard\n"
             f"  Ministry API:      http://localhost:{settings.web_port}/api/v1  (document: /openapi.json)\n"
             f"  Open311 GeoReport: http://localhost:{settings.web_port}/open311/v2/services.xml\n"
-            f"  Rasa (REST, socket.io, API): {stack.settings.rasa_public_url}"
+            f"  Rasa (socket.io, API{rest}): {stack.settings.rasa_public_url}"
             f"  (token: RASA_AUTH_TOKEN{generated})\n"
             f"  Redis:             {stack.settings.redis_url}{' (embedded)' if embedded else ''}\n"
             f"  Logs:              {stack.log_dir}\n"

@@ -54,6 +54,7 @@ def rasa_server_command(settings: Settings, model: Path, credentials: Path) -> l
         "--enable-api",
         "--cors",
         web_origin(settings),
+        *settings.widget_origins,
     ]
 
 

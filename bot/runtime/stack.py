@@ -100,6 +100,7 @@ class Stack:
                 "ACTION_SERVER_TOKEN": self.settings.action_server_token,
                 "BARAZA_ACTION_SERVER_HOST": self.settings.action_server_host,
                 "BARAZA_PUBLIC_URL": self.settings.public_url,
+                "BARAZA_WIDGET_ORIGINS": ",".join(self.settings.widget_origins),
                 "BARAZA_REST_CHANNEL": "on" if self.settings.rest_channel else "off",
                 "RASA_URL": self.settings.rasa_url,
                 "RASA_PUBLIC_URL": self.settings.rasa_public_url,

@@ -31,6 +31,10 @@ RASA_PORT, ACTION_PORT = PORT_BASE, PORT_BASE + 1 if PORT_BASE != 5005 else 5055
 WEB_PORT = PORT_BASE + 2 if PORT_BASE != 5005 else 8080
 RASA = f"http://127.0.0.1:{RASA_PORT}"
 WEB = f"http://127.0.0.1:{WEB_PORT}"
+#: Where tests/e2e/test_browser.py serves a page embedding the rasa-webchat widget: a site allowed by
+#: Rasa's CORS (BARAZA_WIDGET_ORIGINS), as a ministry's own site would be.
+WIDGET_PORT = PORT_BASE + 3 if PORT_BASE != 5005 else 8081
+WIDGET_ORIGIN = f"http://127.0.0.1:{WIDGET_PORT}"
 TELEGRAM_TOKEN = "123456:e2e-test-bot"
 TELEGRAM_SECRET = "e2e-telegram-secret"
 AT_API_KEY = "e2e-at-key"
@@ -117,6 +121,7 @@ def stack(telegram_api: ProviderStandIn, tmp_path_factory: pytest.TempPathFactor
         rasa_auth_token=AUTH_TOKEN,
         action_server_token=ACTION_TOKEN,
         public_url=WEB,
+        widget_origins=(WIDGET_ORIGIN,),
         rest_channel=True,
         telegram_token=TELEGRAM_TOKEN,
         telegram_secret_token=TELEGRAM_SECRET,

@@ -34,6 +34,7 @@ from tests.e2e.conftest import (
     TELEGRAM_SECRET,
     TWILIO_TOKEN,
     WEB,
+    WIDGET_ORIGIN,
     Citizen,
     get,
     post_json,
@@ -205,8 +206,9 @@ def test_rasa_allows_only_the_web_app_s_origin(stack: Stack) -> None:
     for path in ("/", "/socket.io/?EIO=4&transport=polling", f"/conversations/x/tracker?token={AUTH_TOKEN}"):
         foreign = _cors(RASA + path, "https://evil.example")
         assert foreign.get("access-control-allow-origin") in (None, ""), (path, foreign)
-        own = _cors(RASA + path, WEB)
-        assert own.get("access-control-allow-origin") == WEB, (path, own)
+        for allowed in (WEB, WIDGET_ORIGIN):  # the web app, and a site embedding the widget
+            own = _cors(RASA + path, allowed)
+            assert own.get("access-control-allow-origin") == allowed, (path, own)
 
 
 def test_the_atom_feed_builds_its_links_from_the_setting_not_the_host_header(stack: Stack) -> None:
