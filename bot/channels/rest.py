@@ -38,8 +38,8 @@ class ScopedRestInput(RestInput):
         return blueprint
 
     async def _extract_sender(self, req: Request) -> str | None:
-        sender = (req.json or {}).get("sender") if isinstance(req.json, dict) else None
-        return conversation_id(REST, str(sender)) if sender else None
+        sender = req.json.get("sender") if isinstance(req.json, dict) else None
+        return conversation_id(REST, str(sender or "default"))  # Rasa's own default, inside the scope
 
     def _extract_input_channel(self, req: Request) -> str:
         return self.name()

@@ -167,6 +167,9 @@ class Stack:
 
     def start(self, timeout: float = 180.0) -> None:
         """Start everything and wait until each part answers."""
+        # the data folder holds the SQLite concerns, the credentials file, logs: its owner's only
+        self.settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.settings.data_dir.chmod(0o700)
         if not self.settings.redis_url:
             port = self.settings.embedded_redis_port
             password = secrets.token_urlsafe(24)

@@ -254,7 +254,7 @@ def test_log_files_hold_no_message_text_phone_number_or_secret(stack: Stack, cat
     time.sleep(1)
     files = sorted(LOG_DIR.glob("*.log"))
     assert {f.name for f in files} >= {"rasa.log", "action-server.log", "web.log", "worker.log"}
-    assert LOG_DIR.stat().st_mode & 0o077 == 0
+    assert LOG_DIR.stat().st_mode & 0o077 == 0 and stack.settings.data_dir.stat().st_mode & 0o077 == 0
     for path in files:
         assert path.stat().st_mode & 0o077 == 0, path  # owner-only
         text = path.read_text(encoding="utf-8", errors="replace")
