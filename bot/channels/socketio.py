@@ -17,6 +17,7 @@ conversation's room, which only sockets holding the secret join.
 
 from __future__ import annotations
 
+import hmac
 import inspect
 import json
 import logging
@@ -161,7 +162,7 @@ class WebChatInput(SocketIOInput):
                 logger.warning("socket.io message before session_request ignored")
                 return
             named = str(data.get("session_id") or "")
-            if named and named != secret:
+            if named and not hmac.compare_digest(named.encode(), secret.encode()):
                 logger.warning("socket.io message naming another session ignored")
                 return
             metadata = data.get(self.metadata_key) or {}

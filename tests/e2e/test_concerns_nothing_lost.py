@@ -70,7 +70,7 @@ def test_200_concerns_filed_at_once_are_all_stored_once(stack: Stack, catalogues
     assert len(told) == CONCURRENT
     stored = _stored(stack, list(told))
     assert len(stored) == CONCURRENT  # every one stored, none twice
-    assert {subscriber.removeprefix("rest:"): ticket for subscriber, ticket, _ in stored} == told
+    assert {subscriber.removeprefix("rest:rest:"): ticket for subscriber, ticket, _ in stored} == told
     assert {history for _, _, history in stored} == {1}
 
 
