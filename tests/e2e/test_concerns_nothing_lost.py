@@ -124,7 +124,9 @@ def test_a_database_outage_at_filing_asks_to_try_later_and_keeps_the_report(
 
 
 def _bot_texts(citizen: Citizen) -> list[str]:
-    status, body, _ = get(f"{RASA}/conversations/{quote(citizen.conversation)}/tracker?token={AUTH_TOKEN}")
+    status, body, _ = get(
+        f"{RASA}/conversations/{quote(citizen.conversation, safe=':')}/tracker?token={AUTH_TOKEN}"
+    )
     assert status == 200, body
     return [str(e.get("text") or "") for e in json.loads(body)["events"] if e.get("event") == "bot"]
 
