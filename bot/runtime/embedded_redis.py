@@ -36,21 +36,23 @@ def write_config(data_dir: Path, port: int, password: str) -> Path:
         "save 60 1",
         "daemonize no",
         f'logfile "{data_dir / "redis.log"}"',
-        f'requirepass "{password}"',
+        *([f'requirepass "{password}"'] if password else []),
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
 def start_embedded_redis(
-    data_dir: Path, port: int, password: str, timeout: float = 15.0
+    data_dir: Path, port: int, password: str = "", timeout: float = 15.0
 ) -> subprocess.Popen[bytes]:
-    """Start redis-server on 127.0.0.1:``port`` with ``password``, append-only persistence in ``data_dir``."""
-    if not password:
-        raise ValueError("the embedded Redis needs a password")
+    """Start redis-server on 127.0.0.1:``port`` with ``password``, append-only persistence in ``data_dir``.
+
+    The launcher always passes a generated password; none (``""``) is for tests that stand up a
+    throwaway server of their own.
+    """
     config = write_config(data_dir, port, password)
     process = subprocess.Popen([redis_server_binary(), str(config)])
-    client = redis.Redis(host="127.0.0.1", port=port, password=password)
+    client = redis.Redis(host="127.0.0.1", port=port, password=password or None)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
