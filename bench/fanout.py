@@ -50,7 +50,7 @@ def subscribe(client: redis.Redis[bytes], count: int, channel: str = "null", reg
     """Bulk setup: ``count`` subscribers of ``region`` as the chat stores them."""
     pipe = client.pipeline(transaction=False)
     for i in range(count):
-        sid = f"{channel}:bench-{i}"
+        sid = f"{channel}:rest:bench-{i}" if channel == "rest" else f"{channel}:bench-{i}"  # scoped ids
         pipe.sadd(redis_keys.subscribers_of_region(region), sid)
         pipe.hset(redis_keys.subscriber(sid), mapping={"language": "en", f"region:{region}": CONSENT})
         if i % 5000 == 4999:
@@ -126,7 +126,9 @@ def bench_rasa(redis_url: str, count: int) -> float:
 
     client = redis.Redis.from_url(redis_url)
     client.flushdb()
-    settings = replace(load_settings(), redis_url=redis_url, rasa_auth_token=uuid.uuid4().hex)
+    settings = replace(
+        load_settings(), redis_url=redis_url, rasa_auth_token=uuid.uuid4().hex, rest_channel=True
+    )
     stack = Stack(
         settings=settings,
         model=PROJECT_ROOT / "models" / f"{MODEL_NAME}.tar.gz",

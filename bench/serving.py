@@ -176,7 +176,9 @@ def baraza_training_time(workdir: Path) -> float:
 
 def baraza(total: int, redis_url: str) -> tuple[list[Result], float]:
     """Load-test the whole Baraza stack."""
-    settings = replace(load_settings(), redis_url=redis_url, rasa_auth_token=uuid.uuid4().hex)
+    settings = replace(
+        load_settings(), redis_url=redis_url, rasa_auth_token=uuid.uuid4().hex, rest_channel=True
+    )
     stack = Stack(
         settings=settings,
         model=PROJECT_ROOT / "models" / f"{MODEL_NAME}.tar.gz",

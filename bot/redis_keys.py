@@ -170,3 +170,8 @@ def handoff_of_conversation(conversation_id: str) -> str:
 def handoffs_by_time() -> str:
     """Sorted set of every handoff id, scored by when it was asked (epoch seconds): figures, retention."""
     return f"{PREFIX}:handoffs"
+
+
+def migration_done(name: str) -> str:
+    """Marker of a one-time data migration that has run (value: when, or "running")."""
+    return f"{PREFIX}:migration:{name}"

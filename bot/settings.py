@@ -33,6 +33,20 @@ class Settings:
     rasa_public_url: str = "http://localhost:5005"
     rasa_auth_token: str = ""
     action_server_url: str = "http://127.0.0.1:5055/webhook"
+    #: Shared secret Rasa sends the action server (header ``X-Action-Token``, from endpoints.yml);
+    #: the action server refuses every call without it. ``./baraza run`` generates one when unset.
+    action_server_token: str = ""
+    #: Interface the action server listens on: loopback, unless it runs in its own container.
+    action_server_host: str = "127.0.0.1"
+    #: The address citizens and ministries use for the web app (behind any proxy): links in the Atom
+    #: feed, and the only origin Rasa's CORS allows (the chat page's socket.io). Never the Host header.
+    public_url: str = "http://localhost:8080"
+    #: Other sites allowed to talk to Rasa from a browser (those embedding the rasa-webchat widget):
+    #: BARAZA_WIDGET_ORIGINS, comma-separated origins (``https://ministry.example.go.ke``).
+    widget_origins: tuple[str, ...] = ()
+    #: Rasa's REST channel takes any sender and proves nothing: for development and tests only
+    #: (BARAZA_REST_CHANNEL=on; ``./baraza test`` turns it on). Its conversations are ``rest:<sender>``.
+    rest_channel: bool = False
     #: Rasa server worker processes (Sanic). More than one needs the Redis lock store (which we use) and
     #: breaks socket.io long-polling (used by the rasa-webchat widget), whose requests must all reach the
     #: same process: raise it only for REST-only deployments. Scale out with replicas and sticky sessions.
@@ -65,8 +79,9 @@ class Settings:
     telegram_token: str = ""
     telegram_secret_token: str = ""
     telegram_api_url: str = "https://api.telegram.org"
-    #: Africa's Talking (SMS enabled when username and API key are set; USSD always listens). The
-    #: gateway signs nothing: the callback token, when set, must be in the callback URLs as ?token=.
+    #: Africa's Talking: the gateway signs nothing, so both channels are off until the callback token
+    #: is set, and every callback must carry it (?token= in the callback URLs). USSD: the token; SMS:
+    #: the token, username and API key.
     africastalking_username: str = ""
     africastalking_api_key: str = ""
     africastalking_api_url: str = "https://api.africastalking.com"
@@ -116,12 +131,22 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from error
 
 
+def _switch(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "off", "false", "no"):
+        return False
+    if raw in ("1", "on", "true", "yes"):
+        return True
+    raise ValueError(f"{name} must be on or off, got {raw!r}")
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build the settings from environment variables (``os.environ`` by default)."""
     env = os.environ if env is None else env
     defaults = Settings()
     rasa_port = _int(env, "BARAZA_RASA_PORT", defaults.rasa_port)
     action_server_port = _int(env, "BARAZA_ACTION_SERVER_PORT", defaults.action_server_port)
+    web_port = _int(env, "BARAZA_WEB_PORT", defaults.web_port)
     return Settings(
         rasa_port=rasa_port,
         action_server_port=action_server_port,
@@ -132,10 +157,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rasa_public_url=env.get("RASA_PUBLIC_URL", f"http://localhost:{rasa_port}").rstrip("/"),
         rasa_auth_token=env.get("RASA_AUTH_TOKEN", ""),
         action_server_url=env.get("ACTION_SERVER_URL", f"http://127.0.0.1:{action_server_port}/webhook"),
+        action_server_token=env.get("ACTION_SERVER_TOKEN", "").strip(),
+        action_server_host=env.get("BARAZA_ACTION_SERVER_HOST", defaults.action_server_host).strip(),
+        public_url=env.get("BARAZA_PUBLIC_URL", f"http://localhost:{web_port}").strip().rstrip("/"),
+        rest_channel=_switch(env, "BARAZA_REST_CHANNEL"),
+        widget_origins=tuple(
+            o.strip().rstrip("/") for o in env.get("BARAZA_WIDGET_ORIGINS", "").split(",") if o.strip()
+        ),
         rasa_workers=_int(env, "BARAZA_RASA_WORKERS", defaults.rasa_workers),
         replicas=_int(env, "BARAZA_REPLICAS", defaults.replicas),
         web_host=env.get("BARAZA_WEB_HOST", defaults.web_host),
-        web_port=_int(env, "BARAZA_WEB_PORT", defaults.web_port),
+        web_port=web_port,
         max_message_chars=_int(env, "BARAZA_MAX_MESSAGE_CHARS", defaults.max_message_chars),
         database_url=env.get("DATABASE_URL", "").strip(),
         concern_retention_days=_int(env, "BARAZA_CONCERN_RETENTION_DAYS", defaults.concern_retention_days),

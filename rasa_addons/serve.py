@@ -1,19 +1,33 @@
 """Run the Rasa server with :mod:`rasa_addons.speedups` and :mod:`rasa_addons.store_failure` applied.
 
-``python -m rasa_addons.serve run ...`` takes ``rasa``'s own command line.
+``python -m rasa_addons.serve run ...`` takes ``rasa``'s own command line. The HTTP API's token is
+not on it (``ps`` would show it to every user of the machine): it is read from RASA_AUTH_TOKEN and
+handed to Rasa's argument parser inside this process (the process's visible command line is the
+one it was started with).
 """
 
 from __future__ import annotations
 
+import sys
+
 from rasa.__main__ import main as rasa_main
 
+from bot.settings import load_settings
 from rasa_addons import speedups, store_failure
+
+
+def with_auth_token(argv: list[str], token: str) -> list[str]:
+    """``argv`` with ``--auth-token <token>`` for ``rasa run`` (unchanged without a token)."""
+    if not token or argv[1:2] != ["run"] or "--auth-token" in argv:
+        return argv
+    return [*argv, "--auth-token", token]
 
 
 def main() -> None:
     """Apply the speed-ups and the store-failure answer, then hand over to Rasa."""
     speedups.apply()
     store_failure.apply()
+    sys.argv = with_auth_token(sys.argv, load_settings().rasa_auth_token)
     rasa_main()
 
 

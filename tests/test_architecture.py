@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import subprocess
 import sys
 from pathlib import Path
@@ -226,6 +227,7 @@ TESTED_ELSEWHERE: dict[str, str] = {
     "bot/auth/__main__.py": "tests/bot/auth/test_keys.py",
     "bot/channels/africastalking.py": "tests/e2e/test_ussd_sms.py",
     "bot/channels/messenger.py": "tests/e2e/test_messenger.py",
+    "bot/channels/rest.py": "tests/e2e/test_rest_conversations.py",
     "bot/channels/socketio.py": "tests/e2e/test_socketio.py",
     "bot/channels/telegram.py": "tests/e2e/test_telegram.py",
     "bot/channels/twilio.py": "tests/e2e/test_twilio.py",
@@ -319,3 +321,125 @@ def test_tests_mirror_the_source() -> None:
         if not (PROJECT_ROOT / test).is_file() or not _runs_module(PROJECT_ROOT / test, module)
     ]
     assert unproven == []
+
+
+# Every door locked by default ---------------------------------------------------------------------
+
+#: Each channel adapter whose provider offers a secret, the settings that open it (all needed) and
+#: which of them are its secrets. Without any one of them the channel is not opened at all.
+SECRET_CHANNELS: dict[str, dict[str, str]] = {
+    "bot.channels.telegram.TelegramInput": {"TELEGRAM_TOKEN": "123:abc", "TELEGRAM_SECRET_TOKEN": "s"},
+    "bot.channels.ussd.UssdInput": {"AFRICASTALKING_CALLBACK_TOKEN": "cb"},
+    "bot.channels.africastalking.AfricasTalkingInput": {
+        "AFRICASTALKING_USERNAME": "u",
+        "AFRICASTALKING_API_KEY": "k",
+        "AFRICASTALKING_CALLBACK_TOKEN": "cb",
+    },
+    "bot.channels.twilio.TwilioSmsInput": {
+        "TWILIO_ACCOUNT_SID": "AC1",
+        "TWILIO_AUTH_TOKEN": "t",
+        "TWILIO_SMS_NUMBER": "+1555",
+    },
+    "bot.channels.twilio.WhatsAppInput": {
+        "TWILIO_ACCOUNT_SID": "AC1",
+        "TWILIO_AUTH_TOKEN": "t",
+        "TWILIO_WHATSAPP_NUMBER": "whatsapp:+1555",
+    },
+    "bot.channels.messenger.MessengerInput": {
+        "FACEBOOK_VERIFY": "v",
+        "FACEBOOK_SECRET": "s",
+        "FACEBOOK_PAGE_ACCESS_TOKEN": "p",
+    },
+}
+#: Channels with no provider secret, and why they are still closed to strangers.
+NO_PROVIDER_SECRET = {
+    "bot.channels.socketio.WebChatInput": "the session secret the server issues (a digest is the id)",
+    "bot.channels.rest.ScopedRestInput": "off unless BARAZA_REST_CHANNEL=on; senders are rest:<sender>",
+}
+
+
+def _input_channels() -> set[str]:
+    """Every InputChannel subclass defined in bot/channels/ (by the name of what it extends)."""
+    found = set()
+    for path in (BOT / "channels").glob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                bases = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases}
+                if bases & {"InputChannel", "SocketIOInput", "RestInput", "FacebookInput", "_TwilioInput"}:
+                    found.add(f"{_module(path)}.{node.name}")
+    return found
+
+
+def test_every_channel_requires_its_secret() -> None:
+    """No channel opens without every secret its provider offers, and each refuses to be built
+    without it; a new channel must be listed here with its secrets (or say why it needs none)."""
+    from rasa.shared.utils.common import class_from_module_path
+
+    from bot.runtime.credentials import channel_credentials
+    from bot.settings import load_settings
+
+    assert _input_channels() == set(SECRET_CHANNELS) | set(NO_PROVIDER_SECRET)
+    assert set(channel_credentials(load_settings({}))) == {"bot.channels.socketio.WebChatInput"}
+    for channel, settings in SECRET_CHANNELS.items():
+        opened = channel_credentials(load_settings(settings))
+        assert channel in opened, channel
+        for missing in settings:
+            without = {name: value for name, value in settings.items() if name != missing}
+            # refusing to start at all (Telegram's token without its secret) is closed too
+            with contextlib.suppress(ValueError):
+                opened_without = channel_credentials(load_settings(without))
+                assert channel not in opened_without, f"{channel} without {missing}"
+        credentials = opened[channel]
+        for field, value in credentials.items():
+            if value and any(word in field for word in ("token", "secret", "key", "verify")):
+                bare = {**credentials, field: ""}
+                try:
+                    class_from_module_path(channel).from_credentials(bare)
+                except ValueError:
+                    continue
+                raise AssertionError(f"{channel} was built without its {field}")
+
+
+#: Names that hold what a citizen typed or who they are: never an argument of a log call.
+_PRIVATE_NAMES = {
+    "text",
+    "message",
+    "phone",
+    "sender",
+    "sender_id",
+    "recipient_id",
+    "session_id",
+    "conversation",
+    "conversation_id",
+    "address",
+    "body",
+    "payload",
+    "email",
+    "api_key",
+    "token",
+    "secret",
+    "entries",
+    "latest",
+    "description",
+}
+
+
+def test_no_log_call_is_given_message_text_or_an_identity() -> None:
+    """Logs hold no message text, phone number, e-mail, key or session id (``hashed()`` ids are fine)."""
+    offenders = []
+    for root in ("bot", "actions", "rasa_addons"):
+        for path in (PROJECT_ROOT / root).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("debug", "info", "warning", "error", "exception", "critical")
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id in ("logger", "log", "logging")
+                ):
+                    continue
+                for argument in node.args[1:]:
+                    named = argument.id if isinstance(argument, ast.Name) else getattr(argument, "attr", "")
+                    if named in _PRIVATE_NAMES or named.endswith("_text"):
+                        offenders.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno} logs {named}")
+    assert offenders == []

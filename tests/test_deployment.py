@@ -103,3 +103,28 @@ def test_dockerfile_uses_python_310_and_trains_the_model() -> None:
     dockerfile = (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert "FROM python:3.10" in dockerfile
     assert "python -m bot.runtime.training" in dockerfile
+
+
+def test_compose_opens_no_door_without_its_secret(compose: dict[str, Any]) -> None:
+    env = compose["x-baraza"]["environment"]
+    assert env["ACTION_SERVER_TOKEN"].endswith(":?set ACTION_SERVER_TOKEN}")  # required, no default
+    assert env["BARAZA_REST_CHANNEL"] == "off"
+    # empty by default, and empty means USSD and Africa's Talking SMS stay off (bot/runtime/credentials.py)
+    assert env["AFRICASTALKING_CALLBACK_TOKEN"] == "${AFRICASTALKING_CALLBACK_TOKEN:-}"
+    actions = compose["services"]["actions"]
+    assert actions["environment"]["BARAZA_ACTION_SERVER_HOST"] == "0.0.0.0"  # noqa: S104 - its container
+    assert "ports" not in actions  # reachable from Rasa's container only
+
+
+def test_serve_refuses_rasa_and_actions_without_the_action_server_token() -> None:
+    for process in ("rasa", "actions"):
+        result = subprocess.run(
+            [sys.executable, "-m", "bot.runtime", "serve", process],
+            cwd=PROJECT_ROOT,
+            env={"PATH": "/usr/bin:/bin", "REDIS_URL": "redis://x:6379/0", "RASA_AUTH_TOKEN": "t"},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert result.returncode == 2 and "ACTION_SERVER_TOKEN" in result.stderr, result.stderr[-500:]

@@ -66,8 +66,10 @@ def create_feeds_blueprint(
     service: Callable[[], AlertService],
     catalogues: Callable[[], Catalogues],
     clock: Callable[[], datetime],
+    public_url: Callable[[], str],
 ) -> Blueprint:
-    """The public feed routes."""
+    """The public feed routes; links start with ``public_url()`` (the setting, never the Host header,
+    which any client can set: a cache in front would serve its links to everyone)."""
     bp = Blueprint("feeds", url_prefix="/feeds")
 
     @bp.get("/alerts.atom")
@@ -77,7 +79,7 @@ def create_feeds_blueprint(
         if language not in current.languages.codes:
             raise ApiError(400, f"lang must be one of {list(current.languages.codes)}")
         records = await asyncio.to_thread(service().in_force, clock())
-        base = f"{request.scheme}://{request.host}"
+        base = public_url().rstrip("/")
         body = atom_feed(records, current, base, language, clock())
         return response.raw(
             body, content_type="application/atom+xml; charset=utf-8", headers={"Cache-Control": "max-age=60"}

@@ -1,8 +1,8 @@
 """SMS through Africa's Talking: inbound callback, outbound through the gateway's messaging API.
 
 - Inbound: ``POST /webhooks/africastalking/webhook`` with the gateway's form (``from``, ``to``, ``text``,
-  ``id``...). The conversation is the phone number's. Africa's Talking signs nothing, so an optional
-  token in the callback URL (``?token=``) is checked.
+  ``id``...). The conversation is ``sms:<phone number>``. Africa's Talking signs nothing, so the
+  channel is off until a callback token is set, and every callback must carry it (``?token=``).
 - Outbound: ``POST <api>/version1/messaging`` (form ``username``, ``to``, ``message``, ``from``; header
   ``apiKey``). Each message is made as cheap as it can be (``formatting.gsm_friendly``: typographic
   dashes and quotes become their GSM equivalents when that keeps the whole text in GSM-7) and, if longer
@@ -27,6 +27,7 @@ from sanic.response import HTTPResponse
 from bot.assistant.choices import numbered_lines
 from bot.channels.answered import handle_answered
 from bot.channels.sms_pages import SmsPager
+from bot.identity import SMS, USSD, address_on, conversation_id
 from bot.services import shared
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,8 @@ class AfricasTalkingOutput(OutputChannel):
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         language = str(kwargs.get("language") or "")
-        await self.post(recipient_id, await self.pager.first_page(recipient_id, text, language))
+        phone = address_on(recipient_id, SMS, USSD)  # a USSD citizen's alerts come by SMS
+        await self.post(phone, await self.pager.first_page(recipient_id, text, language))
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
@@ -86,8 +88,8 @@ class AfricasTalkingInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
         c = credentials or {}
-        if not c.get("username") or not c.get("api_key"):
-            raise ValueError("africastalking needs username and api_key")
+        if not c.get("username") or not c.get("api_key") or not c.get("callback_token"):
+            raise ValueError("africastalking needs username, api_key and callback_token")
         return cls(
             str(c["username"]),
             str(c["api_key"]),
@@ -124,21 +126,22 @@ class AfricasTalkingInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if self.callback_token and not hmac.compare_digest(
+            if not self.callback_token or not hmac.compare_digest(
                 str(request.args.get("token", "")).encode(), self.callback_token.encode()
             ):
-                logger.warning("refused an SMS callback without the right token from %s", request.ip)
+                logger.warning("refused an SMS callback without the right token")
                 return response.text("forbidden", status=403)
             sender = str(request.form.get("from") or "")
             text = str(request.form.get("text") or "")
             if not sender:
                 return response.text("missing from", status=400)
             output = self.get_output_channel()
-            page = await output.pager.next_page(sender, text)
+            conversation = conversation_id(SMS, sender)
+            page = await output.pager.next_page(conversation, text)
             if page is not None:
                 await output.post(sender, page)
                 return response.text("ok")
-            message = UserMessage(text, output, sender, input_channel=self.name())
+            message = UserMessage(text, output, conversation, input_channel=self.name())
             await handle_answered(on_new_message, message, request.app.ctx.agent, shared().locale)
             return response.text("ok")
 

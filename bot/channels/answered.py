@@ -19,6 +19,7 @@ from typing import Any, Dict
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.i18n.messages import Locale
+from bot.identity import hashed
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ async def conversation_language(agent: Any, sender_id: str) -> str:
     try:
         tracker = await agent.tracker_store.retrieve(sender_id)
     except Exception:  # the store is what failed: the default language will do
-        logger.exception("could not read the conversation of %s", sender_id)
+        logger.exception("could not read the conversation %s", hashed(sender_id))  # ids stay out of logs
         return ""
     return str(tracker.get_slot("language") or "") if tracker is not None else ""
 

@@ -21,6 +21,7 @@ from sanic.response import HTTPResponse
 
 from bot.assistant.choices import numbered_lines
 from bot.channels.answered import handle_answered
+from bot.identity import MESSENGER, address_on, conversation_id
 from bot.services import shared
 
 logger = logging.getLogger(__name__)
@@ -46,8 +47,18 @@ class QuickReplyBot(MessengerBot):
         await self.send_text_message(recipient_id, "\n".join(lines))
 
 
+class ScopedMessengerClient(MessengerClient):  # type: ignore[misc]
+    """The Graph API client, sending to ``messenger:<PSID>`` conversations only (as their PSID)."""
+
+    def send(self, payload: Any, recipient_id: str, *args: Any, **kwargs: Any) -> Any:
+        return super().send(payload, address_on(recipient_id, MESSENGER), *args, **kwargs)
+
+    def send_action(self, sender_action: str, recipient_id: str, *args: Any, **kwargs: Any) -> Any:
+        return super().send_action(sender_action, address_on(recipient_id, MESSENGER), *args, **kwargs)
+
+
 def _client(access_token: str, graph_url: str) -> MessengerClient:
-    client = MessengerClient(access_token)
+    client = ScopedMessengerClient(access_token)
     if graph_url:
         client.graph_url = graph_url.rstrip("/")  # a local stand-in in tests
     return client
@@ -69,7 +80,8 @@ class BarazaMessenger(Messenger):
 
     async def _handle_user_message(self, text: str, sender_id: str, metadata: Dict[str, Any] | None) -> None:
         out_channel = QuickReplyBot(self.client)
-        message = UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
+        conversation = conversation_id(MESSENGER, sender_id)
+        message = UserMessage(text, out_channel, conversation, input_channel=self.name(), metadata=metadata)
         try:
             await handle_answered(self.on_new_message, message, self._agent, shared().locale)
         except Exception:
@@ -113,7 +125,7 @@ class MessengerInput(FacebookInput):
         async def receive(request: Request) -> HTTPResponse:
             signature = str(request.headers.get("X-Hub-Signature") or "")
             if not self.validate_hub_signature(self.fb_secret, request.body, signature):
-                logger.warning("refused a Messenger request with a wrong signature from %s", request.ip)
+                logger.warning("refused a Messenger request with a wrong signature")
                 return response.text("forbidden", status=403)
             messenger = BarazaMessenger(
                 self.fb_access_token, on_new_message, self.graph_url, request.app.ctx.agent

@@ -5,14 +5,22 @@ It speaks exactly the protocol of Rasa's built-in ``socketio`` channel (events `
 widget works unchanged. The difference: each bot message carries ``metadata.language`` and
 ``metadata.direction``, which the citizen page uses to set ``lang`` and ``dir`` on the message (the
 built-in output drops the metadata our actions attach).
+
+Sessions: the ``session_id`` the page keeps is a secret the server issued (256 random bits; a page's
+older 32-digit id is kept too). The conversation is ``web:<digest of the secret>`` and each socket is
+bound to the conversation of the secret it presented in ``session_request``: the conversation id seen
+in stores, subscriptions or a log resumes nothing (it is hashed again into another conversation), a
+secret too short or malformed gets a fresh one, and a message names no conversation (the socket's own
+is used; a socket that never asked for a session is ignored). Replies and held messages go to the
+conversation's room, which only sockets holding the secret join.
 """
 
 from __future__ import annotations
 
+import hmac
 import inspect
 import json
 import logging
-import uuid
 from typing import Any, Awaitable, Callable, Dict, List, cast
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -24,6 +32,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.inbox import OfflineInbox
+from bot.identity import is_web_secret, new_web_secret, web_conversation_id
 from bot.services import shared
 
 logger = logging.getLogger(__name__)
@@ -114,27 +123,47 @@ class WebChatInput(SocketIOInput):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        namespace = self.namespace or "/"
+        #: socket id -> (session secret, conversation id) of the session it asked for
+        sessions: Dict[str, tuple[str, str]] = {}
+
+        @sio.on("disconnect", namespace=self.namespace)
+        async def disconnect(sid: str, *_: Any) -> None:
+            sessions.pop(sid, None)
+
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: Dict[str, Any] | None) -> None:
             data = data if isinstance(data, dict) else {}
-            session_id = data.get("session_id") or uuid.uuid4().hex
-            if self.session_persistence:
-                joined = sio.enter_room(sid, session_id, namespace=self.namespace or "/")
-                if inspect.isawaitable(joined):  # a coroutine from python-socketio 5.10 on
-                    await joined
-            await sio.emit("session_confirm", session_id, room=sid)
+            presented = str(data.get("session_id") or "")
+            resumed = self.session_persistence and is_web_secret(presented)
+            secret = presented if resumed else new_web_secret()
+            conversation = web_conversation_id(secret)
+            for room in sio.rooms(sid, namespace=namespace):
+                if room not in (sid, conversation):
+                    left = sio.leave_room(sid, room, namespace=namespace)
+                    if inspect.isawaitable(left):
+                        await left
+            sessions[sid] = (secret, conversation)
+            joined = sio.enter_room(sid, conversation, namespace=namespace)
+            if inspect.isawaitable(joined):  # a coroutine from python-socketio 5.10 on
+                await joined
+            await sio.emit("session_confirm", secret, room=sid)
             inbox = self._inbox()
-            if inbox is not None and data.get("session_id"):
-                for held in await inbox.release(str(session_id)):  # what came while they were away
+            if inbox is not None and resumed:
+                for held in await inbox.release(conversation):  # what came while they were away
                     await sio.emit(self.bot_message_evt, held, room=sid)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: Any) -> None:
             if not isinstance(data, dict):
                 return
-            sender_id = data.get("session_id") if self.session_persistence else sid
+            secret, sender_id = sessions.get(sid, ("", ""))
             if not sender_id:
-                logger.warning("socket.io message without session_id ignored (send session_request first)")
+                logger.warning("socket.io message before session_request ignored")
+                return
+            named = str(data.get("session_id") or "")
+            if named and not hmac.compare_digest(named.encode(), secret.encode()):
+                logger.warning("socket.io message naming another session ignored")
                 return
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):

@@ -34,6 +34,7 @@ from sanic.response import HTTPResponse
 from bot import redis_keys
 from bot.channels.answered import handle_answered
 from bot.channels.formatting import strip_markdown
+from bot.identity import TELEGRAM, address_on, conversation_id
 from bot.services import shared
 
 logger = logging.getLogger(__name__)
@@ -73,8 +74,9 @@ class TelegramOutput(OutputChannel):
         return body.get("result")
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        chat = address_on(recipient_id, TELEGRAM)
         for part in _chunks(strip_markdown(text)):
-            await self.call("sendMessage", {"chat_id": recipient_id, "text": part})
+            await self.call("sendMessage", {"chat_id": chat, "text": part})
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
@@ -83,14 +85,15 @@ class TelegramOutput(OutputChannel):
             [{"text": str(b["title"])[:64], "callback_data": await self._callback_data(str(b["payload"]))}]
             for b in buttons
         ]
+        chat = address_on(recipient_id, TELEGRAM)
         parts = _chunks(strip_markdown(text))
         for part in parts[:-1]:
-            await self.call("sendMessage", {"chat_id": recipient_id, "text": part})
-        payload = {"chat_id": recipient_id, "text": parts[-1], "reply_markup": {"inline_keyboard": keyboard}}
+            await self.call("sendMessage", {"chat_id": chat, "text": part})
+        payload = {"chat_id": chat, "text": parts[-1], "reply_markup": {"inline_keyboard": keyboard}}
         await self.call("sendMessage", payload)
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self.call("sendPhoto", {"chat_id": recipient_id, "photo": image})
+        await self.call("sendPhoto", {"chat_id": address_on(recipient_id, TELEGRAM), "photo": image})
 
     async def _callback_data(self, payload: str) -> str:
         if len(payload.encode()) <= MAX_CALLBACK_BYTES:
@@ -169,7 +172,7 @@ class TelegramInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             presented = str(request.headers.get(SECRET_HEADER, ""))
             if not hmac.compare_digest(presented.encode(), self.secret_token.encode()):
-                logger.warning("refused a Telegram update without the right secret token from %s", request.ip)
+                logger.warning("refused a Telegram update without the right secret token")
                 return response.json({"ok": False, "error": "forbidden"}, status=403)
             update = request.json if isinstance(request.json, dict) else {}
             parsed = await _read_update(update, output)
@@ -179,7 +182,13 @@ class TelegramInput(InputChannel):
             metadata = {"language": language} if language else {}
             await handle_answered(
                 on_new_message,
-                UserMessage(text, output, chat_id, input_channel=self.name(), metadata=metadata),
+                UserMessage(
+                    text,
+                    output,
+                    conversation_id(TELEGRAM, chat_id),
+                    input_channel=self.name(),
+                    metadata=metadata,
+                ),
                 request.app.ctx.agent,
                 shared().locale,
             )

@@ -34,6 +34,7 @@ from bot.assistant.choices import numbered_lines
 from bot.channels.answered import handle_answered
 from bot.channels.formatting import strip_markdown
 from bot.channels.sms_pages import SmsPager
+from bot.identity import SMS, WHATSAPP, address_on, conversation_id
 from bot.services import shared
 from bot.yaml_files import read_yaml_mapping
 
@@ -90,8 +91,9 @@ class TwilioSmsOutput(TwilioOutput):
         self.pager = SmsPager(max_segments)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        phone = address_on(recipient_id, SMS)
         page = await self.pager.first_page(recipient_id, text, str(kwargs.get("language") or ""))
-        await self.post({"To": recipient_id, "Body": page})
+        await self.post({"To": phone, "Body": page})
 
 
 class WhatsAppOutput(TwilioOutput):
@@ -127,7 +129,7 @@ class WhatsAppOutput(TwilioOutput):
             return True
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        address = recipient_id if recipient_id.startswith("whatsapp:") else f"whatsapp:{recipient_id}"
+        address = address_on(recipient_id, WHATSAPP)  # "whatsapp:+…", as Twilio wants it
         if await self.window_open(address):
             await self.post({"To": address, "Body": strip_markdown(text)[:WHATSAPP_MAX_CHARS]})
             return
@@ -149,6 +151,8 @@ class _TwilioInput(InputChannel):
     """What Twilio's SMS and WhatsApp webhooks share: signature check, form parsing."""
 
     channel_name = "twilio"
+    #: The conversations of this channel: ``sms:+…`` or ``whatsapp:+…``.
+    scope = SMS
 
     @classmethod
     def name(cls) -> str:
@@ -193,11 +197,7 @@ class _TwilioInput(InputChannel):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             if not self._valid(request):
-                logger.warning(
-                    "refused a %s request with a missing or wrong signature from %s",
-                    self.channel_name,
-                    request.ip,
-                )
+                logger.warning("refused a %s request with a missing or wrong signature", self.channel_name)
                 return response.text("forbidden", status=403)
             sender = str(request.form.get("From") or "")
             text = str(request.form.get("Body") or "")
@@ -205,12 +205,13 @@ class _TwilioInput(InputChannel):
                 return response.text("missing From", status=400)
             await self._received(sender)
             output = self.get_output_channel()
+            conversation = conversation_id(self.scope, sender)
             if isinstance(output, TwilioSmsOutput):
-                page = await output.pager.next_page(sender, text)
+                page = await output.pager.next_page(conversation, text)
                 if page is not None:
                     await output.post({"To": sender, "Body": page})
                     return _empty_twiml()
-            message = UserMessage(text, output, sender, input_channel=self.name())
+            message = UserMessage(text, output, conversation, input_channel=self.name())
             await handle_answered(on_new_message, message, request.app.ctx.agent, shared().locale)
             return _empty_twiml()
 
@@ -244,6 +245,7 @@ class WhatsAppInput(_TwilioInput):
     """WhatsApp through Twilio."""
 
     channel_name = "whatsapp"
+    scope = WHATSAPP
 
     def get_output_channel(self) -> WhatsAppOutput:
         if not isinstance(self._output, WhatsAppOutput):

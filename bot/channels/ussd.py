@@ -2,12 +2,14 @@
 
 The gateway posts a form (``sessionId``, ``serviceCode``, ``phoneNumber``, ``text``) where ``text`` holds
 every entry of the session joined by ``*``; the reply is plain text starting with ``CON`` (the session
-continues) or ``END``. The conversation is the phone number's (alerts subscribed here arrive by SMS on
-the same number). This channel numbers the choices itself and keeps, per USSD session, the screens
-shown, so that "98" shows the next page, "0" the previous page (or screen) and "00" the main menu
-without asking the assistant; a number picks the option of the screen on display, anything else is
-sent as typed text. A reply that asks the citizen to type (``awaits_text``, e.g. the description of a
-concern) keeps the session open like a menu; only a reply that asks nothing ends it.
+continues) or ``END``. The conversation is ``ussd:<phone number>`` (alerts subscribed here arrive by SMS
+on the same number). The channel is off until AFRICASTALKING_CALLBACK_TOKEN is set, and then refuses
+every callback without it (the gateway signs nothing: the token is in the callback URL, ?token=).
+This channel numbers the choices itself and keeps, per USSD session, the screens shown, so that "98"
+shows the next page, "0" the previous page (or screen) and "00" the main menu without asking the
+assistant; a number picks the option of the screen on display, anything else is sent as typed text.
+A reply that asks the citizen to type (``awaits_text``, e.g. the description of a concern) keeps the
+session open like a menu; only a reply that asks nothing ends it.
 
 Another gateway is another small adapter: only the form fields and the CON/END convention are
 Africa's Talking's.
@@ -39,6 +41,7 @@ from bot.channels.ussd_menu import (
     menu_screen,
     question_screen,
 )
+from bot.identity import USSD, conversation_id
 from bot.services import shared
 
 logger = logging.getLogger(__name__)
@@ -75,10 +78,15 @@ class UssdInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
-        return cls(str((credentials or {}).get("callback_token") or ""))
+        token = str((credentials or {}).get("callback_token") or "")
+        if not token:
+            raise ValueError("ussd needs callback_token (AFRICASTALKING_CALLBACK_TOKEN)")
+        return cls(token)
 
-    def __init__(self, callback_token: str = "") -> None:
-        #: Africa's Talking signs nothing: an optional token in the callback URL (?token=) is checked.
+    def __init__(self, callback_token: str) -> None:
+        if not callback_token:
+            raise ValueError("the USSD channel needs a callback token")
+        #: Africa's Talking signs nothing: the token in the callback URL (?token=) is checked.
         self.callback_token = callback_token
 
     def _store(self) -> aioredis.Redis[bytes]:
@@ -102,10 +110,10 @@ class UssdInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def session(request: Request) -> HTTPResponse:
-            if self.callback_token and not hmac.compare_digest(
+            if not hmac.compare_digest(
                 str(request.args.get("token", "")).encode(), self.callback_token.encode()
             ):
-                logger.warning("refused a USSD callback without the right token from %s", request.ip)
+                logger.warning("refused a USSD callback without the right token")
                 return response.text("END", status=403)
             session_id = str(request.form.get("sessionId") or "")
             phone = str(request.form.get("phoneNumber") or "")
@@ -168,7 +176,13 @@ class UssdInput(InputChannel):
         collector = UssdCollector()
         metadata = {"language": language} if language else {}
         await on_new_message(
-            UserMessage(message, collector, phone, input_channel=self.name(), metadata=metadata)
+            UserMessage(
+                message,
+                collector,
+                conversation_id(USSD, phone),
+                input_channel=self.name(),
+                metadata=metadata,
+            )
         )
         # nothing back (the action server restarting): say so rather than show an empty screen
         apology = shared().locale(language).text("temporary_error")

@@ -24,12 +24,16 @@ def make_engine(url: str) -> Engine:
     """An engine; SQLite gets WAL (readers do not block the writer) and foreign keys on.
 
     A SQLite writer waits at most :data:`SQLITE_BUSY_SECONDS` for another's lock, then fails: the
-    citizen is told to try again rather than kept waiting.
+    citizen is told to try again rather than kept waiting. Errors never carry the statement's values
+    (``hide_parameters``): they are logged, and the values are what citizens wrote.
     """
     if url.startswith("sqlite"):
         _make_sqlite_folder(url)
         engine = create_engine(
-            url, future=True, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
+            url,
+            future=True,
+            hide_parameters=True,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
         )
 
         @event.listens_for(engine, "connect")
@@ -40,7 +44,9 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url, future=True, hide_parameters=True, pool_pre_ping=True, pool_size=10, max_overflow=20
+    )
 
 
 def _make_sqlite_folder(url: str) -> None:

@@ -10,8 +10,6 @@ import signal
 import sys
 import time
 
-import redis
-
 from bot.runtime.cluster import Cluster
 from bot.runtime.credentials import write_credentials
 from bot.runtime.processes import (
@@ -26,6 +24,11 @@ from bot.runtime.redis_policy import eviction_warning
 from bot.runtime.stack import PROCESS_ENV, KeepsCrashing, Stack
 from bot.runtime.training import ensure_model, model_path
 from bot.settings import load_settings
+
+REST_WARNING = (
+    "WARNING: the REST channel is on (BARAZA_REST_CHANNEL=on). It proves nothing about its senders: "
+    "for development and tests only (its conversations are rest:<sender>, apart from every citizen's)."
+)
 
 
 def run() -> int:
@@ -48,6 +51,8 @@ def run() -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     print("starting Redis, action server, Rasa server, web app and delivery worker...", flush=True)
+    if settings.rest_channel:
+        print(REST_WARNING, file=sys.stderr, flush=True)
     try:
         stack.start()
         if embedded:
@@ -57,6 +62,7 @@ def run() -> int:
 
             os.environ["REDIS_URL"] = stack.settings.redis_url
             load_samples([])
+        rest = ", REST" if settings.rest_channel else ""
         generated = "" if settings.rasa_auth_token else f", generated: {stack.settings.rasa_auth_token}"
         print(
             "\nBaraza is running.\n"
@@ -67,7 +73,7 @@ def run() -> int:
             f"  Analyst dashboard: http://localhost:{settings.web_port}/dashboard\n"
             f"  Ministry API:      http://localhost:{settings.web_port}/api/v1  (document: /openapi.json)\n"
             f"  Open311 GeoReport: http://localhost:{settings.web_port}/open311/v2/services.xml\n"
-            f"  Rasa (REST, socket.io, API): {stack.settings.rasa_public_url}"
+            f"  Rasa (socket.io, API{rest}): {stack.settings.rasa_public_url}"
             f"  (token: RASA_AUTH_TOKEN{generated})\n"
             f"  Redis:             {stack.settings.redis_url}{' (embedded)' if embedded else ''}\n"
             f"  Logs:              {stack.log_dir}\n"
@@ -107,10 +113,22 @@ def serve(process: str) -> int:
     if process == "rasa" and not settings.rasa_auth_token:
         print("RASA_AUTH_TOKEN must be set: it protects Rasa's HTTP API", file=sys.stderr)
         return 2
+    if process in ("rasa", "actions") and not settings.action_server_token:
+        print(
+            "ACTION_SERVER_TOKEN must be set: Rasa proves itself to the action server with it",
+            file=sys.stderr,
+        )
+        return 2
+    if process == "rasa" and settings.rest_channel:
+        print(REST_WARNING, file=sys.stderr, flush=True)
     if process in ("actions", "web"):
+        import redis
+
         from bot.concerns.database import upgrade
+        from bot.subscriptions.scoped_ids import migrate_subscribers
 
         upgrade(settings.effective_database_url)  # idempotent; the first container to start does the work
+        migrate_subscribers(redis.Redis.from_url(settings.redis_url))  # once; a marker in Redis says so
     warning = eviction_warning(redis.Redis.from_url(settings.redis_url, socket_timeout=5))
     if warning:
         print(f"warning: {warning}", file=sys.stderr)

@@ -8,14 +8,11 @@ that port + 100 × ``i``. All replicas share Redis (trackers, locks, queues) and
 
 from __future__ import annotations
 
-import secrets
 import socket
 from dataclasses import dataclass, replace
 
-from bot.concerns.database import upgrade as migrate_concerns
 from bot.runtime.balancer import Backends, check_config, haproxy_command, render_config
 from bot.runtime.credentials import write_credentials
-from bot.runtime.embedded_redis import start_embedded_redis
 from bot.runtime.processes import (
     action_server_command,
     rasa_server_command,
@@ -54,15 +51,10 @@ class Cluster(Stack):
 
     def start(self, timeout: float = 240.0) -> None:
         """Start Redis (embedded unless configured), every replica, the workers and the balancer."""
-        if not self.settings.redis_url:
-            port = self.settings.embedded_redis_port
-            self.processes["redis"] = start_embedded_redis(self.settings.data_dir / "redis", port)
-            self.settings = replace(self.settings, redis_url=f"redis://127.0.0.1:{port}/0")
-        if not self.settings.rasa_auth_token:
-            self.settings = replace(self.settings, rasa_auth_token=secrets.token_urlsafe(24))
+        self.prepare()
         # Citizens reach socket.io through the balancer's public port, on the page's own origin.
-        self.settings = replace(self.settings, rasa_public_url=f"http://localhost:{self.settings.web_port}")
-        migrate_concerns(self.settings.effective_database_url)
+        public = f"http://localhost:{self.settings.web_port}"
+        self.settings = replace(self.settings, rasa_public_url=public, public_url=public)
         config = self.settings.data_dir / "haproxy.cfg"
         config.parent.mkdir(parents=True, exist_ok=True)
         config.write_text(render_config(self.backends()), encoding="utf-8")

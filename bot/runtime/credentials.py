@@ -2,7 +2,9 @@
 
 Secrets never live in the repository: a channel whose token is set (``TELEGRAM_TOKEN`` and
 ``TELEGRAM_SECRET_TOKEN``...) is added to a credentials file written under the data folder when the
-Rasa server starts.
+Rasa server starts. Every door is locked by default: a channel whose provider offers a secret is not
+opened until that secret is set (Africa's Talking USSD and SMS: AFRICASTALKING_CALLBACK_TOKEN), and
+the REST channel, which proves nothing about its senders, only with ``BARAZA_REST_CHANNEL=on``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from bot.yaml_files import read_yaml_mapping
 def channel_credentials(settings: Settings) -> dict[str, Any]:
     """Every channel's credentials: the committed ones and the configured ones."""
     channels: dict[str, Any] = dict(read_yaml_mapping(settings.config_dir / "credentials.yml"))
+    if settings.rest_channel:
+        # POST /webhooks/rest/webhook {"sender": "...", "message": "...", "metadata": {"language": "fr"}}
+        channels["bot.channels.rest.ScopedRestInput"] = None
     if settings.telegram_token:
         if not settings.telegram_secret_token:
             raise ValueError(
@@ -29,9 +34,14 @@ def channel_credentials(settings: Settings) -> dict[str, Any]:
             "secret_token": settings.telegram_secret_token,
             "api_url": settings.telegram_api_url,
         }
-    ussd = "bot.channels.ussd.UssdInput"
-    channels[ussd] = {**(channels.get(ussd) or {}), "callback_token": settings.africastalking_callback_token}
-    if settings.africastalking_username and settings.africastalking_api_key:
+    if settings.africastalking_callback_token:
+        # POST /webhooks/ussd/webhook?token=... (form: sessionId, phoneNumber, text)
+        channels["bot.channels.ussd.UssdInput"] = {"callback_token": settings.africastalking_callback_token}
+    if (
+        settings.africastalking_username
+        and settings.africastalking_api_key
+        and settings.africastalking_callback_token
+    ):
         channels["bot.channels.africastalking.AfricasTalkingInput"] = {
             "username": settings.africastalking_username,
             "api_key": settings.africastalking_api_key,

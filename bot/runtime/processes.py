@@ -1,9 +1,14 @@
-"""The command lines of Baraza's processes, in one place (docker-compose.yml names the same ones)."""
+"""The command lines of Baraza's processes, in one place (docker-compose.yml names the same ones).
+
+No secret is ever on a command line (``ps`` shows them to every user of the machine): the Rasa token,
+the action server's token and Redis passwords reach the processes through their environment.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 from bot.settings import Settings
 
@@ -18,13 +23,21 @@ def rasa_server_env(settings: Settings) -> dict[str, str]:
 
 
 def action_server_command(port: int = ACTION_SERVER_PORT) -> list[str]:
-    """The rasa-sdk action server serving ``actions/`` (language models loaded before it listens)."""
+    """The rasa-sdk action server serving ``actions/`` (language models loaded before it listens;
+    it takes its token and interface from the settings)."""
     return [sys.executable, "-m", "actions.serve", "--actions", "actions", "--port", str(port)]
+
+
+def web_origin(settings: Settings) -> str:
+    """The origin of the web app's pages (``scheme://host[:port]`` of ``public_url``)."""
+    parsed = urlparse(settings.public_url)
+    return f"{parsed.scheme}://{parsed.netloc}"
 
 
 def rasa_server_command(settings: Settings, model: Path, credentials: Path) -> list[str]:
     """The Rasa server (with :mod:`rasa_addons.speedups`): its channels (``credentials``), HTTP API
-    protected by the auth token."""
+    protected by the auth token (which :mod:`rasa_addons.serve` reads from RASA_AUTH_TOKEN), CORS
+    for the web app's origin only."""
     return [
         sys.executable,
         "-m",
@@ -39,10 +52,9 @@ def rasa_server_command(settings: Settings, model: Path, credentials: Path) -> l
         "--port",
         str(settings.rasa_port),
         "--enable-api",
-        "--auth-token",
-        settings.rasa_auth_token,
         "--cors",
-        "*",
+        web_origin(settings),
+        *settings.widget_origins,
     ]
 
 

@@ -1,5 +1,10 @@
 """Start and stop the whole assistant: Redis (embedded if none is configured), action server, Rasa
-server and web app. Used by ``./baraza run`` and by the end-to-end tests."""
+server and web app. Used by ``./baraza run`` and by the end-to-end tests.
+
+Secrets the deployment did not set (Rasa's token, the action server's token, the embedded Redis's
+password) are generated at each start and reach the processes through their environment; logs are
+written readable by their owner only (files 0600 in a 0700 folder).
+"""
 
 from __future__ import annotations
 
@@ -30,6 +35,9 @@ from bot.runtime.processes import (
 from bot.runtime.redis_env import redis_endpoint_env, tracker_expiry_env
 from bot.runtime.redis_policy import eviction_warning
 from bot.settings import Settings
+from bot.subscriptions.scoped_ids import migrate_subscribers
+
+logger = logging.getLogger(__name__)
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +101,11 @@ class Stack:
                 "DATABASE_URL": self.settings.effective_database_url,
                 "RASA_AUTH_TOKEN": self.settings.rasa_auth_token,
                 "ACTION_SERVER_URL": self.settings.action_server_url,
+                "ACTION_SERVER_TOKEN": self.settings.action_server_token,
+                "BARAZA_ACTION_SERVER_HOST": self.settings.action_server_host,
+                "BARAZA_PUBLIC_URL": self.settings.public_url,
+                "BARAZA_WIDGET_ORIGINS": ",".join(self.settings.widget_origins),
+                "BARAZA_REST_CHANNEL": "on" if self.settings.rest_channel else "off",
                 "RASA_URL": self.settings.rasa_url,
                 "RASA_PUBLIC_URL": self.settings.rasa_public_url,
                 "BARAZA_WEB_PORT": str(self.settings.web_port),
@@ -103,8 +116,12 @@ class Stack:
     def spawn(
         self, name: str, command: list[str], extra_env: dict[str, str] | None = None
     ) -> subprocess.Popen[bytes]:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = (self.log_dir / f"{name}.log").open("ab")
+        self.log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.log_dir.chmod(0o700)
+        path = self.log_dir / f"{name}.log"
+        path.touch(mode=0o600, exist_ok=True)
+        path.chmod(0o600)
+        log = path.open("ab")
         self._logs.append(log)
         process = subprocess.Popen(
             command,
@@ -154,16 +171,37 @@ class Stack:
 
     def start(self, timeout: float = 180.0) -> None:
         """Start everything and wait until each part answers."""
+        self.prepare()
+        self.launch(timeout)
+
+    def prepare(self) -> None:
+        """What every layout needs before its processes start: the data folder, Redis (embedded unless
+        configured, with a generated password), generated tokens, migrations."""
+        # the data folder holds the SQLite concerns, the credentials file, logs: its owner's only
+        self.settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.settings.data_dir.chmod(0o700)
         if not self.settings.redis_url:
             port = self.settings.embedded_redis_port
-            self.processes["redis"] = start_embedded_redis(self.settings.data_dir / "redis", port)
-            self.settings = replace(self.settings, redis_url=f"redis://127.0.0.1:{port}/0")
+            password = secrets.token_urlsafe(24)
+            self.processes["redis"] = start_embedded_redis(self.settings.data_dir / "redis", port, password)
+            self.settings = replace(self.settings, redis_url=f"redis://:{password}@127.0.0.1:{port}/0")
         warning = eviction_warning(redis.Redis.from_url(self.settings.redis_url, socket_timeout=5))
         if warning:
             logger.warning(warning)
         if not self.settings.rasa_auth_token:
             self.settings = replace(self.settings, rasa_auth_token=secrets.token_urlsafe(24))
+        if not self.settings.action_server_token:
+            self.settings = replace(self.settings, action_server_token=secrets.token_urlsafe(24))
+        if self.settings.rest_channel:
+            logger.warning(
+                "the REST channel is on (BARAZA_REST_CHANNEL): anyone reaching Rasa can chat as any "
+                "rest: sender; for development and tests only"
+            )
         migrate_concerns(self.settings.effective_database_url)
+        migrate_subscribers(redis.Redis.from_url(self.settings.redis_url))
+
+    def launch(self, timeout: float) -> None:
+        """One of each process; wait until each answers."""
         actions = self.spawn("action-server", action_server_command(self.settings.action_server_port))
         rasa = self.spawn(
             "rasa",

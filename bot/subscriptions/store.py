@@ -1,6 +1,7 @@
 """Who wants which alerts: subscriptions in Redis, with the consent behind each.
 
-A subscriber is one address on one channel (``<channel>:<sender id>``, e.g. ``telegram:12345``).
+A subscriber is one conversation reached on one channel (``<channel>:<conversation id>``, e.g.
+``telegram:telegram:12345``; conversation ids are scoped by channel, see ``bot/identity.py``).
 For each region they follow, they are in the region's set (all topics) or in one set per chosen
 topic; the fan-out scans those sets (SSCAN, never loading them whole). The subscriber's hash keeps
 their language and, per region, the consent: the topics, when they agreed and on which channel.

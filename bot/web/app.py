@@ -99,7 +99,11 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
             lambda: shared.open311_repeats,
         )
     )
-    app.blueprint(create_feeds_blueprint(lambda: shared.alerts, shared.catalogues, shared.now))
+    app.blueprint(
+        create_feeds_blueprint(
+            lambda: shared.alerts, shared.catalogues, shared.now, lambda: shared.settings.public_url
+        )
+    )
     csp = content_security_policy(settings)
     app.static("/static", str(STATIC_DIR), name="static")
 

@@ -23,6 +23,7 @@ from bot.settings import PROJECT_ROOT, load_settings
 
 E2E_REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/13")
 AUTH_TOKEN = "e2e-test-token"
+ACTION_TOKEN = "e2e-action-token"
 #: Ports of the test stack: E2E_PORT_BASE (Rasa), +1 (action server), +2 (web app), so that several
 #: checkouts can run their end-to-end tests side by side on one machine.
 PORT_BASE = int(os.environ.get("E2E_PORT_BASE", "5005"))
@@ -30,6 +31,10 @@ RASA_PORT, ACTION_PORT = PORT_BASE, PORT_BASE + 1 if PORT_BASE != 5005 else 5055
 WEB_PORT = PORT_BASE + 2 if PORT_BASE != 5005 else 8080
 RASA = f"http://127.0.0.1:{RASA_PORT}"
 WEB = f"http://127.0.0.1:{WEB_PORT}"
+#: Where tests/e2e/test_browser.py serves a page embedding the rasa-webchat widget: a site allowed by
+#: Rasa's CORS (BARAZA_WIDGET_ORIGINS), as a ministry's own site would be.
+WIDGET_PORT = PORT_BASE + 3 if PORT_BASE != 5005 else 8081
+WIDGET_ORIGIN = f"http://127.0.0.1:{WIDGET_PORT}"
 TELEGRAM_TOKEN = "123456:e2e-test-bot"
 TELEGRAM_SECRET = "e2e-telegram-secret"
 AT_API_KEY = "e2e-at-key"
@@ -39,6 +44,7 @@ TWILIO_SID = "ACe2e00000000000000000000000000000"
 TWILIO_TOKEN = "e2e-twilio-auth-token"
 TWILIO_SMS_NUMBER = "+15005550006"
 TWILIO_WHATSAPP_NUMBER = "whatsapp:+14155238886"
+LOG_DIR = PROJECT_ROOT / ".data" / "test-logs"
 
 
 class ProviderStandIn:
@@ -79,15 +85,27 @@ class ProviderStandIn:
         return [body for path, body in self.calls if path.endswith(path_end)]
 
 
+#: The one stand-in and stack of a test session: tests/security/ imports these fixtures too, and a
+#: second stack on the same ports must not start when both folders run together.
+_RUNNING: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def telegram_api() -> Iterator[ProviderStandIn]:
-    stand_in = ProviderStandIn()
+    if "telegram_api" in _RUNNING:
+        yield _RUNNING["telegram_api"]
+        return
+    stand_in = _RUNNING["telegram_api"] = ProviderStandIn()
     yield stand_in
     stand_in.server.shutdown()
+    _RUNNING.pop("telegram_api", None)
 
 
 @pytest.fixture(scope="session")
 def stack(telegram_api: ProviderStandIn, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if "stack" in _RUNNING:
+        yield _RUNNING["stack"]
+        return
     redis.Redis.from_url(E2E_REDIS_URL).flushdb()
     database = tmp_path_factory.mktemp("db") / "concerns.db"
     settings = replace(
@@ -101,6 +119,10 @@ def stack(telegram_api: ProviderStandIn, tmp_path_factory: pytest.TempPathFactor
         redis_url=E2E_REDIS_URL,
         database_url=f"sqlite:///{database}",
         rasa_auth_token=AUTH_TOKEN,
+        action_server_token=ACTION_TOKEN,
+        public_url=WEB,
+        widget_origins=(WIDGET_ORIGIN,),
+        rest_channel=True,
         telegram_token=TELEGRAM_TOKEN,
         telegram_secret_token=TELEGRAM_SECRET,
         telegram_api_url=telegram_api.url,
@@ -119,13 +141,14 @@ def stack(telegram_api: ProviderStandIn, tmp_path_factory: pytest.TempPathFactor
         facebook_graph_url=telegram_api.url,
     )
     model = ensure_model(settings)
-    running = Stack(settings=settings, model=model, log_dir=PROJECT_ROOT / ".data" / "test-logs")
+    running = _RUNNING["stack"] = Stack(settings=settings, model=model, log_dir=LOG_DIR)
     running.start()
     publish_samples(
         Services(settings).alerts, sample_alerts(PROJECT_ROOT / "data" / "samples" / "alerts.yml")
     )
     yield running
     running.stop()
+    _RUNNING.pop("stack", None)
 
 
 def post_json(url: str, body: Any, headers: dict[str, str] | None = None) -> tuple[int, Any]:
@@ -149,10 +172,11 @@ def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, dict
 
 
 class Citizen:
-    """One conversation through Rasa's REST channel."""
+    """One conversation through Rasa's REST channel (the conversation id is ``rest:<sender>``)."""
 
     def __init__(self, metadata: dict[str, Any] | None = None) -> None:
         self.sender = f"e2e-{uuid.uuid4().hex[:12]}"
+        self.conversation = f"rest:{self.sender}"
         self.metadata = metadata or {}
 
     def say(self, text: str) -> list[dict[str, Any]]:
@@ -169,7 +193,7 @@ class Citizen:
         return "\n".join(m.get("text", "") for m in self.say(text))
 
     def slot(self, name: str) -> Any:
-        status, body, _ = get(f"{RASA}/conversations/{self.sender}/tracker?token={AUTH_TOKEN}")
+        status, body, _ = get(f"{RASA}/conversations/{self.conversation}/tracker?token={AUTH_TOKEN}")
         assert status == 200, body
         return json.loads(body)["slots"].get(name)
 
@@ -181,7 +205,7 @@ def citizen(stack: Stack) -> Citizen:
 
 def rasa_log() -> str:
     """What the Rasa server of the test stack has logged so far."""
-    return (PROJECT_ROOT / ".data" / "test-logs" / "rasa.log").read_text(encoding="utf-8", errors="replace")
+    return (LOG_DIR / "rasa.log").read_text(encoding="utf-8", errors="replace")
 
 
 @pytest.fixture(scope="module")

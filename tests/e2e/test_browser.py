@@ -16,7 +16,7 @@ import pytest
 from bot.catalogue.bundle import Catalogues
 from bot.runtime.stack import Stack
 from bot.settings import PROJECT_ROOT
-from tests.e2e.conftest import RASA, WEB
+from tests.e2e.conftest import RASA, WEB, WIDGET_ORIGIN, WIDGET_PORT
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -156,10 +156,10 @@ params: {storage: "session"}}, null);</script></body></html>""".replace("__RASA_
         encoding="utf-8",
     )
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", WIDGET_PORT), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    yield f"{WIDGET_ORIGIN}/index.html"
     server.shutdown()
 
 

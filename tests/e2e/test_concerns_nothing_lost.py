@@ -34,7 +34,7 @@ def _database(stack: Stack) -> sqlite3.Connection:
 
 def _stored(stack: Stack, senders: list[str]) -> list[tuple[str, str, int]]:
     """(subscriber, ticket, history entries) of the concerns these conversations filed."""
-    wanted = {subscriber_id("rest", sender) for sender in senders}
+    wanted = {subscriber_id("rest", f"rest:{sender}") for sender in senders}
     with _database(stack) as db:
         history = dict(db.execute("SELECT concern_id, COUNT(*) FROM concern_events GROUP BY concern_id"))
         rows = db.execute("SELECT id, subscriber, ticket FROM concerns").fetchall()
@@ -70,7 +70,7 @@ def test_200_concerns_filed_at_once_are_all_stored_once(stack: Stack, catalogues
     assert len(told) == CONCURRENT
     stored = _stored(stack, list(told))
     assert len(stored) == CONCURRENT  # every one stored, none twice
-    assert {subscriber.removeprefix("rest:"): ticket for subscriber, ticket, _ in stored} == told
+    assert {subscriber.removeprefix("rest:rest:"): ticket for subscriber, ticket, _ in stored} == told
     assert {history for _, _, history in stored} == {1}
 
 
@@ -124,7 +124,9 @@ def test_a_database_outage_at_filing_asks_to_try_later_and_keeps_the_report(
 
 
 def _bot_texts(citizen: Citizen) -> list[str]:
-    status, body, _ = get(f"{RASA}/conversations/{quote(citizen.sender)}/tracker?token={AUTH_TOKEN}")
+    status, body, _ = get(
+        f"{RASA}/conversations/{quote(citizen.conversation, safe=':')}/tracker?token={AUTH_TOKEN}"
+    )
     assert status == 200, body
     return [str(e.get("text") or "") for e in json.loads(body)["events"] if e.get("event") == "bot"]
 

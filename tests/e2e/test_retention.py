@@ -14,6 +14,7 @@ from bot import redis_keys
 from bot.alerts.model import utc_now
 from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
+from bot.identity import web_conversation_id
 from bot.runtime.stack import Stack
 from bot.subscriptions.forget import expire_idle_conversations
 from tests.e2e.conftest import E2E_REDIS_URL
@@ -29,7 +30,7 @@ async def _scenario(key: str, client: redis.Redis[bytes]) -> None:
         session = await subscribe_on_the_web(
             chat, "je voudrais les alertes pour la région de la côte", "oui", "fr"
         )
-        tracker = redis_keys.rasa_tracker(session)
+        tracker = redis_keys.rasa_tracker(web_conversation_id(session))
         assert 89 * DAY < client.ttl(tracker) <= 90 * DAY  # Rasa gave it its expiry when it created it
 
         client.expire(tracker, DAY)  # as if it had been idle for 89 days

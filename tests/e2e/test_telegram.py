@@ -115,7 +115,7 @@ def test_alert_pushed_to_a_telegram_subscriber(
     client = redis.Redis.from_url(E2E_REDIS_URL)
     _post_update(_message(7004, "/start", language="sw"))  # the conversation exists, in Swahili
     _sent_to(telegram_api, 7004)
-    SubscriptionStore(client).subscribe("telegram:7004", "coast", (), "sw", utc_now())
+    SubscriptionStore(client).subscribe("telegram:telegram:7004", "coast", (), "sw", utc_now())
     key, _ = ApiKeyStore(client).create("meteo", Role.AUTHOR, "telegram test", utc_now())
     before = len(telegram_api.calls_to("/sendMessage"))
     status, record = _post("/api/v1/alerts", key, _cap("KL-TG-1"))

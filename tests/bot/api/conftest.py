@@ -86,6 +86,7 @@ def api_server(tmp_path_factory: pytest.TempPathFactory, api_database: str) -> I
         "REDIS_URL": API_REDIS_URL,
         "BARAZA_WEB_PORT": str(port),
         "BARAZA_WEB_HOST": "127.0.0.1",
+        "BARAZA_PUBLIC_URL": f"http://127.0.0.1:{port}",  # feed links are built from it
     }
     log = tmp_path_factory.mktemp("web").joinpath("web.log").open("w")
     process = subprocess.Popen(

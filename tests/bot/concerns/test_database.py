@@ -20,6 +20,17 @@ def test_sqlite_gets_wal_foreign_keys_and_its_folder(tmp_path: Path) -> None:
     engine.dispose()
 
 
+def test_a_database_error_carries_no_value_a_citizen_wrote(tmp_path: Path) -> None:
+    """Errors are logged; the statement's values (descriptions, contacts) must not be in them."""
+    from sqlalchemy.exc import DBAPIError
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'concerns.db'}")
+    with pytest.raises(DBAPIError) as raised, engine.connect() as connection:
+        connection.execute(text("INSERT INTO missing (x) VALUES (:x)"), {"x": "Zawadi +254700111222"})
+    assert "Zawadi" not in str(raised.value) and "254700111222" not in str(raised.value)
+    engine.dispose()
+
+
 def test_the_migrations_go_up_and_down_again(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'concerns.db'}"
     upgrade(url)

@@ -13,7 +13,7 @@ from bot.settings import PROJECT_ROOT, load_settings
 
 def test_channels_with_secrets_come_from_the_environment_only(tmp_path: Path) -> None:
     bare = channel_credentials(load_settings({}))
-    assert "bot.channels.telegram.TelegramInput" not in bare and "rest" in bare
+    assert list(bare) == ["bot.channels.socketio.WebChatInput"]  # every door with a secret stays shut
     env = {"TELEGRAM_TOKEN": "123:abc", "TELEGRAM_SECRET_TOKEN": "s3cret", "BARAZA_DATA_DIR": str(tmp_path)}
     path = write_credentials(load_settings(env))
     written = yaml.safe_load(path.read_text())
@@ -36,16 +36,28 @@ def test_each_provider_opens_only_with_all_its_secrets() -> None:
     assert "bot.channels.messenger.MessengerInput" not in channel_credentials(load_settings(messenger))
     full = channel_credentials(load_settings({**messenger, "FACEBOOK_PAGE_ACCESS_TOKEN": "p"}))
     assert full["bot.channels.messenger.MessengerInput"]["page-access-token"] == "p"
-    sms = channel_credentials(
-        load_settings(
-            {"AFRICASTALKING_USERNAME": "u", "AFRICASTALKING_API_KEY": "k", "BARAZA_SMS_MAX_SEGMENTS": "2"}
-        )
-    )
-    assert sms["bot.channels.africastalking.AfricasTalkingInput"]["max_segments"] == 2
+    at = {"AFRICASTALKING_USERNAME": "u", "AFRICASTALKING_API_KEY": "k", "BARAZA_SMS_MAX_SEGMENTS": "2"}
+    at_sms = "bot.channels.africastalking.AfricasTalkingInput"
+    assert at_sms not in channel_credentials(
+        load_settings(at)
+    )  # the gateway signs nothing: no token, no door
+    sms = channel_credentials(load_settings({**at, "AFRICASTALKING_CALLBACK_TOKEN": "cb"}))
+    assert sms[at_sms]["max_segments"] == 2 and sms[at_sms]["callback_token"] == "cb"
 
 
-def test_ussd_always_listens_with_the_callback_token_when_set() -> None:
+def test_ussd_is_off_until_its_callback_token_is_set() -> None:
     ussd = "bot.channels.ussd.UssdInput"
-    assert channel_credentials(load_settings({}))[ussd]["callback_token"] == ""
+    assert ussd not in channel_credentials(load_settings({}))
+    assert ussd not in channel_credentials(load_settings({"AFRICASTALKING_CALLBACK_TOKEN": "  "}))
     settings = load_settings({"AFRICASTALKING_CALLBACK_TOKEN": "cb-token"})
     assert channel_credentials(settings)[ussd]["callback_token"] == "cb-token"
+
+
+def test_the_rest_channel_is_off_unless_switched_on_for_development() -> None:
+    rest = "bot.channels.rest.ScopedRestInput"
+    assert rest not in channel_credentials(load_settings({}))
+    assert rest not in channel_credentials(load_settings({"BARAZA_REST_CHANNEL": "off"}))
+    assert rest in channel_credentials(load_settings({"BARAZA_REST_CHANNEL": "on"}))
+    assert "rest" not in channel_credentials(load_settings({"BARAZA_REST_CHANNEL": "on"}))  # not Rasa's own
+    with pytest.raises(ValueError, match="BARAZA_REST_CHANNEL"):
+        load_settings({"BARAZA_REST_CHANNEL": "maybe"})

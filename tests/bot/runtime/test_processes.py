@@ -21,11 +21,17 @@ def test_process_commands_use_installed_modules(tmp_path: Path) -> None:
         assert importlib.util.find_spec(command[2]) is not None, command[2]
 
 
-def test_the_rasa_server_is_protected_by_the_token_and_opens_the_written_channels(tmp_path: Path) -> None:
-    settings = Settings(rasa_auth_token="s3cret", rasa_workers=0)
+def test_the_rasa_server_opens_the_written_channels_with_no_secret_on_its_command_line(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(rasa_auth_token="s3cret", rasa_workers=0, public_url="https://baraza.example.go.ke/")
     command = processes.rasa_server_command(settings, tmp_path / "m.tar.gz", tmp_path / "credentials.yml")
     assert command[2:4] == ["rasa_addons.serve", "run"]
-    assert command[command.index("--auth-token") + 1] == "s3cret"
+    assert "s3cret" not in command and "--auth-token" not in command  # read from RASA_AUTH_TOKEN instead
+    assert command[command.index("--cors") + 1 :][:2] == ["https://baraza.example.go.ke"]  # its origin only
+    widget = Settings(public_url="https://baraza.example.go.ke", widget_origins=("https://health.go.ke",))
+    command = processes.rasa_server_command(widget, tmp_path / "m.tar.gz", tmp_path / "credentials.yml")
+    assert command[command.index("--cors") + 1 :] == ["https://baraza.example.go.ke", "https://health.go.ke"]
     assert command[command.index("--credentials") + 1] == str(tmp_path / "credentials.yml")
     assert command[command.index("--port") + 1] == str(processes.RASA_PORT)
     assert processes.rasa_server_env(settings) == {"SANIC_WORKERS": "1"}  # never fewer than one

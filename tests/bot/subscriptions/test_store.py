@@ -13,8 +13,10 @@ NOW = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
 
 
 def test_a_subscriber_is_the_channel_that_reaches_them_and_their_address() -> None:
-    assert subscriber_id("telegram", "12345") == "telegram:12345"
-    assert subscriber_id("ussd", "+254711") == "africastalking:+254711"  # USSD cannot push: SMS does
+    assert subscriber_id("telegram", "telegram:12345") == "telegram:telegram:12345"
+    assert (
+        subscriber_id("ussd", "ussd:+254711") == "africastalking:ussd:+254711"
+    )  # USSD cannot push: SMS does
     assert split_subscriber_id("whatsapp:whatsapp:+34600") == ("whatsapp", "whatsapp:+34600")
 
 
