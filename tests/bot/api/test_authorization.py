@@ -13,7 +13,9 @@ from tests.bot.api.conftest import Api
 
 #: Routes anyone may call: the citizen page and its files, health, the public feeds, the API document.
 #: Open311 routes have their own rules (anyone reads, a reporter key files): see test_open311.py.
-PUBLIC = re.compile(r"^/($|static|health|feeds/|open311/|openapi\.json$|console$|dashboard$)")
+#: Routes without a ministry key: the pages, public feeds, Open311 (its own api_key), and the chat
+#: history, which the citizen's page opens with its session's secret (tests/bot/web/test_history.py).
+PUBLIC = re.compile(r"^/($|static|health|feeds/|open311/|openapi\.json$|console$|dashboard$|chat/history$)")
 WRITE = "POST"
 
 
