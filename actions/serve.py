@@ -7,14 +7,30 @@ answer after a start or restart as fast as the others.
 
 from __future__ import annotations
 
+from typing import Any
+
+import rasa_sdk.endpoint
 from rasa_sdk.__main__ import main as rasa_sdk_main
+from sanic import Sanic
 
 from bot.services import shared
+
+#: Largest request body the action server reads (a long conversation's tracker is a few hundred kB).
+MAX_BODY_BYTES = 16_000_000
+_CREATE_APP = rasa_sdk.endpoint.create_app
+
+
+def create_app(*args: Any, **kwargs: Any) -> Sanic:
+    """rasa-sdk's app, with the body limit."""
+    app: Sanic = _CREATE_APP(*args, **kwargs)
+    app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+    return app
 
 
 def main() -> None:
     """Load the language identifier, then serve."""
     _ = shared().language_identifier  # building it loads the models
+    rasa_sdk.endpoint.create_app = create_app
     rasa_sdk_main()
 
 

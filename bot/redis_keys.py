@@ -145,3 +145,13 @@ def unanswered() -> str:
 def turns_of_day(day: str) -> str:
     """Hash of one day's citizen turns: "<language>:all" and "<language>:missed" counts."""
     return f"{PREFIX}:insights:turns:{day}"
+
+
+def rate_limit(limit: str, subject: str) -> str:
+    """Token bucket (tokens, last refill) of one rate limit for one subject (a digest, or "all")."""
+    return f"{PREFIX}:limit:{limit}:{subject}"
+
+
+def rate_limit_told(conversation_digest: str) -> str:
+    """Set while a conversation has been told it sends too fast (so it is told once), expiring."""
+    return f"{PREFIX}:limit:told:{conversation_digest}"

@@ -21,6 +21,7 @@ from bot.api.feeds import create_feeds_blueprint
 from bot.api.insights import create_insights_blueprint
 from bot.api.open311 import create_open311_blueprint
 from bot.api.openapi import openapi_document
+from bot.api.throttle import install_rate_limits
 from bot.catalogue.bundle import Catalogues
 from bot.i18n.negotiation import pick_language
 from bot.services import Services
@@ -66,6 +67,8 @@ async def _check_redis(url: str) -> bool:
         await client.close()
 
 
+#: Responses that may carry citizen data (concerns, notes, unanswered questions, Open311 requests).
+PRIVATE_PATHS = ("/api/", "/open311/")
 #: Largest request body accepted (a CAP document with every language stays far below).
 MAX_BODY_BYTES = 1_000_000
 
@@ -77,8 +80,10 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
     shared = services or Services(settings)
     app.ctx.services = shared
     app.ctx.authenticate = lambda key: shared.api_keys.authenticate(key)
+    app.ctx.guard = lambda: shared.guard
     catalogues = shared.live_catalogues
     install_error_handlers(app)
+    install_rate_limits(app)
     app.blueprint(create_alerts_blueprint(lambda: shared.alerts, shared.catalogues, shared.now))
     app.blueprint(create_account_blueprint())
     app.blueprint(create_concerns_blueprint(lambda: shared.concerns))
@@ -98,10 +103,12 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
     app.static("/static", str(STATIC_DIR), name="static")
 
     @app.middleware("response")  # type: ignore[no-untyped-call]
-    async def security_headers(_: Request, reply: HTTPResponse) -> None:
+    async def security_headers(request: Request, reply: HTTPResponse) -> None:
         reply.headers.setdefault("Content-Security-Policy", csp)
         reply.headers.setdefault("X-Content-Type-Options", "nosniff")
         reply.headers.setdefault("Referrer-Policy", "no-referrer")
+        if request.path.startswith(PRIVATE_PATHS):  # citizen data: never kept by a browser or proxy
+            reply.headers["Cache-Control"] = "no-store"
 
     def chosen_language(request: Request) -> tuple[Catalogues, str]:
         """The catalogues and the language a page is shown in (``?lang=``, else the browser's)."""
