@@ -28,11 +28,11 @@ from bot.fanout.notices import Broadcast, NoticeKind
 from bot.fanout.pacing import DeliveryPolicy, load_delivery_policy
 from bot.fanout.queue import FanOutQueue
 from bot.i18n.messages import Locale
+from bot.insights.service import InsightService
+from bot.insights.unanswered import UnansweredLog
 from bot.limits.buckets import AsyncBuckets
 from bot.limits.guard import Guard
 from bot.limits.policy import Limits, load_limits
-from bot.insights.service import InsightService
-from bot.insights.unanswered import UnansweredLog
 from bot.open311.repeats import RepeatedPosts
 from bot.redis_client import connect, connect_async
 from bot.settings import Settings, load_settings

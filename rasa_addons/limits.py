@@ -62,7 +62,7 @@ def _init(self: UserMessage, *args: Any, **kwargs: Any) -> None:
 async def _language(agent: Agent, sender_id: str) -> str:
     try:
         tracker = await agent.tracker_store.retrieve(sender_id)
-    except Exception:  # noqa: BLE001 - the store is down: the default language
+    except Exception:
         return ""
     return str(tracker.get_slot("language") or "") if tracker else ""
 
@@ -77,7 +77,7 @@ async def handle_message(self: Agent, message: UserMessage) -> Any:
         locale = shared().locale(await _language(self, message.sender_id))
         try:
             await message.output_channel.send_text_message(message.sender_id, locale.text("sending_too_fast"))
-        except Exception:  # noqa: BLE001 - the channel could not take it: the message stays refused
+        except Exception:
             log.warning("could not tell a conversation it sends too fast (%s)", message.input_channel)
     return None
 

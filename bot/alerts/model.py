@@ -95,7 +95,8 @@ class Alert:
                 ("instruction", text.instruction, MAX_INSTRUCTION),
             ):
                 if len(value) > most:
-                    raise ValueError(f"texts.{language[:20]}.{part}: at most {most} characters, got {len(value)}")
+                    where = f"texts.{language[:20]}.{part}"
+                    raise ValueError(f"{where}: at most {most} characters, got {len(value)}")
 
     def is_active(self, now: datetime) -> bool:
         """Whether the alert is in force at ``now``."""

@@ -122,7 +122,9 @@ def install_error_handlers(app: Sanic) -> None:
     @app.exception(Exception)  # type: ignore[no-untyped-call]
     async def unexpected(request: Request, error: Exception) -> HTTPResponse:
         # Logged by path only: the query string may hold an ``api_key`` (Open311 allows it there).
-        log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.path, exc_info=error)
+        log.error(
+            "unexpected %s on %s %s", type(error).__name__, request.method, request.path, exc_info=error
+        )
         message = "something went wrong on our side; nothing was changed, try again shortly"
         if request.path.startswith("/open311/"):
             return error_document(500, message, request.path)

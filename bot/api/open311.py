@@ -20,8 +20,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.api.auth import presented_key
-from bot.api.throttle import authenticate_limited, limit_ticket_lookups
 from bot.api.errors import error_document
+from bot.api.throttle import authenticate_limited, limit_ticket_lookups
 from bot.auth.roles import Actor, Permission
 from bot.catalogue.bundle import Catalogues
 from bot.catalogue.concern_routing import CATEGORIES

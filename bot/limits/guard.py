@@ -86,7 +86,8 @@ class Guard:
         """``count`` tickets looked up by id: per address, then for everyone together."""
         if count <= 0:
             return ALLOWED
-        mine = await self._take("ticket_lookups_per_address", address, self.limits.ticket_lookups_per_address, count)
+        per_address = self.limits.ticket_lookups_per_address
+        mine = await self._take("ticket_lookups_per_address", address, per_address, count)
         if not mine.allowed:
             return mine
         return await self._take("ticket_lookups_all", "", self.limits.ticket_lookups_all, count)

@@ -57,7 +57,8 @@ def load_limits(path: Path) -> Limits:
         }
         return Limits(**rates, lockout_seconds=float(raw.get("lockout_seconds", 900)))
     except (KeyError, TypeError, ValueError) as error:
-        raise DataFileError(f"{path}: {error!r} (every one of {', '.join(NAMES)} needs per_second and burst)") from error
+        needed = ", ".join(NAMES)
+        raise DataFileError(f"{path}: {error!r} (each of {needed} needs per_second and burst)") from error
 
 
 def _digest(subject: str) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import redis
@@ -19,9 +19,7 @@ from tests.conftest import TEST_REDIS_URL
 LIMITS = load_limits(PROJECT_ROOT / "config" / "limits.yml")
 
 
-def _run(
-    check: Callable[[Guard], Awaitable[Any]], url: str = TEST_REDIS_URL, limits: Limits = LIMITS
-) -> Any:
+def _run(check: Callable[[Guard], Awaitable[Any]], url: str = TEST_REDIS_URL, limits: Limits = LIMITS) -> Any:
     async def run() -> Any:
         client = aioredis.Redis.from_url(url, socket_timeout=1)
         try:
