@@ -181,7 +181,13 @@ def create_account_blueprint() -> Blueprint:
     async def me(request: Request) -> HTTPResponse:
         actor = actor_of(request)
         return response.json(
-            {"key_id": actor.key_id, "ministry": actor.ministry, "role": actor.role.value, "name": actor.name}
+            {
+                "key_id": actor.key_id,
+                "ministry": actor.ministry,
+                "role": actor.role.value,
+                "name": actor.name,
+                "person": actor.person,
+            }
         )
 
     return bp

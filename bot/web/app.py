@@ -6,11 +6,12 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import aiohttp
 import redis.asyncio as aioredis
 from sanic import Sanic, response
+from sanic.exceptions import NotFound
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -101,6 +102,15 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
     app.blueprint(create_feeds_blueprint(lambda: shared.alerts, shared.catalogues, shared.now))
     csp = content_security_policy(settings)
     app.static("/static", str(STATIC_DIR), name="static")
+    static_root = STATIC_DIR.resolve()
+
+    @app.on_request
+    async def static_files_only(request: Request) -> None:
+        """``/static/`` and ``/static/.`` name the folder itself, which Sanic answered with a 500."""
+        if request.path == "/static" or request.path.startswith("/static/"):
+            target = (static_root / unquote(request.path[len("/static/") :])).resolve()
+            if not target.is_file() or static_root not in target.parents:
+                raise NotFound("no such file")
 
     @app.middleware("response")  # type: ignore[no-untyped-call]
     async def security_headers(request: Request, reply: HTTPResponse) -> None:
