@@ -139,7 +139,7 @@ def parse_cap(document: bytes) -> CapMessage:
         raise CapError(f"not well-formed XML: {str(error)[:300]}") from error
     except (etree.LxmlError, ValueError) as error:
         raise CapError(f"not a readable XML document: {str(error)[:300]}") from error
-    if root.getroottree().docinfo.doctype:
+    if getattr(root.getroottree().docinfo, "doctype", ""):
         raise CapError("CAP documents may not contain a DOCTYPE or entity declarations")
     namespace = etree.QName(root).namespace
     if etree.QName(root).localname != "alert" or namespace != NAMESPACE:
