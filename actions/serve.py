@@ -11,7 +11,10 @@ from typing import Any
 
 import rasa_sdk.endpoint
 from rasa_sdk.__main__ import main as rasa_sdk_main
-from sanic import Sanic
+from sanic import Sanic, response
+from sanic.exceptions import PayloadTooLarge
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from bot.services import shared
 
@@ -20,10 +23,15 @@ MAX_BODY_BYTES = 16_000_000
 _CREATE_APP = rasa_sdk.endpoint.create_app
 
 
+async def _too_large(_: Request, error: PayloadTooLarge) -> HTTPResponse:
+    return response.json({"error": str(error)}, status=413)
+
+
 def create_app(*args: Any, **kwargs: Any) -> Sanic:
-    """rasa-sdk's app, with the body limit."""
+    """rasa-sdk's app, with the body limit (413, where rasa-sdk's own handler answers any error 500)."""
     app: Sanic = _CREATE_APP(*args, **kwargs)
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+    app.exception(PayloadTooLarge)(_too_large)  # type: ignore[no-untyped-call]
     return app
 
 

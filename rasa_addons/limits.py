@@ -73,7 +73,7 @@ async def handle_message(self: Agent, message: UserMessage) -> Any:
     decision = await guard.message(message.sender_id, ADDRESS.get())
     if decision.allowed:
         return await _ORIGINAL_HANDLE(self, message)
-    if await guard.first_refusal(message.sender_id, decision.retry_after):
+    if await guard.first_refusal(message.sender_id):
         locale = shared().locale(await _language(self, message.sender_id))
         try:
             await message.output_channel.send_text_message(message.sender_id, locale.text("sending_too_fast"))

@@ -44,10 +44,13 @@ class Guard:
             "messages_per_conversation", conversation, self.limits.messages_per_conversation
         )
 
-    async def first_refusal(self, conversation: str, seconds: float) -> bool:
-        """True once per spell of refusals: whether the citizen should be told they send too fast."""
+    async def first_refusal(self, conversation: str) -> bool:
+        """True once per spell of refusals (as long as the conversation's bucket takes to fill again):
+        whether the citizen should be told they send too fast."""
+        rate = self.limits.messages_per_conversation
+        spell = max(60, int(rate.burst / rate.per_second))
         try:
-            return bool(await self._redis.set(told(conversation), b"1", nx=True, ex=max(1, int(seconds) + 1)))
+            return bool(await self._redis.set(told(conversation), b"1", nx=True, ex=spell))
         except (OSError, redis.RedisError):
             return False
 

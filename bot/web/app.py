@@ -85,6 +85,13 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
     catalogues = shared.live_catalogues
     install_error_handlers(app)
     install_rate_limits(app)
+
+    async def load_catalogues(*_: Any) -> None:
+        """Read the catalogues before the first request (some seconds of YAML): read by the first
+        request, they stalled the event loop, /health included."""
+        await asyncio.to_thread(catalogues.current)
+
+    app.register_listener(load_catalogues, "before_server_start")
     app.blueprint(create_alerts_blueprint(lambda: shared.alerts, shared.catalogues, shared.now))
     app.blueprint(create_account_blueprint())
     app.blueprint(create_concerns_blueprint(lambda: shared.concerns))

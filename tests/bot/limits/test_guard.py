@@ -33,7 +33,7 @@ def _run(check: Callable[[Guard], Awaitable[Any]], url: str = TEST_REDIS_URL, li
 def test_a_conversation_flooding_is_refused_and_told_once(redis_client: redis.Redis[bytes]) -> None:
     async def flood(guard: Guard) -> tuple[list[bool], list[bool]]:
         allowed = [(await guard.message("sms:+254700000001", None)).allowed for _ in range(30)]
-        told = [await guard.first_refusal("sms:+254700000001", 2) for _ in range(3)]
+        told = [await guard.first_refusal("sms:+254700000001") for _ in range(3)]
         return allowed, told
 
     allowed, told = _run(flood)
@@ -64,4 +64,4 @@ def test_without_redis_the_limits_let_requests_through() -> None:
     assert _run(lambda guard: guard.message("rest:x", "198.51.100.3"), down).allowed
     assert _run(lambda guard: guard.locked_out("198.51.100.3"), down).allowed
     assert _run(lambda guard: guard.failed_key("198.51.100.3"), down).allowed
-    assert not _run(lambda guard: guard.first_refusal("rest:x", 1), down)
+    assert not _run(lambda guard: guard.first_refusal("rest:x"), down)

@@ -1,0 +1,146 @@
+"""Floods replayed against the running stack (issue 14): 20 clients pushed 83 msg/s through REST and
+slowed every other citizen 15-fold; Open311 answered 2,822 wrong keys a second; ticket lookups allowed
+51,500 guesses a second. Now each is refused early, politely, and shared by every replica (Redis)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+import redis
+
+from bot import redis_keys
+from bot.alerts.model import utc_now
+from bot.auth.keys import ApiKeyStore
+from bot.auth.roles import Role
+from bot.catalogue.bundle import load_catalogues
+from bot.concerns.database import make_engine
+from bot.concerns.model import NewConcern
+from bot.concerns.service import ConcernService
+from bot.concerns.store import ConcernStore
+from bot.limits.policy import load_limits
+from bot.runtime.stack import Stack
+from bot.settings import PROJECT_ROOT
+from tests.bot.api.conftest import Api
+from tests.e2e.conftest import E2E_REDIS_URL, RASA, WEB, Citizen, get, post_json
+
+CATALOGUES = load_catalogues(PROJECT_ROOT / "config")
+LIMITS = load_limits(PROJECT_ROOT / "config" / "limits.yml")
+WEB_API = Api(WEB)
+
+
+@pytest.fixture(autouse=True)
+def fresh_buckets(stack: Stack) -> Iterator[None]:
+    """Each attack starts from full buckets and leaves none behind (they are all from 127.0.0.1)."""
+    client = redis.Redis.from_url(E2E_REDIS_URL)
+
+    def clear() -> None:
+        for key in client.scan_iter(redis_keys.rate_limit("*", "*")):
+            client.delete(key)
+
+    clear()
+    yield
+    clear()
+
+
+def _too_fast(language: str) -> str:
+    return CATALOGUES.locales[language].text("sending_too_fast")
+
+
+def test_a_conversation_flooding_is_told_once_in_its_language_then_dropped() -> None:
+    citizen = Citizen()
+    first = citizen.text("Bonjour, combien coûte un passeport ?")
+    assert first and _too_fast("fr") not in first
+    flood = int(LIMITS.messages_per_conversation.burst) + 10
+    with concurrent.futures.ThreadPoolExecutor(flood) as pool:  # all at once, as a script would
+        replies = list(pool.map(lambda _: citizen.text("Bonjour ?"), range(flood)))
+    told = [r for r in replies if _too_fast("fr") in r]
+    assert len(told) == 1, replies
+    assert replies.count("") >= 5  # dropped before NLU, with no second notice
+    assert Citizen().text("hello")  # another conversation is served
+
+
+def test_one_address_flooding_with_many_conversations_is_refused_early() -> None:
+    def one(n: int) -> str:
+        status, messages = post_json(
+            f"{RASA}/webhooks/rest/webhook",
+            {"sender": f"flood-{uuid.uuid4().hex[:8]}-{n}", "message": "hello"},
+        )
+        assert status == 200, messages
+        return "\n".join(m.get("text", "") for m in messages)
+
+    total = int(LIMITS.messages_per_address.burst) * 10
+    with concurrent.futures.ThreadPoolExecutor(20) as pool:
+        replies = list(pool.map(one, range(total)))
+    refused = sum(_too_fast("en") in r for r in replies)
+    assert refused > total // 4, refused  # each refused conversation told once, in a few ms
+
+
+def _status(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.status, dict(reply.headers), reply.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def test_a_key_sending_too_many_requests_gets_429_with_retry_after() -> None:
+    key = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(
+        "health", Role.ANALYST, "busy script", utc_now(), person="SEC-3"
+    )[0]
+    statuses: list[int] = []
+    retry_after = ""
+    for _ in range(int(LIMITS.api_per_key.burst) + 60):
+        reply = WEB_API.call("GET", "/api/v1/me", key)
+        statuses.append(reply.status)
+        if reply.status == 429:
+            retry_after = reply.headers["retry-after"]
+            assert "too many requests with this key" in reply.json()["error"]
+            break
+    assert statuses[-1] == 429 and int(retry_after) >= 1
+    assert statuses.count(200) >= int(LIMITS.api_per_key.burst)
+
+
+def test_wrong_api_keys_lock_the_address_out_with_backoff() -> None:
+    right = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(
+        "health", Role.ANALYST, "lockout victim", utc_now(), person="SEC-4"
+    )[0]
+    url = f"{WEB}/open311/v2/requests.xml?api_key="
+    tries = [
+        _status(url + f"bz_guess{n:04d}_{'x' * 43}") for n in range(int(LIMITS.failed_keys_per_address.burst))
+    ]
+    assert {status for status, _, _ in tries} == {403}
+    locked, headers, body = _status(url + "bz_guess9999_" + "x" * 43)
+    assert locked == 429 and "too many wrong keys" in body and body.startswith("<?xml")
+    waits = [int(headers["Retry-After"])]
+    for _ in range(5):  # hammering during the lockout only makes it longer
+        status, headers, _ = _status(url + right)
+        assert status == 429  # the right key too: no guessing while locked out
+        waits.append(int(headers["Retry-After"]))
+    assert waits == sorted(waits) and waits[-1] > waits[0]
+    api = WEB_API.call("GET", "/api/v1/me", right)
+    assert api.status == 429 and int(api.headers["retry-after"]) >= waits[-1] - 1
+
+
+def test_ticket_lookups_are_limited_and_old_tickets_are_not_public(stack: Stack) -> None:
+    service = ConcernService(
+        ConcernStore(make_engine(stack.settings.effective_database_url)),
+        lambda: CATALOGUES,
+        lambda: utc_now() - timedelta(days=120),
+    )
+    old = service.file(
+        NewConcern("health", "No medicine in the clinic.", "lakes", "Ziwani", "en", "rest", "rest:old", False)
+    ).ticket
+    assert get(f"{WEB}/open311/v2/requests/{old}.json")[0] == 404  # outside the public 90 days
+    status, body, _ = get(f"{WEB}/open311/v2/requests.json?service_request_id={old}")
+    assert status == 200 and old not in body
+    guesses = ",".join(f"ZZ{n:04d}" for n in range(int(LIMITS.ticket_lookups_per_address.burst) - 2))
+    assert get(f"{WEB}/open311/v2/requests.json?service_request_id={guesses}")[0] == 200
+    status, headers, body = _status(f"{WEB}/open311/v2/requests.json?service_request_id=AAAAA2,AAAAA3")
+    assert status == 429 and int(headers["Retry-After"]) >= 1 and "too many tickets" in body
