@@ -7,7 +7,8 @@
 - **Rate**: ``Agent.handle_message`` (every channel's way in) first takes a token from the
   conversation's bucket and, on the web chat and the REST channel, from the sender's network
   address's bucket (:mod:`bot.limits`). A refused message is dropped before the lock, the tracker and
-  NLU; the citizen is told once per spell, in their language, that they are sending too fast.
+  NLU; the citizen is told once per spell, in their language, that they are sending too fast, and the
+  answer to a refused message waits :data:`REFUSAL_DELAY_SECONDS` (a tarpit for scripts).
 - **Body size**: the server refuses request bodies above :data:`MAX_BODY_BYTES` (413).
 
 The messaging providers' webhooks come from the providers' own servers, so their network address
@@ -18,6 +19,7 @@ says nothing of the citizen: they are limited per conversation only.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import logging
 from typing import Any
@@ -28,11 +30,14 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 from sanic.request import Request
 
-from bot.limits.policy import MESSAGE_CUT
+from bot.limits.policy import MESSAGE_CUT, RATE_LIMITED
 from bot.services import shared
 
 log = logging.getLogger(__name__)
 
+#: How long a refused message's answer waits: a script sending as fast as it is answered is slowed to
+#: this pace instead of keeping the server busy refusing it (nothing is held but a sleeping coroutine).
+REFUSAL_DELAY_SECONDS = 0.5
 #: Largest request body (a 1 MB message is still read, and cut; Sanic's default is 100 MB).
 MAX_BODY_BYTES = 2_000_000
 #: Where a citizen's network address means something (browsers and direct clients).
@@ -73,12 +78,14 @@ async def handle_message(self: Agent, message: UserMessage) -> Any:
     decision = await guard.message(message.sender_id, ADDRESS.get())
     if decision.allowed:
         return await _ORIGINAL_HANDLE(self, message)
+    message.metadata = {**(message.metadata or {}), RATE_LIMITED: True}
     if await guard.first_refusal(message.sender_id):
         locale = shared().locale(await _language(self, message.sender_id))
         try:
             await message.output_channel.send_text_message(message.sender_id, locale.text("sending_too_fast"))
         except Exception:
             log.warning("could not tell a conversation it sends too fast (%s)", message.input_channel)
+    await asyncio.sleep(REFUSAL_DELAY_SECONDS)
     return None
 
 

@@ -16,6 +16,7 @@ from typing import Any, Dict
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.i18n.messages import Locale
+from bot.limits.policy import RATE_LIMITED
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +58,8 @@ async def handle_answered(
     counting = CountingOutput(message.output_channel)
     message.output_channel = counting
     await on_new_message(message)
-    if counting.sent:
-        return True
+    if counting.sent or (message.metadata or {}).get(RATE_LIMITED):
+        return True  # answered, or refused by the rate limits (which tell the citizen once themselves)
     language = await conversation_language(agent, message.sender_id) or str(
         (message.metadata or {}).get("language") or ""
     )

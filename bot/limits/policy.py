@@ -16,6 +16,9 @@ from bot.yaml_files import DataFileError, read_yaml_mapping
 
 #: Metadata flag the Rasa server sets on a message whose text it cut to ``max_message_chars``.
 MESSAGE_CUT = "baraza_cut"
+#: Metadata flag the Rasa server sets on a message its rate limits refused (dropped unread: the channel
+#: must not apologise for the silence, the citizen was told once already).
+RATE_LIMITED = "baraza_rate_limited"
 #: Every bucket of the file, by name.
 NAMES = (
     "messages_per_conversation",
@@ -40,6 +43,8 @@ class Limits:
     ticket_lookups_per_address: Rate
     ticket_lookups_all: Rate
     lockout_seconds: float
+    #: Addresses the per-address limits leave alone.
+    exempt_addresses: frozenset[str] = frozenset()
 
     @property
     def lockout_floor(self) -> float:
@@ -55,7 +60,11 @@ def load_limits(path: Path) -> Limits:
             name: Rate(per_second=float(raw[name]["per_second"]), burst=float(raw[name]["burst"]))
             for name in NAMES
         }
-        return Limits(**rates, lockout_seconds=float(raw.get("lockout_seconds", 900)))
+        return Limits(
+            **rates,
+            lockout_seconds=float(raw.get("lockout_seconds", 900)),
+            exempt_addresses=frozenset(str(a) for a in raw.get("exempt_addresses") or ()),
+        )
     except (KeyError, TypeError, ValueError) as error:
         needed = ", ".join(NAMES)
         raise DataFileError(f"{path}: {error!r} (each of {needed} needs per_second and burst)") from error

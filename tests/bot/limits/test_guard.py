@@ -65,3 +65,20 @@ def test_without_redis_the_limits_let_requests_through() -> None:
     assert _run(lambda guard: guard.locked_out("198.51.100.3"), down).allowed
     assert _run(lambda guard: guard.failed_key("198.51.100.3"), down).allowed
     assert not _run(lambda guard: guard.first_refusal("rest:x"), down)
+
+
+def test_exempt_addresses_skip_the_per_address_limits_only(redis_client: redis.Redis[bytes]) -> None:
+    tight = replace(
+        LIMITS,
+        messages_per_address=Rate(per_second=0.01, burst=1),
+        messages_per_conversation=Rate(per_second=0.01, burst=2),
+        exempt_addresses=frozenset({"10.0.0.1"}),
+    )
+
+    async def flood(guard: Guard) -> tuple[list[bool], bool, bool]:
+        exempt = [(await guard.message(f"rest:e{n}", "10.0.0.1")).allowed for n in range(5)]
+        same_conversation = [(await guard.message("rest:one", "10.0.0.1")).allowed for _ in range(3)]
+        return exempt, same_conversation[-1], (await guard.api_request("10.0.0.1")).allowed
+
+    exempt, third_in_conversation, api = _run(flood, limits=tight)
+    assert exempt == [True] * 5 and not third_in_conversation and api
