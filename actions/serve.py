@@ -18,8 +18,10 @@ import sys
 
 from rasa_sdk import utils
 from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
-from rasa_sdk.endpoint import create_app, create_argument_parser
+from rasa_sdk.endpoint import create_app as create_sdk_app
+from rasa_sdk.endpoint import create_argument_parser
 from sanic import Sanic, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -27,6 +29,20 @@ from bot.services import shared
 
 logger = logging.getLogger(__name__)
 TOKEN_HEADER = "X-Action-Token"  # noqa: S105 - a header name, not a secret
+#: Largest request body the action server reads (a long conversation's tracker is a few hundred kB).
+MAX_BODY_BYTES = 16_000_000
+
+
+async def _too_large(_: Request, error: PayloadTooLarge) -> HTTPResponse:
+    return response.json({"error": str(error)}, status=413)
+
+
+def create_app(actions: str) -> Sanic:
+    """rasa-sdk's app, with the body limit (413, where rasa-sdk's own handler answers any error 500)."""
+    app: Sanic = create_sdk_app(actions, cors_origins=None)
+    app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+    app.exception(PayloadTooLarge)(_too_large)  # type: ignore[no-untyped-call]
+    return app
 
 
 def require_token(app: Sanic, token: str) -> None:
@@ -63,7 +79,7 @@ def main() -> None:
     )
     utils.update_sanic_log_level()
     _ = shared().language_identifier  # building it loads the models
-    app = create_app(args.actions, cors_origins=None)
+    app = create_app(args.actions)
     require_token(app, settings.action_server_token)
     logger.info("action server listening on %s:%s", settings.action_server_host, args.port)
     app.run(settings.action_server_host, args.port, workers=utils.number_of_sanic_workers())

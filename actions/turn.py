@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 
 from bot.catalogue.bundle import Catalogues
 from bot.language.conversation import Identifier, decide_language
+from bot.limits.policy import MESSAGE_CUT
 from bot.subscriptions.store import subscriber_id
 
 
@@ -42,7 +43,10 @@ def read_turn(tracker: Tracker, catalogues: Catalogues, identifier: Identifier, 
     raw_text = str(latest.get("text") or "")
     is_payload = raw_text.startswith("/")
     text = "" if is_payload else raw_text.strip()
-    truncated = len(text) > max_chars
+    metadata = latest.get("metadata") or {}
+    # The Rasa server cuts long messages before NLU (rasa_addons/limits.py) and marks them.
+    cut = isinstance(metadata, dict) and bool(metadata.get(MESSAGE_CUT))
+    truncated = len(text) > max_chars or cut
     text = text[:max_chars]
     intent = str((latest.get("intent") or {}).get("name") or "")
     entities: dict[str, str] = {}
@@ -52,7 +56,6 @@ def read_turn(tracker: Tracker, catalogues: Catalogues, identifier: Identifier, 
     requested = None
     if intent == "switch_language":
         requested = languages.normalise(entities.get("language"))
-    metadata = latest.get("metadata") or {}
     hint = languages.normalise(str(metadata.get("language") or "")) if isinstance(metadata, dict) else None
     pushed = intent.startswith("EXTERNAL_") and raw_text == f"EXTERNAL: {intent}"
     if pushed:  # a delivery worker's push: its text says nothing of the language; the subscriber's does

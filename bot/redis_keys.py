@@ -175,3 +175,13 @@ def handoffs_by_time() -> str:
 def migration_done(name: str) -> str:
     """Marker of a one-time data migration that has run (value: when, or "running")."""
     return f"{PREFIX}:migration:{name}"
+
+
+def rate_limit(limit: str, subject: str) -> str:
+    """Token bucket (tokens, last refill) of one rate limit for one subject (a digest, or "all")."""
+    return f"{PREFIX}:limit:{limit}:{subject}"
+
+
+def rate_limit_told(conversation_digest: str) -> str:
+    """Set while a conversation has been told it sends too fast (so it is told once), expiring."""
+    return f"{PREFIX}:limit:told:{conversation_digest}"

@@ -31,6 +31,9 @@ from bot.i18n.messages import Locale
 from bot.i18n.recent import RecentLanguages
 from bot.insights.service import InsightService
 from bot.insights.unanswered import UnansweredLog
+from bot.limits.buckets import AsyncBuckets
+from bot.limits.guard import Guard
+from bot.limits.policy import Limits, load_limits
 from bot.open311.repeats import RepeatedPosts
 from bot.redis_client import connect, connect_async
 from bot.settings import Settings, load_settings
@@ -177,6 +180,18 @@ class Services:
     def delivery_policy(self) -> DeliveryPolicy:
         """Rate limits and retries."""
         return load_delivery_policy(self.settings.config_dir)
+
+    # Limits --------------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def limits(self) -> Limits:
+        """The rate limits (``config/limits.yml``, or ``BARAZA_LIMITS_FILE``)."""
+        return load_limits(self.settings.limits_file or self.settings.config_dir / "limits.yml")
+
+    @functools.cached_property
+    def guard(self) -> Guard:
+        """The rate limits, checked on buckets shared by every replica (asyncio: called by the doors)."""
+        return Guard(AsyncBuckets(self.async_redis), self.limits, self.async_redis)
 
 
 _shared: Services | None = None

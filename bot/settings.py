@@ -54,10 +54,15 @@ class Settings:
     #: ``./baraza run`` on one machine: how many of each process to start behind HAProxy (1: no
     #: balancer). See bot/runtime/cluster.py.
     replicas: int = 1
+    #: Proxies in front of the Rasa server and the web app (a load balancer: 1) whose X-Forwarded-For
+    #: is trusted for the client's address (per-address rate limits); 0: the peer is the client.
+    proxies_count: int = 0
     web_host: str = "0.0.0.0"  # noqa: S104 - a web server; bind address set by BARAZA_WEB_HOST
     web_port: int = 8080
     #: Longest user message read in full; longer ones are cut and the citizen is told.
     max_message_chars: int = 1000
+    #: The rate limits' file (empty: ``config/limits.yml``).
+    limits_file: Path | None = None
     #: Input channels that cannot show buttons: options are sent as numbered text.
     text_only_channels: frozenset[str] = field(
         default_factory=lambda: frozenset({"sms", "twilio", "whatsapp", "africastalking", "cmdline"})
@@ -166,9 +171,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         rasa_workers=_int(env, "BARAZA_RASA_WORKERS", defaults.rasa_workers),
         replicas=_int(env, "BARAZA_REPLICAS", defaults.replicas),
+        proxies_count=_int(env, "BARAZA_PROXIES_COUNT", defaults.proxies_count),
         web_host=env.get("BARAZA_WEB_HOST", defaults.web_host),
         web_port=web_port,
         max_message_chars=_int(env, "BARAZA_MAX_MESSAGE_CHARS", defaults.max_message_chars),
+        limits_file=Path(env["BARAZA_LIMITS_FILE"]) if env.get("BARAZA_LIMITS_FILE", "").strip() else None,
         database_url=env.get("DATABASE_URL", "").strip(),
         concern_retention_days=_int(env, "BARAZA_CONCERN_RETENTION_DAYS", defaults.concern_retention_days),
         conversation_retention_days=_int(

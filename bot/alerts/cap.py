@@ -128,12 +128,19 @@ def parse_cap(document: bytes) -> CapMessage:
         raise CapError("the CAP document is empty")
     if len(document) > MAX_DOCUMENT_BYTES:
         raise CapError(f"the CAP document is larger than {MAX_DOCUMENT_BYTES} bytes")
+    if document.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00", b"\x00\x00\xfe\xff")) or b"\x00" in document:
+        # UTF-16/32 would hide a DOCTYPE from the check below (and CAP 1.2 documents are UTF-8).
+        raise CapError("CAP documents must be encoded in UTF-8")
     if b"<!DOCTYPE" in document or b"<!ENTITY" in document:
         raise CapError("CAP documents may not contain a DOCTYPE or entity declarations")
     try:
         root = etree.fromstring(document, _parser())
     except etree.XMLSyntaxError as error:
-        raise CapError(f"not well-formed XML: {error}") from error
+        raise CapError(f"not well-formed XML: {str(error)[:300]}") from error
+    except (etree.LxmlError, ValueError) as error:
+        raise CapError(f"not a readable XML document: {str(error)[:300]}") from error
+    if getattr(root.getroottree().docinfo, "doctype", ""):
+        raise CapError("CAP documents may not contain a DOCTYPE or entity declarations")
     namespace = etree.QName(root).namespace
     if etree.QName(root).localname != "alert" or namespace != NAMESPACE:
         raise CapError(
@@ -141,7 +148,11 @@ def parse_cap(document: bytes) -> CapMessage:
             f"is <alert> in the namespace {NAMESPACE}"
         )
     schema = _schema()
-    if not schema.validate(root):
+    try:
+        valid = schema.validate(root)
+    except etree.LxmlError as error:
+        raise CapError(f"not valid CAP 1.2: {str(error)[:300]}") from error
+    if not valid:
         first = schema.error_log[0]  # type: ignore[index]  # lxml-stubs lack _ListErrorLog indexing
         message = first.message.replace(f"{{{NAMESPACE}}}", "")
         raise CapError(f"not valid CAP 1.2 (line {first.line}): {message}")

@@ -10,7 +10,8 @@
 
 ``submit`` goes straight on to ``sending`` when the ministry does not require a second approval
 (the submission is the approval). When it does, the approver must be another person than the
-submitter. ``finish``, ``supersede`` and ``expire`` are made by the system, not by API keys.
+submitter (the person holding the key: one person with two keys still cannot approve alone).
+``finish``, ``supersede`` and ``expire`` are made by the system, not by API keys.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class HistoryEntry:
     from_status: Status
     to_status: Status
     note: str = ""
+    person: str = ""  #: who held the key (see :attr:`Actor.person_id`); "" for the system
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,15 @@ class Lifecycle:
     history: tuple[HistoryEntry, ...] = ()
     submitted_by: str = ""
     approved_by: str = ""
+    #: The persons who submitted and approved (records made before persons were kept: "").
+    submitted_by_person: str = ""
+    approved_by_person: str = ""
+
+    def same_person_as_submitter(self, actor: Actor) -> bool:
+        """Whether ``actor`` is the person who submitted (by key when no person was recorded)."""
+        if self.submitted_by_person:
+            return actor.person_id == self.submitted_by_person
+        return actor.key_id == self.submitted_by
 
     def next_status(self, move: Move) -> Status:
         """The status ``move`` leads to; :class:`TransitionError` if it is not allowed now."""
@@ -142,20 +153,21 @@ class Lifecycle:
             actor is not None
             and move is Move.APPROVE
             and second_approval
-            and actor.key_id == self.submitted_by
+            and self.same_person_as_submitter(actor)
         ):
             raise NotAllowed(
                 "this ministry requires a second person: you cannot approve an alert you submitted"
             )
         who = actor.key_id if actor else "system"
+        person = actor.person_id if actor else ""
         entry = HistoryEntry(
-            move=move, actor=who, at=at, from_status=self.status, to_status=target, note=note
+            move=move, actor=who, at=at, from_status=self.status, to_status=target, note=note, person=person
         )
         changed = replace(self, status=target, history=(*self.history, entry))
         if move is Move.SUBMIT:
-            changed = replace(changed, submitted_by=who)
+            changed = replace(changed, submitted_by=who, submitted_by_person=person)
         if move is Move.APPROVE:
-            changed = replace(changed, approved_by=who)
+            changed = replace(changed, approved_by=who, approved_by_person=person)
         return changed
 
     def allowed_moves(self, actor: Actor, *, second_approval: bool) -> tuple[Move, ...]:
@@ -178,8 +190,18 @@ class Lifecycle:
         # The author's own submission is the approval here: recorded as such, by the same person.
         target = submitted.next_status(Move.APPROVE)
         entry = HistoryEntry(
-            Move.APPROVE, actor.key_id, at, submitted.status, target, "no second approval required"
+            Move.APPROVE,
+            actor.key_id,
+            at,
+            submitted.status,
+            target,
+            "no second approval required",
+            person=actor.person_id,
         )
         return replace(
-            submitted, status=target, approved_by=actor.key_id, history=(*submitted.history, entry)
+            submitted,
+            status=target,
+            approved_by=actor.key_id,
+            approved_by_person=actor.person_id,
+            history=(*submitted.history, entry),
         )

@@ -12,6 +12,17 @@ URGENCIES = ("Immediate", "Expected", "Future", "Past", "Unknown")
 CERTAINTIES = ("Observed", "Likely", "Possible", "Unlikely", "Unknown")
 #: CAP <msgType> values Baraza sends: a new alert, one that replaces earlier ones, or a cancellation.
 MSG_TYPES = ("Alert", "Update", "Cancel")
+#: Longest texts and most parts an alert may have, however it arrives (JSON or CAP): a headline fits one
+#: SMS screen; the rest stays readable on a phone.
+MAX_HEADLINE = 160
+MAX_DESCRIPTION = 2000
+MAX_INSTRUCTION = 1000
+MAX_EVENT = 100
+MAX_WEB = 500
+MAX_LANGUAGES = 20
+MAX_REGIONS = 200
+MAX_TOPICS = 50
+MAX_REFERENCES = 50
 
 
 @dataclass(frozen=True)
@@ -59,10 +70,33 @@ class Alert:
             raise ValueError("an alert needs at least one target region")
         if not self.texts:
             raise ValueError("an alert needs text in at least one language")
+        self._check_sizes()
         if self.expires.tzinfo is None or self.effective.tzinfo is None:
             raise ValueError("effective and expires must carry a time zone")
         if self.expires <= self.effective:
             raise ValueError("expires must be after effective")
+
+    def _check_sizes(self) -> None:
+        for name, items, most in (
+            ("regions", self.regions, MAX_REGIONS),
+            ("texts", self.texts, MAX_LANGUAGES),
+            ("topics", self.topics, MAX_TOPICS),
+            ("references", self.references, MAX_REFERENCES),
+        ):
+            if len(items) > most:
+                raise ValueError(f"{name}: at most {most}, got {len(items)}")
+        for name, value, most in (("event", self.event, MAX_EVENT), ("web", self.web, MAX_WEB)):
+            if len(value) > most:
+                raise ValueError(f"{name}: at most {most} characters, got {len(value)}")
+        for language, text in self.texts.items():
+            for part, value, most in (
+                ("headline", text.headline, MAX_HEADLINE),
+                ("description", text.description, MAX_DESCRIPTION),
+                ("instruction", text.instruction, MAX_INSTRUCTION),
+            ):
+                if len(value) > most:
+                    where = f"texts.{language[:20]}.{part}"
+                    raise ValueError(f"{where}: at most {most} characters, got {len(value)}")
 
     def is_active(self, now: datetime) -> bool:
         """Whether the alert is in force at ``now``."""

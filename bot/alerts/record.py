@@ -58,6 +58,8 @@ class AlertRecord:
             "created_at": self.created_at.isoformat(),
             "submitted_by": self.lifecycle.submitted_by,
             "approved_by": self.lifecycle.approved_by,
+            "submitted_by_person": self.lifecycle.submitted_by_person,
+            "approved_by_person": self.lifecycle.approved_by_person,
             "superseded_by": self.superseded_by,
             "cap": {
                 "sender": self.cap_sender,
@@ -68,6 +70,7 @@ class AlertRecord:
                 {
                     "move": entry.move.value,
                     "actor": entry.actor,
+                    "person": entry.person,
                     "at": entry.at.isoformat(),
                     "from": entry.from_status.value,
                     "to": entry.to_status.value,
@@ -88,6 +91,7 @@ class AlertRecord:
                 from_status=Status(entry["from"]),
                 to_status=Status(entry["to"]),
                 note=entry.get("note", ""),
+                person=entry.get("person", ""),
             )
             for entry in data["history"]
         )
@@ -99,6 +103,8 @@ class AlertRecord:
                 history=history,
                 submitted_by=data.get("submitted_by", ""),
                 approved_by=data.get("approved_by", ""),
+                submitted_by_person=data.get("submitted_by_person", ""),
+                approved_by_person=data.get("approved_by_person", ""),
             ),
             created_by=data["created_by"],
             created_at=datetime.fromisoformat(data["created_at"]),

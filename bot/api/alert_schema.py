@@ -11,14 +11,24 @@ from typing import Any
 
 from jsonschema import Draft7Validator
 
-from bot.alerts.model import CERTAINTIES, SEVERITIES, URGENCIES, Alert, AlertText
+from bot.alerts.model import (
+    CERTAINTIES,
+    MAX_DESCRIPTION,
+    MAX_EVENT,
+    MAX_HEADLINE,
+    MAX_INSTRUCTION,
+    MAX_LANGUAGES,
+    MAX_REGIONS,
+    MAX_TOPICS,
+    MAX_WEB,
+    SEVERITIES,
+    URGENCIES,
+    Alert,
+    AlertText,
+)
 from bot.catalogue.alert_topics import CAP_CATEGORIES
 from bot.catalogue.bundle import Catalogues
 
-#: Longest texts accepted: a headline fits one SMS screen; the rest stays readable on a phone.
-MAX_HEADLINE = 160
-MAX_DESCRIPTION = 2000
-MAX_INSTRUCTION = 1000
 MAX_VALIDITY = timedelta(days=30)
 
 TEXT_SCHEMA: dict[str, Any] = {
@@ -41,19 +51,34 @@ ALERT_SCHEMA: dict[str, Any] = {
         "urgency": {"enum": list(URGENCIES)},
         "certainty": {"enum": list(CERTAINTIES)},
         "category": {"enum": list(CAP_CATEGORIES)},
-        "event": {"type": "string", "maxLength": 100},
-        "topics": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
-        "regions": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True},
+        "event": {"type": "string", "maxLength": MAX_EVENT},
+        # Repeats are refused by alert_from_body: jsonschema's uniqueItems compares unorderable items
+        # pairwise (16,000 objects froze the event loop for seconds).
+        "topics": {
+            "type": "array",
+            "items": {"type": "string", "maxLength": 100},
+            "maxItems": MAX_TOPICS,
+            "description": "No repeats.",
+        },
+        "regions": {
+            "type": "array",
+            "items": {"type": "string", "maxLength": 100},
+            "minItems": 1,
+            "maxItems": MAX_REGIONS,
+            "description": "No repeats.",
+        },
         "effective": {"type": "string", "format": "date-time"},
         "expires": {"type": "string", "format": "date-time"},
         "expires_in_hours": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_VALIDITY.days * 24},
         "texts": {
             "type": "object",
             "minProperties": 1,
+            "maxProperties": MAX_LANGUAGES,
+            "propertyNames": {"maxLength": 20},
             "additionalProperties": TEXT_SCHEMA,
             "description": "Text per language (ISO 639-1 code); the first is the alert's original language.",
         },
-        "web": {"type": "string", "maxLength": 500, "pattern": "^(https?://.*)?$"},
+        "web": {"type": "string", "maxLength": MAX_WEB, "pattern": "^(https?://.*)?$"},
         "draft": {"type": "boolean", "description": "Keep as a draft instead of submitting at once."},
     },
 }
@@ -94,20 +119,43 @@ def _time(value: str, name: str) -> datetime:
 
 def cancel_note(body: Any) -> str:
     """The note of a cancellation body (``{}`` or ``{"note": ...}``); :class:`AlertInputError` otherwise."""
-    errors = sorted(_CANCEL.iter_errors(body), key=lambda e: list(e.path))
-    if errors:
-        raise AlertInputError(f"{_where(errors[0].path)}: {errors[0].message}")
+    problem = _first_error(_CANCEL, body)
+    if problem:
+        raise AlertInputError(problem)
     return str(body.get("note", "")).strip()
+
+
+def _first_error(validator: Draft7Validator, body: Any) -> str | None:
+    """The first schema error, by path; sizes first, so a huge array is refused before its items are
+    checked one by one."""
+    if isinstance(body, dict):
+        for name, most in (("regions", MAX_REGIONS), ("topics", MAX_TOPICS)):
+            if isinstance(body.get(name), list) and len(body[name]) > most:
+                return f"{name}: at most {most} items, got {len(body[name])}"
+    errors = sorted(validator.iter_errors(body), key=lambda e: [str(p) for p in e.path])
+    if errors:
+        message = errors[0].message
+        return f"{_where(errors[0].path)}: {message[:300] + '...' if len(message) > 300 else message}"
+    return None
+
+
+def _repeated(values: list[str], name: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise AlertInputError(f"{name}: {value[:100]!r} is given twice")
+        seen.add(value)
 
 
 def alert_from_body(
     body: Any, catalogues: Catalogues, *, alert_id: str, ministry: str, now: datetime
 ) -> Alert:
     """The alert a JSON body describes; :class:`AlertInputError` names the first problem."""
-    errors = sorted(_VALIDATOR.iter_errors(body), key=lambda e: list(e.path))
-    if errors:
-        first = errors[0]
-        raise AlertInputError(f"{_where(first.path)}: {first.message}")
+    problem = _first_error(_VALIDATOR, body)
+    if problem:
+        raise AlertInputError(problem)
+    _repeated(body["regions"], "regions")
+    _repeated(body.get("topics") or [], "topics")
     unknown_regions = [r for r in body["regions"] if r not in catalogues.regions.regions]
     if unknown_regions:
         raise AlertInputError(f"regions: unknown {unknown_regions}; known: {list(catalogues.regions.ids)}")

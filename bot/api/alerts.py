@@ -7,7 +7,6 @@ thread: the services are synchronous, shared with the workers), serialise the re
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,10 +16,12 @@ from sanic.response import HTTPResponse
 
 from bot.alerts.cap import MEDIA_TYPE, parse_cap, write_cap
 from bot.alerts.lifecycle import Status
+from bot.alerts.model import Alert
 from bot.alerts.record import AlertRecord
 from bot.alerts.service import AlertService, new_alert_id
 from bot.api.alert_schema import AlertInputError, alert_from_body, cancel_note
 from bot.api.auth import actor_of, require_key
+from bot.api.bodies import parse_json, query_int, query_number
 from bot.api.errors import ApiError, InvalidInput
 from bot.assistant.alert_messages import pushed_alert
 from bot.catalogue.bundle import Catalogues
@@ -50,10 +51,15 @@ def _json_body(request: Request) -> Any:
         )
     if not request.body:
         raise InvalidInput("the request body is empty")
+    return parse_json(request.body)
+
+
+def _alert(body: Any, catalogues: Catalogues, alert_id: str, ministry: str, now: Any) -> Alert:
+    """The alert of a JSON body (run in a thread: checking a large body takes time)."""
     try:
-        return json.loads(request.body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ApiError(400, f"the body is not valid JSON: {error}") from error
+        return alert_from_body(body, catalogues, alert_id=alert_id, ministry=ministry, now=now)
+    except AlertInputError as error:
+        raise InvalidInput(str(error)) from error
 
 
 def _optional_json(request: Request) -> dict[str, Any]:
@@ -82,11 +88,8 @@ def create_alerts_blueprint(
 
     @bp.get("/")
     async def list_alerts(request: Request) -> HTTPResponse:
-        try:
-            limit = min(MAX_PAGE, max(1, int(request.args.get("limit", "50"))))
-            before = float(request.args["before"][0]) if "before" in request.args else None
-        except ValueError as error:
-            raise InvalidInput("limit must be an integer and before a number (a creation time)") from error
+        limit = query_int(request.args.get("limit"), "limit", 50, 1, MAX_PAGE)
+        before = query_number(request.args.get("before"), "before")
         wanted = request.args.get("status")
         if wanted and wanted not in {s.value for s in Status}:
             raise InvalidInput(f"status must be one of {[s.value for s in Status]}")
@@ -102,17 +105,12 @@ def create_alerts_blueprint(
         actor = actor_of(request)
         draft = request.args.get("draft", "false").lower() == "true"
         if _is_cap(request):
-            message = parse_cap(request.body)
+            message = await _call(parse_cap, request.body)
             record = await _call(service().create_from_cap, actor, message, draft=draft)
         else:
-            body = _json_body(request)
+            body = await _call(_json_body, request)
             draft = draft or bool(isinstance(body, dict) and body.pop("draft", False))
-            try:
-                alert = alert_from_body(
-                    body, catalogues(), alert_id=new_alert_id(), ministry=actor.ministry, now=clock()
-                )
-            except AlertInputError as error:
-                raise InvalidInput(str(error)) from error
+            alert = await _call(_alert, body, catalogues(), new_alert_id(), actor.ministry, clock())
             record = await _call(service().create, actor, alert, draft=draft)
         return represent(request, record, status=201)
 
@@ -120,16 +118,11 @@ def create_alerts_blueprint(
     async def preview(request: Request) -> HTTPResponse:
         """The alert as each citizen would receive it, per language (nothing is stored)."""
         actor = actor_of(request)
-        body = _json_body(request)
+        body = await _call(_json_body, request)
         if isinstance(body, dict):
             body.pop("draft", None)
-        try:
-            alert = alert_from_body(
-                body, catalogues(), alert_id="preview", ministry=actor.ministry, now=clock()
-            )
-        except AlertInputError as error:
-            raise InvalidInput(str(error)) from error
         current = catalogues()
+        alert = await _call(_alert, body, current, "preview", actor.ministry, clock())
         return response.json(
             {"messages": {code: pushed_alert(current, code, alert) for code in current.languages.codes}}
         )
@@ -170,14 +163,9 @@ def create_alerts_blueprint(
     async def update(request: Request, alert_id: str) -> HTTPResponse:
         actor = actor_of(request)
         await _call(service().authorise_write, actor, alert_id)
-        body = _json_body(request)
+        body = await _call(_json_body, request)
         draft = bool(isinstance(body, dict) and body.pop("draft", False))
-        try:
-            content = alert_from_body(
-                body, catalogues(), alert_id=new_alert_id(), ministry=actor.ministry, now=clock()
-            )
-        except AlertInputError as error:
-            raise InvalidInput(str(error)) from error
+        content = await _call(_alert, body, catalogues(), new_alert_id(), actor.ministry, clock())
         record = await _call(service().update, actor, alert_id, content, draft=draft)
         return represent(request, record, status=201)
 
@@ -193,7 +181,13 @@ def create_account_blueprint() -> Blueprint:
     async def me(request: Request) -> HTTPResponse:
         actor = actor_of(request)
         return response.json(
-            {"key_id": actor.key_id, "ministry": actor.ministry, "role": actor.role.value, "name": actor.name}
+            {
+                "key_id": actor.key_id,
+                "ministry": actor.ministry,
+                "role": actor.role.value,
+                "name": actor.name,
+                "person": actor.person,
+            }
         )
 
     return bp

@@ -6,13 +6,13 @@ architecture test calls every route without a key and expects 401.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 from sanic import Blueprint
 from sanic.request import Request
 
 from bot.api.errors import ApiError
+from bot.api.throttle import authenticate_limited
 from bot.auth.roles import Actor, Permission
 
 #: Who holds a key: the key's actor, or None when it is unknown or revoked.
@@ -41,7 +41,7 @@ def require_key(blueprint: Blueprint) -> None:
                 401, "this API needs a ministry key: send 'Authorization: Bearer <key>'", CHALLENGE
             )
         check: Authenticate = request.app.ctx.authenticate
-        actor = await asyncio.to_thread(check, key)
+        actor = await authenticate_limited(request, key, check)
         if actor is None:
             raise ApiError(401, "the API key is unknown or revoked", CHALLENGE)
         if not actor.may(Permission.READ):

@@ -8,7 +8,6 @@ the service's rule, not the view's.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -18,8 +17,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.api.auth import actor_of, require_key
+from bot.api.bodies import parse_json, query_int
 from bot.api.concern_schema import schema_errors
-from bot.api.errors import ApiError, InvalidInput
+from bot.api.errors import InvalidInput
 from bot.auth.roles import Actor
 from bot.catalogue.concern_routing import CATEGORIES
 from bot.concerns.analysis import export_csv
@@ -27,6 +27,8 @@ from bot.concerns.model import Concern, ConcernFilter, ConcernStatus
 from bot.concerns.service import ConcernService
 
 MAX_PAGE = 200
+#: Furthest a listing pages (an export holds more; a huge offset used to overflow the database's integer).
+MAX_OFFSET = 1_000_000
 
 
 def concern_json(concern: Concern, actor: Actor) -> dict[str, Any]:
@@ -70,10 +72,7 @@ def filters_from(request: Request) -> ConcernFilter:
 
 
 def _status_change(request: Request) -> tuple[ConcernStatus, str]:
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError as error:
-        raise ApiError(400, f"the body is not valid JSON: {error}") from error
+    body = parse_json(request.body or b"{}")
     problem = schema_errors(body)
     if problem:
         raise InvalidInput(problem)
@@ -88,11 +87,8 @@ def create_concerns_blueprint(service: Callable[[], ConcernService]) -> Blueprin
     @bp.get("/")
     async def list_concerns(request: Request) -> HTTPResponse:
         actor = actor_of(request)
-        try:
-            limit = min(MAX_PAGE, max(1, int(request.args.get("limit", "50"))))
-            offset = max(0, int(request.args.get("offset", "0")))
-        except ValueError as error:
-            raise InvalidInput("limit and offset must be integers") from error
+        limit = query_int(request.args.get("limit"), "limit", 50, 1, MAX_PAGE)
+        offset = query_int(request.args.get("offset"), "offset", 0, 0, MAX_OFFSET)
         found, total = await asyncio.to_thread(
             service().find, actor, filters_from(request), limit=limit, offset=offset
         )

@@ -38,6 +38,15 @@ class InvalidInput(ApiError):
         super().__init__(422, message)
 
 
+class TooFast(Exception):
+    """A rate limit refused the request (429, with ``Retry-After``)."""
+
+    def __init__(self, retry_after: str, message: str) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.message = message
+
+
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> HTTPResponse:
     """The JSON body of every error."""
     return response.json({"error": message, "status": status}, status=status, headers=headers)
@@ -65,6 +74,15 @@ _NOT_FOUND: dict[type[Exception], str] = {AlertNotFound: "no alert", ConcernNotF
 
 def install_error_handlers(app: Sanic) -> None:
     """Turn domain and framework exceptions into JSON errors (only for API and feed routes)."""
+
+    @app.exception(TooFast)  # type: ignore[no-untyped-call]
+    async def too_fast(request: Request, error: TooFast) -> HTTPResponse:
+        headers = {"Retry-After": error.retry_after}
+        if request.path.startswith("/open311/"):
+            reply = error_document(429, error.message, request.path)
+            reply.headers.update(headers)
+            return reply
+        return error_response(429, error.message, headers)
 
     @app.exception(ApiError)  # type: ignore[no-untyped-call]
     async def api_error(_: Request, error: ApiError) -> HTTPResponse:
@@ -97,4 +115,17 @@ def install_error_handlers(app: Sanic) -> None:
     @app.exception(SanicException)  # type: ignore[no-untyped-call]
     async def framework(request: Request, error: SanicException) -> HTTPResponse:
         status = int(getattr(error, "status_code", 500) or 500)
+        if request.path.startswith("/open311/"):
+            return error_document(status, str(error) or "error", request.path)
         return error_response(status, str(error) or "error")
+
+    @app.exception(Exception)  # type: ignore[no-untyped-call]
+    async def unexpected(request: Request, error: Exception) -> HTTPResponse:
+        # Logged by path only: the query string may hold an ``api_key`` (Open311 allows it there).
+        log.error(
+            "unexpected %s on %s %s", type(error).__name__, request.method, request.path, exc_info=error
+        )
+        message = "something went wrong on our side; nothing was changed, try again shortly"
+        if request.path.startswith("/open311/"):
+            return error_document(500, message, request.path)
+        return error_response(500, message)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from sanic.response import HTTPResponse
 
 from bot.api.auth import presented_key
 from bot.api.errors import error_document
+from bot.api.throttle import authenticate_limited, limit_ticket_lookups
 from bot.auth.roles import Actor, Permission
 from bot.catalogue.bundle import Catalogues
 from bot.catalogue.concern_routing import CATEGORIES
@@ -127,7 +129,7 @@ def create_open311_blueprint(
         key = key or str(request.args.get("api_key", ""))
         if not key:
             return None
-        actor: Actor | None = await asyncio.to_thread(authenticate, key)
+        actor = await authenticate_limited(request, key, authenticate)
         if actor is None:
             raise RequestRefused(403, "invalid api_key: unknown or revoked")
         return actor
@@ -144,6 +146,10 @@ def create_open311_blueprint(
 
         return request_records(found, catalogues(), lang, may_see, service().redacted)
 
+    def records_for(found: list[Concern], actor: Actor | None, lang: str) -> list[dict[str, Any]]:
+        """:func:`records` with the ministry notes as ``actor`` may read them (analysts: redacted)."""
+        return records(service().as_read_by(actor, found) if actor else found, actor, lang)
+
     @bp.get("/<resource:str>")
     async def listing(request: Request, resource: str) -> HTTPResponse:
         name, fmt = _resource(resource)
@@ -154,8 +160,11 @@ def create_open311_blueprint(
             raise RequestRefused(404, f"no resource {name!r}: services and requests are served")
         actor = await caller(request)
         where = _query(request, now())
+        await limit_ticket_lookups(request, len(where.tickets))
+        if where.tickets:  # by id: only what the public listing shows (the last 90 days)
+            where = replace(where, since=now() - MAX_SPAN)
         found = await asyncio.to_thread(service().public_find, where, limit=MAX_REQUESTS)
-        return _document("service_requests", await asyncio.to_thread(records, found, actor, lang), fmt)
+        return _document("service_requests", await asyncio.to_thread(records_for, found, actor, lang), fmt)
 
     @bp.get("/services/<resource:str>")
     async def definition(request: Request, resource: str) -> HTTPResponse:
@@ -170,10 +179,11 @@ def create_open311_blueprint(
         ticket, fmt = _resource(resource)
         lang = language(request, request.args.get("locale"))
         actor = await caller(request)
-        found = await asyncio.to_thread(service().public_get, ticket)
+        await limit_ticket_lookups(request, 1)
+        found = await asyncio.to_thread(service().public_get, ticket, now() - MAX_SPAN)
         if found is None:
             raise RequestRefused(404, f"service_request_id {ticket!r} not found")
-        return _document("service_requests", await asyncio.to_thread(records, [found], actor, lang), fmt)
+        return _document("service_requests", await asyncio.to_thread(records_for, [found], actor, lang), fmt)
 
     @bp.post("/<resource:str>")
     async def create(request: Request, resource: str) -> HTTPResponse:

@@ -18,8 +18,16 @@ _ALERT_OUT = {
 }
 
 
+#: Every API and Open311 route may refuse a caller who sends too much (bot/limits, config/limits.yml).
+_TOO_MANY = {
+    "description": "Too many requests from this address or key, or too many wrong keys (locked out); "
+    "the Retry-After header says in how many seconds to try again",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+}
+
+
 def _errors(*codes: int) -> dict[str, Any]:
-    return {str(code): _ERROR for code in codes}
+    return {**{str(code): _ERROR for code in codes}, "429": _TOO_MANY}
 
 
 _OPEN311_SPEC = "Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2); {format} is xml or json"
@@ -34,6 +42,7 @@ def _open311_paths() -> dict[str, Any]:
         responses = {
             "200": {"description": _OPEN311_SPEC},
             **{str(c): {"description": "Open311 errors"} for c in codes},
+            "429": _TOO_MANY,
         }
         return {"summary": summary, **({"security": []} if public else {}), "responses": responses, **extra}
 

@@ -2,10 +2,12 @@
 
 Usage::
 
-    python -m bot.auth create --ministry health --role author --name "Dr A. Mwangi"
+    python -m bot.auth create --ministry health --role author --name "Dr A. Mwangi" --person MOH-0042
     python -m bot.auth list
     python -m bot.auth revoke <key id>
 
+``--person`` is who holds the key (a staff number or another id that is the same for all of a person's
+keys): an alert needing a second approval must be approved by another person, not just another key.
 ``create`` prints the key once; store it in the ministry's secret manager. Roles: author, approver,
 admin, analyst, reporter (an Open311 client that files concerns; see bot/auth/roles.py).
 REDIS_URL must point at Baraza's Redis (``./baraza run`` prints it).
@@ -29,6 +31,9 @@ def main(argv: list[str]) -> int:
     create.add_argument("--ministry", required=True)
     create.add_argument("--role", required=True, choices=[r.value for r in Role])
     create.add_argument("--name", required=True, help="who holds the key (shown in audit trails)")
+    create.add_argument(
+        "--person", required=True, help="the holder's id, the same for all their keys (two-person rule)"
+    )
     commands.add_parser("list", help="list keys (never the secrets)")
     revoke = commands.add_parser("revoke", help="revoke a key by its id")
     revoke.add_argument("key_id")
@@ -40,14 +45,15 @@ def main(argv: list[str]) -> int:
         ministries = services.catalogues().ministries
         if args.ministry not in ministries:
             parser.error(f"unknown ministry {args.ministry!r}; known: {', '.join(ministries.ministries)}")
-        key, info = store.create(args.ministry, Role(args.role), args.name, utc_now())
-        print(f"key id {info.key_id} ({info.role.value}, {info.ministry}, {info.name}):")
+        key, info = store.create(args.ministry, Role(args.role), args.name, utc_now(), person=args.person)
+        print(f"key id {info.key_id} ({info.role.value}, {info.ministry}, {info.name}, {info.person}):")
         print(key)
         return 0
     if args.command == "list":
         for info in store.list():
             print(
-                f"{info.key_id}  {info.ministry:<18} {info.role.value:<9} {info.name}"
+                f"{info.key_id}  {info.ministry:<18} {info.role.value:<9} {info.person or '-':<12}"
+                f" {info.name}"
                 f"  (created {info.created_at})"
             )
         return 0

@@ -1,6 +1,8 @@
 """Ministry API keys: issued once, stored only as a SHA-256 digest, checked in constant time.
 
-A key reads ``bz_<key id>_<secret>``. The key id is public (it names the key in audit trails and
+A key reads ``bz_<key id>_<secret>`` and belongs to a named person (``person``, e.g. a staff number):
+one person may hold several keys, and the two-person rule of alert approval compares persons, not keys.
+The key id is public (it names the key in audit trails and
 in ``revoke``); the secret is 32 random bytes, so a fast hash is enough (no password stretching is
 needed for a secret nobody chose). The plain key is shown once, when created, and never stored.
 """
@@ -37,6 +39,7 @@ class KeyInfo:
     role: Role
     name: str
     created_at: str
+    person: str = ""
 
 
 class ApiKeyStore:
@@ -45,16 +48,23 @@ class ApiKeyStore:
     def __init__(self, client: redis.Redis[bytes]) -> None:
         self._redis = client
 
-    def create(self, ministry: str, role: Role, name: str, now: datetime) -> tuple[str, KeyInfo]:
-        """A new key for ``ministry`` with ``role``; returns the plain key (shown once) and its info."""
+    def create(
+        self, ministry: str, role: Role, name: str, now: datetime, *, person: str = ""
+    ) -> tuple[str, KeyInfo]:
+        """A new key for ``ministry`` with ``role``, held by ``person``; returns the plain key (shown
+        once) and its info."""
         key_id = secrets.token_hex(6)
         key = f"{PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
-        info = KeyInfo(key_id=key_id, ministry=ministry, role=role, name=name, created_at=now.isoformat())
+        person = person.strip()
+        info = KeyInfo(
+            key_id=key_id, ministry=ministry, role=role, name=name, created_at=now.isoformat(), person=person
+        )
         record = {
             "digest": _digest(key),
             "ministry": ministry,
             "role": role.value,
             "name": name,
+            "person": person,
             "created_at": info.created_at,
         }
         self._redis.hset(redis_keys.api_keys(), key_id, json.dumps(record))
@@ -72,7 +82,11 @@ class ApiKeyStore:
         if not hmac.compare_digest(record["digest"], _digest(key.strip())):
             return None
         return Actor(
-            key_id=parts[1], ministry=record["ministry"], role=Role(record["role"]), name=record["name"]
+            key_id=parts[1],
+            ministry=record["ministry"],
+            role=Role(record["role"]),
+            name=record["name"],
+            person=record.get("person", ""),
         )
 
     def list(self) -> list[KeyInfo]:
@@ -87,6 +101,7 @@ class ApiKeyStore:
                     Role(record["role"]),
                     record["name"],
                     record["created_at"],
+                    record.get("person", ""),
                 )
             )
         return sorted(infos, key=lambda i: (i.ministry, i.name, i.key_id))

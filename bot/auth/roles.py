@@ -58,6 +58,13 @@ class Actor:
     ministry: str
     role: Role
     name: str = ""
+    #: The person who holds the key (one person may hold several keys); "" for keys issued before.
+    person: str = ""
+
+    @property
+    def person_id(self) -> str:
+        """Who this is for the two-person rule: the key's person, or the key itself when unnamed."""
+        return self.person or f"key:{self.key_id}"
 
     def may(self, permission: Permission) -> bool:
         """Whether this actor's role carries ``permission``."""

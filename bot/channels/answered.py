@@ -20,6 +20,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.i18n.messages import Locale
 from bot.identity import hashed
+from bot.limits.policy import RATE_LIMITED
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -71,8 +72,8 @@ async def handle_answered(
     counting = CountingOutput(message.output_channel)
     message.output_channel = counting
     await on_new_message(message)
-    if counting.sent:
-        return True
+    if counting.sent or (message.metadata or {}).get(RATE_LIMITED):
+        return True  # answered, or refused by the rate limits (which tell the citizen once themselves)
     language = await conversation_language(agent, message.sender_id) or str(
         (message.metadata or {}).get("language") or ""
     )

@@ -100,6 +100,21 @@ class ConcernService:
         return actor.ministry == concern.ministry and not actor.may(Permission.READ_ALL_MINISTRIES)
 
     @staticmethod
+    def reads_note(actor: Actor, concern: Concern) -> bool:
+        """The ministry's note is written to the citizen ("we will call you on ..."): the ministry that
+        wrote it reads it as written; everyone else (analysts included) reads it redacted."""
+        return ConcernService.reads_original(actor, concern)
+
+    def as_read_by(self, actor: Actor | None, found: list[Concern]) -> list[Concern]:
+        """``found`` with each ministry note redacted unless ``actor`` may read it as written."""
+        return [
+            c
+            if not c.public_note or (actor is not None and self.reads_note(actor, c))
+            else replace(c, public_note=self.redacted(c.public_note))
+            for c in found
+        ]
+
+    @staticmethod
     def may_read_texts(actor: Actor | None, concern: Concern) -> bool:
         """Whether ``actor`` (None: the public) may read a concern's redacted texts."""
         return actor is not None and actor.may(Permission.READ) and actor.may_see(concern.ministry)
@@ -119,11 +134,12 @@ class ConcernService:
         self, actor: Actor, where: ConcernFilter, *, limit: int, offset: int = 0
     ) -> tuple[list[Concern], int]:
         """A page of the concerns ``actor`` may read, newest first, and how many match in all."""
-        return self.store.find(self.scoped(actor, where), limit=limit, offset=offset)
+        found, total = self.store.find(self.scoped(actor, where), limit=limit, offset=offset)
+        return self.as_read_by(actor, found), total
 
     def export(self, actor: Actor, where: ConcernFilter) -> list[Concern]:
         """Every concern ``actor`` may read that matches (at most :data:`EXPORT_LIMIT`)."""
-        return self.store.find(self.scoped(actor, where), limit=EXPORT_LIMIT)[0]
+        return self.as_read_by(actor, self.store.find(self.scoped(actor, where), limit=EXPORT_LIMIT)[0])
 
     def daily_counts(self, actor: Actor, where: ConcernFilter) -> list[tuple[date, str, str, str, int]]:
         """(day, category, region, status, count) of the concerns ``actor`` may read."""
@@ -157,8 +173,11 @@ class ConcernService:
 
     def read(self, actor: Actor, ticket: str) -> tuple[Concern, list[dict[str, Any]]]:
         """One concern ``actor`` may read, and its audit trail."""
-        concern = self._visible(actor, ticket)
-        return concern, self.store.history(ticket)
+        concern = self.as_read_by(actor, [self._visible(actor, ticket)])[0]
+        history = self.store.history(ticket)
+        if not self.reads_note(actor, concern):
+            history = [{**h, "note": self.redacted(h["note"])} if h.get("note") else h for h in history]
+        return concern, history
 
     def authorise_change(self, actor: Actor, ticket: str) -> Concern:
         """Check, before reading a request body, that ``actor`` may change the concern: only the
@@ -194,9 +213,9 @@ class ConcernService:
         """Concerns as listed publicly (the caller shows only their public fields)."""
         return self.store.find(where, limit=limit)[0]
 
-    def public_get(self, ticket: str) -> Concern | None:
-        """One concern by ticket, or None."""
-        found = self.store.find(ConcernFilter(tickets=(ticket.upper(),)), limit=1)[0]
+    def public_get(self, ticket: str, since: datetime | None = None) -> Concern | None:
+        """One concern by ticket (filed at ``since`` or later, when given), or None."""
+        found = self.store.find(ConcernFilter(tickets=(ticket.upper(),), since=since), limit=1)[0]
         return found[0] if found else None
 
     # Notices -------------------------------------------------------------------------------------

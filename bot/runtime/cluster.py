@@ -37,6 +37,11 @@ class Cluster(Stack):
 
     replicas: int = 2
 
+    def environment(self) -> dict[str, str]:
+        """Every child's environment: the balancer is the one proxy in front (client addresses come from
+        its X-Forwarded-For, for the per-address rate limits)."""
+        return {**super().environment(), "BARAZA_PROXIES_COUNT": "1"}
+
     def backends(self) -> Backends:
         numbers = range(1, self.replicas + 1)
         s = self.settings

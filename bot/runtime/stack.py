@@ -111,6 +111,8 @@ class Stack:
                 "BARAZA_WEB_PORT": str(self.settings.web_port),
             }
         )
+        if self.settings.limits_file:
+            env["BARAZA_LIMITS_FILE"] = str(self.settings.limits_file)
         return env
 
     def spawn(

@@ -7,12 +7,12 @@ import logging
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import aiohttp
 import redis.asyncio as aioredis
 from sanic import Sanic, response
-from sanic.exceptions import SanicException
+from sanic.exceptions import NotFound, SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -24,6 +24,7 @@ from bot.api.feeds import create_feeds_blueprint
 from bot.api.insights import create_insights_blueprint
 from bot.api.open311 import create_open311_blueprint
 from bot.api.openapi import openapi_document
+from bot.api.throttle import install_rate_limits
 from bot.catalogue.bundle import Catalogues
 from bot.i18n.negotiation import pick_language
 from bot.services import Services
@@ -71,6 +72,8 @@ async def _check_redis(url: str) -> bool:
         await client.close()
 
 
+#: Responses that may carry citizen data (concerns, notes, unanswered questions, Open311 requests).
+PRIVATE_PATHS = ("/api/", "/open311/")
 #: Largest request body accepted (a CAP document with every language stays far below).
 MAX_BODY_BYTES = 1_000_000
 
@@ -79,11 +82,21 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
     """Build the app; nothing is read or connected until a request needs it."""
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+    app.config.PROXIES_COUNT = settings.proxies_count  # behind a balancer: the client from X-Forwarded-For
     shared = services or Services(settings)
     app.ctx.services = shared
     app.ctx.authenticate = lambda key: shared.api_keys.authenticate(key)
+    app.ctx.guard = lambda: shared.guard
     catalogues = shared.live_catalogues
     install_error_handlers(app)
+    install_rate_limits(app)
+
+    async def load_catalogues(*_: Any) -> None:
+        """Read the catalogues before the first request (some seconds of YAML): read by the first
+        request, they stalled the event loop, /health included."""
+        await asyncio.to_thread(catalogues.current)
+
+    app.register_listener(load_catalogues, "before_server_start")
     app.blueprint(create_alerts_blueprint(lambda: shared.alerts, shared.catalogues, shared.now))
     app.blueprint(create_alert_review_blueprint(lambda: shared.alerts, shared.catalogues))
     app.blueprint(create_account_blueprint())
@@ -106,12 +119,23 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
     )
     csp = content_security_policy(settings)
     app.static("/static", str(STATIC_DIR), name="static")
+    static_root = STATIC_DIR.resolve()
+
+    @app.on_request
+    async def static_files_only(request: Request) -> None:
+        """``/static/`` and ``/static/.`` name the folder itself, which Sanic answered with a 500."""
+        if request.path == "/static" or request.path.startswith("/static/"):
+            target = (static_root / unquote(request.path[len("/static/") :])).resolve()
+            if not target.is_file() or static_root not in target.parents:
+                raise NotFound("no such file")
 
     @app.middleware("response")  # type: ignore[no-untyped-call]
-    async def security_headers(_: Request, reply: HTTPResponse) -> None:
+    async def security_headers(request: Request, reply: HTTPResponse) -> None:
         reply.headers.setdefault("Content-Security-Policy", csp)
         reply.headers.setdefault("X-Content-Type-Options", "nosniff")
         reply.headers.setdefault("Referrer-Policy", "no-referrer")
+        if request.path.startswith(PRIVATE_PATHS):  # citizen data: never kept by a browser or proxy
+            reply.headers["Cache-Control"] = "no-store"
 
     def chosen_language(request: Request) -> tuple[Catalogues, str]:
         """The catalogues and the language a page is shown in (``?lang=``, else the browser's)."""

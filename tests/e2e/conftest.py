@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 import pytest
 import redis
+import yaml
 
 from bot.alerts.load_samples import publish_samples, sample_alerts
 from bot.runtime.stack import Stack
@@ -140,6 +141,12 @@ def stack(telegram_api: ProviderStandIn, tmp_path_factory: pytest.TempPathFactor
         facebook_page_access_token="e2e-page-token",
         facebook_graph_url=telegram_api.url,
     )
+    # The real rate limits, but 127.0.0.1 (every test here) is not limited per address: the tests would
+    # otherwise flood themselves. tests/security/ floods from other loopback addresses.
+    limits = yaml.safe_load((PROJECT_ROOT / "config" / "limits.yml").read_text(encoding="utf-8"))
+    limits_file = tmp_path_factory.mktemp("limits") / "limits.yml"
+    limits_file.write_text(yaml.safe_dump({**limits, "exempt_addresses": ["127.0.0.1"]}), encoding="utf-8")
+    settings = replace(settings, limits_file=limits_file)
     model = ensure_model(settings)
     running = _RUNNING["stack"] = Stack(settings=settings, model=model, log_dir=LOG_DIR)
     running.start()

@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterator
 import pytest
 import redis
 import sqlalchemy
+import yaml
 
 from bot import redis_keys
 from bot.alerts.lifecycle import Status
@@ -31,7 +32,7 @@ from bot.services import Services
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.subscriptions.store import SubscriptionStore
 from tests.bot.alerts.test_service import METEO_AUTHOR, make_alert
-from tests.e2e.conftest import AUTH_TOKEN, PORT_BASE
+from tests.e2e.conftest import ACTION_TOKEN, AUTH_TOKEN, PORT_BASE
 
 CLUSTER_REDIS_URL = os.environ.get("CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/10")
 POSTGRES_SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -76,6 +77,12 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         rasa_auth_token=AUTH_TOKEN,
         data_dir=data,
     )
+    # The real rate limits, but the test client (127.0.0.1, forwarded by the balancer) is not limited
+    # per address: 50 conversations from one address would be refused as a flood.
+    limits = yaml.safe_load((PROJECT_ROOT / "config" / "limits.yml").read_text(encoding="utf-8"))
+    limits_file = data / "limits.yml"
+    limits_file.write_text(yaml.safe_dump({**limits, "exempt_addresses": ["127.0.0.1"]}), encoding="utf-8")
+    settings = replace(settings, limits_file=limits_file, rest_channel=True, action_server_token=ACTION_TOKEN)
     running = Cluster(settings=settings, model=ensure_model(settings), log_dir=logs, replicas=2)
     running.start()
     yield running
@@ -111,7 +118,7 @@ def _say(sender: str, text: str, resend: bool = False) -> list[dict[str, Any]]:
 
 
 def _tracker(sender: str) -> dict[str, Any]:
-    url = f"http://127.0.0.1:{RASA_API}/conversations/{sender}/tracker?token={AUTH_TOKEN}"
+    url = f"http://127.0.0.1:{RASA_API}/conversations/rest:{sender}/tracker?token={AUTH_TOKEN}"
     with urllib.request.urlopen(url, timeout=30) as reply:
         return dict(json.loads(reply.read()))
 

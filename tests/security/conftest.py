@@ -1,4 +1,5 @@
-"""The attacks of issue 14 replayed against the running stack of tests/e2e (the same processes)."""
+"""The attacks of issue 14 replayed against the running stack of tests/e2e (the same processes: the
+fixtures share one registry in tests/e2e/conftest.py, so the stack starts once per session)."""
 
 from __future__ import annotations
 

@@ -110,6 +110,13 @@ def test_rules_beyond_the_schema() -> None:
             "DOCTYPE",
         ),
         (b"x" * 1_000_001, "larger than"),
+        (
+            (
+                '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE alert [<!ENTITY x "y">]><alert>&x;</alert>'
+            ).encode("utf-16"),
+            "UTF-8",
+        ),
+        ('<?xml version="1.0" encoding="UTF-16"?><alert/>'.encode("utf-16-le"), "UTF-8"),
     ],
 )
 def test_hostile_or_broken_input_is_refused(document: bytes, named: str) -> None:

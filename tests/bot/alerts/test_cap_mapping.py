@@ -91,3 +91,12 @@ def test_test_and_exercise_messages_are_not_broadcast(catalogues: Catalogues) ->
     message = parse_cap(_read("iceland_met_office.cap"))
     with pytest.raises(CapError, match="only Actual alerts"):
         alert_from_cap(replace(message, status="Exercise"), catalogues, alert_id="a", sender_ministry="meteo")
+
+
+def test_a_cap_description_longer_than_the_json_limit_is_refused(catalogues: Catalogues) -> None:
+    """CAP used to skip the JSON limits: a 985,014-character description was accepted."""
+    alert = _kalima_alert()
+    message = cap_from_alert(alert, catalogues, sender="s", identifier="i", sent=alert.effective)
+    document = write_cap(message).replace(b"The river is rising.", b"x" * 985_014, 1)
+    with pytest.raises(CapError, match=r"texts\.en\.description: at most 2000 characters, got 985014"):
+        alert_from_cap(parse_cap(document), catalogues, alert_id="al_1", sender_ministry="disaster")

@@ -38,6 +38,26 @@ def test_submitter_cannot_approve_their_own_alert_where_a_second_person_is_requi
         pending.apply(Move.APPROVE, admin, NOW, second_approval=True)
 
 
+def test_one_person_holding_two_keys_cannot_approve_alone_and_the_audit_names_both() -> None:
+    laptop = Actor("k-laptop", "health", Role.AUTHOR, "A. Mwangi", person="MOH-42")
+    phone = Actor("k-phone", "health", Role.APPROVER, "A. Mwangi", person="MOH-42")
+    colleague = Actor("k-colleague", "health", Role.APPROVER, "B. Otieno", person="MOH-77")
+    pending = Lifecycle(Status.DRAFT).submit(laptop, NOW, second_approval=True)
+    with pytest.raises(NotAllowed, match="requires a second person"):
+        pending.apply(Move.APPROVE, phone, NOW, second_approval=True)
+    live = pending.apply(Move.APPROVE, colleague, NOW, second_approval=True)
+    assert (live.submitted_by, live.submitted_by_person) == ("k-laptop", "MOH-42")
+    assert (live.approved_by, live.approved_by_person) == ("k-colleague", "MOH-77")
+    assert [(e.actor, e.person) for e in live.history] == [("k-laptop", "MOH-42"), ("k-colleague", "MOH-77")]
+
+
+def test_records_without_persons_still_compare_keys() -> None:
+    old = Lifecycle(Status.PENDING_APPROVAL, submitted_by="k-approver")
+    with pytest.raises(NotAllowed, match="second person"):
+        old.apply(Move.APPROVE, APPROVER, NOW, second_approval=True)
+    assert old.apply(Move.APPROVE, Actor("k-other", "health", Role.APPROVER), NOW, second_approval=True)
+
+
 @pytest.mark.parametrize(
     ("actor", "move"), [(AUTHOR, Move.APPROVE), (ANALYST, Move.SUBMIT), (ANALYST, Move.CANCEL)]
 )

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import redis
+import yaml
 
 from bot.alerts.model import utc_now
 from bot.auth.keys import ApiKeyStore
@@ -77,11 +78,20 @@ def api_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+#: The rate limits of the API tests' server: the defaults, but failed keys are not locked out (the
+#: authorisation tests send hundreds of wrong keys; tests/security/ tries the real limits).
+LOOSE_LIMITS = {"failed_keys_per_address": {"per_second": 1000, "burst": 100000}}
+
+
 @pytest.fixture(scope="session")
 def api_server(tmp_path_factory: pytest.TempPathFactory, api_database: str) -> Iterator[Api]:
     port = _free_port()
+    limits = yaml.safe_load((PROJECT_ROOT / "config" / "limits.yml").read_text(encoding="utf-8"))
+    limits_file = tmp_path_factory.mktemp("limits") / "limits.yml"
+    limits_file.write_text(yaml.safe_dump({**limits, **LOOSE_LIMITS}), encoding="utf-8")
     env = {
         **os.environ,
+        "BARAZA_LIMITS_FILE": str(limits_file),
         "DATABASE_URL": api_database,
         "REDIS_URL": API_REDIS_URL,
         "BARAZA_WEB_PORT": str(port),

@@ -89,3 +89,20 @@ def test_an_alert_may_last_at_most_the_maximum_validity(catalogues: Catalogues) 
     too_long = (NOW + MAX_VALIDITY + timedelta(seconds=1)).isoformat()
     with pytest.raises(AlertInputError, match="send an update instead"):
         _alert(catalogues, _body(expires_in_hours=None, effective=effective, expires=too_long))
+
+
+def test_thousands_of_regions_are_refused_at_once_by_their_number(catalogues: Catalogues) -> None:
+    """16,000 distinct objects as `regions` ran a quadratic uniqueness check (3 s on the event loop)."""
+    import time
+
+    started = time.perf_counter()
+    with pytest.raises(AlertInputError, match="regions: at most 200 items, got 16000"):
+        _alert(catalogues, _body(regions=[{"r": n} for n in range(16_000)]))
+    assert time.perf_counter() - started < 2  # seconds, on a busy machine: a bound, not a benchmark
+
+
+@pytest.mark.parametrize("field", ["regions", "topics"])
+def test_a_region_or_topic_given_twice_is_named(catalogues: Catalogues, field: str) -> None:
+    value = ["coast", "coast"] if field == "regions" else ["health", "health"]
+    with pytest.raises(AlertInputError, match=f"{field}: '(coast|health)' is given twice"):
+        _alert(catalogues, _body(**{field: value}))

@@ -6,16 +6,39 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import redis
 from lxml import etree
 
 from bot.alerts.cap import MEDIA_TYPE, parse_cap
+from bot.alerts.model import utc_now
 from bot.api.alerts import _is_cap, _json_body, _wants_cap
 from bot.api.errors import ApiError, InvalidInput
+from bot.auth.keys import ApiKeyStore
+from bot.auth.roles import Role
 from tests.bot.api.conftest import Api
 from tests.bot.api.test_authorization import _alert_body
 from tests.conftest import CAP_SAMPLES
 
 CAP_DIR = CAP_SAMPLES
+
+
+def test_one_person_with_two_keys_cannot_approve_their_own_alert(
+    api_server: Api, keys: dict[str, str], api_redis: redis.Redis[bytes]
+) -> None:
+    store = ApiKeyStore(api_redis)
+    laptop, _ = store.create("health", Role.AUTHOR, "A. Mwangi", utc_now(), person="MOH-42")
+    phone, phone_info = store.create("health", Role.APPROVER, "A. Mwangi", utc_now(), person="MOH-42")
+    created = api_server.call("POST", "/api/v1/alerts", laptop, _alert_body())
+    assert created.status == 201 and created.json()["status"] == "pending_approval"
+    alert_id = created.json()["id"]
+    refused = api_server.call("POST", f"/api/v1/alerts/{alert_id}/approve", phone)
+    assert refused.status == 403 and "second person" in refused.json()["error"]
+    approved = api_server.call("POST", f"/api/v1/alerts/{alert_id}/approve", keys["health/approver2"])
+    assert approved.status == 200
+    audit = approved.json()
+    assert audit["submitted_by_person"] == "MOH-42" and audit["approved_by_person"] != "MOH-42"
+    assert audit["history"][0]["person"] == "MOH-42"
+    assert phone_info.key_id not in {h["actor"] for h in audit["history"]}
 
 
 def test_second_approval_flow_and_self_approval_refused(api_server: Api, keys: dict[str, str]) -> None:

@@ -28,6 +28,32 @@ def test_owner_sees_original_analyst_sees_redacted(
     assert api_server.call("GET", f"/api/v1/concerns/{health_concern}", keys["meteo/admin"]).status == 403
 
 
+def test_analysts_read_the_ministry_note_redacted_everywhere(
+    api_server: Api, keys: dict[str, str], health_concern: str
+) -> None:
+    note = "We will call you on 0712 345 678 tomorrow."
+    path = f"/api/v1/concerns/{health_concern}"
+    moved = api_server.call(
+        "POST", f"{path}/status", keys["health/author"], {"status": "in_progress", "note": note}
+    )
+    assert moved.status == 200 and moved.json()["public_note"] == note  # the ministry that wrote it
+    analyst = keys["meteo/analyst"]
+    one = api_server.call("GET", path, analyst)
+    assert one.headers["cache-control"] == "no-store"
+    read = one.json()
+    assert "0712 345 678" not in read["public_note"] and "[phone]" in read["public_note"]
+    assert all("0712 345 678" not in h["note"] for h in read["history"])
+    listed = api_server.call("GET", "/api/v1/concerns?q=medicine", analyst).json()["concerns"]
+    assert all("0712" not in c["public_note"] for c in listed)
+    csv = api_server.call("GET", "/api/v1/concerns/export.csv", analyst)
+    assert health_concern in csv.body.decode() and b"0712 345 678" not in csv.body
+    open311 = api_server.call("GET", f"/open311/v2/requests/{health_concern}.json?api_key={analyst}")
+    assert open311.status == 200 and "0712" not in open311.json()[0]["status_notes"]
+    assert open311.headers["cache-control"] == "no-store"
+    own = api_server.call("GET", path, keys["health/author"]).json()
+    assert own["public_note"] == note
+
+
 def test_list_is_held_to_the_keys_ministry(
     api_server: Api, keys: dict[str, str], health_concern: str
 ) -> None:

@@ -74,17 +74,35 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_command_line_creates_lists_and_revokes_keys(redis_client: redis.Redis[bytes]) -> None:
-    created = _cli("create", "--ministry", "water", "--role", "admin", "--name", "Water admin")
+    created = _cli(
+        "create", "--ministry", "water", "--role", "admin", "--name", "Water admin", "--person", "WAT-7"
+    )
     assert created.returncode == 0, created.stderr
     header, key = created.stdout.splitlines()
     actor = ApiKeyStore(redis_client).authenticate(key)
-    assert actor is not None and (actor.ministry, actor.role) == ("water", Role.ADMIN)
-    assert header.startswith(f"key id {actor.key_id} (admin, water, Water admin)")
+    assert actor is not None and (actor.ministry, actor.role, actor.person) == ("water", Role.ADMIN, "WAT-7")
+    assert header.startswith(f"key id {actor.key_id} (admin, water, Water admin, WAT-7)")
+    nobody = _cli("create", "--ministry", "water", "--role", "admin", "--name", "Water admin")
+    assert nobody.returncode == 2 and "--person" in nobody.stderr  # every key names its person
     listed = _cli("list")
     assert actor.key_id in listed.stdout and key not in listed.stdout  # the secret is shown only once
     assert _cli("revoke", actor.key_id).stdout.strip() == f"revoked {actor.key_id}"
     assert ApiKeyStore(redis_client).authenticate(key) is None
     again = _cli("revoke", actor.key_id)
     assert again.returncode == 1 and "no key with id" in again.stderr
-    unknown = _cli("create", "--ministry", "spaceflight", "--role", "author", "--name", "x")
+    unknown = _cli("create", "--ministry", "spaceflight", "--role", "author", "--name", "x", "--person", "p")
     assert unknown.returncode == 2 and "unknown ministry 'spaceflight'" in unknown.stderr
+
+
+def test_a_key_carries_its_person_and_unnamed_keys_are_their_own_person(
+    redis_client: redis.Redis[bytes],
+) -> None:
+    store = ApiKeyStore(redis_client)
+    first, _ = store.create("health", Role.AUTHOR, "A. Mwangi (laptop)", NOW, person="MOH-42")
+    second, _ = store.create("health", Role.APPROVER, "A. Mwangi (phone)", NOW, person="MOH-42")
+    one, two = store.authenticate(first), store.authenticate(second)
+    assert one is not None and two is not None and one.key_id != two.key_id
+    assert one.person_id == two.person_id == "MOH-42"
+    legacy, info = store.create("health", Role.AUTHOR, "old key", NOW)
+    assert store.authenticate(legacy).person_id == f"key:{info.key_id}"  # type: ignore[union-attr]
+    assert [i.person for i in store.list() if i.name.startswith("A. Mwangi")] == ["MOH-42", "MOH-42"]

@@ -7,6 +7,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.catalogue.bundle import Catalogues
 from bot.channels.answered import CountingOutput, handle_answered
+from bot.limits.policy import RATE_LIMITED
 from bot.services import Services
 from bot.settings import load_settings
 
@@ -54,6 +55,16 @@ def _run(handler: Any, store: Store, metadata: dict[str, str] | None = None) -> 
 def test_an_answered_message_gets_nothing_more() -> None:
     answered, messages = _run(_answers, Store(Tracker("sw")))
     assert answered and [m["text"] for m in messages] == ["Karibu!"]
+
+
+async def _rate_limited(message: UserMessage) -> None:
+    message.metadata = {**(message.metadata or {}), RATE_LIMITED: True}  # as rasa_addons/limits.py does
+
+
+def test_a_message_refused_by_the_rate_limits_gets_no_apology() -> None:
+    """The limits told the citizen once; an apology per refused SMS would undo the limit (and cost)."""
+    answered, messages = _run(_rate_limited, Store(Tracker("sw")))
+    assert answered and messages == []
 
 
 def test_silence_gets_the_apology_in_the_conversations_language(catalogues: Catalogues) -> None:
