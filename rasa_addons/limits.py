@@ -48,6 +48,9 @@ ADDRESS: contextvars.ContextVar[str | None] = contextvars.ContextVar("baraza_add
 
 _ORIGINAL_INIT = UserMessage.__init__
 _ORIGINAL_HANDLE = Agent.handle_message
+#: What this wraps: ``Agent.handle_message`` as it was when :func:`apply` ran (so that the add-ons
+#: compose: the limits outermost, refusing before any lock is taken).
+_INNER = [_ORIGINAL_HANDLE]
 _ORIGINAL_CONFIGURE = rasa.core.run.configure_app
 
 
@@ -77,7 +80,7 @@ async def handle_message(self: Agent, message: UserMessage) -> Any:
     guard = shared().guard
     decision = await guard.message(message.sender_id, ADDRESS.get())
     if decision.allowed:
-        return await _ORIGINAL_HANDLE(self, message)
+        return await _INNER[0](self, message)
     message.metadata = {**(message.metadata or {}), RATE_LIMITED: True}
     if await guard.first_refusal(message.sender_id):
         locale = shared().locale(await _language(self, message.sender_id))
@@ -109,5 +112,7 @@ def _configure_app(*args: Any, **kwargs: Any) -> Sanic:
 def apply() -> None:
     """Install the limits (idempotent)."""
     UserMessage.__init__ = _init  # type: ignore[method-assign]
+    if Agent.handle_message is not handle_message:
+        _INNER[0] = Agent.handle_message
     Agent.handle_message = handle_message  # type: ignore[method-assign]
     rasa.core.run.configure_app = _configure_app

@@ -27,8 +27,8 @@ def with_auth_token(argv: list[str], token: str) -> list[str]:
 def main() -> None:
     """Apply the speed-ups, the limits and the store-failure answer, then hand over to Rasa."""
     speedups.apply()
-    limits.apply()
     store_failure.apply()
+    limits.apply()  # outermost: a refused message takes no lock and is not held
     sys.argv = with_auth_token(sys.argv, load_settings().rasa_auth_token)
     rasa_main()
 

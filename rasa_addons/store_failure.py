@@ -55,6 +55,9 @@ logger = logging.getLogger(__name__)
 STORE_ERRORS = (LockError, RedisError, ConnectionError, TimeoutError)
 
 _ORIGINAL_HANDLE_MESSAGE = Agent.handle_message
+#: What this wraps: ``Agent.handle_message`` as it was when :func:`apply` ran (Rasa's own, or another
+#: add-on's wrapper of it), so that add-ons compose whatever order they are applied in.
+_INNER = [_ORIGINAL_HANDLE_MESSAGE]
 
 
 class ConversationStoreUnavailable(RedisError):
@@ -160,7 +163,7 @@ async def handle_message(self: Agent, message: UserMessage) -> List[Dict[str, An
     held = HeldOutput(inner)
     message.output_channel = held
     try:
-        result = await _ORIGINAL_HANDLE_MESSAGE(self, message)
+        result = await _INNER[0](self, message)
     except Exception as error:
         message.output_channel = inner
         dropped = held.drop()
@@ -205,5 +208,7 @@ def _strict_tracker_store(store: TrackerStore | None, domain: Domain) -> Tracker
 def apply() -> None:
     """Install the three changes (idempotent)."""
     LockStore._acquire_lock = acquire_lock  # type: ignore[method-assign]
+    if Agent.handle_message is not handle_message:
+        _INNER[0] = Agent.handle_message
     Agent.handle_message = handle_message  # type: ignore[method-assign]
     Agent._create_tracker_store = staticmethod(_strict_tracker_store)  # type: ignore[method-assign,assignment]

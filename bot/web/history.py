@@ -11,19 +11,18 @@ and a conversation in which nobody wrote through the web chat shows nothing.
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
 
+from bot.identity import is_web_secret, web_conversation_id
+
 #: How many messages a reload brings back (the newest; older ones stay in the conversation).
 HISTORY_LIMIT = 30
 #: The name Rasa records as the input channel of a message typed in the web chat.
 WEB_CHANNEL = "socketio"
-#: A session secret: at least 22 URL-safe characters (128 bits or more when random), as the page keeps it.
-_SECRET = re.compile(r"[A-Za-z0-9_-]{22,128}")
 #: What Rasa writes as the text of an intent triggered from outside (an alert pushed, for example).
 _EXTERNAL_PREFIX = "EXTERNAL: "
 
@@ -60,12 +59,12 @@ class ShownMessage:
 
 def is_session_secret(value: object) -> bool:
     """Whether ``value`` has the form of a web-chat session secret."""
-    return isinstance(value, str) and _SECRET.fullmatch(value) is not None
+    return isinstance(value, str) and is_web_secret(value)
 
 
 def conversation_id(secret: str) -> str:
-    """The Rasa conversation of a web-chat session (the socket.io channel uses the session id as is)."""
-    return secret
+    """The Rasa conversation of a web-chat session: the digest the socket.io channel uses."""
+    return web_conversation_id(secret)
 
 
 def _choices(event: dict[str, Any]) -> tuple[Choice, ...]:

@@ -33,11 +33,13 @@ from typing import Any
 import pytest
 import redis
 import websockets
+import yaml
 
 from bot import redis_keys
 from bot.catalogue.bundle import Catalogues
 from bot.channels.formatting import gsm_friendly, strip_markdown
 from bot.concerns.ticket import ALPHABET
+from bot.identity import USSD, conversation_id, web_conversation_id
 from bot.runtime.embedded_redis import start_embedded_redis
 from bot.runtime.stack import Stack
 from bot.runtime.training import ensure_model
@@ -121,6 +123,13 @@ def own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnStack]:
         africastalking_api_url=telegram.url,
         africastalking_callback_token=AT_CALLBACK_TOKEN,
     )
+    # The flood below is about lock timeouts, not rate limits (tests/security/test_rate_limits.py): the
+    # limits are raised here so that every message of the flood reaches the lock.
+    limits = yaml.safe_load((PROJECT_ROOT / "config" / "limits.yml").read_text(encoding="utf-8"))
+    unlimited = {"per_second": 1000, "burst": 100000}
+    limits.update(messages_per_conversation=unlimited, messages_per_address=unlimited)
+    (root / "limits.yml").write_text(yaml.safe_dump(limits), encoding="utf-8")
+    settings = replace(settings, limits_file=root / "limits.yml")
     logs = PROJECT_ROOT / ".data" / "test-logs" / "store-failure"
     stack = Stack(settings=settings, model=ensure_model(settings), log_dir=logs)
     stack.processes["redis"] = redis_process
@@ -303,9 +312,9 @@ async def _scenario(own: OwnStack, catalogues: Catalogues) -> dict[str, float]:
         session = web.session_id
 
     subscriptions = SubscriptionStore(own.client)
-    web_subscriber = subscriptions.get(subscriber_id("socketio", session))
+    web_subscriber = subscriptions.get(subscriber_id("socketio", web_conversation_id(session)))
     assert web_subscriber is not None and [s.region for s in web_subscriber.subscriptions] == ["coast"]
-    tracker_ttl = own.client.ttl(redis_keys.rasa_tracker(session))
+    tracker_ttl = own.client.ttl(redis_keys.rasa_tracker(web_conversation_id(session)))
     assert 89 * DAY < tracker_ttl <= 90 * DAY  # given when the conversation was created
 
     # The report goes on where it stopped: the region (sent again), then contact, summary, filed.
@@ -320,7 +329,7 @@ async def _scenario(own: OwnStack, catalogues: Catalogues) -> dict[str, float]:
     # USSD: the menus are in Arabic again (the conversation kept its language), the subscription too.
     home = await asyncio.to_thread(UssdDial(phone).step)
     assert home.startswith("CON " + catalogues.locales["ar"].text("ussd_title")), home
-    ussd_subscriber = subscriptions.get(subscriber_id("ussd", phone))
+    ussd_subscriber = subscriptions.get(subscriber_id("ussd", conversation_id(USSD, phone)))
     assert ussd_subscriber is not None and ussd_subscriber.language == "ar"
     assert [s.region for s in ussd_subscriber.subscriptions] == ["coast"]
 

@@ -20,6 +20,7 @@ from bot.web.history import (
     ConversationHistory,
     HistoryUnavailable,
     ShownMessage,
+    conversation_id,
     is_session_secret,
     messages_from_events,
 )
@@ -94,7 +95,7 @@ def test_a_conversation_of_another_channel_shows_nothing() -> None:
 
 def test_only_a_long_random_secret_opens_a_conversation() -> None:
     assert is_session_secret(SECRET)
-    assert is_session_secret("Vx3-kZ_9qP0aLm2nB7cD4e")  # 22 URL-safe characters: 132 bits
+    assert is_session_secret("Vx3-kZ_9qP0aLm2nB7cD4eQ8rT1uW5yZ0")  # 32 URL-safe characters: 192 bits
     for guessable in ("", "+254700000000", "123456789", "whatsapp:+14155238886", "e2e-123", None, 42):
         assert not is_session_secret(guessable), guessable
     assert not is_session_secret("../../conversations/x/tracker?token=")
@@ -138,7 +139,7 @@ class StandInRasa:
 @pytest.fixture()
 def rasa() -> Iterator[StandInRasa]:
     stand_in = StandInRasa()
-    stand_in.trackers[SECRET] = {"events": [_user("hello"), _bot("Hello!", buttons=[YES])]}
+    stand_in.trackers[conversation_id(SECRET)] = {"events": [_user("hello"), _bot("Hello!", buttons=[YES])]}
     yield stand_in
     stand_in.server.shutdown()
 
@@ -171,7 +172,7 @@ def test_the_page_gets_its_messages_and_never_the_token(rasa: StandInRasa) -> No
     assert headers["Cache-Control"] == "no-store"
     assert TOKEN not in json.dumps(body)
     [(path, query)] = rasa.asked
-    assert path == f"/conversations/{SECRET}/tracker" and query["token"] == [TOKEN]
+    assert path == f"/conversations/{conversation_id(SECRET)}/tracker" and query["token"] == [TOKEN]
 
 
 def test_without_the_secret_nothing_is_asked_of_rasa(rasa: StandInRasa) -> None:
