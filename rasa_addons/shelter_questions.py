@@ -28,9 +28,7 @@ from bot.assistant.shelters import SHELTERS_TOPIC, is_shelter_question
 from bot.catalogue.bundle import LiveCatalogues
 from bot.settings import load_settings
 from rasa_addons.component import ConfiguredComponent, force_intent
-
-INTENT_NAME = "ask_crisis"
-ENTITY = "crisis_topic"
+from rasa_addons.crisis_questions import ENTITY, INTENT_NAME
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -61,6 +61,29 @@ class PlaceChange:
     expected_wait: timedelta
 
 
+def _new(
+    conversation_id: str,
+    channel: str,
+    language: str,
+    desk: Desk,
+    trigger: Trigger,
+    now: datetime,
+    status: Status = Status.WAITING,
+    distress: DistressKind | None = None,
+) -> Handoff:
+    return Handoff(
+        handoff_id=new_handoff_id(),
+        conversation_id=conversation_id,
+        channel=channel,
+        language=language,
+        desk=desk.desk_id,
+        trigger=trigger,
+        requested_at=now,
+        status=status,
+        distress=distress.value if distress else None,
+    )
+
+
 class HandoffService:
     """Handoffs over a store, the desks and a clock."""
 
@@ -112,16 +135,9 @@ class HandoffService:
             )
         if distress is not None:
             trigger = Trigger.DISTRESS
-        handoff = Handoff(
-            handoff_id=new_handoff_id(),
-            conversation_id=conversation_id,
-            channel=channel,
-            language=language,
-            desk=desk.desk_id,
-            trigger=trigger,
-            requested_at=now,
-            distress=distress.value if distress else None,
-        ).with_event("requested", now, "citizen", detail={"trigger": trigger, "desk": desk.desk_id})
+        handoff = _new(conversation_id, channel, language, desk, trigger, now, distress=distress).with_event(
+            "requested", now, "citizen", detail={"trigger": trigger, "desk": desk.desk_id}
+        )
         stored = self._store.add(handoff, self._ttl)
         return self.ticket(stored)
 
@@ -129,16 +145,8 @@ class HandoffService:
         self, conversation_id: str, channel: str, language: str, desk: Desk, trigger: Trigger, now: datetime
     ) -> Handoff:
         """A handoff that never queued: the desk is closed (the citizen may leave a message)."""
-        return Handoff(
-            handoff_id=new_handoff_id(),
-            conversation_id=conversation_id,
-            channel=channel,
-            language=language,
-            desk=desk.desk_id,
-            trigger=trigger,
-            requested_at=now,
-            status=Status.ABANDONED,
-        ).with_event("closed", now, "assistant", detail={"desk": desk.desk_id})
+        handoff = _new(conversation_id, channel, language, desk, trigger, now, status=Status.ABANDONED)
+        return handoff.with_event("closed", now, "assistant", detail={"desk": desk.desk_id})
 
     def ticket(self, handoff: Handoff) -> Ticket:
         """Where a handoff stands, as the citizen is told."""
