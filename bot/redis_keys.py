@@ -172,6 +172,16 @@ def handoffs_by_time() -> str:
     return f"{PREFIX}:handoffs"
 
 
+def handoff_outbox(conversation_id: str) -> str:
+    """List of JSON notices waiting to be said to the citizen of a handed-over conversation."""
+    return f"{PREFIX}:handoff:outbox:{conversation_id}"
+
+
+def handoff_live(desk: str) -> str:
+    """Pub/sub channel of a desk's live inbox events (new citizen message, queued, claimed, ended)."""
+    return f"{PREFIX}:handoff:live:{desk}"
+
+
 def migration_done(name: str) -> str:
     """Marker of a one-time data migration that has run (value: when, or "running")."""
     return f"{PREFIX}:migration:{name}"
