@@ -1,0 +1,67 @@
+"""Telling citizens what happened to their handoff: file the notice, wake the conversation.
+
+Both sides use it: the inbox when a person claims, replies, transfers or ends (and the others waiting
+move up), the conversation when a citizen leaves the queue (the others move up too). Waking goes
+through Rasa's HTTP API, so callers on an event loop run it in an executor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bot.handoff.model import Handoff
+from bot.handoff.relay import CitizenNotice, CitizenOutbox, NoticeKind, Relay, publish
+
+if TYPE_CHECKING:
+    import redis
+
+    from bot.handoff.service import PlaceChange
+
+
+def same_channel(handoff: Handoff) -> str:
+    """The output channel a handoff's notices go out on: the one the citizen wrote on."""
+    return handoff.channel
+
+
+class HandoffNotifier:
+    """Files notices in the citizen's outbox, wakes their conversation, and tells the desk."""
+
+    def __init__(
+        self,
+        client: redis.Redis[bytes],
+        relay: Relay,
+        output_channel: Callable[[Handoff], str] = same_channel,
+    ) -> None:
+        self._redis = client
+        self._outbox = CitizenOutbox(client)
+        self._relay = relay
+        self._output_channel = output_channel
+
+    def tell(self, handoff: Handoff, notice: CitizenNotice) -> bool:
+        """Say ``notice`` to the handoff's citizen; False when the conversation could not be woken
+        now (the notice stays in the outbox and is said at the next wake or the citizen's next turn)."""
+        self._outbox.put(handoff.conversation_id, notice)
+        return self._relay.wake(handoff.conversation_id, self._output_channel(handoff))
+
+    def tell_places(self, changes: Iterable[PlaceChange]) -> None:
+        """Tell every citizen still waiting their new place and wait."""
+        for change in changes:
+            self.tell(
+                change.handoff,
+                CitizenNotice(
+                    NoticeKind.PLACE,
+                    change.handoff.handoff_id,
+                    position=change.position,
+                    expected_wait_seconds=_seconds(change.expected_wait),
+                ),
+            )
+
+    def desk_event(self, handoff: Handoff, kind: str) -> None:
+        """Tell the desk's open inbox pages (no personal data)."""
+        publish(self._redis, handoff.desk, kind, handoff.handoff_id)
+
+
+def _seconds(wait: timedelta) -> int:
+    return int(wait.total_seconds())
