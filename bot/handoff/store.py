@@ -126,3 +126,28 @@ class HandoffStore:
         """Every handoff asked at or after ``since`` (for figures), oldest first."""
         ids = self._redis.zrangebyscore(redis_keys.handoffs_by_time(), since.timestamp(), "+inf")
         return [h for h in (self.get(i.decode()) for i in ids) if h is not None]
+
+    def forget_before(self, moment: datetime, desks: Iterable[str]) -> int:
+        """Drop every handoff asked before ``moment`` (retention): its document, its place in a queue or
+        among the held, the conversation's pointer to it and its entry in the time index; how many went.
+
+        A document Redis already expired leaves no desk to look in, so its id is taken out of every one
+        of ``desks``' queues (a stale id there would push the citizens behind it one place back).
+        """
+        index = redis_keys.handoffs_by_time()
+        ids = [i.decode() for i in self._redis.zrangebyscore(index, "-inf", f"({moment.timestamp()}")]
+        every_desk = list(desks)
+        for handoff_id in ids:
+            found = self.get(handoff_id)
+            pipe = self._redis.pipeline()
+            pipe.delete(redis_keys.handoff(handoff_id))
+            for desk in {found.desk} if found is not None else every_desk:
+                pipe.zrem(redis_keys.handoffs_waiting(desk), handoff_id)
+                pipe.srem(redis_keys.handoffs_claimed(desk), handoff_id)
+            if found is not None:
+                pointer = redis_keys.handoff_of_conversation(found.conversation_id)
+                if self._redis.get(pointer) == handoff_id.encode():
+                    pipe.delete(pointer)
+            pipe.zrem(index, handoff_id)
+            pipe.execute()
+        return len(ids)

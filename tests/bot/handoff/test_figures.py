@@ -43,7 +43,12 @@ def _claimed(handoff: Handoff, after: float, agent: str = "amina") -> Handoff:
 def _ended(handoff: Handoff, after: float, rating: int | None = None) -> Handoff:
     at = handoff.requested_at + timedelta(minutes=after)
     ended = handoff.with_event(
-        "ended", at, handoff.agent or "citizen", status=Status.ENDED, ended_at=at, end_reason=EndReason.RESOLVED
+        "ended",
+        at,
+        handoff.agent or "citizen",
+        status=Status.ENDED,
+        ended_at=at,
+        end_reason=EndReason.RESOLVED,
     )
     return ended if rating is None else ended.with_event("rated", at, "citizen", rating=rating)
 
