@@ -15,6 +15,8 @@ import redis
 from bot import redis_keys
 from bot.handoff.model import ACTIVE, Handoff, Status
 
+#: Documents read per round trip when listing many.
+READ_BATCH = 500
 #: Urgent handoffs sort before every normal one: a score offset far beyond any epoch time.
 URGENT_OFFSET = 1e11
 
@@ -123,9 +125,14 @@ class HandoffStore:
         return [h for h in (self.get(i) for i in ids) if h is not None]
 
     def asked_since(self, since: datetime) -> list[Handoff]:
-        """Every handoff asked at or after ``since`` (for figures), oldest first."""
+        """Every handoff asked at or after ``since`` (for figures), oldest first; read
+        :data:`READ_BATCH` documents per round trip (a quarter's figures read tens of thousands)."""
         ids = self._redis.zrangebyscore(redis_keys.handoffs_by_time(), since.timestamp(), "+inf")
-        return [h for h in (self.get(i.decode()) for i in ids) if h is not None]
+        found = []
+        for start in range(0, len(ids), READ_BATCH):
+            batch = [redis_keys.handoff(i.decode()) for i in ids[start : start + READ_BATCH]]
+            found += [Handoff.from_json(raw) for raw in self._redis.mget(batch) if raw]
+        return found
 
     def forget_before(self, moment: datetime, desks: Iterable[str]) -> int:
         """Drop every handoff asked before ``moment`` (retention): its document, its place in a queue or

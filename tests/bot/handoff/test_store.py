@@ -93,3 +93,17 @@ def test_retention_drops_old_handoffs_with_their_queue_places_pointers_and_index
     # the id whose document had expired no longer holds a place ahead of the recent citizen
     assert redis_client.zcard(redis_keys.handoffs_waiting("citizen_services")) == 1
     assert store.position(recent) == 1 and store.active_for("recent") == recent
+
+
+def test_listing_reads_in_batches_oldest_first_and_skips_expired_documents(
+    redis_client: redis.Redis[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.handoff.store
+
+    monkeypatch.setattr(bot.handoff.store, "READ_BATCH", 2)
+    store = HandoffStore(redis_client)
+    added = [store.add(_handoff(f"c{n}", minutes=n), TTL) for n in range(5)]
+    redis_client.delete(redis_keys.handoff(added[2].handoff_id))
+    listed = store.asked_since(NOW - timedelta(minutes=1))
+    assert [h.conversation_id for h in listed] == ["c0", "c1", "c3", "c4"]
+    assert store.asked_since(NOW + timedelta(minutes=3)) == [added[3], added[4]]
