@@ -109,30 +109,56 @@ class Figures:
     triggers: dict[str, int] = field(default_factory=dict)  #: asked, not_understood, distress -> how many
 
 
-def figures_of(handoffs: Iterable[Handoff]) -> Figures:
-    """The figures of ``handoffs``."""
-    chosen = list(handoffs)
-    entered = [h for h in chosen if queued(h)]
-    abandoned = sum(1 for h in chosen if abandoned_before_a_person(h))
-    rated = [h.rating for h in chosen if h.rating is not None]
-    waits = [w for w in (waiting_seconds(h) for h in entered) if w is not None]
-    handled = [d for d in (handling_seconds(h) for h in entered) if d is not None]
+@dataclass(frozen=True)
+class _Facts:
+    """What the figures need of one handoff, worked out once (each handoff is in four groups)."""
+
+    handoff: Handoff
+    queued: bool
+    waiting: float | None
+    handling: float | None
+    abandoned: bool
+    transferred: bool
+
+    @classmethod
+    def of(cls, handoff: Handoff) -> _Facts:
+        return cls(
+            handoff,
+            queued(handoff),
+            waiting_seconds(handoff),
+            handling_seconds(handoff),
+            abandoned_before_a_person(handoff),
+            transfers(handoff) > 0,
+        )
+
+
+def _figures(facts: list[_Facts]) -> Figures:
+    entered = [f for f in facts if f.queued]
+    abandoned = sum(1 for f in facts if f.abandoned)
+    rated = [f.handoff.rating for f in facts if f.handoff.rating is not None]
+    statuses = [f.handoff.status for f in facts]
+    triggers = [f.handoff.trigger for f in facts]
     return Figures(
-        handoffs=len(chosen),
-        waiting=Durations.of(waits),
-        handling=Durations.of(handled),
-        still_waiting=sum(1 for h in entered if h.status is Status.WAITING),
-        held=sum(1 for h in chosen if h.status is Status.CLAIMED),
-        ended=sum(1 for h in chosen if h.status is Status.ENDED),
+        handoffs=len(facts),
+        waiting=Durations.of([f.waiting for f in entered if f.waiting is not None]),
+        handling=Durations.of([f.handling for f in entered if f.handling is not None]),
+        still_waiting=sum(1 for f in entered if f.handoff.status is Status.WAITING),
+        held=statuses.count(Status.CLAIMED),
+        ended=statuses.count(Status.ENDED),
         abandoned=abandoned,
         abandoned_share=round(abandoned / len(entered), 4) if entered else None,
-        outside_hours=len(chosen) - len(entered),
-        transferred=sum(1 for h in chosen if transfers(h)),
+        outside_hours=len(facts) - len(entered),
+        transferred=sum(1 for f in facts if f.transferred),
         ratings=len(rated),
         rating_mean=round(statistics.fmean(rated), 2) if rated else None,
         rating_distribution={score: rated.count(score) for score in RATINGS},
-        triggers={t.value: sum(1 for h in chosen if h.trigger is t) for t in Trigger},
+        triggers={t.value: triggers.count(t) for t in Trigger},
     )
+
+
+def figures_of(handoffs: Iterable[Handoff]) -> Figures:
+    """The figures of ``handoffs``."""
+    return _figures([_Facts.of(h) for h in handoffs])
 
 
 @dataclass(frozen=True)
@@ -147,12 +173,12 @@ class HandoffReport:
     by_desk: dict[str, Figures]
 
 
-def _grouped(handoffs: list[Handoff], key: Callable[[Handoff], str]) -> dict[str, Figures]:
-    groups: dict[str, list[Handoff]] = {}
-    for handoff in handoffs:
-        groups.setdefault(key(handoff), []).append(handoff)
+def _grouped(facts: list[_Facts], key: Callable[[Handoff], str]) -> dict[str, Figures]:
+    groups: dict[str, list[_Facts]] = {}
+    for fact in facts:
+        groups.setdefault(key(fact.handoff), []).append(fact)
     ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
-    return {name: figures_of(members) for name, members in ordered}
+    return {name: _figures(members) for name, members in ordered}
 
 
 def in_period(handoffs: Iterable[Handoff], since: datetime, until: datetime) -> list[Handoff]:
@@ -162,12 +188,12 @@ def in_period(handoffs: Iterable[Handoff], since: datetime, until: datetime) -> 
 
 def report(handoffs: Iterable[Handoff], since: datetime, until: datetime) -> HandoffReport:
     """The figures of the handoffs asked for in [``since``, ``until``); the largest groups first."""
-    chosen = in_period(handoffs, since, until)
+    facts = [_Facts.of(h) for h in in_period(handoffs, since, until)]
     return HandoffReport(
         since=since,
         until=until,
-        overall=figures_of(chosen),
-        by_language=_grouped(chosen, lambda h: h.language),
-        by_channel=_grouped(chosen, lambda h: h.channel),
-        by_desk=_grouped(chosen, lambda h: h.desk),
+        overall=_figures(facts),
+        by_language=_grouped(facts, lambda h: h.language),
+        by_channel=_grouped(facts, lambda h: h.channel),
+        by_desk=_grouped(facts, lambda h: h.desk),
     )
