@@ -4,7 +4,7 @@
 - delete the conversations whose "delete my data" is due (each second);
 - mark alerts whose time is over as expired (every 30 s);
 - retention (every hour): concern texts past their period, an expiry on idle conversations, the
-  unanswered questions older than conversations are kept.
+  unanswered questions and the handoff records older than conversations are kept.
 
 ``python -m bot.housekeeping`` runs it alone; the delivery workers also run it between their rounds
 (``./baraza run`` and docker-compose do), which is safe with any number of them: every task is
@@ -79,6 +79,7 @@ def retention(services: Services) -> None:
     expire_idle_conversations(services.redis, services.settings.conversation_retention_days)
     kept = timedelta(days=services.settings.conversation_retention_days)
     services.unanswered.forget_before(services.now() - kept)  # kept as long as conversations
+    services.handoffs.forget_before(services.now() - kept)  # their records too
 
 
 def schedule(services: Services) -> Schedule:

@@ -10,7 +10,7 @@ tests build their own over the test Redis and install it with :func:`use`.
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import redis
@@ -27,6 +27,9 @@ from bot.concerns.service import ConcernService
 from bot.fanout.notices import Broadcast, NoticeKind
 from bot.fanout.pacing import DeliveryPolicy, load_delivery_policy
 from bot.fanout.queue import FanOutQueue
+from bot.handoff.desks import DeskDirectory, load_desks
+from bot.handoff.service import HandoffService
+from bot.handoff.store import HandoffStore
 from bot.i18n.messages import Locale
 from bot.i18n.recent import RecentLanguages
 from bot.insights.service import InsightService
@@ -164,8 +167,27 @@ class Services:
 
     @functools.cached_property
     def insights(self) -> InsightService:
-        """What analysts read of the unanswered questions."""
-        return InsightService(self.unanswered, self.now)
+        """What analysts read of the unanswered questions and of the handoffs to a person."""
+        return InsightService(self.unanswered, self.now, self.handoffs.asked_since)
+
+    # Handoff to a person -------------------------------------------------------------------------
+
+    @functools.cached_property
+    def desks(self) -> DeskDirectory:
+        """The desks of people answering citizens, and their hours (``config/catalogue/desks.yml``)."""
+        return load_desks(self.settings.config_dir, set(self.catalogues().ministries.ministries))
+
+    @functools.cached_property
+    def handoffs(self) -> HandoffService:
+        """Conversations handed to a person: kept as long as conversations, rating comments redacted
+        as concerns are."""
+        return HandoffService(
+            HandoffStore(self.redis),
+            lambda: self.desks,
+            self.now,
+            timedelta(days=self.settings.conversation_retention_days),
+            redact=lambda text: self.concerns.redacted(text),
+        )
 
     # Language and delivery -----------------------------------------------------------------------
 

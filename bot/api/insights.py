@@ -1,9 +1,11 @@
 """``/api/v1/insights``: what analysts learn from conversations: the questions Baraza could not
-answer, grouped by similar wording (and as CSV), and the share of turns understood per language per day."""
+answer, grouped by similar wording (and as CSV), the share of turns understood per language per day,
+and the handoffs to a person (figures per language, channel and desk, and one CSV row per handoff)."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +15,7 @@ from sanic.response import HTTPResponse
 
 from bot.api.auth import actor_of, require_key
 from bot.api.errors import InvalidInput
+from bot.handoff.figures import Figures, HandoffReport
 from bot.insights.service import MAX_DAYS, InsightService
 from bot.insights.unanswered import Group
 
@@ -34,6 +37,28 @@ def _group_json(group: Group) -> dict[str, Any]:
         "languages": list(group.languages),
         "reasons": list(group.reasons),
         "last": group.last.isoformat(),
+    }
+
+
+def _figures_json(figures: Figures) -> dict[str, Any]:
+    data = dataclasses.asdict(figures)
+    data["rating_distribution"] = {str(k): v for k, v in figures.rating_distribution.items()}
+    return data
+
+
+def _report_json(report: HandoffReport) -> dict[str, Any]:
+    return {
+        "since": report.since.isoformat(),
+        "until": report.until.isoformat(),
+        "overall": _figures_json(report.overall),
+        **{
+            name: {key: _figures_json(f) for key, f in groups.items()}
+            for name, groups in (
+                ("by_language", report.by_language),
+                ("by_channel", report.by_channel),
+                ("by_desk", report.by_desk),
+            )
+        },
     }
 
 
@@ -64,5 +89,19 @@ def create_insights_blueprint(service: Callable[[], InsightService]) -> Blueprin
     async def understood(request: Request) -> HTTPResponse:
         rows = await asyncio.to_thread(service().understood, actor_of(request), _days(request))
         return response.json({"days": rows})
+
+    @bp.get("/handoffs")
+    async def handoffs(request: Request) -> HTTPResponse:
+        found = await asyncio.to_thread(service().handoff_figures, actor_of(request), _days(request))
+        return response.json(_report_json(found))
+
+    @bp.get("/handoffs.csv")
+    async def handoffs_csv(request: Request) -> HTTPResponse:
+        text = await asyncio.to_thread(service().handoffs_csv, actor_of(request), _days(request))
+        return response.text(
+            text,
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="handoffs.csv"'},
+        )
 
     return bp

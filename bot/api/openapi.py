@@ -30,6 +30,8 @@ def _errors(*codes: int) -> dict[str, Any]:
     return {**{str(code): _ERROR for code in codes}, "429": _TOO_MANY}
 
 
+_DAYS = {"name": "days", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 92}}
+
 _OPEN311_SPEC = "Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2); {format} is xml or json"
 _FORMAT = {"name": "format", "in": "path", "required": True, "schema": {"enum": ["xml", "json"]}}
 _LOCALE = {"name": "locale", "in": "query", "schema": {"type": "string"}}
@@ -335,6 +337,36 @@ def openapi_document() -> dict[str, Any]:
                     "description": "Analysts only. Turns, turns not answered and the share understood.",
                     "responses": {
                         "200": {"description": "One row per day and language"},
+                        **_errors(401, 403, 422),
+                    },
+                }
+            },
+            "/api/v1/insights/handoffs": {
+                "get": {
+                    "summary": "Handoffs to a person: figures per language, channel and desk",
+                    "description": "Analysts only. The handoffs asked for in the last `days` days "
+                    "(1-92, default 30), in all and per language, channel and desk: how many, waiting "
+                    "time (first request to first claim) and handling time (first claim to end) as "
+                    "count, median and p90 in seconds, abandoned before a person came (count and share "
+                    "of those queued), asked while the desk was closed, transferred, ratings (count, "
+                    "mean, 1-5 distribution) and triggers (asked, not_understood, distress).",
+                    "parameters": [_DAYS],
+                    "responses": {
+                        "200": {"description": "overall, by_language, by_channel, by_desk"},
+                        **_errors(401, 403, 422),
+                    },
+                }
+            },
+            "/api/v1/insights/handoffs.csv": {
+                "get": {
+                    "summary": "Handoffs to a person as CSV, one row per handoff",
+                    "description": "Analysts only. Handoff id, desk, language, channel, trigger, times, "
+                    "waiting and handling seconds, transfers, status, end reason, rating and the "
+                    "rating's comment (stored redacted); no conversation id, address or message. Cells "
+                    "starting with = + - @ are quoted.",
+                    "parameters": [_DAYS],
+                    "responses": {
+                        "200": {"description": "CSV", "content": {"text/csv": {}}},
                         **_errors(401, 403, 422),
                     },
                 }

@@ -93,8 +93,10 @@ class HandoffService:
         desks: Callable[[], DeskDirectory],
         now: Callable[[], datetime],
         retention: timedelta,
+        redact: Callable[[str], str] = str,
     ) -> None:
         self._store = store
+        self._redact = redact  #: a rating's comment is stored without personal data
         self._desks = desks
         self._now = now
         self._ttl = int(retention.total_seconds())
@@ -191,7 +193,9 @@ class HandoffService:
             raise KeyError(handoff_id)
         return self._store.change(
             handoff_id,
-            lambda h: h.with_event("rated", self._now(), "citizen", rating=score, comment=comment[:500]),
+            lambda h: h.with_event(
+                "rated", self._now(), "citizen", rating=score, comment=self._redact(comment[:500])[:500]
+            ),
             {Status.ENDED},
             self._ttl,
         )
@@ -286,6 +290,16 @@ class HandoffService:
         if found.status is not Status.CLAIMED or found.agent != agent.person:
             raise NotYourDesk(f"{agent.person} does not hold {handoff_id}")
         return found
+
+    # Records -------------------------------------------------------------------------------------
+
+    def asked_since(self, since: datetime) -> list[Handoff]:
+        """Every handoff asked at or after ``since``, oldest first (the figures and their CSV)."""
+        return self._store.asked_since(since)
+
+    def forget_before(self, moment: datetime) -> int:
+        """Retention: the handoffs asked before ``moment`` go, with their events; how many."""
+        return self._store.forget_before(moment, self._desks().desks)
 
     # The wait -------------------------------------------------------------------------------------
 

@@ -178,7 +178,12 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
         return page
 
     app.add_route(staff_page(render_console), "/console", name="console")
-    app.add_route(staff_page(render_dashboard), "/dashboard", name="dashboard")
+
+    def dashboard_page(current: Catalogues, language: str) -> str:
+        desks = {desk.desk_id: desk.ministry for desk in shared.desks.desks.values()}
+        return render_dashboard(current, language, desks)
+
+    app.add_route(staff_page(dashboard_page), "/dashboard", name="dashboard")
 
     @app.get("/openapi.json")
     async def openapi(_: Request) -> HTTPResponse:

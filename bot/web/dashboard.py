@@ -4,11 +4,13 @@ The filters are a server-rendered form (choices from the catalogues), so they re
 reader before any script runs; ``dashboard.js`` signs in with an API key and draws the charts, rising
 terms, table and export from ``/api/v1/concerns``. Every chart has its numbers as a table too. A
 ministry key that writes also answers its concerns here: a new status and a note for the citizen.
+Analysts also read the conversation insights and the handoffs to a person (``/api/v1/insights``).
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 from bot.auth.roles import PERMISSIONS, Permission, Role
 from bot.catalogue.bundle import Catalogues
@@ -23,8 +25,33 @@ def _options(pairs: list[tuple[str, str]], any_label: str) -> str:
     return "\n".join(options)
 
 
-def render_dashboard(catalogues: Catalogues, language: str) -> str:
-    """The dashboard page HTML in ``language``."""
+#: The figures each handoff table shows for a desk, language or channel (texts ``column_<name>``).
+HANDOFF_COLUMNS = (
+    "handoffs",
+    "wait_median",
+    "wait_p90",
+    "handling_median",
+    "abandoned",
+    "ratings",
+    "asked",
+    "not_understood",
+    "distress",
+)
+
+
+def _desk_names(desk_ministries: Mapping[str, str], ministries: Mapping[str, str]) -> dict[str, str]:
+    """Each desk by its ministry's name in the page's language, with the desk's id where one ministry
+    has several desks."""
+    names = {desk: ministries.get(ministry, desk) for desk, ministry in desk_ministries.items()}
+    shared = {name for name in names.values() if list(names.values()).count(name) > 1}
+    return {desk: f"{name} ({desk})" if name in shared else name for desk, name in names.items()}
+
+
+def render_dashboard(
+    catalogues: Catalogues, language: str, desk_ministries: Mapping[str, str] | None = None
+) -> str:
+    """The dashboard page HTML in ``language``; ``desk_ministries`` (desk id -> ministry id) names the
+    desks of the handoff figures."""
     locale = catalogues.locales[language]
     texts = {**{k: locale.console[k] for k in SIGN_IN_TEXTS}, **locale.dashboard}
     categories = {c: locale.concern_category_names[c] for c in CATEGORIES}
@@ -40,6 +67,7 @@ def render_dashboard(catalogues: Catalogues, language: str) -> str:
         "statuses": statuses,
         "ministries": ministries,
         "languageNames": languages,
+        "desks": _desk_names(desk_ministries or {}, ministries),
         # what a ministry key may answer: the roles that write, and the statuses each status may go to
         "writerRoles": sorted(r.value for r in Role if Permission.WRITE in PERMISSIONS[r]),
         "transitions": {
@@ -52,5 +80,8 @@ def render_dashboard(catalogues: Catalogues, language: str) -> str:
         "region_options": _options(list(regions.items()), texts["any"]),
         "status_options": _options(list(statuses.items()), texts["any"]),
         "report_language_options": _options(list(languages.items()), texts["any"]),
+        "handoff_columns": "".join(
+            f'<th scope="col">{html.escape(texts["column_" + name])}</th>' for name in HANDOFF_COLUMNS
+        ),
     }
     return render_staff_page(catalogues, language, "dashboard", texts, values, config)

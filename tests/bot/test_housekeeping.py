@@ -113,3 +113,28 @@ def test_a_task_that_keeps_failing_is_logged_once_and_its_recovery_too(
     failures = [r for r in caplog.records if "failed" in r.getMessage()]
     recoveries = [r for r in caplog.records if "works again" in r.getMessage()]
     assert len(failures) == 1 and len(recoveries) == 1
+
+
+def test_retention_drops_handoff_records_older_than_conversations_are_kept(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.handoff.model import EndReason, Trigger
+    from bot.handoff.service import Agent
+    from bot.housekeeping import retention
+
+    monkeypatch.setattr(services, "concerns", FakeConcerns())
+    kept = timedelta(days=services.settings.conversation_retention_days)
+    now = services.now()
+    hana = Agent("hana", frozenset({"health_line"}))
+    asked = {}
+    for name, age in (("old", kept + timedelta(days=1)), ("recent", kept - timedelta(days=1))):
+        monkeypatch.setattr(services, "_clock", lambda age=age: now - age)
+        ticket = services.handoffs.ask(f"sms:{name}", "twilio", "sw", Trigger.ASKED, topic="health")
+        services.handoffs.claim(hana, ticket.handoff.handoff_id)
+        services.handoffs.end(hana, ticket.handoff.handoff_id, EndReason.RESOLVED)
+        asked[name] = ticket.handoff.handoff_id
+    monkeypatch.setattr(services, "_clock", lambda: now)
+    retention(services)
+    remaining = services.handoffs.asked_since(now - 2 * kept)
+    assert [h.handoff_id for h in remaining] == [asked["recent"]]
+    assert not services.redis.exists(redis_keys.handoff(asked["old"]))

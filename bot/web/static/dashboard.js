@@ -1,6 +1,7 @@
 /* Baraza analyst dashboard: filters, charts over time, rising words, table, CSV export (signing in:
-   staff.js). Talks only to Baraza's own API (/api/v1/concerns). Every chart's numbers are also given
-   as a table and a sentence. */
+   staff.js); for analysts also the questions not answered and the handoffs to a person. Talks only to
+   Baraza's own API (/api/v1/concerns, /api/v1/insights). Every chart's numbers are also given as a
+   table and a sentence. */
 "use strict";
 (function () {
   var config = JSON.parse(document.getElementById("dashboard-config").textContent);
@@ -195,7 +196,10 @@
   var resizing = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizing);
-    resizing = setTimeout(function () { if (lastStats && !$("workspace").hidden) { drawCharts(lastStats); } }, 200);
+    resizing = setTimeout(function () {
+      if (lastStats && !$("workspace").hidden) { drawCharts(lastStats); }
+      if (lastHandoffs && !$("handoff-section").hidden) { drawWaitChart(lastHandoffs.by_desk); }
+    }, 200);
   });
 
   // Rising words and the table --------------------------------------------------------------------
@@ -360,6 +364,151 @@
       .catch(function (error) { problem(t("load_failed", { error: error.message })); });
   }
 
+  // Handoffs to a person (analysts) --------------------------------------------------------------
+  var percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });
+  var HANDOFF_TABLES = { "handoffs-desk": "by_desk", "handoffs-language": "by_language", "handoffs-channel": "by_channel" };
+  /* A duration as the browser's locale writes it, in seconds, minutes or hours. */
+  function duration(seconds) {
+    if (seconds === null || seconds === undefined) { return "–"; }
+    var unit = seconds < 60 ? "second" : (seconds < 7200 ? "minute" : "hour");
+    var value = unit === "second" ? seconds : seconds / (unit === "minute" ? 60 : 3600);
+    try {
+      return new Intl.NumberFormat(locale, { style: "unit", unit: unit, unitDisplay: "short",
+        maximumFractionDigits: unit === "second" ? 0 : 1 }).format(value);
+    } catch (error) { return num(Math.round(value)) + " " + unit; }
+  }
+  function groupName(field, key) {
+    if (field === "by_desk") { return config.desks[key] || key; }
+    if (field === "by_language") { return config.languageNames[key] || key; }
+    return key;
+  }
+  function drawHandoffTable(id, groups, field) {
+    var body = $(id).querySelector("tbody");
+    body.textContent = "";
+    var keys = Object.keys(groups);
+    if (!keys.length) {
+      var empty = el("tr");
+      empty.appendChild(el("td", T.handoff_none, { colspan: String($(id).querySelectorAll("thead th").length) }));
+      body.appendChild(empty);
+    }
+    keys.forEach(function (key) {
+      var f = groups[key];
+      var row = el("tr", null, { "data-key": key });
+      row.appendChild(el("th", groupName(field, key), { scope: "row" }));
+      row.appendChild(el("td", num(f.handoffs)));
+      row.appendChild(el("td", duration(f.waiting.median)));
+      row.appendChild(el("td", duration(f.waiting.p90)));
+      row.appendChild(el("td", duration(f.handling.median)));
+      row.appendChild(el("td", f.abandoned_share === null ? num(f.abandoned)
+        : num(f.abandoned) + " (" + percent.format(f.abandoned_share) + ")"));
+      row.appendChild(el("td", f.ratings ? t("rating_cell", { count: num(f.ratings), mean: num(f.rating_mean) }) : num(0)));
+      ["asked", "not_understood", "distress"].forEach(function (trigger) { row.appendChild(el("td", num(f.triggers[trigger]))); });
+      body.appendChild(row);
+    });
+  }
+  function handoffSummary(overall) {
+    if (!overall.handoffs) { return T.handoff_none; }
+    var parts = [t("handoff_summary_count", { handoffs: num(overall.handoffs) })];
+    if (overall.waiting.count) {
+      parts.push(t("handoff_summary_wait", { wait_median: duration(overall.waiting.median), wait_p90: duration(overall.waiting.p90) }));
+    }
+    if (overall.abandoned_share !== null) {
+      parts.push(t("handoff_summary_abandoned", { abandoned: num(overall.abandoned), share: percent.format(overall.abandoned_share) }));
+    }
+    if (overall.ratings) { parts.push(t("handoff_summary_ratings", { ratings: num(overall.ratings), mean: num(overall.rating_mean) })); }
+    return parts.join(" ");
+  }
+  function drawRatings(distribution) {
+    var body = $("handoff-ratings").querySelector("tbody");
+    body.textContent = "";
+    ["1", "2", "3", "4", "5"].forEach(function (score) {
+      var row = el("tr");
+      row.appendChild(el("th", num(Number(score)), { scope: "row" }));
+      row.appendChild(el("td", num(distribution[score] || 0)));
+      body.appendChild(row);
+    });
+  }
+  /* Median and 90th percentile of the wait per desk, in minutes, as paired bars with labelled axes. */
+  function drawWaitChart(byDesk) {
+    var figure = $("chart-handoff-wait");
+    var plot = figure.querySelector(".plot"), legend = figure.querySelector(".legend");
+    plot.textContent = ""; legend.textContent = "";
+    var desks = Object.keys(byDesk).filter(function (key) { return byDesk[key].waiting.count; });
+    var summary = T.handoff_wait_none;
+    if (desks.length) {
+      var longest = desks.reduce(function (a, b) { return byDesk[b].waiting.median > byDesk[a].waiting.median ? b : a; });
+      summary = t("handoff_wait_summary", { desk: groupName("by_desk", longest),
+        median: duration(byDesk[longest].waiting.median), p90: duration(byDesk[longest].waiting.p90) });
+    }
+    figure.querySelector(".summary").textContent = summary;
+    if (!desks.length) { return; }
+    var width = Math.max(300, Math.round(plot.clientWidth || 640)), height = 260;
+    var left = 64, right = 16, top = 12, bottom = 56, inner = height - top - bottom, base = top + inner;
+    var max = Math.max.apply(null, [1].concat(desks.map(function (key) { return byDesk[key].waiting.p90 / 60; })));
+    var step = tickStep(max, 5), ceiling = Math.ceil(max / step) * step;
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+    svg.setAttribute("width", width); svg.setAttribute("height", height);
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", figure.querySelector("figcaption").textContent + ". " + summary);
+    function add(tag, attrs, text) {
+      var node = document.createElementNS(SVG, tag);
+      Object.keys(attrs).forEach(function (name) { node.setAttribute(name, attrs[name]); });
+      if (text !== undefined) { node.textContent = text; }
+      svg.appendChild(node);
+      return node;
+    }
+    function label(x, y, text, kind, rotate) {
+      var attrs = { x: x, y: y, "font-size": "13", "text-anchor": kind === "tick y-tick" ? "end" : "middle", fill: "#1b1b1b", "class": kind };
+      if (rotate) { attrs.transform = "rotate(-90 " + x + " " + y + ")"; }
+      return add("text", attrs, text);
+    }
+    for (var value = 0; value <= ceiling; value += step) {
+      var y = base - inner * value / ceiling;
+      if (value > 0) { add("line", { x1: left, x2: width - right, y1: y, y2: y, stroke: "#d9d9d9" }); }
+      label(left - 6, y + 4, num(value), "tick y-tick");
+    }
+    add("line", { x1: left, x2: left, y1: top, y2: base, stroke: "#1b1b1b" });
+    add("line", { x1: left, x2: width - right, y1: base, y2: base, stroke: "#1b1b1b" });
+    label(16, top + inner / 2, T.axis_minutes, "axis-label", true);
+    label(left + (width - right - left) / 2, height - 8, T.axis_desk, "axis-label");
+    var slot = (width - right - left) / desks.length, bar = Math.max(2, slot * 0.35);
+    desks.forEach(function (key, index) {
+      var x = left + index * slot + slot / 2;
+      [byDesk[key].waiting.median, byDesk[key].waiting.p90].forEach(function (seconds, k) {
+        var h = inner * (seconds / 60) / ceiling;
+        add("rect", { x: x - bar + k * bar, y: base - h, width: bar, height: h, fill: COLOURS[k], "class": k ? "p90" : "median" });
+      });
+      var name = groupName("by_desk", key), fits = Math.max(4, Math.floor(slot / 7.5));
+      label(x, base + 20, name.length > fits ? name.slice(0, fits - 1) + "…" : name, "tick x-tick");
+    });
+    plot.appendChild(svg);
+    [T.legend_median, T.legend_p90].forEach(function (text, k) {
+      var item = el("li");
+      var swatch = el("span", null, { "class": "swatch", "aria-hidden": "true" });
+      swatch.style.backgroundColor = COLOURS[k];
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(text));
+      legend.appendChild(item);
+    });
+  }
+  var lastHandoffs = null;
+  function drawHandoffs(report) {
+    lastHandoffs = report;
+    $("handoff-summary").textContent = handoffSummary(report.overall);
+    drawWaitChart(report.by_desk);
+    Object.keys(HANDOFF_TABLES).forEach(function (id) { drawHandoffTable(id, report[HANDOFF_TABLES[id]], HANDOFF_TABLES[id]); });
+    drawRatings(report.overall.rating_distribution);
+  }
+  function loadHandoffs() {
+    return api("/api/v1/insights/handoffs?days=30").then(drawHandoffs,
+      function (error) { problem(t("load_failed", { error: error.message })); });
+  }
+  function exportHandoffs() {
+    download("/api/v1/insights/handoffs.csv?days=30", "handoffs.csv")
+      .catch(function (error) { problem(t("load_failed", { error: error.message })); });
+  }
+
   // Signed in (staff.js) -------------------------------------------------------------------------
   function showWorkspace(me) {
     var analyst = me.role === "analyst";
@@ -368,13 +517,15 @@
     $("ministry-field").hidden = !analyst;  // a ministry key sees its own concerns only
     $("ministry").disabled = !analyst;
     $("unanswered-section").hidden = !analyst;  // it spans every ministry and channel
+    $("handoff-section").hidden = !analyst;  // so do the handoffs
     offset = 0;
     load(false);
-    if (analyst) { loadInsights(); }
+    if (analyst) { loadInsights(); loadHandoffs(); }
   }
   $("filters").addEventListener("submit", function (event) { event.preventDefault(); offset = 0; load(false); });
   $("export").addEventListener("click", exportCsv);
   $("export-unanswered").addEventListener("click", exportUnanswered);
+  $("export-handoffs").addEventListener("click", exportHandoffs);
   $("previous").addEventListener("click", function () { offset = Math.max(0, offset - PAGE); load(true); });
   $("next").addEventListener("click", function () { offset += PAGE; load(true); });
   staff.resume();

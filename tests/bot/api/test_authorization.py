@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from bot.auth.roles import Role
 from bot.settings import load_settings
 from bot.web.app import create_app
 from tests.bot.api.conftest import Api
@@ -102,3 +103,19 @@ def test_authorisation_matrix(api_server: Api, keys: dict[str, str], role: str, 
             assert own.status not in (401, 403) or "approve" in path, (method, path, role, own.body)
     create = api_server.call("POST", "/api/v1/alerts", keys[f"health/{role}"], _alert_body())
     assert create.status == (403 if role == "analyst" else 201), create.body
+
+
+#: Routes only analysts may call: they span every ministry and channel (conversation insights, the
+#: handoffs to a person and their CSV).
+ANALYSTS_ONLY = re.compile(r"^/api/v1/insights/")
+
+
+def test_analyst_only_routes_refuse_every_other_role(api_server: Api, keys: dict[str, str]) -> None:
+    routes = [(m, p) for m, p in _routes() if ANALYSTS_ONLY.match(p)]
+    assert {("GET", "/api/v1/insights/handoffs"), ("GET", "/api/v1/insights/handoffs.csv")} <= set(routes)
+    for method, path in routes:
+        for ministry in ("health", "meteo"):
+            for role in Role:
+                reply = api_server.call(method, path, keys[f"{ministry}/{role.value}"])
+                expected = 200 if role is Role.ANALYST else 403
+                assert reply.status == expected, (method, path, ministry, role, reply.body)

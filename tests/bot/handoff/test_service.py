@@ -15,6 +15,7 @@ from bot.handoff.distress import DistressKind
 from bot.handoff.model import EndReason, Status, Trigger
 from bot.handoff.service import Agent, AlreadyTaken, HandoffService, NotYourDesk
 from bot.handoff.store import Conflict, HandoffStore
+from bot.services import Services
 
 TUESDAY_MORNING = datetime(2026, 12, 1, 7, 0, tzinfo=timezone.utc)  # 10:00 in Nairobi
 SUNDAY = datetime(2026, 12, 6, 7, 0, tzinfo=timezone.utc)
@@ -193,3 +194,17 @@ def test_outside_hours_nobody_is_queued_and_the_next_opening_is_given(
     # Danger does not wait for office hours: it goes at once to a desk that is open.
     urgent = handoffs.ask("web:ben", "socketio", "es", Trigger.ASKED, distress=DistressKind.SELF_HARM)
     assert urgent.open and urgent.position == 1 and urgent.handoff.desk == "health_line"
+
+
+def test_a_rating_comment_is_stored_without_personal_data(services: Services) -> None:
+    """Through the composition root: the concerns' redaction is the handoffs' too."""
+    hana = Agent("hana", frozenset({"health_line"}))
+    ticket = services.handoffs.ask("sms:+254700000009", "twilio", "en", Trigger.ASKED, topic="health")
+    services.handoffs.claim(hana, ticket.handoff.handoff_id)
+    services.handoffs.end(hana, ticket.handoff.handoff_id, EndReason.RESOLVED)
+    comment = "Very kind. Call me on 0712 345 678 or write to amina.o@example.org, my name is Amina Odhiambo."
+    rated = services.handoffs.rate(ticket.handoff.handoff_id, "sms:+254700000009", 5, comment)
+    stored = services.handoffs.asked_since(rated.requested_at)[0]
+    assert stored.rating == 5 and stored.comment.startswith("Very kind.")
+    for personal in ("0712 345 678", "amina.o@example.org", "Odhiambo"):
+        assert personal not in stored.comment
