@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.catalogue.bundle import Catalogues, load_catalogues
 from bot.catalogue.concern_routing import CATEGORIES
+from bot.catalogue.services import ASPECTS
 from bot.i18n.messages import placeholders
 from bot.settings import load_settings
 from bot.yaml_files import DataFileError
@@ -43,6 +44,7 @@ def locale_problems(catalogues: Catalogues) -> list[str]:
             "ministry_names": set(catalogues.ministries.ministries),
             "concern_category_names": set(CATEGORIES),
             "concern_category_cues": set(CATEGORIES),
+            "service_aspect_cues": set(ASPECTS) - {"overview"},
         }
         for section, ids in expected.items():
             missing = ids - set(getattr(locale, section))
