@@ -52,6 +52,8 @@ def locale_problems(catalogues: Catalogues) -> list[str]:
                 problems.append(f"locales/{code}.yml: {section} lacks {sorted(missing)}")
         if not locale.opt_out_keywords:
             problems.append(f"locales/{code}.yml: opt_out_keywords is empty")
+        if not locale.not_places:  # without them "alerts for today" would name a place called Today
+            problems.append(f"locales/{code}.yml: not_places is empty")
     return problems
 
 
