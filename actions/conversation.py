@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from actions.base import BarazaAction
-from actions.subscriptions import region_asked_again
+from actions.crisis import alerts_region_answered
+from actions.services import service_choice_answered
+from actions.subscriptions import subscription_region_answered
 from actions.turn import Turn
 from bot.assistant.conversation import SIMPLE_REPLIES, fallback, simple_reply
 from bot.assistant.replies import Outcome
 from bot.catalogue.bundle import Catalogues
+
+
+def choice_step_answered(turn: Turn, catalogues: Catalogues) -> Outcome | None:
+    """A sentence typed at a pending choice ("which service?", "which region?") that the model did not
+    understand: what it names answers the question (see each step); None when no choice is pending."""
+    return (
+        service_choice_answered(turn, catalogues)
+        or subscription_region_answered(turn, catalogues)
+        or alerts_region_answered(turn, catalogues)
+    )
 
 
 class ActionSmallTalk(BarazaAction):
@@ -19,6 +31,10 @@ class ActionSmallTalk(BarazaAction):
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         if turn.intent not in SIMPLE_REPLIES:
             return fallback(catalogues, turn.language)
+        if turn.intent == "out_of_scope":  # "the one for cars" answering "which service?"
+            answered = choice_step_answered(turn, catalogues)
+            if answered is not None:
+                return answered
         return simple_reply(catalogues, turn.language, turn.intent)
 
 
@@ -30,4 +46,4 @@ class ActionFallback(BarazaAction):
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         # A name the model does not know ("Paris") answering "which region?" is not a failure.
-        return region_asked_again(turn, catalogues) or fallback(catalogues, turn.language)
+        return choice_step_answered(turn, catalogues) or fallback(catalogues, turn.language)

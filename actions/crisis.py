@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from actions.base import BarazaAction
 from actions.turn import Turn
-from bot.assistant.alerts import active_alerts
+from bot.assistant.alerts import WAITING_FOR_ALERTS_REGION, active_alerts
+from bot.assistant.conversation import fallback
 from bot.assistant.crisis import answer_crisis
-from bot.assistant.mentions import Kind, mentioned
+from bot.assistant.mentions import Kind, mentioned, place_answer
 from bot.assistant.replies import Outcome
 from bot.assistant.shelters import SHELTERS_TOPIC, answer_shelters, is_shelter_question
 from bot.catalogue.bundle import Catalogues
@@ -58,6 +59,43 @@ class ActionAnswerCrisis(BarazaAction):
         return answer_crisis(catalogues, turn.language, topic, unanswered=unanswered)
 
 
+def alerts_region_answered(turn: Turn, catalogues: Catalogues) -> Outcome | None:
+    """The answer to a pending "which region?" of the active alerts: the region it names (in a
+    sentence, in lowercase), or saying a place is no region, or (naming none) the question once more,
+    then the main menu; None when that question is not pending."""
+    pending = turn.slots.get("pending")
+    if not (isinstance(pending, dict) and pending.get("kind") == WAITING_FOR_ALERTS_REGION):
+        return None
+    region = mentioned(catalogues, Kind.REGION, turn.entities, turn.text, turn.language)
+    place = region.name or ("" if region.value else place_answer(catalogues, turn.text, turn.language))
+    missed = region.value is None and not place
+    if missed and pending.get("again"):
+        return fallback(catalogues, turn.language)
+    return _alerts(turn, catalogues, region.value, place, named_unknown=bool(place), again=missed)
+
+
+def _alerts(
+    turn: Turn,
+    catalogues: Catalogues,
+    region: str | None,
+    place: str,
+    *,
+    named_unknown: bool,
+    again: bool = False,
+) -> Outcome:
+    services = shared()
+    return active_alerts(
+        catalogues,
+        turn.language,
+        region,
+        services.active_alerts,
+        services.now(),
+        named_unknown=named_unknown,
+        unknown_name=place,
+        again=again,
+    )
+
+
 class ActionActiveAlerts(BarazaAction):
     """The alerts in force in the region asked about (or the region discussed before)."""
 
@@ -65,16 +103,10 @@ class ActionActiveAlerts(BarazaAction):
         return "action_active_alerts"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        answered = alerts_region_answered(turn, catalogues)
+        if answered is not None:
+            return answered
         # A typed follow-up refers to the region discussed; the menu button (no text) always asks.
         earlier = turn.slots.get("region") if turn.text else None
         region = mentioned(catalogues, Kind.REGION, turn.entities, turn.text, turn.language, earlier)
-        services = shared()
-        return active_alerts(
-            catalogues,
-            turn.language,
-            region.value,
-            services.active_alerts,
-            services.now(),
-            named_unknown=region.named_unknown,
-            unknown_name=region.name,
-        )
+        return _alerts(turn, catalogues, region.value, region.name, named_unknown=region.named_unknown)

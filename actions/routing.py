@@ -12,16 +12,15 @@ from actions.alerts import ActionAlertDetails
 from actions.base import BarazaAction
 from actions.concerns import ActionConcernStatus, start_concern_events
 from actions.confirm import ActionConfirm
-from actions.conversation import ActionFallback, ActionSmallTalk
+from actions.conversation import ActionFallback, ActionSmallTalk, choice_step_answered
 from actions.crisis import ActionActiveAlerts, ActionAnswerCrisis
 from actions.language import ActionSwitchLanguage
 from actions.privacy import ActionDeleteMyData
-from actions.services import ActionAnswerService, ActionListServices
+from actions.services import ActionAnswerService, ActionListServices, service_choice_answered
 from actions.subscriptions import (
     ActionListSubscriptions,
     ActionSubscribeAlerts,
     ActionUnsubscribeAlerts,
-    region_asked_again,
 )
 from actions.turn import Turn
 from bot.assistant.choices import chosen_payload
@@ -79,12 +78,15 @@ class ActionInform(BarazaAction):
                 turn.with_choice("ask_alerts", {"region": region}), catalogues
             )
         service = mentioned(catalogues, Kind.SERVICE, turn.entities, turn.text, turn.language).value
+        answered = service_choice_answered(turn, catalogues) if service else None
+        if answered is not None:  # "for my driving licence" answering "which service?" after "how much?"
+            return answered
         if service:
             # "and for the ID card?" after the passport's fee: the same question about the other service
             aspect = str(turn.slots.get("aspect") or "overview")
             intent = INTENT_FOR_ASPECT.get(aspect, "service_overview")
             return ActionAnswerService().respond(turn.with_choice(intent, {"service": service}), catalogues)
-        return region_asked_again(turn, catalogues) or fallback(catalogues, turn.language)
+        return choice_step_answered(turn, catalogues) or fallback(catalogues, turn.language)
 
 
 class ActionChooseOption(BarazaAction):

@@ -6,8 +6,26 @@ from actions.base import BarazaAction
 from actions.turn import Turn
 from bot.assistant.mentions import Kind, mentioned
 from bot.assistant.replies import Outcome
-from bot.assistant.services import ASPECT_INTENTS, answer_service, list_services
+from bot.assistant.services import (
+    ASPECT_INTENTS,
+    answer_service,
+    answer_service_choice,
+    list_services,
+    waiting_for_service,
+)
 from bot.catalogue.bundle import Catalogues
+
+
+def service_choice_answered(turn: Turn, catalogues: Catalogues, aspect: str = "overview") -> Outcome | None:
+    """The answer to a pending "which service?" (the service and aspect found in what was typed, or
+    the question once more, then the main menu); None when that question is not pending."""
+    pending = waiting_for_service(turn.slots.get("pending"))
+    if pending is None:
+        return None
+    named = mentioned(catalogues, Kind.SERVICE, turn.entities, turn.text, turn.language)
+    return answer_service_choice(
+        catalogues, turn.language, pending, named.value, turn.text, aspect, named.named_unknown
+    )
 
 
 class ActionListServices(BarazaAction):
@@ -28,6 +46,9 @@ class ActionAnswerService(BarazaAction):
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         aspect = ASPECT_INTENTS.get(turn.intent, "overview")
+        answered = service_choice_answered(turn, catalogues, aspect)
+        if answered is not None:
+            return answered
         service = mentioned(
             catalogues, Kind.SERVICE, turn.entities, turn.text, turn.language, turn.slots.get("service")
         )

@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import BarazaAction
 from actions.forms import leaving_form
 from actions.turn import Turn
-from bot.assistant.mentions import Kind, lone_name, mentioned
+from bot.assistant.conversation import fallback
+from bot.assistant.mentions import Kind, mentioned, place_answer
 from bot.assistant.replies import Outcome
 from bot.assistant.subscriptions import (
     WAITING_FOR_REGION,
@@ -45,20 +46,31 @@ class ActionSubscribeAlerts(BarazaAction):
         if not topics and isinstance(pending, dict):
             topics = tuple(pending.get("topics") or ())  # a region named after "which region?"
         region = mentioned(catalogues, Kind.REGION, turn.entities, turn.text, turn.language)
-        return ask_to_subscribe(catalogues, turn.language, region.value, topics, region.name, turn.channel)
+        waiting = isinstance(pending, dict) and pending.get("kind") == WAITING_FOR_REGION
+        missed = waiting and region.value is None and not region.name
+        if missed and isinstance(pending, dict) and pending.get("again"):
+            return fallback(catalogues, turn.language)  # asked twice already: never the same question
+        return ask_to_subscribe(
+            catalogues, turn.language, region.value, topics, region.name, turn.channel, again=missed
+        )
 
 
-def region_asked_again(turn: Turn, catalogues: Catalogues) -> Outcome | None:
-    """A lone name the catalogue does not know, typed after "which region?": the question again,
-    saying so (the topics chosen kept); None for any other turn."""
+def subscription_region_answered(turn: Turn, catalogues: Catalogues) -> Outcome | None:
+    """The answer to a pending "which region do you want alerts for?" typed as text: the region it
+    names (in a sentence: "I live in bandari"), or saying that a place is no region, or (naming none)
+    the question once more, then the main menu; None when that question is not pending."""
     pending = turn.slots.get("pending")
     if not (isinstance(pending, dict) and pending.get("kind") == WAITING_FOR_REGION):
         return None
-    name = lone_name(turn.text)
-    if not name or catalogues.regions.find_in_text(name, turn.language):
-        return None
+    region = mentioned(catalogues, Kind.REGION, turn.entities, turn.text, turn.language)
+    place = region.name or ("" if region.value else place_answer(catalogues, turn.text, turn.language))
+    missed = region.value is None and not place
+    if missed and pending.get("again"):
+        return fallback(catalogues, turn.language)
     topics = tuple(str(t) for t in pending.get("topics") or ())
-    return ask_to_subscribe(catalogues, turn.language, None, topics, unknown_place=name, channel=turn.channel)
+    return ask_to_subscribe(
+        catalogues, turn.language, region.value, topics, place, channel=turn.channel, again=missed
+    )
 
 
 def answer_subscription_consent(turn: Turn, catalogues: Catalogues, *, agreed: bool) -> Outcome:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from urllib.parse import quote
 
 SMS = "sms"
 USSD = "ussd"
@@ -89,3 +90,14 @@ def new_web_secret() -> str:
 def hashed(value: str) -> str:
     """A short digest of an id or address, for logs (the same id always gives the same digest)."""
     return hashlib.sha256(value.encode()).hexdigest()[:12]
+
+
+def conversation_path(conversation: str) -> str:
+    """``conversation`` as a segment of a Rasa URL (``/conversations/<it>/tracker``).
+
+    Rasa's routes do not URL-decode their path: ``web%3A…`` is another conversation than ``web:…``.
+    Characters legal in a path segment (":" of scoped ids, "+" of phone numbers) are therefore sent as
+    they are, so that every caller (the delivery workers, the handoff relay, the chat history, the
+    tests) reaches the conversation the channel created.
+    """
+    return quote(conversation, safe="+:@=")

@@ -82,9 +82,12 @@ def unknown_place(catalogues: Catalogues, text: str, language: str) -> str | Non
     region and nothing else the catalogues know ("alerts for Paris"); None when there is none.
 
     A name is what looks like one: capitalised words in scripts with capitals, a word in others
-    (Arabic), so "alerts for floods" or "alerts for today" name no place.
+    (Arabic), so "alerts for floods" or "alerts for today" name no place. Typed in lowercase ("alerts
+    for paris"), the words that end the message are the name, unless they are ``not_places`` ("for
+    me", "for today", a stop-word) or anything the catalogues know.
     """
-    markers = [fold(m).split() for m in catalogues.locales[language].place_markers]
+    locale = catalogues.locales[language]
+    markers = [fold(m).split() for m in locale.place_markers]
     words = [token for token in _TOKEN.findall(text) if token not in _QUOTES]
     folded = [fold(word) for word in words]
     starts = [
@@ -95,16 +98,42 @@ def unknown_place(catalogues: Catalogues, text: str, language: str) -> str | Non
     ]
     if not starts:
         return None
-    candidate = _name_at(words[max(starts) :])
-    if not candidate:
+    rest = words[max(starts) :]
+    candidate = _name_at(rest) or _lowercase_name(rest, _not_places(catalogues, language))
+    if not candidate or _known(catalogues, candidate, language):
         return None
-    known = (
-        catalogues.regions.find_in_text(candidate, language)
-        or catalogues.services.find_in_text(candidate, language)
-        or catalogues.crisis.find_in_text(candidate, language)
-        or topic_in_text(catalogues, candidate, language)
+    return candidate
+
+
+def _known(catalogues: Catalogues, name: str, language: str) -> bool:
+    """Whether the catalogues know ``name`` (a region, a service, a crisis topic, an alert topic)."""
+    return bool(
+        catalogues.regions.find_in_text(name, language)
+        or catalogues.services.find_in_text(name, language)
+        or catalogues.crisis.find_in_text(name, language)
+        or topic_in_text(catalogues, name, language)
     )
-    return None if known else candidate
+
+
+def _not_places(catalogues: Catalogues, language: str) -> frozenset[str]:
+    """Words that are no place name: the language's ``not_places`` and its stop-words."""
+    listed = frozenset(fold(word) for word in catalogues.locales[language].not_places)
+    return listed | catalogues.stopwords.by_language.get(language, frozenset())
+
+
+#: A name typed in lowercase is at most this many words, and each at least this many letters.
+LOWERCASE_NAME_WORDS, NAME_LETTERS = 2, 3
+
+
+def _lowercase_name(words: list[str], not_places: frozenset[str]) -> str:
+    """The words that end the message, as a name typed in lowercase ("for paris", "in new york?"): ""
+    when more or other words follow, or when one of them is no place ("for me today")."""
+    words = [word for word in words if word not in _END_MARKS]
+    if not 1 <= len(words) <= LOWERCASE_NAME_WORDS:
+        return ""
+    if not all(w.isalpha() and len(w) >= NAME_LETTERS and fold(w) not in not_places for w in words):
+        return ""
+    return " ".join(word[:1].upper() + word[1:] for word in words)
 
 
 def lone_name(text: str) -> str:
@@ -112,6 +141,19 @@ def lone_name(text: str) -> str:
     words = [word for word in _TOKEN.findall(text) if word not in _QUOTES and word not in _END_MARKS]
     name = _name_at(words)
     return name if name and len(name.split()) == len(words) else ""
+
+
+def place_answer(catalogues: Catalogues, text: str, language: str) -> str:
+    """The place an answer to "which region?" names that is no region: "for Paris", "Paris", or one
+    word in lowercase ("paris"); "" when it names none (or a region, or anything else known)."""
+    found = unknown_place(catalogues, text, language)
+    if found:
+        return found
+    words = [word for word in _TOKEN.findall(text) if word not in _QUOTES and word not in _END_MARKS]
+    name = lone_name(text) or (
+        _lowercase_name(words, _not_places(catalogues, language)) if len(words) == 1 else ""
+    )
+    return "" if not name or _known(catalogues, name, language) else name
 
 
 def _name_at(words: list[str]) -> str:

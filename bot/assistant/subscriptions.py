@@ -72,9 +72,11 @@ def ask_to_subscribe(
     topics: tuple[str, ...],
     unknown_place: str = "",
     channel: str = "",
+    again: bool = False,
 ) -> Outcome:
-    """Ask for the region (saying so when the citizen named one the catalogue does not know), or
-    (region known) for consent, worded for the citizen's ``channel``."""
+    """Ask for the region (saying so when the citizen named one the catalogue does not know, or
+    ``again`` when their answer named none), or (region known) for consent, worded for the citizen's
+    ``channel``."""
     locale = catalogues.locales[language]
     if region is None or region not in catalogues.regions.regions:
         extra = {"alert_topic": topics[0]} if topics else {}
@@ -84,12 +86,11 @@ def ask_to_subscribe(
             )
             for r in catalogues.regions.ids
         )
-        pending = {"kind": WAITING_FOR_REGION, "topics": list(topics)}
-        question = (
-            locale.text("alerts_unknown_place", place=unknown_place)
-            if unknown_place
-            else locale.text("subscribe_which_region")
-        )
+        pending = {"kind": WAITING_FOR_REGION, "topics": list(topics), "again": again}
+        if unknown_place:
+            question = locale.text("alerts_unknown_place", place=unknown_place)
+        else:
+            question = locale.text("region_not_found" if again else "subscribe_which_region")
         return Outcome((Reply(question, options),), {"pending": pending})
     question = channel_text(
         locale,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.catalogue.bundle import Catalogues, load_catalogues
 from bot.catalogue.concern_routing import CATEGORIES
+from bot.catalogue.services import ASPECTS
 from bot.i18n.messages import placeholders
 from bot.settings import load_settings
 from bot.yaml_files import DataFileError
@@ -43,6 +44,7 @@ def locale_problems(catalogues: Catalogues) -> list[str]:
             "ministry_names": set(catalogues.ministries.ministries),
             "concern_category_names": set(CATEGORIES),
             "concern_category_cues": set(CATEGORIES),
+            "service_aspect_cues": set(ASPECTS) - {"overview"},
         }
         for section, ids in expected.items():
             missing = ids - set(getattr(locale, section))
@@ -50,6 +52,8 @@ def locale_problems(catalogues: Catalogues) -> list[str]:
                 problems.append(f"locales/{code}.yml: {section} lacks {sorted(missing)}")
         if not locale.opt_out_keywords:
             problems.append(f"locales/{code}.yml: opt_out_keywords is empty")
+        if not locale.not_places:  # without them "alerts for today" would name a place called Today
+            problems.append(f"locales/{code}.yml: not_places is empty")
     return problems
 
 

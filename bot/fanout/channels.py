@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
-from urllib.parse import quote
 
 import requests
 
 from bot import redis_keys
 from bot.fanout.notices import TRIGGERS, Notice, NoticeKind, Trigger
+from bot.identity import conversation_path
 
 if TYPE_CHECKING:
     import redis
@@ -76,9 +76,7 @@ class RasaTrigger:
 
     def send(self, notice: Notice) -> tuple[Outcome, str]:
         """Trigger the notice's intent in the subscriber's conversation, answered on their channel."""
-        # Rasa's routes do not URL-decode: characters legal in a path segment ("+" of phone numbers,
-        # ":" of "whatsapp:+...") are sent as they are, so the conversation id arrives unchanged.
-        url = f"{self._url}/conversations/{quote(notice.address, safe='+:@=')}/trigger_intent"
+        url = f"{self._url}/conversations/{conversation_path(notice.address)}/trigger_intent"
         trigger = self._triggers[notice.kind]
         entities = {
             trigger.reference_entity: notice.reference,

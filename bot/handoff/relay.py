@@ -20,11 +20,11 @@ import enum
 import json
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import quote
 
 import requests
 
 from bot import redis_keys
+from bot.identity import conversation_path
 
 if TYPE_CHECKING:
     import redis
@@ -104,8 +104,7 @@ class RasaRelay:
         self._session = requests.Session()
 
     def wake(self, conversation_id: str, output_channel: str) -> bool:
-        # Rasa's routes do not URL-decode: ":" and "+" of scoped ids are sent as they are.
-        url = f"{self._url}/conversations/{quote(conversation_id, safe='+:@=')}/execute"
+        url = f"{self._url}/conversations/{conversation_path(conversation_id)}/execute"
         try:
             reply = self._session.post(
                 url,

@@ -40,8 +40,13 @@ class Locale:
     concern_category_names: dict[str, str] = field(default_factory=dict)
     #: Concern category id -> cue words of a description about it (the start of a word, or a phrase).
     concern_category_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Service aspect id -> cue words of a question about it ("fee": "cost", "how much"...).
+    service_aspect_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Words that introduce a place name ("alerts for Paris"), so that an unknown one is noticed.
     place_markers: tuple[str, ...] = ()
+    #: Words that can follow a place marker without being a place ("alerts for today", "for me"): a
+    #: name typed in lowercase ("alerts for paris") is a place only when it is none of them.
+    not_places: tuple[str, ...] = ()
     #: Greetings, thanks, yes and no that make a whole first message in this language.
     short_turns: tuple[str, ...] = ()
     #: Intent -> words a message must contain before the assistant acts on that intent.
@@ -110,6 +115,14 @@ class LocaleCatalogue:
                 cues.setdefault(category, set()).update(fold(word) for word in words)
         return {category: frozenset(words) for category, words in cues.items()}
 
+    def aspect_cues(self) -> dict[str, frozenset[str]]:
+        """Service aspect -> every language's cue words for it, folded."""
+        cues: dict[str, set[str]] = {}
+        for locale in self.locales.values():
+            for aspect, words in locale.service_aspect_cues.items():
+                cues.setdefault(aspect, set()).update(fold(word) for word in words)
+        return {aspect: frozenset(words) for aspect, words in cues.items()}
+
     def opt_out_keywords(self) -> frozenset[str]:
         """Every language's opt-out words: STOP works whatever language the conversation is in."""
         return frozenset(word for locale in self.locales.values() for word in locale.opt_out_keywords)
@@ -151,7 +164,12 @@ def load_locales(config_dir: Path, languages: LanguageRegistry) -> LocaleCatalog
                     str(k): tuple(str(w) for w in v or ())
                     for k, v in (raw.get("concern_category_cues") or {}).items()
                 },
+                service_aspect_cues={
+                    str(k): tuple(str(w) for w in v or ())
+                    for k, v in (raw.get("service_aspect_cues") or {}).items()
+                },
                 place_markers=tuple(str(w) for w in raw.get("place_markers") or ()),
+                not_places=tuple(str(w) for w in raw.get("not_places") or ()),
                 short_turns=tuple(str(w) for w in raw.get("short_turns") or ()),
                 intent_cues={
                     str(k): tuple(str(w) for w in v) for k, v in (raw.get("intent_cues") or {}).items()

@@ -13,11 +13,10 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import aiohttp
 
-from bot.identity import is_web_secret, web_conversation_id
+from bot.identity import conversation_path, is_web_secret, web_conversation_id
 
 #: How many messages a reload brings back (the newest; older ones stay in the conversation).
 HISTORY_LIMIT = 30
@@ -138,7 +137,7 @@ class ConversationHistory:
         """The session's newest messages; :class:`HistoryUnavailable` when Rasa cannot tell."""
         if not self._token:
             raise HistoryUnavailable("the Rasa token is not set")
-        url = f"{self._url}/conversations/{quote(conversation_id(secret), safe='')}/tracker"
+        url = f"{self._url}/conversations/{conversation_path(conversation_id(secret))}/tracker"
         try:
             async with (
                 aiohttp.ClientSession(timeout=self._timeout) as session,

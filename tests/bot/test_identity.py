@@ -8,6 +8,7 @@ from bot.identity import (
     ForeignConversation,
     address_on,
     conversation_id,
+    conversation_path,
     hashed,
     is_web_secret,
     new_web_secret,
@@ -53,3 +54,10 @@ def test_a_web_conversation_is_a_digest_of_its_secret() -> None:
 def test_logs_get_a_stable_digest_not_the_id() -> None:
     assert hashed("sms:+254711000111") == hashed("sms:+254711000111")
     assert "254711" not in hashed("sms:+254711000111") and len(hashed("x")) == 12
+
+
+def test_a_conversation_path_keeps_the_characters_rasa_would_not_decode() -> None:
+    # Rasa's routes do not URL-decode: "web%3A…" would be another conversation than "web:…".
+    assert conversation_path("web:" + "a" * 40) == "web:" + "a" * 40
+    assert conversation_path("whatsapp:+254700000000") == "whatsapp:+254700000000"
+    assert conversation_path("rest:a/b?c") == "rest:a%2Fb%3Fc"

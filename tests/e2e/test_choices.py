@@ -1,5 +1,6 @@
 """Choices as people actually answer them, through the real stack: a description typed instead of a
-topic, an old button tapped later, a place that is no region, an Arabic subscription to one topic."""
+topic, a sentence instead of a service or a region, an old button tapped later, a place that is no
+region (also typed in lowercase), an Arabic subscription to one topic."""
 
 from __future__ import annotations
 
@@ -140,6 +141,97 @@ def test_an_unknown_place_says_so_and_never_gives_the_earlier_region(
     citizen.say("I want to get alerts")
     assert citizen.text("Paris") == locale.text("alerts_unknown_place", place="Paris")
     assert catalogues.regions.name("coast", "en") in citizen.text("Bandari")  # the consent question
+
+
+def test_an_unknown_place_typed_in_lowercase_is_no_region_either(
+    stack: Stack, catalogues: Catalogues
+) -> None:
+    locale = catalogues.locales["en"]
+    citizen = Citizen({"language": "en"})
+    assert catalogues.regions.name("north", "en") in citizen.text("are there alerts in the north?")
+    answer = citizen.say("alerts for paris")
+    assert answer[0]["text"] == locale.text("alerts_unknown_place", place="Paris")
+    # Answering "which region?" with a lowercase name: said to be no region, the question kept.
+    citizen.say("are there alerts?")
+    assert citizen.text("paris") == locale.text("alerts_unknown_place", place="Paris")
+    assert catalogues.regions.name("coast", "en") in citizen.text("bandari")
+
+
+#: "How much does it cost?" names no service: the answer to "which service?" is a sentence that names
+#: the service, and the fee asked about is answered (not the overview, not the question again).
+SERVICE_SENTENCES = [
+    ("en", "how much does it cost?", "for my driving licence please"),
+    ("fr", "combien ça coûte ?", "pour mon permis de conduire svp"),
+    ("es", "¿cuánto cuesta?", "es para la licencia de conducir de mi hijo"),
+    ("pt", "quanto custa?", "é para a carta de condução"),
+    ("ar", "كم التكلفة؟", "لرخصة القيادة من فضلك"),
+    ("sw", "ada ni kiasi gani?", "ya leseni ya udereva tafadhali"),
+    ("en", "what services do you offer?", "I need the fee for a driving licence"),
+    ("sw", "huduma gani?", "nataka kujua ada ya leseni ya udereva"),
+]
+
+
+@pytest.mark.parametrize("language,question,sentence", SERVICE_SENTENCES)
+def test_a_sentence_at_the_service_step_gets_its_service_and_the_aspect_asked(
+    stack: Stack, catalogues: Catalogues, language: str, question: str, sentence: str
+) -> None:
+    locale = catalogues.locales[language]
+    citizen = Citizen({"language": language})
+    assert citizen.say(question)[0]["text"] == locale.text("service_which")
+    answer = citizen.text(sentence)
+    service = catalogues.services.text("driving_licence", language)
+    heading = locale.text("service_answer", name=service.name, aspect=locale.text("aspect_fee"))
+    assert heading in answer and service.answer("fee") in answer, answer
+
+
+def test_a_sentence_naming_no_service_gets_the_list_once_more_then_the_main_menu(
+    stack: Stack, catalogues: Catalogues
+) -> None:
+    locale = catalogues.locales["en"]
+    citizen = Citizen({"language": "en"})
+    citizen.say("what services do you offer?")
+    again = citizen.say("the one for cars")
+    assert again[0]["text"] == locale.text("service_not_found")
+    assert len(again[0]["buttons"]) == len(catalogues.services.ids)
+    moved_on = citizen.say("something else entirely")
+    assert moved_on[0]["text"] == locale.text("fallback")  # the main menu, not the question a third time
+    assert locale.text("service_which") not in citizen.text("something else entirely")
+
+
+#: A region named inside a sentence typed at "which region?" (lowercase, with other words around it).
+REGION_SENTENCES = [
+    ("en", "I want to get alerts", "i live in bandari near the port", "coast"),
+    ("sw", "nataka tahadhari", "kwa bandari tafadhali", "coast"),
+    ("en", "are there alerts?", "hmm i am near jangwani i think", "north"),
+    ("fr", "y a-t-il des alertes ?", "je suis vers jangwani", "north"),
+]
+
+
+@pytest.mark.parametrize("language,question,sentence,region", REGION_SENTENCES)
+def test_a_sentence_at_the_region_step_gets_the_region_it_names(
+    subscriber: Citizen, catalogues: Catalogues, language: str, question: str, sentence: str, region: str
+) -> None:
+    locale = catalogues.locales[language]
+    citizen = subscriber
+    citizen.metadata = {"language": language}
+    asked = citizen.say(question)[0]["text"]
+    assert asked in (locale.text("subscribe_which_region"), locale.text("alerts_which_region"))
+    answer = citizen.text(sentence)
+    assert catalogues.regions.name(region, language) in answer, answer
+    assert locale.text("fallback") not in answer and locale.text("region_not_found") not in answer
+
+
+@pytest.mark.parametrize("question", ["are there alerts?", "I want to get alerts"])
+def test_a_sentence_naming_no_region_gets_the_list_once_more_then_the_main_menu(
+    subscriber: Citizen, catalogues: Catalogues, question: str
+) -> None:
+    locale = catalogues.locales["en"]
+    citizen = subscriber
+    citizen.say(question)
+    again = citizen.say("something else entirely")
+    assert again[0]["text"] == locale.text("region_not_found")
+    assert len(again[0]["buttons"]) == len(catalogues.regions.ids)
+    assert citizen.say("something else entirely")[0]["text"] == locale.text("fallback")
 
 
 def test_an_arabic_flood_subscription_is_for_floods_only(subscriber: Citizen, catalogues: Catalogues) -> None:

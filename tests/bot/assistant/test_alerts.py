@@ -57,4 +57,14 @@ def test_without_a_known_region_the_regions_are_offered(catalogues: Catalogues) 
     assert asked.replies[0].text == catalogues.locales["en"].text("alerts_which_region")
     assert unknown.replies[0].text == catalogues.locales["en"].text("alerts_unknown_region")
     assert asked.replies[0].options == region_menu(catalogues, "en") == unknown.replies[0].options
-    assert source.asked == [] and asked.remember == {}
+    # The question is remembered, so that a sentence typed as the answer is read for a region.
+    assert source.asked == [] and asked.remember == {"pending": {"kind": "alerts_region", "again": False}}
+
+
+def test_an_answer_that_names_no_region_gets_the_question_once_more_in_other_words(
+    catalogues: Catalogues,
+) -> None:
+    again = active_alerts(catalogues, "en", None, Alerts(), NOW, again=True)
+    assert again.replies[0].text == catalogues.locales["en"].text("region_not_found")
+    assert again.replies[0].options == region_menu(catalogues, "en")
+    assert again.remember["pending"]["again"] is True

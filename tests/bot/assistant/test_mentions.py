@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.assistant.mentions import Kind, Mention, mentioned, unknown_place
+from bot.assistant.mentions import Kind, Mention, mentioned, place_answer, unknown_place
 from bot.catalogue.bundle import Catalogues
 
 
@@ -37,6 +37,9 @@ def test_a_name_the_catalogue_does_not_know_never_falls_back_to_the_earlier_one(
         ("alertas em Lisboa", "pt", "Lisboa"),
         ("tahadhari huko Mombasa", "sw", "Mombasa"),
         ("تنبيهات في باريس", "ar", "باريس"),
+        ("alerts for paris", "en", "Paris"),  # typed in lowercase
+        ("alertes pour marseille ?", "fr", "Marseille"),
+        ("tahadhari kwa mombasa", "sw", "Mombasa"),
     ],
 )
 def test_a_place_typed_without_an_entity_is_no_earlier_region(
@@ -56,6 +59,12 @@ def test_a_place_typed_without_an_entity_is_no_earlier_region(
         ("alerts for the Coast", "en", "coast"),  # a region, capitalised
         ("alerts in Kalima City", "en", "capital"),
         ("تنبيهات في الساحل", "ar", "coast"),
+        ("alerts for bandari", "en", "coast"),  # a region's town, in lowercase
+        ("tahadhari za mkoa wa kaskazini", "sw", "north"),
+        ("alertes pour la region cotiere", "fr", "coast"),  # without accents
+        ("alerts for today", "en", "north"),  # lowercase words that are no place
+        ("alerts for me", "en", "north"),
+        ("alertes en vigueur", "fr", "north"),
     ],
 )
 def test_words_after_a_place_marker_that_are_no_name_keep_the_usual_reading(
@@ -69,3 +78,20 @@ def test_the_earlier_value_is_used_only_when_nothing_was_named(catalogues: Catal
     assert mentioned(catalogues, Kind.SERVICE, {}, "", "en", "passport") == Mention("passport")
     assert mentioned(catalogues, Kind.SERVICE, {}, "how much is it?", "en", "spaceship") == Mention(None)
     assert mentioned(catalogues, Kind.SERVICE, {}, "how much is it?", "en") == Mention(None)
+
+
+@pytest.mark.parametrize(
+    "text,place",
+    [
+        ("paris", "Paris"),
+        ("Paris", "Paris"),
+        ("I live in london", "London"),
+        ("bandari", ""),
+        ("no", ""),
+        ("", ""),
+    ],
+)
+def test_an_answer_to_which_region_names_a_place_in_any_case(
+    catalogues: Catalogues, text: str, place: str
+) -> None:
+    assert place_answer(catalogues, text, "en") == place

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.assistant.menus import service_menu
 from bot.assistant.replies import parse_payload
-from bot.assistant.services import ASPECT_INTENTS, answer_service, list_services
+from bot.assistant.services import (
+    ASPECT_INTENTS,
+    WAITING_FOR_SERVICE,
+    answer_service,
+    answer_service_choice,
+    aspect_in_text,
+    list_services,
+)
 from bot.catalogue.bundle import Catalogues
 from bot.catalogue.services import ASPECTS
 
@@ -49,9 +58,50 @@ def test_without_a_known_service_the_services_are_offered_for_the_same_question(
     assert asked.replies[0].text == catalogues.locales["en"].text("service_which")
     assert asked.replies[0].options == service_menu(catalogues, "en", "service_fee")
     unknown = answer_service(catalogues, "en", "spaceship", "fee", named_unknown=True)
-    assert (
-        unknown.replies[0].text == catalogues.locales["en"].text("service_unknown") and unknown.remember == {}
-    )
+    assert unknown.replies[0].text == catalogues.locales["en"].text("service_unknown")
+    # The question is remembered with the aspect asked, so that a typed answer is read for both.
+    assert asked.remember == {"pending": {"kind": WAITING_FOR_SERVICE, "aspect": "fee", "again": False}}
     assert list_services(catalogues, "en").replies[0].options == service_menu(
         catalogues, "en", "service_overview"
     )
+
+
+@pytest.mark.parametrize(
+    "text,aspect",
+    [
+        ("how much is the fee for a passport", "fee"),
+        ("nataka kujua ada ya leseni", "fee"),
+        ("quels documents faut-il apporter", "documents"),
+        ("¿cuánto tiempo tarda?", "processing_time"),
+        ("onde posso pedir no balcão", "where_to_apply"),
+        ("ما هي الرسوم", "fee"),
+        ("for my driving licence please", None),
+    ],
+)
+def test_the_aspect_asked_is_read_from_its_cue_words_in_any_language(
+    catalogues: Catalogues, text: str, aspect: str | None
+) -> None:
+    assert aspect_in_text(catalogues, text) == aspect
+
+
+def test_a_sentence_answering_which_service_gets_the_aspect_asked_before(catalogues: Catalogues) -> None:
+    pending = answer_service(catalogues, "en", None, "fee").remember["pending"]
+    answered = answer_service_choice(catalogues, "en", pending, "driving_licence", "for my driving licence")
+    fee = catalogues.locales["en"].text("aspect_fee")
+    assert fee in answered.replies[0].text and "Driving licence" in answered.replies[0].text
+    assert answered.remember == {"service": "driving_licence", "aspect": "fee"}
+    # Its own cue words win over the aspect asked before.
+    documents = answer_service_choice(catalogues, "en", pending, "passport", "which documents for a passport")
+    assert documents.remember["aspect"] == "documents"
+
+
+def test_an_answer_naming_no_service_gets_the_list_once_more_then_the_main_menu(
+    catalogues: Catalogues,
+) -> None:
+    locale = catalogues.locales["en"]
+    pending = list_services(catalogues, "en").remember["pending"]
+    again = answer_service_choice(catalogues, "en", pending, None, "hmm I do not know")
+    assert again.replies[0].text == locale.text("service_not_found")
+    assert again.replies[0].options == service_menu(catalogues, "en", "service_overview")
+    moved_on = answer_service_choice(catalogues, "en", again.remember["pending"], None, "still no idea")
+    assert moved_on.replies[0].text == locale.text("fallback") and "pending" not in moved_on.remember

@@ -45,7 +45,7 @@ def test_topic_lists_and_the_stop_word_are_in_the_language(catalogues: Catalogue
 
 def test_without_a_region_the_regions_are_offered_keeping_the_topic(catalogues: Catalogues) -> None:
     outcome = ask_to_subscribe(catalogues, "en", None, ("health",))
-    assert outcome.remember == {"pending": {"kind": WAITING_FOR_REGION, "topics": ["health"]}}
+    assert outcome.remember == {"pending": {"kind": WAITING_FOR_REGION, "topics": ["health"], "again": False}}
     options = [parse_payload(o.payload) for o in outcome.replies[0].options]
     assert options == [
         ("subscribe_alerts", {"region": r, "alert_topic": "health"}) for r in catalogues.regions.ids
