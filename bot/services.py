@@ -10,7 +10,7 @@ tests build their own over the test Redis and install it with :func:`use`.
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import redis
@@ -27,6 +27,12 @@ from bot.concerns.service import ConcernService
 from bot.fanout.notices import Broadcast, NoticeKind
 from bot.fanout.pacing import DeliveryPolicy, load_delivery_policy
 from bot.fanout.queue import FanOutQueue
+from bot.handoff.desks import DeskDirectory, load_desks
+from bot.handoff.inbox import Inbox
+from bot.handoff.notify import HandoffNotifier
+from bot.handoff.relay import RasaRelay
+from bot.handoff.service import HandoffService
+from bot.handoff.store import HandoffStore
 from bot.i18n.messages import Locale
 from bot.i18n.recent import RecentLanguages
 from bot.insights.service import InsightService
@@ -154,6 +160,37 @@ class Services:
     def open311_repeats(self) -> RepeatedPosts:
         """Recent Open311 POSTs, so that a client's retry files nothing twice."""
         return RepeatedPosts(self.redis)
+
+    # Handoffs ------------------------------------------------------------------------------------
+
+    def handoff_desks(self) -> DeskDirectory:
+        """The desks and their hours (``config/catalogue/desks.yml``), read on first use."""
+        if "_desks" not in self.__dict__:
+            self.__dict__["_desks"] = load_desks(
+                self.settings.config_dir, set(self.catalogues().ministries.ministries)
+            )
+        desks: DeskDirectory = self.__dict__["_desks"]
+        return desks
+
+    @functools.cached_property
+    def handoffs(self) -> HandoffService:
+        """Conversations handed to a person, kept for the conversations' retention."""
+        return HandoffService(
+            HandoffStore(self.redis),
+            self.handoff_desks,
+            self.now,
+            timedelta(days=self.settings.conversation_retention_days),
+        )
+
+    @functools.cached_property
+    def handoff_notifier(self) -> HandoffNotifier:
+        """Files what a handed-over citizen must hear and wakes their conversation through Rasa."""
+        return HandoffNotifier(self.redis, RasaRelay(self.settings.rasa_url, self.settings.rasa_auth_token))
+
+    @functools.cached_property
+    def inbox(self) -> Inbox:
+        """What the desks' people do with handoffs (the agents' inbox)."""
+        return Inbox(self.handoffs, self.handoff_notifier, self.now)
 
     # Insights ------------------------------------------------------------------------------------
 
