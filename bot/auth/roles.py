@@ -2,7 +2,7 @@
 
 - **author** writes alerts and submits them;
 - **approver** approves (or cancels) what authors submit, and may write too;
-- **admin** can do everything for their ministry;
+- **admin** can do everything for their ministry but answer citizens in the inbox;
 - **analyst** reads everything (all ministries) and writes nothing;
 - **reporter** is a partner application (an Open311 client) that files concerns for citizens and
   reads nothing beyond what the public may read;
