@@ -93,8 +93,11 @@
 
   // The open conversation -------------------------------------------------------------------------
   function fact(list, name, value) { list.appendChild(el("dt", name)); list.appendChild(el("dd", value)); }
+  /* Open a conversation (focus: the agent asked for it) or bring the open one up to date (a live
+     event: it may have been closed, transferred or ended meanwhile, and then nothing is shown). */
   function show(handoffId, focus) {
     return staff.api("GET", "/api/v1/handoffs/" + encodeURIComponent(handoffId) + "/conversation").then(function (data) {
+      if (!focus && openId !== handoffId) { return; }
       var handoff = data.handoff;
       var fresh = openId !== handoffId;
       openId = handoffId;
@@ -123,8 +126,8 @@
       list.scrollTop = list.scrollHeight;
       $("messages-empty").hidden = data.messages.length > 0;
       if (!fresh && data.messages.length > openMessages) {
-        var newest = data.messages[data.messages.length - 1];
-        if (newest.from === "user") { announce(t("new_message", { text: newest.text })); }
+        var said = data.messages.slice(openMessages).filter(function (m) { return m.from === "user"; });
+        if (said.length) { announce(t("new_message", { text: said.map(function (m) { return m.text; }).join(" ") })); }
       }
       openMessages = data.messages.length;
       $("claim-open").hidden = handoff.status !== "waiting";
@@ -134,7 +137,13 @@
         li.classList.toggle("open", li.getAttribute("data-handoff") === openId);
       });
       if (focus) { $("conversation-heading").focus(); }
-    }, function (error) { problem(error.message); });
+    }, function (error) {
+      if (!focus && (error.status === 403 || error.status === 404)) {  // gone to another desk
+        if (openId === handoffId) { close(); }
+        return;
+      }
+      problem(error.message);
+    });
   }
   function close() { openId = null; openMessages = 0; $("conversation").hidden = true; }
   function fillCanned(language) {
