@@ -74,15 +74,26 @@
   }
   function refresh() {
     return staff.api("GET", "/api/v1/handoffs").then(function (queues) {
+      // A live refresh redraws the lists: the keyboard's place in them is kept.
+      var active = document.activeElement;
+      var row = active && active.closest ? active.closest(".handoffs li") : null;
+      var kept = row ? { id: row.getAttribute("data-handoff"), button: Array.prototype.indexOf.call(row.querySelectorAll("button"), active) } : null;
       fetchedAt = Date.now();
       fill("waiting", queues.waiting);
       fill("mine", queues.mine);
       fill("held", queues.held.filter(function (h) { return !h.mine; }));
+      if (kept) {
+        var again = document.querySelector(".handoffs li[data-handoff='" + kept.id + "']");
+        if (again) {
+          var buttons = again.querySelectorAll("button");
+          (buttons[kept.button] || buttons[0]).focus();
+        }
+      }
     }, function (error) { problem(error.message); });
   }
   function refreshSoon() {
     if (refreshTimer) { return; }
-    refreshTimer = window.setTimeout(function () { refreshTimer = null; refresh(); }, 150);
+    refreshTimer = window.setTimeout(function () { refreshTimer = null; refresh(); }, 400);  // a busy desk: one read per 0.4 s
   }
   function tick() {
     var elapsed = Math.floor((Date.now() - fetchedAt) / 1000);
