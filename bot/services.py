@@ -28,6 +28,9 @@ from bot.fanout.notices import Broadcast, NoticeKind
 from bot.fanout.pacing import DeliveryPolicy, load_delivery_policy
 from bot.fanout.queue import FanOutQueue
 from bot.handoff.desks import DeskDirectory, load_desks
+from bot.handoff.inbox import Inbox
+from bot.handoff.notify import HandoffNotifier
+from bot.handoff.relay import RasaRelay
 from bot.handoff.service import HandoffService
 from bot.handoff.store import HandoffStore
 from bot.i18n.messages import Locale
@@ -158,19 +161,7 @@ class Services:
         """Recent Open311 POSTs, so that a client's retry files nothing twice."""
         return RepeatedPosts(self.redis)
 
-    # Insights ------------------------------------------------------------------------------------
-
-    @functools.cached_property
-    def unanswered(self) -> UnansweredLog:
-        """Turns counted per language and day; the unanswered ones kept, redacted as concerns are."""
-        return UnansweredLog(self.redis, lambda text: self.concerns.redacted(text))
-
-    @functools.cached_property
-    def insights(self) -> InsightService:
-        """What analysts read of the unanswered questions and of the handoffs to a person."""
-        return InsightService(self.unanswered, self.now, self.handoffs.asked_since)
-
-    # Handoff to a person -------------------------------------------------------------------------
+    # Handoffs ------------------------------------------------------------------------------------
 
     @functools.cached_property
     def desks(self) -> DeskDirectory:
@@ -188,6 +179,28 @@ class Services:
             timedelta(days=self.settings.conversation_retention_days),
             redact=lambda text: self.concerns.redacted(text),
         )
+
+    @functools.cached_property
+    def handoff_notifier(self) -> HandoffNotifier:
+        """Files what a handed-over citizen must hear and wakes their conversation through Rasa."""
+        return HandoffNotifier(self.redis, RasaRelay(self.settings.rasa_url, self.settings.rasa_auth_token))
+
+    @functools.cached_property
+    def inbox(self) -> Inbox:
+        """What the desks' people do with handoffs (the agents' inbox)."""
+        return Inbox(self.handoffs, self.handoff_notifier, self.now)
+
+    # Insights ------------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def unanswered(self) -> UnansweredLog:
+        """Turns counted per language and day; the unanswered ones kept, redacted as concerns are."""
+        return UnansweredLog(self.redis, lambda text: self.concerns.redacted(text))
+
+    @functools.cached_property
+    def insights(self) -> InsightService:
+        """What analysts read of the unanswered questions and of the handoffs to a person."""
+        return InsightService(self.unanswered, self.now, self.handoffs.asked_since)
 
     # Language and delivery -----------------------------------------------------------------------
 

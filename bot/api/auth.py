@@ -29,9 +29,18 @@ def presented_key(request: Request) -> str:
     return str(request.headers.get("x-api-key", "")).strip()
 
 
-def require_key(blueprint: Blueprint) -> None:
+def refusal(actor: Actor, permission: Permission) -> str:
+    """Why ``actor``'s key may not open a blueprint that needs ``permission``."""
+    if actor.may(Permission.ANSWER_CITIZENS):
+        return "an agent key opens only the handoff inbox (/api/v1/handoffs)"
+    if permission is Permission.ANSWER_CITIZENS:
+        return "only an agent key opens the handoff inbox"
+    return f"a {actor.role.value} key may only file concerns through Open311"
+
+
+def require_key(blueprint: Blueprint, permission: Permission = Permission.READ) -> None:
     """Make every route of ``blueprint`` refuse requests without a valid key (401), checked by the
-    app's ``ctx.authenticate``."""
+    app's ``ctx.authenticate``, and keys whose role lacks ``permission`` (403)."""
 
     @blueprint.on_request
     async def authenticate(request: Request) -> None:
@@ -44,8 +53,8 @@ def require_key(blueprint: Blueprint) -> None:
         actor = await authenticate_limited(request, key, check)
         if actor is None:
             raise ApiError(401, "the API key is unknown or revoked", CHALLENGE)
-        if not actor.may(Permission.READ):
-            raise ApiError(403, f"a {actor.role.value} key may only file concerns through Open311")
+        if not actor.may(permission):
+            raise ApiError(403, refusal(actor, permission))
         request.ctx.actor = actor
 
 

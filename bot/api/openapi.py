@@ -7,6 +7,7 @@ from typing import Any
 from bot.alerts.cap import MEDIA_TYPE
 from bot.api.alert_schema import ALERT_SCHEMA, CANCEL_SCHEMA
 from bot.api.concern_schema import STATUS_CHANGE_SCHEMA
+from bot.api.handoff_schema import END_SCHEMA, REPLY_SCHEMA, TRANSFER_SCHEMA
 
 _ERROR = {
     "description": "Error",
@@ -97,6 +98,103 @@ def _move(summary: str, description: str, body: bool = False) -> dict[str, Any]:
     return {"post": operation}
 
 
+def _handoff_paths() -> dict[str, Any]:
+    """The agents' inbox: only agent keys, only their desks' handoffs (403 for anything else)."""
+    handoff_id = {"name": "handoff_id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+    def act(summary: str, description: str, schema: dict[str, Any] | None, *codes: int) -> dict[str, Any]:
+        body = {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+        return {
+            "post": {
+                "summary": summary,
+                "description": description,
+                "parameters": [handoff_id],
+                **(body if schema else {}),
+                "responses": {"200": {"description": "The handoff"}, **_errors(401, 403, 404, *codes)},
+            }
+        }
+
+    return {
+        "/api/v1/handoffs": {
+            "get": {
+                "summary": "The agent's queues",
+                "description": "Agent keys. `waiting` (first in line first, urgent first), `mine`, and "
+                "`held` (by anyone of the key's desks), each with `waited_seconds`.",
+                "parameters": [{"name": "desk", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "The queues"}, **_errors(401, 403)},
+            }
+        },
+        "/api/v1/handoffs/me": {
+            "get": {
+                "summary": "The agent key's holder and desks",
+                "responses": {"200": {"description": "Holder, desks, every desk"}, **_errors(401, 403)},
+            }
+        },
+        "/api/v1/handoffs/canned": {
+            "get": {
+                "summary": "Canned answers in every language",
+                "responses": {"200": {"description": "Language -> answers"}, **_errors(401, 403)},
+            }
+        },
+        "/api/v1/handoffs/events": {
+            "get": {
+                "summary": "Live events of the agent's desks (Server-Sent Events)",
+                "description": "`event: <kind>` (citizen_message, queued, claimed, agent_reply, transferred, "
+                'ended) with `data: {"kind", "handoff_id"}`; a comment line every 15 s.',
+                "responses": {
+                    "200": {"description": "The stream", "content": {"text/event-stream": {}}},
+                    **_errors(401, 403),
+                },
+            }
+        },
+        "/api/v1/handoffs/{handoff_id}": {
+            "get": {
+                "summary": "One handoff of the agent's desks",
+                "parameters": [handoff_id],
+                "responses": {"200": {"description": "The handoff"}, **_errors(401, 403, 404)},
+            }
+        },
+        "/api/v1/handoffs/{handoff_id}/conversation": {
+            "get": {
+                "summary": "The conversation so far",
+                "description": "User and assistant messages from the conversation; personal data redacted "
+                "unless the key's holder holds the handoff.",
+                "parameters": [handoff_id],
+                "responses": {"200": {"description": "The messages"}, **_errors(401, 403, 404, 503)},
+            }
+        },
+        "/api/v1/handoffs/{handoff_id}/claim": act(
+            "Claim a waiting conversation", "One person at a time: 409 when taken.", None, 409
+        ),
+        "/api/v1/handoffs/{handoff_id}/reply": act(
+            "Write to the citizen",
+            "Only the holder. Filed in the conversation's outbox; `delivered` says whether it was said now.",
+            REPLY_SCHEMA,
+            400,
+            413,
+            422,
+        ),
+        "/api/v1/handoffs/{handoff_id}/transfer": act(
+            "Transfer to another desk with a note",
+            "The holder, or anyone of the desk while it waits; the citizen keeps their place by time.",
+            TRANSFER_SCHEMA,
+            400,
+            409,
+            413,
+            422,
+        ),
+        "/api/v1/handoffs/{handoff_id}/end": act(
+            "End with a reason code",
+            "Only the holder; the assistant is back.",
+            END_SCHEMA,
+            400,
+            409,
+            413,
+            422,
+        ),
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     """The document."""
     return {
@@ -108,7 +206,8 @@ def openapi_document() -> dict[str, Any]:
                 "Alerts for citizens, as JSON or OASIS CAP 1.2. Keys per ministry carry a role: "
                 "author (write, "
                 "submit, cancel), approver (also approve), admin (all), analyst (read every ministry, write "
-                "nothing). Keys are issued with `python -m bot.auth create`. "
+                "nothing), agent (only the handoff inbox of its desks, `/api/v1/handoffs`). "
+                "Keys are issued with `python -m bot.auth create`. "
                 "Every error is a JSON object whose "
                 "`error` names the problem."
             ),
@@ -422,6 +521,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            **_handoff_paths(),
             **_open311_paths(),
         },
         "components": {

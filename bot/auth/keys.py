@@ -40,6 +40,7 @@ class KeyInfo:
     name: str
     created_at: str
     person: str = ""
+    desks: tuple[str, ...] = ()  #: an agent key's handoff desks
 
 
 class ApiKeyStore:
@@ -49,15 +50,30 @@ class ApiKeyStore:
         self._redis = client
 
     def create(
-        self, ministry: str, role: Role, name: str, now: datetime, *, person: str = ""
+        self,
+        ministry: str,
+        role: Role,
+        name: str,
+        now: datetime,
+        *,
+        person: str = "",
+        desks: tuple[str, ...] = (),
     ) -> tuple[str, KeyInfo]:
         """A new key for ``ministry`` with ``role``, held by ``person``; returns the plain key (shown
-        once) and its info."""
+        once) and its info. An agent key names the handoff ``desks`` it answers for (at least one)."""
+        if (role is Role.AGENT) != bool(desks):
+            raise ValueError("an agent key names at least one desk, and only an agent key names desks")
         key_id = secrets.token_hex(6)
         key = f"{PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
         person = person.strip()
         info = KeyInfo(
-            key_id=key_id, ministry=ministry, role=role, name=name, created_at=now.isoformat(), person=person
+            key_id=key_id,
+            ministry=ministry,
+            role=role,
+            name=name,
+            created_at=now.isoformat(),
+            person=person,
+            desks=tuple(sorted(set(desks))),
         )
         record = {
             "digest": _digest(key),
@@ -66,6 +82,7 @@ class ApiKeyStore:
             "name": name,
             "person": person,
             "created_at": info.created_at,
+            "desks": list(info.desks),
         }
         self._redis.hset(redis_keys.api_keys(), key_id, json.dumps(record))
         return key, info
@@ -87,6 +104,7 @@ class ApiKeyStore:
             role=Role(record["role"]),
             name=record["name"],
             person=record.get("person", ""),
+            desks=frozenset(record.get("desks") or ()),
         )
 
     def list(self) -> list[KeyInfo]:
@@ -102,6 +120,7 @@ class ApiKeyStore:
                     record["name"],
                     record["created_at"],
                     record.get("person", ""),
+                    tuple(record.get("desks") or ()),
                 )
             )
         return sorted(infos, key=lambda i: (i.ministry, i.name, i.key_id))

@@ -2,10 +2,12 @@
 
 - **author** writes alerts and submits them;
 - **approver** approves (or cancels) what authors submit, and may write too;
-- **admin** can do everything for their ministry;
+- **admin** can do everything for their ministry but answer citizens in the inbox;
 - **analyst** reads everything (all ministries) and writes nothing;
 - **reporter** is a partner application (an Open311 client) that files concerns for citizens and
-  reads nothing beyond what the public may read.
+  reads nothing beyond what the public may read;
+- **agent** is a person answering citizens handed over by the assistant: their key opens the inbox of
+  the desks it names (``Actor.desks``) and nothing else of the API.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class Role(str, Enum):
     ADMIN = "admin"
     ANALYST = "analyst"
     REPORTER = "reporter"
+    AGENT = "agent"
 
 
 class Permission(str, Enum):
@@ -33,6 +36,7 @@ class Permission(str, Enum):
     CANCEL = "cancel"
     READ_ALL_MINISTRIES = "read_all_ministries"
     FILE_CONCERNS = "file_concerns"  #: file concerns on a citizen's behalf (Open311)
+    ANSWER_CITIZENS = "answer_citizens"  #: the handoff inbox of the key's desks
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -43,6 +47,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.ANALYST: frozenset({Permission.READ, Permission.READ_ALL_MINISTRIES}),
     Role.REPORTER: frozenset({Permission.FILE_CONCERNS}),
+    Role.AGENT: frozenset({Permission.ANSWER_CITIZENS}),
 }
 
 
@@ -60,6 +65,8 @@ class Actor:
     name: str = ""
     #: The person who holds the key (one person may hold several keys); "" for keys issued before.
     person: str = ""
+    #: The handoff desks an agent's key answers for (empty for every other role).
+    desks: frozenset[str] = frozenset()
 
     @property
     def person_id(self) -> str:

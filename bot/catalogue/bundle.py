@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.catalogue.alert_topics import AlertTopics, load_alert_topics
+from bot.catalogue.canned_answers import CannedAnswers, load_canned_answers
 from bot.catalogue.concern_routing import RoutingTable, load_routing
 from bot.catalogue.crisis import CrisisGuide, load_crisis_guide
 from bot.catalogue.ministries import MinistryCatalogue, load_ministries
@@ -33,6 +34,7 @@ class Catalogues:
     concern_routing: RoutingTable
     stopwords: StopWords
     shelters: ShelterCatalogue
+    canned_answers: CannedAnswers
 
 
 def load_catalogues(config_dir: Path) -> Catalogues:
@@ -52,6 +54,7 @@ def load_catalogues(config_dir: Path) -> Catalogues:
         concern_routing=load_routing(config_dir, set(ministries.ministries), set(regions.regions)),
         stopwords=load_stopwords(config_dir, codes),
         shelters=load_shelters(config_dir, codes, set(regions.regions)),
+        canned_answers=load_canned_answers(config_dir, codes),
     )
 
 

@@ -24,7 +24,7 @@ def locale_problems(catalogues: Catalogues) -> list[str]:
     reference = catalogues.locales[catalogues.languages.default]
     for code in catalogues.languages.codes:
         locale = catalogues.locales[code]
-        for section in ("messages", "page", "console", "dashboard"):
+        for section in ("messages", "page", "console", "dashboard", "inbox"):
             ref_texts: dict[str, str] = getattr(reference, section)
             texts: dict[str, str] = getattr(locale, section)
             for key, ref_text in ref_texts.items():

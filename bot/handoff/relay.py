@@ -16,8 +16,11 @@ that missed one loses nothing.
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import json
+import time
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -28,6 +31,7 @@ from bot.identity import conversation_path
 
 if TYPE_CHECKING:
     import redis
+    import redis.asyncio as aioredis
 
 #: How long undelivered notices are kept for a conversation (a citizen who went away).
 OUTBOX_SECONDS = 7 * 86400
@@ -122,3 +126,33 @@ def publish(client: redis.Redis[bytes], desk: str, kind: str, handoff_id: str, *
     client.publish(
         redis_keys.handoff_live(desk), json.dumps({"kind": kind, "handoff_id": handoff_id, **extra})
     )
+
+
+async def listen(
+    client: aioredis.Redis[bytes], desks: Iterable[str], heartbeat_seconds: float = 15.0
+) -> AsyncIterator[dict[str, Any] | None]:
+    """The desks' live events as they are published; None every ``heartbeat_seconds`` without one
+    (an inbox page's stream sends a comment then, so a dead connection is noticed). Runs until the
+    caller stops iterating."""
+    pubsub = client.pubsub()
+    await pubsub.subscribe(*(redis_keys.handoff_live(desk) for desk in desks))
+    try:
+        quiet_since = time.monotonic()
+        while True:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+            if message is not None and message.get("type") == "message":
+                try:
+                    event = json.loads(message["data"])
+                except ValueError:
+                    continue
+                if isinstance(event, dict):
+                    quiet_since = time.monotonic()
+                    yield event
+            elif time.monotonic() - quiet_since >= heartbeat_seconds:
+                quiet_since = time.monotonic()
+                yield None
+            else:
+                await asyncio.sleep(0)
+    finally:
+        await pubsub.unsubscribe()
+        await pubsub.close()  # type: ignore[no-untyped-call]

@@ -210,6 +210,14 @@ class HandoffService:
             raise NotYourDesk(f"{agent.person} is not on desk {found.desk}")
         return found
 
+    def get(self, agent: Agent, handoff_id: str) -> Handoff:
+        """A handoff of one of the agent's desks (KeyError if none, NotYourDesk if another desk's)."""
+        return self._own(agent, handoff_id)
+
+    def desks(self) -> DeskDirectory:
+        """Every desk (where a conversation may be transferred)."""
+        return self._desks()
+
     def waiting(self, agent: Agent, desk: str) -> list[Handoff]:
         """A desk's queue, for a person of that desk."""
         if desk not in agent.desks:

@@ -36,6 +36,8 @@ class Locale:
     console: dict[str, str] = field(default_factory=dict)
     #: Texts of the analyst dashboard page.
     dashboard: dict[str, str] = field(default_factory=dict)
+    #: Texts of the agents' handoff inbox page.
+    inbox: dict[str, str] = field(default_factory=dict)
     #: Concern category id -> name.
     concern_category_names: dict[str, str] = field(default_factory=dict)
     #: Concern category id -> cue words of a description about it (the start of a word, or a phrase).
@@ -157,6 +159,7 @@ def load_locales(config_dir: Path, languages: LanguageRegistry) -> LocaleCatalog
                 ministry_names={str(k): str(v) for k, v in (raw.get("ministry_names") or {}).items()},
                 console={str(k): str(v) for k, v in (raw.get("console") or {}).items()},
                 dashboard={str(k): str(v) for k, v in (raw.get("dashboard") or {}).items()},
+                inbox={str(k): str(v) for k, v in (raw.get("inbox") or {}).items()},
                 concern_category_names={
                     str(k): str(v) for k, v in (raw.get("concern_category_names") or {}).items()
                 },

@@ -21,17 +21,20 @@ from bot.api.alerts import create_account_blueprint, create_alerts_blueprint
 from bot.api.concerns import create_concerns_blueprint
 from bot.api.errors import install_error_handlers
 from bot.api.feeds import create_feeds_blueprint
+from bot.api.handoffs import TranscriptUnavailable, create_handoffs_blueprint
 from bot.api.insights import create_insights_blueprint
 from bot.api.open311 import create_open311_blueprint
 from bot.api.openapi import openapi_document
 from bot.api.throttle import install_rate_limits
 from bot.catalogue.bundle import Catalogues
+from bot.handoff.relay import listen
 from bot.i18n.negotiation import pick_language
 from bot.services import Services
 from bot.settings import Settings
 from bot.web.console import render_console
 from bot.web.dashboard import render_dashboard
 from bot.web.history import ConversationHistory, HistoryUnavailable, is_session_secret
+from bot.web.inbox import render_inbox
 from bot.web.page import render_page
 
 log = logging.getLogger(__name__)
@@ -102,6 +105,24 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
     app.blueprint(create_account_blueprint())
     app.blueprint(create_concerns_blueprint(lambda: shared.concerns))
     app.blueprint(create_insights_blueprint(lambda: shared.insights))
+    history = ConversationHistory(settings.rasa_url, settings.rasa_auth_token)
+
+    async def transcript(conversation_id: str) -> list[dict[str, Any]]:
+        try:
+            return [m.as_json() for m in await history.transcript(conversation_id)]
+        except HistoryUnavailable as error:
+            log.warning("conversation unavailable for the inbox: %s", error)
+            raise TranscriptUnavailable(str(error)) from error
+
+    app.blueprint(
+        create_handoffs_blueprint(
+            lambda: shared.inbox,
+            shared.catalogues,
+            transcript,
+            lambda text: shared.concerns.redacted(text),
+            lambda desks: listen(shared.async_redis, desks),
+        )
+    )
     app.blueprint(
         create_open311_blueprint(
             shared.catalogues,
@@ -149,8 +170,6 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
         page = render_page(current, language, settings.rasa_public_url)
         return response.html(page, headers={"Content-Language": language})
 
-    history = ConversationHistory(settings.rasa_url, settings.rasa_auth_token)
-
     @app.post("/chat/history")
     async def chat_history(request: Request) -> HTTPResponse:
         """The recent messages of the page's own session, for a reload (see bot/web/history.py)."""
@@ -184,6 +203,7 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
         return render_dashboard(current, language, desks)
 
     app.add_route(staff_page(dashboard_page), "/dashboard", name="dashboard")
+    app.add_route(staff_page(render_inbox), "/inbox", name="inbox")
 
     @app.get("/openapi.json")
     async def openapi(_: Request) -> HTTPResponse:

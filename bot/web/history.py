@@ -20,6 +20,8 @@ from bot.identity import conversation_path, is_web_secret, web_conversation_id
 
 #: How many messages a reload brings back (the newest; older ones stay in the conversation).
 HISTORY_LIMIT = 30
+#: How many messages an agent taking a conversation over reads (the newest).
+TRANSCRIPT_LIMIT = 100
 #: The name Rasa records as the input channel of a message typed in the web chat.
 WEB_CHANNEL = "socketio"
 #: What Rasa writes as the text of an intent triggered from outside (an alert pushed, for example).
@@ -76,16 +78,21 @@ def _choices(event: dict[str, Any]) -> tuple[Choice, ...]:
     )
 
 
-def messages_from_events(events: list[dict[str, Any]], limit: int = HISTORY_LIMIT) -> list[ShownMessage]:
+def messages_from_events(
+    events: list[dict[str, Any]], limit: int = HISTORY_LIMIT, web_only: bool = True
+) -> list[ShownMessage]:
     """The messages of a web-chat conversation as the page showed them, the newest ``limit`` of them.
 
     A choice the citizen tapped is recorded as its payload (``/affirm``) and is shown as the title of
     the button it came from, as on the page; a payload with no such button (the language menu sends
     one) and intents triggered from outside are left out. Buttons come back on the last message only,
     when it is the assistant's: older questions are closed. Nothing is shown for a conversation nobody
-    wrote to through the web chat.
+    wrote to through the web chat, unless ``web_only`` is False (the agents' inbox reads conversations
+    of every channel).
     """
-    if not any(e.get("event") == "user" and e.get("input_channel") == WEB_CHANNEL for e in events):
+    if web_only and not any(
+        e.get("event") == "user" and e.get("input_channel") == WEB_CHANNEL for e in events
+    ):
         return []
     shown: list[ShownMessage] = []
     offered: dict[str, str] = {}  # payload -> title of the buttons last offered
@@ -135,9 +142,20 @@ class ConversationHistory:
 
     async def recent(self, secret: str, limit: int = HISTORY_LIMIT) -> list[ShownMessage]:
         """The session's newest messages; :class:`HistoryUnavailable` when Rasa cannot tell."""
+        events = await self._events(conversation_path(conversation_id(secret)))
+        return messages_from_events(events, limit)
+
+    async def transcript(self, conversation: str, limit: int = TRANSCRIPT_LIMIT) -> list[ShownMessage]:
+        """The newest messages of any conversation (``conversation`` is its id in Rasa, channel scoped),
+        for the agent who takes it over."""
+        # Rasa's routes do not URL-decode: ":" and "+" of scoped ids are sent as they are.
+        events = await self._events(conversation_path(conversation))
+        return messages_from_events(events, limit, web_only=False)
+
+    async def _events(self, quoted_id: str) -> list[dict[str, Any]]:
         if not self._token:
             raise HistoryUnavailable("the Rasa token is not set")
-        url = f"{self._url}/conversations/{conversation_path(conversation_id(secret))}/tracker"
+        url = f"{self._url}/conversations/{quoted_id}/tracker"
         try:
             async with (
                 aiohttp.ClientSession(timeout=self._timeout) as session,
@@ -150,4 +168,4 @@ class ConversationHistory:
             # The error's text may hold the URL, and so the token: name its kind only.
             raise HistoryUnavailable(type(error).__name__) from error
         events = tracker.get("events") if isinstance(tracker, dict) else None
-        return messages_from_events(events if isinstance(events, list) else [], limit)
+        return events if isinstance(events, list) else []

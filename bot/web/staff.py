@@ -31,6 +31,7 @@ SIGN_IN_TEXTS = (
     "role_admin",
     "role_analyst",
     "role_reporter",
+    "role_agent",
 )
 
 

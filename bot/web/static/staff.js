@@ -1,4 +1,4 @@
-/* What the ministry console and the analyst dashboard share: their texts, announcements, calls to
+/* What the ministry console, the analyst dashboard and the agents' inbox share: their texts, announcements, calls to
    Baraza's API with the key (kept in this tab's sessionStorage only), signing in and out, and the
    language choice. Each page calls BarazaStaff(...) and gets these back. */
 "use strict";
@@ -20,7 +20,7 @@ window.BarazaStaff = function (options) {
     if (body !== undefined) { request.headers["Content-Type"] = "application/json"; request.body = JSON.stringify(body); }
     return fetch(path, request).then(function (reply) {
       return reply.json().catch(function () { return {}; }).then(function (data) {
-        if (!reply.ok) { throw new Error(data.error || String(reply.status)); }
+        if (!reply.ok) { var error = new Error(data.error || String(reply.status)); error.status = reply.status; throw error; }
         return data;
       });
     });
@@ -33,7 +33,7 @@ window.BarazaStaff = function (options) {
   }
   function signIn(key) {
     sessionStorage.setItem(options.storageKey, key);
-    return api("GET", "/api/v1/me").then(function (me) {
+    return api("GET", options.mePath || "/api/v1/me").then(function (me) {
       keyError("");  // a refused key earlier: its error goes once a key is accepted
       $("problem").textContent = "";
       $("sign-in").hidden = true;
@@ -41,9 +41,10 @@ window.BarazaStaff = function (options) {
       $("who").textContent = t("signed_in_as", { ministry: config.ministries[me.ministry] || me.ministry, role: T["role_" + me.role] || me.role });
       options.onSignIn(me);
       $("main").focus();
-    }, function () {
+    }, function (error) {
       sessionStorage.removeItem(options.storageKey);
-      keyError(T.key_invalid);
+      // A valid key of a role the page is not for (options.refusedText) is told so, not "invalid".
+      keyError(error && error.status === 403 && options.refusedText ? options.refusedText : T.key_invalid);
       $("api-key").focus();
     });
   }

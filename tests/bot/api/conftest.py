@@ -128,15 +128,33 @@ def api_redis() -> Iterator[redis.Redis[bytes]]:
     client.flushdb()
 
 
+#: The handoff desks of each test ministry's agent key (meteo has no desk of its own: it answers disasters).
+AGENT_DESKS = {"health": ("health_line",), "meteo": ("disaster_desk",)}
+
+
 @pytest.fixture()
 def keys(api_redis: redis.Redis[bytes]) -> dict[str, str]:
-    """A key per (ministry, role) used by the tests, e.g. keys["health/author"]."""
+    """A key per (ministry, role) used by the tests, e.g. keys["health/author"]; agent keys answer for
+    :data:`AGENT_DESKS`, and "health/agent2" is a second agent of the health line."""
     store = ApiKeyStore(api_redis)
     issued = {}
     for ministry in ("health", "meteo"):
         for role in Role:
-            key, _ = store.create(ministry, role, f"{ministry} {role.value}", utc_now())
+            desks = AGENT_DESKS[ministry] if role is Role.AGENT else ()
+            person = f"{ministry}-agent" if role is Role.AGENT else ""
+            key, _ = store.create(
+                ministry, role, f"{ministry} {role.value}", utc_now(), person=person, desks=desks
+            )
             issued[f"{ministry}/{role.value}"] = key
+    key, _ = store.create(
+        "health",
+        Role.AGENT,
+        "second health agent",
+        utc_now(),
+        person="health-agent-2",
+        desks=("health_line",),
+    )
+    issued["health/agent2"] = key
     key, _ = store.create("health", Role.APPROVER, "second health approver", utc_now())
     issued["health/approver2"] = key
     return issued

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import timedelta
 
 import pytest
+import redis
 
+from bot.alerts.model import utc_now
 from bot.auth.roles import Role
+from bot.handoff.model import Trigger
+from bot.handoff.service import HandoffService
+from bot.handoff.store import HandoffStore
 from bot.settings import load_settings
 from bot.web.app import create_app
 from tests.bot.api.conftest import Api
@@ -16,7 +22,11 @@ from tests.bot.api.conftest import Api
 #: Open311 routes have their own rules (anyone reads, a reporter key files): see test_open311.py.
 #: Routes without a ministry key: the pages, public feeds, Open311 (its own api_key), and the chat
 #: history, which the citizen's page opens with its session's secret (tests/bot/web/test_history.py).
-PUBLIC = re.compile(r"^/($|static|health|feeds/|open311/|openapi\.json$|console$|dashboard$|chat/history$)")
+PUBLIC = re.compile(
+    r"^/($|static|health|feeds/|open311/|openapi\.json$|console$|dashboard$|inbox$|chat/history$)"
+)
+#: The agents' inbox: only agent keys open it (and nothing else).
+INBOX = "/api/v1/handoffs"
 WRITE = "POST"
 
 
@@ -82,7 +92,7 @@ def test_authorisation_matrix(api_server: Api, keys: dict[str, str], role: str, 
     assert created.status == 201, created.body
     alert_id = created.json()["id"]
     for method, path in _routes():
-        if PUBLIC.match(path) or "<" not in path:
+        if PUBLIC.match(path) or "<" not in path or path.startswith(INBOX):
             continue
         url = _fill(path, alert_id, health_concern)
         # Another ministry: reads only as an analyst; never writes.
@@ -119,3 +129,99 @@ def test_analyst_only_routes_refuse_every_other_role(api_server: Api, keys: dict
                 reply = api_server.call(method, path, keys[f"{ministry}/{role.value}"])
                 expected = 200 if role is Role.ANALYST else 403
                 assert reply.status == expected, (method, path, ministry, role, reply.body)
+
+
+# The agents' inbox ------------------------------------------------------------------------------
+
+
+def _handoff(api_redis: redis.Redis[bytes], conversation: str, topic: str) -> str:
+    """A citizen waiting at the desk of ``topic`` (health -> health_line, flood -> disaster_desk)."""
+    from bot.catalogue.bundle import load_catalogues
+    from bot.handoff.desks import load_desks
+    from bot.settings import PROJECT_ROOT
+
+    config = PROJECT_ROOT / "config"
+    desks = load_desks(config, set(load_catalogues(config).ministries.ministries))
+    service = HandoffService(HandoffStore(api_redis), lambda: desks, utc_now, timedelta(days=1))
+    return service.ask(conversation, "rest", "en", Trigger.ASKED, topic=topic).handoff.handoff_id
+
+
+def _inbox_body(path: str) -> dict[str, str] | None:
+    return {
+        "reply": {"text": "Hello"},
+        "transfer": {"desk": "citizen_services", "note": "n"},
+        "end": {"reason": "resolved"},
+    }.get(path.rsplit("/", 1)[-1])
+
+
+def _inbox_routes() -> list[tuple[str, str]]:
+    return [(m, p) for m, p in _routes() if p.startswith(INBOX)]
+
+
+def test_only_agent_keys_open_the_inbox(
+    api_server: Api, keys: dict[str, str], api_redis: redis.Redis[bytes]
+) -> None:
+    waiting = _handoff(api_redis, "rest:matrix-1", "health")
+    assert _inbox_routes(), "no inbox routes found"
+    for role in Role:
+        if role is Role.AGENT:
+            continue
+        for method, path in _inbox_routes():
+            url = re.sub(r"<[^>]+>", waiting, path)
+            reply = api_server.call(method, url, keys[f"health/{role.value}"], body=_inbox_body(path))
+            assert reply.status == 403, (method, path, role, reply.body)
+            assert "agent" in reply.json()["error"]
+
+
+def test_agent_keys_open_nothing_else(api_server: Api, keys: dict[str, str], health_concern: str) -> None:
+    for method, path in _routes():
+        if PUBLIC.match(path) or path.startswith(INBOX):
+            continue
+        url = _fill(path, "al_x", health_concern)
+        reply = api_server.call(method, url, keys["health/agent"], body={} if method == WRITE else None)
+        assert reply.status == 403, (method, path, reply.body)
+        assert reply.json()["error"] == "an agent key opens only the handoff inbox (/api/v1/handoffs)"
+
+
+def test_an_agent_sees_only_the_handoffs_of_their_desks(
+    api_server: Api, keys: dict[str, str], api_redis: redis.Redis[bytes]
+) -> None:
+    health = _handoff(api_redis, "rest:matrix-health", "health")
+    flood = _handoff(api_redis, "rest:matrix-flood", "flood")
+    for agent, own, other in (("health/agent", health, flood), ("meteo/agent", flood, health)):
+        queues = api_server.call("GET", INBOX, keys[agent]).json()
+        assert [h["id"] for h in queues["waiting"]] == [own], agent
+        for method, path in _inbox_routes():
+            if "<" not in path:
+                continue
+            url = re.sub(r"<[^>]+>", other, path)
+            reply = api_server.call(method, url, keys[agent], body=_inbox_body(path))
+            assert reply.status == 403, (agent, method, path, reply.body)
+    assert api_server.call("GET", f"{INBOX}?desk=disaster_desk", keys["health/agent"]).status == 403
+    # Own desk: every route passes authorisation (reading the conversation needs Rasa: 503 here), in
+    # the order of a conversation: read, claim, reply, end (then a transfer is too late: 409).
+    acts = ("claim", "reply", "end", "transfer")
+    ordered = sorted(
+        _inbox_routes(), key=lambda r: (r[0], acts.index(r[1].rsplit("/", 1)[-1]) if r[0] == WRITE else 0)
+    )
+    for method, path in ordered:
+        if path.endswith("/events"):
+            continue  # a stream: tests/bot/api/test_handoffs.py reads it
+        url = re.sub(r"<[^>]+>", health, path)
+        reply = api_server.call(method, url, keys["health/agent"], body=_inbox_body(path))
+        assert reply.status not in (401, 403), (method, path, reply.body)
+
+
+def test_a_second_agents_claim_is_refused(
+    api_server: Api, keys: dict[str, str], api_redis: redis.Redis[bytes]
+) -> None:
+    waiting = _handoff(api_redis, "rest:matrix-claim", "health")
+    first = api_server.call("POST", f"{INBOX}/{waiting}/claim", keys["health/agent"])
+    assert first.status == 200 and first.json()["mine"] is True
+    second = api_server.call("POST", f"{INBOX}/{waiting}/claim", keys["health/agent2"])
+    assert second.status == 409 and "error" in second.json(), second.body
+    for act in ("reply", "transfer", "end"):  # only the holder writes, moves or ends it
+        reply = api_server.call("POST", f"{INBOX}/{waiting}/{act}", keys["health/agent2"], _inbox_body(act))
+        assert reply.status == 403, (act, reply.body)
+    seen = api_server.call("GET", f"{INBOX}/{waiting}", keys["health/agent2"]).json()
+    assert seen["status"] == "claimed" and seen["mine"] is False and seen["agent"] == "health-agent"

@@ -23,6 +23,7 @@ def test_openapi_documents_every_api_route(api_server: Api) -> None:
                 ("<alert_id:str>", "{alert_id}"),
                 ("<filename:str>", "{alert_id}.cap"),
                 ("<ticket:str>", "{ticket}"),
+                ("<handoff_id:str>", "{handoff_id}"),
             ):
                 normalised = normalised.replace(placeholder, name)
             assert (method, normalised) in documented, (method, path)

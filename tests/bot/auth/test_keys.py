@@ -12,6 +12,7 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 
+import pytest
 import redis
 
 from bot import redis_keys
@@ -106,3 +107,57 @@ def test_a_key_carries_its_person_and_unnamed_keys_are_their_own_person(
     legacy, info = store.create("health", Role.AUTHOR, "old key", NOW)
     assert store.authenticate(legacy).person_id == f"key:{info.key_id}"  # type: ignore[union-attr]
     assert [i.person for i in store.list() if i.name.startswith("A. Mwangi")] == ["MOH-42", "MOH-42"]
+
+
+def test_an_agent_key_names_its_desks_and_only_an_agent_key_does(redis_client: redis.Redis[bytes]) -> None:
+    store = ApiKeyStore(redis_client)
+    key, info = store.create(
+        "health", Role.AGENT, "H. Otieno", NOW, person="MOH-107", desks=("health_line", "health_line")
+    )
+    actor = store.authenticate(key)
+    assert actor is not None and actor.desks == frozenset({"health_line"}) and info.desks == ("health_line",)
+    assert [i.desks for i in store.list()] == [("health_line",)]
+    for role, desks in ((Role.AGENT, ()), (Role.AUTHOR, ("health_line",))):
+        with pytest.raises(ValueError):
+            store.create("health", role, "x", NOW, person="p", desks=desks)
+
+
+def test_the_command_line_issues_agent_keys_for_the_ministrys_own_desks(
+    redis_client: redis.Redis[bytes],
+) -> None:
+    agent = (
+        "create",
+        "--ministry",
+        "health",
+        "--role",
+        "agent",
+        "--name",
+        "H. Otieno",
+        "--person",
+        "MOH-107",
+    )
+    created = _cli(*agent, "--desk", "health_line")
+    assert created.returncode == 0, created.stderr
+    header, key = created.stdout.splitlines()
+    actor = ApiKeyStore(redis_client).authenticate(key)
+    assert actor is not None and actor.role is Role.AGENT and actor.desks == frozenset({"health_line"})
+    assert header.endswith("(agent, health, H. Otieno, MOH-107, desks health_line):")
+    assert "desks health_line" in _cli("list").stdout
+    missing = _cli(*agent)
+    assert missing.returncode == 2 and "at least one --desk" in missing.stderr
+    other = _cli(*agent, "--desk", "water_desk")
+    assert other.returncode == 2 and "'water_desk' is not a desk of health" in other.stderr
+    author = _cli(
+        "create",
+        "--ministry",
+        "health",
+        "--role",
+        "author",
+        "--name",
+        "a",
+        "--person",
+        "p",
+        "--desk",
+        "health_line",
+    )
+    assert author.returncode == 2 and "only an agent key names desks" in author.stderr
