@@ -38,7 +38,8 @@ def alert_by_cap_identity(sender: str, identifier: str) -> str:
 
 
 def api_keys() -> str:
-    """Hash of API keys: SHA-256 of the secret -> JSON of the key's holder, ministry and role."""
+    """Before API keys were records in the database: hash of key id -> JSON of the key's digest,
+    holder, ministry and role. Read only by the migration (``bot/runtime/records.py``), which empties it."""
     return f"{PREFIX}:apikeys"
 
 

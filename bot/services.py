@@ -126,8 +126,8 @@ class Services:
 
     @functools.cached_property
     def api_keys(self) -> ApiKeyStore:
-        """Ministry API keys."""
-        return ApiKeyStore(self.redis)
+        """Ministry API keys (records: in the database)."""
+        return ApiKeyStore(self.database)
 
     @functools.cached_property
     def subscriptions(self) -> SubscriptionStore:

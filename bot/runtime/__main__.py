@@ -122,13 +122,11 @@ def serve(process: str) -> int:
     if process == "rasa" and settings.rest_channel:
         print(REST_WARNING, file=sys.stderr, flush=True)
     if process in ("actions", "web"):
-        import redis
+        from bot.runtime.records import bring_up_to_date
 
-        from bot.concerns.database import upgrade
-        from bot.subscriptions.scoped_ids import migrate_subscribers
+        bring_up_to_date(settings)  # idempotent; the first container to start does the work
+    import redis
 
-        upgrade(settings.effective_database_url)  # idempotent; the first container to start does the work
-        migrate_subscribers(redis.Redis.from_url(settings.redis_url))  # once; a marker in Redis says so
     warning = eviction_warning(redis.Redis.from_url(settings.redis_url, socket_timeout=5))
     if warning:
         print(f"warning: {warning}", file=sys.stderr)

@@ -19,14 +19,13 @@ from lxml import etree
 
 from bot.alerts.cap import MEDIA_TYPE
 from bot.alerts.model import utc_now
-from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.runtime.stack import Stack
 from bot.settings import PROJECT_ROOT
 from bot.subscriptions.store import SubscriptionStore
 from tests.conftest import CAP_SAMPLES
-from tests.e2e.conftest import E2E_REDIS_URL, WEB, Citizen
+from tests.e2e.conftest import E2E_REDIS_URL, WEB, Citizen, records
 from tests.e2e.test_socketio import SOCKET_URL, SocketChat
 
 SENDER = "alerts@meteo.kalima.example"
@@ -167,7 +166,7 @@ async def _scenario(key: str, catalogues: Catalogues) -> None:
 def test_subscribed_citizens_receive_alerts_in_their_language_once(
     stack: Stack, catalogues: Catalogues
 ) -> None:
-    key, _ = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create("meteo", Role.ADMIN, "e2e", utc_now())
+    key, _ = records().api_keys.create("meteo", Role.ADMIN, "e2e", utc_now())
     asyncio.run(_scenario(key, catalogues))
 
 
@@ -204,9 +203,7 @@ async def _offline_scenario(key: str) -> None:
 
 
 def test_web_chat_user_who_was_away_finds_the_alert_on_return(stack: Stack) -> None:
-    key, _ = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(
-        "meteo", Role.AUTHOR, "offline", utc_now()
-    )
+    key, _ = records().api_keys.create("meteo", Role.AUTHOR, "offline", utc_now())
     asyncio.run(_offline_scenario(key))
 
 
@@ -220,7 +217,7 @@ def test_stop_in_every_language_over_rest(stack: Stack, catalogues: Catalogues) 
 
 def test_command_line_sends_a_cap_file_and_shows_progress(stack: Stack, tmp_path: Path) -> None:
     client = redis.Redis.from_url(E2E_REDIS_URL)
-    key, _ = ApiKeyStore(client).create("meteo", Role.AUTHOR, "cli", utc_now())
+    key, _ = records().api_keys.create("meteo", Role.AUTHOR, "cli", utc_now())
     subscriptions = SubscriptionStore(client)
     for i in range(25):
         subscriptions.subscribe(f"null:cli-{i}", "coast", (), "en", utc_now())
@@ -289,7 +286,7 @@ def test_a_delivery_no_channel_here_can_make_is_skipped_with_its_reason(stack: S
     """An alert once counted "sent" for subscribers nothing could reach (Rasa collected the messages
     of a channel it has no output for, and answered 200): now skipped, with why, for the ministry."""
     client = redis.Redis.from_url(E2E_REDIS_URL)
-    key, _ = ApiKeyStore(client).create("meteo", Role.AUTHOR, "skipped", utc_now())
+    key, _ = records().api_keys.create("meteo", Role.AUTHOR, "skipped", utc_now())
     on_rest = Citizen({"language": "en"})  # the REST channel answers requests; nothing can be pushed to it
     assert "Do you agree?" in on_rest.text("subscribe me to alerts for the Eastern Region")
     on_rest.text("yes")
@@ -327,7 +324,7 @@ def _feed_headlines(region: str) -> list[str]:
 def test_the_feed_and_the_chat_list_the_same_active_alerts(stack: Stack, catalogues: Catalogues) -> None:
     """The feed listed 1 alert while the chat listed 3: the samples were written straight into the
     citizens' store, with no alert record for the feeds. Now they are their ministries' alerts."""
-    key, _ = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create("meteo", Role.AUTHOR, "feed", utc_now())
+    key, _ = records().api_keys.create("meteo", Role.AUTHOR, "feed", utc_now())
     status, record = _post(
         "/api/v1/alerts", key, _json_alert("lakes", "Strong winds – Lakes"), "application/json"
     )

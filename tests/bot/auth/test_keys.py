@@ -1,4 +1,5 @@
-"""Ministry API keys against the real Redis: shown once, stored as a digest, revocable.
+"""Ministry API keys on both databases (SQLite and the real PostgreSQL): shown once, stored as a
+digest, revocable.
 
 Also the command line that manages them, ``python -m bot.auth``, run as a process.
 """
@@ -6,38 +7,39 @@ Also the command line that manages them, ``python -m bot.auth``, run as a proces
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import subprocess
 import sys
 from datetime import datetime, timezone
 
-import redis
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
 
-from bot import redis_keys
 from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Actor, Role
+from bot.auth.tables import api_keys
+from bot.concerns.database import make_engine
 from bot.settings import PROJECT_ROOT
 from tests.conftest import TEST_REDIS_URL
 
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
 
 
-def test_a_new_key_authenticates_its_holder_and_only_its_digest_is_stored(
-    redis_client: redis.Redis[bytes],
-) -> None:
-    store = ApiKeyStore(redis_client)
+def test_a_new_key_authenticates_its_holder_and_only_its_digest_is_stored(database: Engine) -> None:
+    store = ApiKeyStore(database)
     key, info = store.create("health", Role.APPROVER, "Dr A. Mwangi", NOW)
     assert key.startswith(f"bz_{info.key_id}_") and info.created_at == NOW.isoformat()
     assert store.authenticate(key) == Actor(info.key_id, "health", Role.APPROVER, "Dr A. Mwangi")
     assert store.authenticate(f" {key} ") is not None
-    stored = redis_client.hget(redis_keys.api_keys(), info.key_id)
-    assert stored is not None and key.encode() not in stored
-    assert json.loads(stored)["digest"] == hashlib.sha256(key.encode()).hexdigest()
+    with database.connect() as connection:
+        [stored] = connection.execute(select(api_keys)).mappings().all()
+    assert key not in {str(value) for value in stored.values()}
+    assert stored["digest"] == hashlib.sha256(key.encode()).hexdigest()
+    assert store.list()[0].created_at == NOW.isoformat()  # read back as it was given, in UTC
 
 
-def test_wrong_malformed_and_revoked_keys_are_refused(redis_client: redis.Redis[bytes]) -> None:
-    store = ApiKeyStore(redis_client)
+def test_wrong_malformed_and_revoked_keys_are_refused(database: Engine) -> None:
+    store = ApiKeyStore(database)
     key, info = store.create("meteo", Role.AUTHOR, "forecaster", NOW)
     prefix, key_id, secret = key.split("_", 2)
     for wrong in (
@@ -54,18 +56,18 @@ def test_wrong_malformed_and_revoked_keys_are_refused(redis_client: redis.Redis[
     assert store.revoke(info.key_id) is False
 
 
-def test_keys_are_listed_by_ministry_then_name_without_secrets(redis_client: redis.Redis[bytes]) -> None:
-    store = ApiKeyStore(redis_client)
+def test_keys_are_listed_by_ministry_then_name_without_secrets(database: Engine) -> None:
+    store = ApiKeyStore(database)
     for ministry, name in (("meteo", "b"), ("health", "z"), ("meteo", "a")):
         store.create(ministry, Role.AUTHOR, name, NOW)
     assert [(i.ministry, i.name) for i in store.list()] == [("health", "z"), ("meteo", "a"), ("meteo", "b")]
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+def _cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot.auth", *args],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "REDIS_URL": TEST_REDIS_URL},
+        env={**os.environ, "REDIS_URL": TEST_REDIS_URL, "DATABASE_URL": database_url},
         capture_output=True,
         text=True,
         timeout=60,
@@ -73,31 +75,41 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_command_line_creates_lists_and_revokes_keys(redis_client: redis.Redis[bytes]) -> None:
+def test_the_command_line_creates_lists_and_revokes_keys(sqlite_url: str) -> None:
+    store = ApiKeyStore(make_engine(sqlite_url))
     created = _cli(
-        "create", "--ministry", "water", "--role", "admin", "--name", "Water admin", "--person", "WAT-7"
+        sqlite_url,
+        "create",
+        "--ministry",
+        "water",
+        "--role",
+        "admin",
+        "--name",
+        "Water admin",
+        "--person",
+        "WAT-7",
     )
     assert created.returncode == 0, created.stderr
     header, key = created.stdout.splitlines()
-    actor = ApiKeyStore(redis_client).authenticate(key)
+    actor = store.authenticate(key)
     assert actor is not None and (actor.ministry, actor.role, actor.person) == ("water", Role.ADMIN, "WAT-7")
     assert header.startswith(f"key id {actor.key_id} (admin, water, Water admin, WAT-7)")
-    nobody = _cli("create", "--ministry", "water", "--role", "admin", "--name", "Water admin")
+    nobody = _cli(sqlite_url, "create", "--ministry", "water", "--role", "admin", "--name", "Water admin")
     assert nobody.returncode == 2 and "--person" in nobody.stderr  # every key names its person
-    listed = _cli("list")
+    listed = _cli(sqlite_url, "list")
     assert actor.key_id in listed.stdout and key not in listed.stdout  # the secret is shown only once
-    assert _cli("revoke", actor.key_id).stdout.strip() == f"revoked {actor.key_id}"
-    assert ApiKeyStore(redis_client).authenticate(key) is None
-    again = _cli("revoke", actor.key_id)
+    assert _cli(sqlite_url, "revoke", actor.key_id).stdout.strip() == f"revoked {actor.key_id}"
+    assert store.authenticate(key) is None
+    again = _cli(sqlite_url, "revoke", actor.key_id)
     assert again.returncode == 1 and "no key with id" in again.stderr
-    unknown = _cli("create", "--ministry", "spaceflight", "--role", "author", "--name", "x", "--person", "p")
+    unknown = _cli(
+        sqlite_url, "create", "--ministry", "spaceflight", "--role", "author", "--name", "x", "--person", "p"
+    )
     assert unknown.returncode == 2 and "unknown ministry 'spaceflight'" in unknown.stderr
 
 
-def test_a_key_carries_its_person_and_unnamed_keys_are_their_own_person(
-    redis_client: redis.Redis[bytes],
-) -> None:
-    store = ApiKeyStore(redis_client)
+def test_a_key_carries_its_person_and_unnamed_keys_are_their_own_person(database: Engine) -> None:
+    store = ApiKeyStore(database)
     first, _ = store.create("health", Role.AUTHOR, "A. Mwangi (laptop)", NOW, person="MOH-42")
     second, _ = store.create("health", Role.APPROVER, "A. Mwangi (phone)", NOW, person="MOH-42")
     one, two = store.authenticate(first), store.authenticate(second)
