@@ -44,12 +44,14 @@ def api_keys() -> str:
 
 
 def subscribers_of_region(region: str, topic: str | None = None) -> str:
-    """Set of subscriber ids following a region: all its alerts (no topic) or only one topic."""
+    """Before subscriptions were records in the database: set of subscriber ids following a region,
+    all its alerts (no topic) or only one topic. Read only by the migrations, which empty it."""
     return f"{PREFIX}:subs:region:{region}" + (f":topic:{topic}" if topic else "")
 
 
 def subscriber(subscriber_id: str) -> str:
-    """Hash of one subscriber: channel, address, language, and one consent record per region."""
+    """Before subscriptions were records in the database: hash of one subscriber's language and one
+    consent per region. Read only by the migrations (``bot/runtime/records.py``), which empty it."""
     return f"{PREFIX}:subscriber:{subscriber_id}"
 
 

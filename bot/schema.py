@@ -14,7 +14,7 @@ from sqlalchemy import MetaData, Table
 metadata = MetaData()
 
 #: The modules that declare tables, imported on demand (no import-time I/O; no feature imports another).
-TABLE_MODULES = ("bot.concerns.tables", "bot.auth.tables")
+TABLE_MODULES = ("bot.concerns.tables", "bot.auth.tables", "bot.subscriptions.tables")
 
 
 def every_table() -> list[Table]:

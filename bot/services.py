@@ -131,8 +131,8 @@ class Services:
 
     @functools.cached_property
     def subscriptions(self) -> SubscriptionStore:
-        """Citizens' alert subscriptions."""
-        return SubscriptionStore(self.redis)
+        """Citizens' alert subscriptions and their consents (records: in the database)."""
+        return SubscriptionStore(self.database)
 
     # Concerns ------------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ Usage::
 keys): an alert needing a second approval must be approved by another person, not just another key.
 ``create`` prints the key once; store it in the ministry's secret manager. Roles: author, approver,
 admin, analyst, reporter (an Open311 client that files concerns; see bot/auth/roles.py).
-REDIS_URL must point at Baraza's Redis (``./baraza run`` prints it).
+Keys are kept in Baraza's database: DATABASE_URL, or by default the SQLite file ``./baraza run`` uses.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from bot.fanout.notices import Broadcast, BroadcastHooks, JobKind, Notice, Notic
 from bot.fanout.pacing import ChannelPacer, RetryPolicy
 from bot.fanout.queue import DELIVERY_GROUP, JOBS_GROUP, DeliveryResult, FanOutQueue
 from bot.fanout.resolve import fan_out, fan_out_cancellation
-from bot.subscriptions.store import SubscriptionStore, split_subscriber_id
+from bot.subscriptions.store import split_subscriber_id
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,11 @@ class DeliveryWorker:
         retries: RetryPolicy,
         options: WorkerOptions | None = None,
         between_rounds: Callable[[], object] | None = None,
+        *,
+        languages: Callable[[list[str]], list[str | None]],
     ) -> None:
+        """``languages`` gives each subscriber's language, None for one who left (the subscriptions'
+        record, asked once per batch of deliveries)."""
         self._redis = client
         self._hooks = hooks
         self._channels = channels
@@ -97,7 +101,7 @@ class DeliveryWorker:
         self.options = options or WorkerOptions()
         self.name = self.options.name or default_worker_name()
         self._queue = FanOutQueue(client)
-        self._subscriptions = SubscriptionStore(client)
+        self._languages = languages
         self._promote = client.register_script(_PROMOTE)
         self._defer = client.register_script(_DEFER)
         self._pool = ThreadPoolExecutor(max_workers=self.options.parallel, thread_name_prefix="deliver")
@@ -208,7 +212,7 @@ class DeliveryWorker:
         done: list[str] = []  # entries already recorded (a replay after a crash): only acknowledged
         states = self._states(entries)
         live: dict[str, bool] = {}
-        languages = self._subscriptions.languages([fields.get("s", "") for _, fields in entries])
+        languages = self._languages([fields.get("s", "") for _, fields in entries])
         for (entry_id, fields), state, language in zip(entries, states, languages, strict=True):
             broadcast, subscriber = Broadcast.from_fields(fields), fields.get("s", "")
             if state != "queued":

@@ -68,7 +68,7 @@ def run() -> int:
             "\nBaraza is running.\n"
             f"  Chat with it:      http://localhost:{settings.web_port}/\n"
             f"  Ministry console:  http://localhost:{settings.web_port}/console\n"
-            f"    get a key with:  REDIS_URL={stack.settings.redis_url} .venv/bin/python -m bot.auth create"
+            "    get a key with:  .venv/bin/python -m bot.auth create"
             " --ministry meteo --role admin --name 'Your Name' --person your-staff-id\n"
             f"  Analyst dashboard: http://localhost:{settings.web_port}/dashboard\n"
             f"  Ministry API:      http://localhost:{settings.web_port}/api/v1  (document: /openapi.json)\n"

@@ -19,11 +19,13 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import redis_keys
 from bot.auth.keys import ApiKeyStore, KeyInfo, StoredKey
 from bot.auth.roles import Role
+from bot.subscriptions.store import Subscription, SubscriptionStore
 
 if TYPE_CHECKING:
     import redis
@@ -37,11 +39,12 @@ class Moved:
     """How many entries of each kind were moved by one run."""
 
     api_keys: int = 0
+    subscriptions: int = 0  #: one per region a subscriber followed, with its consent
 
     @property
     def total(self) -> int:
         """Everything moved."""
-        return self.api_keys
+        return self.api_keys + self.subscriptions
 
 
 def migrate_api_keys(client: redis.Redis[bytes], store: ApiKeyStore) -> int:
@@ -63,9 +66,50 @@ def migrate_api_keys(client: redis.Redis[bytes], store: ApiKeyStore) -> int:
     return moved
 
 
+_REGION_FIELD = "region:"
+
+
+def migrate_subscriptions(client: redis.Redis[bytes], store: SubscriptionStore) -> int:
+    """Move every old subscriber hash (language, and a consent per region) and drop the old region
+    sets; how many subscriptions were new to the database.
+
+    A consent already in the database for the same subscriber and region is newer (given after the
+    move began) and is kept.
+    """
+    moved = 0
+    prefix = redis_keys.subscriber("")
+    for key in list(client.scan_iter(match=redis_keys.subscriber("*"), count=1000)):
+        sid = key.decode()[len(prefix) :]
+        fields = {name.decode(): value.decode() for name, value in client.hgetall(key).items()}
+        language = fields.get("language", "")
+        pipe = client.pipeline(transaction=True)
+        for name, value in sorted(fields.items()):
+            if not name.startswith(_REGION_FIELD):
+                continue
+            region, consent = name[len(_REGION_FIELD) :], json.loads(value)
+            subscription = Subscription(
+                region=region,
+                topics=tuple(consent.get("topics") or ()),
+                consented_at=datetime.fromisoformat(consent["consented_at"]),
+                consent_channel=consent.get("consent_channel", ""),
+            )
+            moved += store.adopt(sid, language, subscription, replace=False)
+            for topic in subscription.topics or (None,):
+                pipe.srem(redis_keys.subscribers_of_region(region, topic), sid)
+        pipe.delete(key)
+        pipe.execute()
+    # What is left of the region sets names nobody with a consent (the hashes are the record).
+    for key in list(client.scan_iter(match=redis_keys.subscribers_of_region("*"), count=1000)):
+        client.delete(key)
+    return moved
+
+
 def migrate(client: redis.Redis[bytes], engine: Engine) -> Moved:
     """Move every old record from Redis into the (migrated) database."""
-    return Moved(api_keys=migrate_api_keys(client, ApiKeyStore(engine)))
+    return Moved(
+        api_keys=migrate_api_keys(client, ApiKeyStore(engine)),
+        subscriptions=migrate_subscriptions(client, SubscriptionStore(engine)),
+    )
 
 
 def bring_up_to_date(settings: Settings) -> Moved:
@@ -95,7 +139,10 @@ def main(argv: list[str]) -> int:
     from bot.settings import load_settings
 
     moved = bring_up_to_date(load_settings())
-    print(f"moved from Redis to the database: {moved.api_keys} API keys")
+    print(
+        f"moved from Redis to the database: {moved.api_keys} API keys, "
+        f"{moved.subscriptions} subscriptions with their consents"
+    )
     return 0
 
 

@@ -29,6 +29,7 @@ def _worker(
         ChannelPacer(services.redis, services.delivery_policy),
         RetryPolicy(max_attempts=3, backoff_seconds=0.0),
         WorkerOptions(name="test-worker", block_ms=10, **options),  # type: ignore[arg-type]
+        languages=services.subscriptions.languages,
     )
 
 
