@@ -30,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import redis
+import sqlalchemy.exc
 
 from bot import redis_keys
 from bot.fanout.channels import DeliveryChannel, Outcome, SkipReason
@@ -122,9 +123,12 @@ class DeliveryWorker:
                     ready = True
                 self.step()
                 pause = 0.5
-            except (redis.ConnectionError, redis.TimeoutError) as error:
-                # Redis restarting or unreachable: nothing was acknowledged, so nothing is lost; wait.
-                log.warning("Redis unavailable (%s); retrying in %.1f s", error, pause)
+            except (redis.ConnectionError, redis.TimeoutError, sqlalchemy.exc.OperationalError) as error:
+                # Redis or the database (subscriptions) restarting or unreachable: nothing was
+                # acknowledged, so nothing is lost; wait. (The database's error names no values:
+                # the engine hides its statements' parameters.)
+                store = "the database" if isinstance(error, sqlalchemy.exc.OperationalError) else "Redis"
+                log.warning("%s unavailable (%s); retrying in %.1f s", store, type(error).__name__, pause)
                 time.sleep(pause)
                 pause = min(10.0, pause * 2)
                 ready = False
