@@ -53,5 +53,5 @@ def delete_or_keep(turn: Turn, catalogues: Catalogues, *, agreed: bool) -> Outco
         return Outcome((Reply(locale.text("delete_data_kept")),))
     services = shared()
     services.concerns.forget(turn.subscriber)
-    schedule_forgetting(services.redis, turn.subscriber, turn.sender_id)
+    schedule_forgetting(services.redis, services.subscriptions, turn.subscriber, turn.sender_id)
     return Outcome((Reply(locale.text("delete_data_done")),))

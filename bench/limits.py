@@ -28,13 +28,13 @@ import aiohttp
 import redis
 
 from bot.alerts.model import utc_now
-from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import load_catalogues
 from bot.concerns.ticket import ALPHABET, LENGTH
 from bot.limits.policy import load_limits
 from bot.runtime.stack import Stack
 from bot.runtime.training import ensure_model
+from bot.services import Services
 from bot.settings import PROJECT_ROOT, load_settings
 
 MESSAGES = [
@@ -212,9 +212,9 @@ def main() -> None:
             return busy, flooded
 
         busy, (answered, refused) = asyncio.run(under_flood())
-        key = ApiKeyStore(redis.Redis.from_url(args.redis_url)).create(
-            "health", Role.ANALYST, "bench", utc_now(), person="BENCH"
-        )[0]
+        key = Services(settings).api_keys.create("health", Role.ANALYST, "bench", utc_now(), person="BENCH")[
+            0
+        ]
         api429, api200, open311_429 = asyncio.run(api_refusals(web, key, 10.0))
         lookups = asyncio.run(ticket_lookups(web, 30.0))
     finally:

@@ -38,17 +38,20 @@ def alert_by_cap_identity(sender: str, identifier: str) -> str:
 
 
 def api_keys() -> str:
-    """Hash of API keys: SHA-256 of the secret -> JSON of the key's holder, ministry and role."""
+    """Before API keys were records in the database: hash of key id -> JSON of the key's digest,
+    holder, ministry and role. Read only by the migration (``bot/runtime/records.py``), which empties it."""
     return f"{PREFIX}:apikeys"
 
 
 def subscribers_of_region(region: str, topic: str | None = None) -> str:
-    """Set of subscriber ids following a region: all its alerts (no topic) or only one topic."""
+    """Before subscriptions were records in the database: set of subscriber ids following a region,
+    all its alerts (no topic) or only one topic. Read only by the migrations, which empty it."""
     return f"{PREFIX}:subs:region:{region}" + (f":topic:{topic}" if topic else "")
 
 
 def subscriber(subscriber_id: str) -> str:
-    """Hash of one subscriber: channel, address, language, and one consent record per region."""
+    """Before subscriptions were records in the database: hash of one subscriber's language and one
+    consent per region. Read only by the migrations (``bot/runtime/records.py``), which empty it."""
     return f"{PREFIX}:subscriber:{subscriber_id}"
 
 

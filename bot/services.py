@@ -132,13 +132,13 @@ class Services:
 
     @functools.cached_property
     def api_keys(self) -> ApiKeyStore:
-        """Ministry API keys."""
-        return ApiKeyStore(self.redis)
+        """Ministry API keys (records: in the database)."""
+        return ApiKeyStore(self.database)
 
     @functools.cached_property
     def subscriptions(self) -> SubscriptionStore:
-        """Citizens' alert subscriptions."""
-        return SubscriptionStore(self.redis)
+        """Citizens' alert subscriptions and their consents (records: in the database)."""
+        return SubscriptionStore(self.database)
 
     # Concerns ------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ keys): an alert needing a second approval must be approved by another person, no
 admin, analyst, reporter (an Open311 client that files concerns), agent (answers citizens handed over
 to a person, in the inbox of the desks named with ``--desk``, which must be the ministry's desks in
 config/catalogue/desks.yml; see bot/auth/roles.py).
-REDIS_URL must point at Baraza's Redis (``./baraza run`` prints it).
+Keys are kept in Baraza's database: DATABASE_URL, or by default the SQLite file ``./baraza run`` uses.
 """
 
 from __future__ import annotations

@@ -9,13 +9,12 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
 )
 
-metadata = MetaData()
+from bot.schema import metadata
 
 concerns = Table(
     "concerns",

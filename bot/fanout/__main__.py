@@ -48,6 +48,7 @@ def build_worker(services: Services, options: WorkerOptions, *, housekeeping: bo
         services.delivery_policy.retries,
         options,
         between_rounds=between_rounds if chores else None,
+        languages=services.subscriptions.languages,
     )
 
 

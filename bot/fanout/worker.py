@@ -30,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import redis
+import sqlalchemy.exc
 
 from bot import redis_keys
 from bot.fanout.channels import DeliveryChannel, Outcome, SkipReason
@@ -37,7 +38,7 @@ from bot.fanout.notices import Broadcast, BroadcastHooks, JobKind, Notice, Notic
 from bot.fanout.pacing import ChannelPacer, RetryPolicy
 from bot.fanout.queue import DELIVERY_GROUP, JOBS_GROUP, DeliveryResult, FanOutQueue
 from bot.fanout.resolve import fan_out, fan_out_cancellation
-from bot.subscriptions.store import SubscriptionStore, split_subscriber_id
+from bot.subscriptions.store import split_subscriber_id
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,11 @@ class DeliveryWorker:
         retries: RetryPolicy,
         options: WorkerOptions | None = None,
         between_rounds: Callable[[], object] | None = None,
+        *,
+        languages: Callable[[list[str]], list[str | None]],
     ) -> None:
+        """``languages`` gives each subscriber's language, None for one who left (the subscriptions'
+        record, asked once per batch of deliveries)."""
         self._redis = client
         self._hooks = hooks
         self._channels = channels
@@ -97,7 +102,7 @@ class DeliveryWorker:
         self.options = options or WorkerOptions()
         self.name = self.options.name or default_worker_name()
         self._queue = FanOutQueue(client)
-        self._subscriptions = SubscriptionStore(client)
+        self._languages = languages
         self._promote = client.register_script(_PROMOTE)
         self._defer = client.register_script(_DEFER)
         self._pool = ThreadPoolExecutor(max_workers=self.options.parallel, thread_name_prefix="deliver")
@@ -118,9 +123,12 @@ class DeliveryWorker:
                     ready = True
                 self.step()
                 pause = 0.5
-            except (redis.ConnectionError, redis.TimeoutError) as error:
-                # Redis restarting or unreachable: nothing was acknowledged, so nothing is lost; wait.
-                log.warning("Redis unavailable (%s); retrying in %.1f s", error, pause)
+            except (redis.ConnectionError, redis.TimeoutError, sqlalchemy.exc.OperationalError) as error:
+                # Redis or the database (subscriptions) restarting or unreachable: nothing was
+                # acknowledged, so nothing is lost; wait. (The database's error names no values:
+                # the engine hides its statements' parameters.)
+                store = "the database" if isinstance(error, sqlalchemy.exc.OperationalError) else "Redis"
+                log.warning("%s unavailable (%s); retrying in %.1f s", store, type(error).__name__, pause)
                 time.sleep(pause)
                 pause = min(10.0, pause * 2)
                 ready = False
@@ -208,7 +216,7 @@ class DeliveryWorker:
         done: list[str] = []  # entries already recorded (a replay after a crash): only acknowledged
         states = self._states(entries)
         live: dict[str, bool] = {}
-        languages = self._subscriptions.languages([fields.get("s", "") for _, fields in entries])
+        languages = self._languages([fields.get("s", "") for _, fields in entries])
         for (entry_id, fields), state, language in zip(entries, states, languages, strict=True):
             broadcast, subscriber = Broadcast.from_fields(fields), fields.get("s", "")
             if state != "queued":

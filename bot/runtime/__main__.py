@@ -68,7 +68,7 @@ def run() -> int:
             "\nBaraza is running.\n"
             f"  Chat with it:      http://localhost:{settings.web_port}/\n"
             f"  Ministry console:  http://localhost:{settings.web_port}/console\n"
-            f"    get a key with:  REDIS_URL={stack.settings.redis_url} .venv/bin/python -m bot.auth create"
+            "    get a key with:  .venv/bin/python -m bot.auth create"
             " --ministry meteo --role admin --name 'Your Name' --person your-staff-id\n"
             f"  Analyst dashboard: http://localhost:{settings.web_port}/dashboard\n"
             f"  Ministry API:      http://localhost:{settings.web_port}/api/v1  (document: /openapi.json)\n"
@@ -122,13 +122,11 @@ def serve(process: str) -> int:
     if process == "rasa" and settings.rest_channel:
         print(REST_WARNING, file=sys.stderr, flush=True)
     if process in ("actions", "web"):
-        import redis
+        from bot.runtime.records import bring_up_to_date
 
-        from bot.concerns.database import upgrade
-        from bot.subscriptions.scoped_ids import migrate_subscribers
+        bring_up_to_date(settings)  # idempotent; the first container to start does the work
+    import redis
 
-        upgrade(settings.effective_database_url)  # idempotent; the first container to start does the work
-        migrate_subscribers(redis.Redis.from_url(settings.redis_url))  # once; a marker in Redis says so
     warning = eviction_warning(redis.Redis.from_url(settings.redis_url, socket_timeout=5))
     if warning:
         print(f"warning: {warning}", file=sys.stderr)

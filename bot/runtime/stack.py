@@ -22,7 +22,6 @@ from typing import IO
 
 import redis
 
-from bot.concerns.database import upgrade as migrate_concerns
 from bot.runtime.credentials import write_credentials
 from bot.runtime.embedded_redis import start_embedded_redis
 from bot.runtime.processes import (
@@ -32,10 +31,10 @@ from bot.runtime.processes import (
     web_app_command,
     worker_command,
 )
+from bot.runtime.records import bring_up_to_date
 from bot.runtime.redis_env import redis_endpoint_env, tracker_expiry_env
 from bot.runtime.redis_policy import eviction_warning
 from bot.settings import Settings
-from bot.subscriptions.scoped_ids import migrate_subscribers
 
 logger = logging.getLogger(__name__)
 
@@ -199,8 +198,7 @@ class Stack:
                 "the REST channel is on (BARAZA_REST_CHANNEL): anyone reaching Rasa can chat as any "
                 "rest: sender; for development and tests only"
             )
-        migrate_concerns(self.settings.effective_database_url)
-        migrate_subscribers(redis.Redis.from_url(self.settings.redis_url))
+        bring_up_to_date(self.settings)  # schema, scoped ids, old records out of Redis
 
     def launch(self, timeout: float) -> None:
         """One of each process; wait until each answers."""

@@ -18,10 +18,11 @@ import time
 from typing import TYPE_CHECKING
 
 from bot import redis_keys
-from bot.subscriptions.store import SubscriptionStore
 
 if TYPE_CHECKING:
     import redis
+
+    from bot.subscriptions.store import SubscriptionStore
 
 #: Seconds to wait before deleting a conversation, so Rasa's save of the current turn comes first.
 DELAY_SECONDS = 10.0
@@ -29,9 +30,11 @@ DELAY_SECONDS = 10.0
 EXPIRY_BATCH = 1000
 
 
-def schedule_forgetting(client: redis.Redis[bytes], subscriber: str, conversation_id: str) -> None:
+def schedule_forgetting(
+    client: redis.Redis[bytes], subscriptions: SubscriptionStore, subscriber: str, conversation_id: str
+) -> None:
     """Remove the subscriptions now; schedule the conversation's deletion."""
-    SubscriptionStore(client).unsubscribe(subscriber)
+    subscriptions.unsubscribe(subscriber)
     client.zadd(redis_keys.conversations_to_forget(), {conversation_id: time.time() + DELAY_SECONDS})
 
 

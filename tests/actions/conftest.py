@@ -34,11 +34,16 @@ class FakeAlerts:
 
 
 @pytest.fixture(autouse=True)
-def action_services(identifier: LanguageIdentifier, live_catalogues: LiveCatalogues) -> Iterator[Services]:
-    """The action server's services, over the test Redis (opened only by a test that needs it), with
-    the session's catalogues and language identifier."""
+def action_services(
+    identifier: LanguageIdentifier, live_catalogues: LiveCatalogues, sqlite_url: str
+) -> Iterator[Services]:
+    """The action server's services, over the test Redis (opened only by a test that needs it) and
+    the test's database (the one ``services`` uses too), with the session's catalogues and language
+    identifier."""
     services = with_session_parts(
-        Services(load_settings({"REDIS_URL": TEST_REDIS_URL})), identifier, live_catalogues
+        Services(load_settings({"REDIS_URL": TEST_REDIS_URL, "DATABASE_URL": sqlite_url})),
+        identifier,
+        live_catalogues,
     )
     use(services)
     yield services

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import pytest
 import redis
+import sqlalchemy.exc
 
 from bot import redis_keys
+from bot.fanout.notices import Broadcast
 from bot.services import Services, shared, use
 from bot.settings import load_settings
 
 
 def test_building_the_services_connects_to_nothing_until_used() -> None:
-    services = Services(load_settings({"REDIS_URL": "redis://127.0.0.1:1/0"}))  # nothing listens there
+    nowhere = {"REDIS_URL": "redis://127.0.0.1:1/0", "DATABASE_URL": "postgresql://x@127.0.0.1:1/x"}
+    services = Services(load_settings(nowhere))  # nothing listens there
     alerts, subscriptions, keys = services.alerts, services.subscriptions, services.api_keys
     assert alerts is services.alerts and subscriptions is services.subscriptions  # built once
-    with pytest.raises(redis.ConnectionError):
+    with pytest.raises(sqlalchemy.exc.OperationalError):
         keys.authenticate("bz_abc_secret")
+    with pytest.raises(redis.ConnectionError):
+        services.fan_out.progress(Broadcast.alert("a"))
 
 
 def test_locale_falls_back_to_the_default_language() -> None:

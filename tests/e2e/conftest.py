@@ -155,7 +155,17 @@ def stack(telegram_api: ProviderStandIn, tmp_path_factory: pytest.TempPathFactor
     )
     yield running
     running.stop()
+    if "records" in _RUNNING:
+        _RUNNING.pop("records").database.dispose()
     _RUNNING.pop("stack", None)
+
+
+def records() -> Services:
+    """The running stack's services over its Redis and its database, for tests that seed records
+    (API keys, subscriptions) the way an operator or a citizen would have made them."""
+    if "records" not in _RUNNING:
+        _RUNNING["records"] = Services(_RUNNING["stack"].settings)
+    return _RUNNING["records"]
 
 
 def post_json(url: str, body: Any, headers: dict[str, str] | None = None) -> tuple[int, Any]:

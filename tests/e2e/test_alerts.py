@@ -13,20 +13,17 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import redis
 import websockets
 from lxml import etree
 
 from bot.alerts.cap import MEDIA_TYPE
 from bot.alerts.model import utc_now
-from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.runtime.stack import Stack
 from bot.settings import PROJECT_ROOT
-from bot.subscriptions.store import SubscriptionStore
 from tests.conftest import CAP_SAMPLES
-from tests.e2e.conftest import E2E_REDIS_URL, WEB, Citizen
+from tests.e2e.conftest import WEB, Citizen, records
 from tests.e2e.test_socketio import SOCKET_URL, SocketChat
 
 SENDER = "alerts@meteo.kalima.example"
@@ -167,7 +164,7 @@ async def _scenario(key: str, catalogues: Catalogues) -> None:
 def test_subscribed_citizens_receive_alerts_in_their_language_once(
     stack: Stack, catalogues: Catalogues
 ) -> None:
-    key, _ = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create("meteo", Role.ADMIN, "e2e", utc_now())
+    key, _ = records().api_keys.create("meteo", Role.ADMIN, "e2e", utc_now())
     asyncio.run(_scenario(key, catalogues))
 
 
@@ -204,9 +201,7 @@ async def _offline_scenario(key: str) -> None:
 
 
 def test_web_chat_user_who_was_away_finds_the_alert_on_return(stack: Stack) -> None:
-    key, _ = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(
-        "meteo", Role.AUTHOR, "offline", utc_now()
-    )
+    key, _ = records().api_keys.create("meteo", Role.AUTHOR, "offline", utc_now())
     asyncio.run(_offline_scenario(key))
 
 
@@ -219,9 +214,8 @@ def test_stop_in_every_language_over_rest(stack: Stack, catalogues: Catalogues) 
 
 
 def test_command_line_sends_a_cap_file_and_shows_progress(stack: Stack, tmp_path: Path) -> None:
-    client = redis.Redis.from_url(E2E_REDIS_URL)
-    key, _ = ApiKeyStore(client).create("meteo", Role.AUTHOR, "cli", utc_now())
-    subscriptions = SubscriptionStore(client)
+    key, _ = records().api_keys.create("meteo", Role.AUTHOR, "cli", utc_now())
+    subscriptions = records().subscriptions
     for i in range(25):
         subscriptions.subscribe(f"null:cli-{i}", "coast", (), "en", utc_now())
     document = tmp_path / "flood.cap"
@@ -288,14 +282,13 @@ def _delivered(key: str, alert_id: str) -> dict[str, Any]:
 def test_a_delivery_no_channel_here_can_make_is_skipped_with_its_reason(stack: Stack) -> None:
     """An alert once counted "sent" for subscribers nothing could reach (Rasa collected the messages
     of a channel it has no output for, and answered 200): now skipped, with why, for the ministry."""
-    client = redis.Redis.from_url(E2E_REDIS_URL)
-    key, _ = ApiKeyStore(client).create("meteo", Role.AUTHOR, "skipped", utc_now())
+    key, _ = records().api_keys.create("meteo", Role.AUTHOR, "skipped", utc_now())
     on_rest = Citizen({"language": "en"})  # the REST channel answers requests; nothing can be pushed to it
     assert "Do you agree?" in on_rest.text("subscribe me to alerts for the Eastern Region")
     on_rest.text("yes")
     # subscribed on a channel this installation has no output for, as an SMS subscriber is when the
     # SMS gateway is not (or no longer) configured
-    SubscriptionStore(client).subscribe("viber:+254700555001", "east", (), "en", utc_now())
+    records().subscriptions.subscribe("viber:+254700555001", "east", (), "en", utc_now())
     status, record = _post(
         "/api/v1/alerts", key, _json_alert("east", "Storm warning – East"), "application/json"
     )
@@ -327,7 +320,7 @@ def _feed_headlines(region: str) -> list[str]:
 def test_the_feed_and_the_chat_list_the_same_active_alerts(stack: Stack, catalogues: Catalogues) -> None:
     """The feed listed 1 alert while the chat listed 3: the samples were written straight into the
     citizens' store, with no alert record for the feeds. Now they are their ministries' alerts."""
-    key, _ = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create("meteo", Role.AUTHOR, "feed", utc_now())
+    key, _ = records().api_keys.create("meteo", Role.AUTHOR, "feed", utc_now())
     status, record = _post(
         "/api/v1/alerts", key, _json_alert("lakes", "Strong winds – Lakes"), "application/json"
     )

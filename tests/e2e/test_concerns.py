@@ -10,7 +10,7 @@ import pytest
 from bot.catalogue.bundle import Catalogues
 from bot.concerns.ticket import ALPHABET
 from bot.runtime.stack import Stack
-from tests.e2e.conftest import Citizen
+from tests.e2e.conftest import Citizen, records
 
 
 def test_report_in_spanish_get_a_ticket_and_ask_its_status(stack: Stack, catalogues: Catalogues) -> None:
@@ -117,14 +117,10 @@ def test_ministry_moves_a_spanish_report_and_the_citizen_is_told_in_spanish(
 ) -> None:
     import asyncio
 
-    import redis
-
     from bot.alerts.model import utc_now
-    from bot.auth.keys import ApiKeyStore
     from bot.auth.roles import Role
-    from tests.e2e.conftest import E2E_REDIS_URL
 
-    store = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL))
+    store = records().api_keys
     water, _ = store.create("water", Role.AUTHOR, "water officer", utc_now())
     analyst, _ = store.create("health", Role.ANALYST, "analyst", utc_now())
     asyncio.run(_spanish_report_then_ministry_answers(water, analyst, catalogues))

@@ -13,16 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from urllib.parse import quote
 
-import redis
-
 from bot.alerts.model import utc_now
-from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.concerns.ticket import ALPHABET
 from bot.runtime.stack import Stack
 from bot.subscriptions.store import subscriber_id
-from tests.e2e.conftest import AUTH_TOKEN, E2E_REDIS_URL, RASA, WEB, Citizen, get, post_json
+from tests.e2e.conftest import AUTH_TOKEN, RASA, WEB, Citizen, get, post_json, records
 
 CONCURRENT = 200
 TICKET = re.compile(rf"\b[{ALPHABET}]{{6}}\b")
@@ -138,9 +135,7 @@ def test_news_of_a_concern_waits_out_an_action_server_crash(stack: Stack, catalo
     _report_until_summary(citizen, catalogues, "The Ziwani clinic has run out of malaria tests.")
     ticket = TICKET.search(citizen.text("yes"))
     assert ticket
-    key, _ = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(
-        "health", Role.AUTHOR, "nurse", utc_now()
-    )
+    key, _ = records().api_keys.create("health", Role.AUTHOR, "nurse", utc_now())
     news = locale.text(
         "concern_status_changed", ticket=ticket.group(), status=locale.text("concern_status_in_progress")
     )

@@ -5,15 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-import redis
 
 from bot.alerts.model import utc_now
-from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.runtime.stack import Stack
-from bot.subscriptions.store import SubscriptionStore
-from tests.e2e.conftest import E2E_REDIS_URL, WEB
+from tests.e2e.conftest import WEB, records
 from tests.e2e.test_browser import AXE, _require, playwright_api
 
 SUBSCRIBERS = 40
@@ -21,13 +18,12 @@ SUBSCRIBERS = 40
 
 @pytest.fixture()
 def health_keys(stack: Stack) -> dict[str, str]:
-    client = redis.Redis.from_url(E2E_REDIS_URL)
-    store = ApiKeyStore(client)
+    store = records().api_keys
     keys = {
         role: store.create("health", Role(role), f"console {role}", utc_now())[0]
         for role in ("author", "approver")
     }
-    subscriptions = SubscriptionStore(client)
+    subscriptions = records().subscriptions
     for i in range(SUBSCRIBERS):
         subscriptions.subscribe(f"null:console-{i}", "lakes", (), "en", utc_now())
     # on a channel this installation has no output for: not delivered, and the console says why

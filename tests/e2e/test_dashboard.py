@@ -13,7 +13,6 @@ import pytest
 import redis
 
 from bot.alerts.model import utc_now
-from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.catalogue.concern_routing import CATEGORIES
@@ -22,7 +21,7 @@ from bot.concerns.model import ConcernFilter, NewConcern
 from bot.concerns.service import ConcernService
 from bot.concerns.store import ConcernStore
 from bot.runtime.stack import Stack
-from tests.e2e.conftest import E2E_REDIS_URL, WEB
+from tests.e2e.conftest import E2E_REDIS_URL, WEB, records
 from tests.e2e.test_browser import AXE, _require, playwright_api
 
 #: (days ago, category, region, language, description)
@@ -54,7 +53,7 @@ def seeded(stack: Stack, catalogues: Catalogues) -> Iterator[ConcernStore]:
 
 @pytest.fixture()
 def keys(stack: Stack) -> dict[str, str]:
-    store = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL))
+    store = records().api_keys
     return {
         "analyst": store.create("meteo", Role.ANALYST, "dashboard analyst", utc_now())[0],
         "health": store.create("health", Role.AUTHOR, "dashboard health", utc_now())[0],

@@ -30,13 +30,13 @@ from bot.runtime.cluster import Cluster
 from bot.runtime.training import ensure_model
 from bot.services import Services
 from bot.settings import PROJECT_ROOT, load_settings
-from bot.subscriptions.store import SubscriptionStore
 from tests.bot.alerts.test_service import METEO_AUTHOR, make_alert
 from tests.e2e.conftest import ACTION_TOKEN, AUTH_TOKEN, PORT_BASE
 
 CLUSTER_REDIS_URL = os.environ.get("CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/10")
 POSTGRES_SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-DATABASE = "baraza_cluster"
+#: The database this test drops and creates: CLUSTER_DATABASE, so that checkouts side by side do not share it.
+DATABASE = os.environ.get("CLUSTER_DATABASE", "baraza_cluster")
 #: Balancer ports: Rasa's API, the action servers, the public frontend (web app + socket.io + webhooks).
 RASA_API, ACTIONS, PUBLIC = PORT_BASE + 2000, PORT_BASE + 2001, PORT_BASE + 2002
 CONVERSATIONS = 50
@@ -193,10 +193,9 @@ def _wait(condition: Callable[[], bool], seconds: float, what: str) -> None:
 
 def test_a_worker_killed_mid_broadcast_the_other_finishes_it_each_delivery_once(cluster: Cluster) -> None:
     services = Services(cluster.settings)
-    store = SubscriptionStore(services.redis)
-    now = services.now()
-    for i in range(SUBSCRIBERS):
-        store.subscribe(f"null:cluster-{i}", "coast", (), "en", now)
+    services.subscriptions.subscribe_many(
+        [f"null:cluster-{i}" for i in range(SUBSCRIBERS)], "coast", "en", services.now()
+    )
     record = services.alerts.create(METEO_AUTHOR, make_alert(services))
     broadcast = Broadcast.alert(record.alert_id)
     _wait(lambda: services.fan_out.progress(broadcast).sent >= 300, 120, "300 deliveries")

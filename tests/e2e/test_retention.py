@@ -12,12 +12,11 @@ import websockets
 
 from bot import redis_keys
 from bot.alerts.model import utc_now
-from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.identity import web_conversation_id
 from bot.runtime.stack import Stack
 from bot.subscriptions.forget import expire_idle_conversations
-from tests.e2e.conftest import E2E_REDIS_URL
+from tests.e2e.conftest import E2E_REDIS_URL, records
 from tests.e2e.test_alerts import _cap, _next_bot_message, _post, subscribe_on_the_web
 from tests.e2e.test_socketio import SOCKET_URL, SocketChat
 
@@ -54,5 +53,5 @@ async def _scenario(key: str, client: redis.Redis[bytes]) -> None:
 
 def test_idle_conversations_expire_and_their_subscribers_keep_their_language(stack: Stack) -> None:
     client = redis.Redis.from_url(E2E_REDIS_URL)
-    key, _ = ApiKeyStore(client).create("meteo", Role.AUTHOR, "retention", utc_now())
+    key, _ = records().api_keys.create("meteo", Role.AUTHOR, "retention", utc_now())
     asyncio.run(_scenario(key, client))

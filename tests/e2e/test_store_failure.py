@@ -43,8 +43,9 @@ from bot.identity import USSD, conversation_id, web_conversation_id
 from bot.runtime.embedded_redis import start_embedded_redis
 from bot.runtime.stack import Stack
 from bot.runtime.training import ensure_model
+from bot.services import Services
 from bot.settings import PROJECT_ROOT, load_settings
-from bot.subscriptions.store import SubscriptionStore, subscriber_id
+from bot.subscriptions.store import subscriber_id
 from tests.e2e.conftest import (
     AT_API_KEY,
     AT_CALLBACK_TOKEN,
@@ -311,7 +312,8 @@ async def _scenario(own: OwnStack, catalogues: Catalogues) -> dict[str, float]:
         assert answer["text"] != try_again["fr"] and answer["metadata"]["language"] == "fr", answer
         session = web.session_id
 
-    subscriptions = SubscriptionStore(own.client)
+    own_services = Services(own.stack.settings)
+    subscriptions = own_services.subscriptions
     web_subscriber = subscriptions.get(subscriber_id("socketio", web_conversation_id(session)))
     assert web_subscriber is not None and [s.region for s in web_subscriber.subscriptions] == ["coast"]
     tracker_ttl = own.client.ttl(redis_keys.rasa_tracker(web_conversation_id(session)))
@@ -336,6 +338,7 @@ async def _scenario(own: OwnStack, catalogues: Catalogues) -> dict[str, float]:
     # SMS: answered again, in Portuguese.
     answer = await asyncio.to_thread(sms.say, "Quanto custa o passaporte?")
     assert "6000" in answer.replace(" ", "") and answer != gsm_friendly(try_again["pt"]), answer
+    own_services.database.dispose()
     return waited
 
 

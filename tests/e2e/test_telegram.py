@@ -8,13 +8,17 @@ import time
 import urllib.request
 from typing import Any
 
-import redis
-
 from bot.alerts.model import utc_now
 from bot.catalogue.bundle import Catalogues
 from bot.runtime.stack import Stack
-from bot.subscriptions.store import SubscriptionStore
-from tests.e2e.conftest import E2E_REDIS_URL, RASA, TELEGRAM_SECRET, TELEGRAM_TOKEN, ProviderStandIn, rasa_log
+from tests.e2e.conftest import (
+    RASA,
+    TELEGRAM_SECRET,
+    TELEGRAM_TOKEN,
+    ProviderStandIn,
+    rasa_log,
+    records,
+)
 
 WEBHOOK = f"{RASA}/webhooks/telegram/webhook"
 
@@ -108,15 +112,13 @@ def test_forged_updates_are_refused(stack: Stack, telegram_api: ProviderStandIn)
 def test_alert_pushed_to_a_telegram_subscriber(
     stack: Stack, telegram_api: ProviderStandIn, catalogues: Catalogues
 ) -> None:
-    from bot.auth.keys import ApiKeyStore
     from bot.auth.roles import Role
     from tests.e2e.test_alerts import _cap, _post
 
-    client = redis.Redis.from_url(E2E_REDIS_URL)
     _post_update(_message(7004, "/start", language="sw"))  # the conversation exists, in Swahili
     _sent_to(telegram_api, 7004)
-    SubscriptionStore(client).subscribe("telegram:telegram:7004", "coast", (), "sw", utc_now())
-    key, _ = ApiKeyStore(client).create("meteo", Role.AUTHOR, "telegram test", utc_now())
+    records().subscriptions.subscribe("telegram:telegram:7004", "coast", (), "sw", utc_now())
+    key, _ = records().api_keys.create("meteo", Role.AUTHOR, "telegram test", utc_now())
     before = len(telegram_api.calls_to("/sendMessage"))
     status, record = _post("/api/v1/alerts", key, _cap("KL-TG-1"))
     assert status == 201, record

@@ -13,12 +13,10 @@ from twilio.request_validator import RequestValidator
 
 from bot import redis_keys
 from bot.alerts.model import utc_now
-from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.channels.formatting import segments
 from bot.runtime.stack import Stack
-from bot.subscriptions.store import SubscriptionStore
 from tests.e2e.conftest import (
     E2E_REDIS_URL,
     RASA,
@@ -28,6 +26,7 @@ from tests.e2e.conftest import (
     TWILIO_WHATSAPP_NUMBER,
     ProviderStandIn,
     rasa_log,
+    records,
 )
 
 MESSAGES = f"/2010-04-01/Accounts/{TWILIO_SID}/Messages.json"
@@ -108,9 +107,9 @@ def test_whatsapp_free_text_inside_the_window_and_a_template_outside(
     assert reply["From"] == TWILIO_WHATSAPP_NUMBER and "Body" in reply and "ContentSid" not in reply
 
     client = redis.Redis.from_url(E2E_REDIS_URL)
-    SubscriptionStore(client).subscribe(f"whatsapp:{user}", "coast", (), "es", utc_now())
+    records().subscriptions.subscribe(f"whatsapp:{user}", "coast", (), "es", utc_now())
     client.delete(redis_keys.whatsapp_window(user))  # a day has passed since the user last wrote
-    key, _ = ApiKeyStore(client).create("meteo", Role.AUTHOR, "whatsapp test", utc_now())
+    key, _ = records().api_keys.create("meteo", Role.AUTHOR, "whatsapp test", utc_now())
     body = {
         "severity": "Extreme",
         "category": "Met",

@@ -10,17 +10,14 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-import redis
 
 from bot.alerts.model import utc_now
-from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.channels.formatting import encoding, segments
 from bot.concerns.ticket import find_ticket
 from bot.runtime.stack import Stack
-from bot.subscriptions.store import SubscriptionStore
-from tests.e2e.conftest import AT_API_KEY, AT_CALLBACK_TOKEN, E2E_REDIS_URL, RASA, ProviderStandIn
+from tests.e2e.conftest import AT_API_KEY, AT_CALLBACK_TOKEN, RASA, ProviderStandIn, records
 
 LIMIT = 182
 
@@ -282,7 +279,7 @@ def ussd_phone(stack: Stack) -> Iterator[str]:
     their own subscribers only."""
     phone = "+254733000222"
     yield phone
-    store = SubscriptionStore(redis.Redis.from_url(E2E_REDIS_URL))
+    store = records().subscriptions
     for batch in store.followers(("coast",), (), 100):
         for sid in batch:
             if sid.endswith(phone):
@@ -304,9 +301,7 @@ def test_subscribed_on_ussd_alert_arrives_by_sms_in_the_fewest_segments(
     done = session.step(_option_in(consent, catalogues.locales["en"].text("consent_yes")))
     assert done.startswith("END ") and "STOP" in done
 
-    key, _ = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(
-        "meteo", Role.AUTHOR, "sms test", utc_now()
-    )
+    key, _ = records().api_keys.create("meteo", Role.AUTHOR, "sms test", utc_now())
     body = {
         "severity": "Severe",
         "category": "Met",

@@ -21,7 +21,6 @@ from bot.alerts.model import utc_now
 from bot.catalogue.bundle import Catalogues
 from bot.identity import web_conversation_id
 from bot.runtime.stack import Stack
-from bot.subscriptions.store import SubscriptionStore
 from tests.e2e.conftest import (
     ACTION_PORT,
     ACTION_TOKEN,
@@ -39,6 +38,7 @@ from tests.e2e.conftest import (
     get,
     post_json,
     rasa_log,
+    records,
 )
 from tests.e2e.test_socketio import SOCKET_URL, SocketChat
 from tests.e2e.test_ussd_sms import UssdSession, _post_form
@@ -65,7 +65,7 @@ def test_a_rest_call_with_a_ussd_citizen_s_number_reaches_nothing_of_theirs(
     ussd = UssdSession(phone)
     ussd.step()
     ussd.step("Zawadi Wanjiru on the Ziwani road")  # typed into their own conversation
-    subscriptions = SubscriptionStore(client)
+    subscriptions = records().subscriptions
     subscriptions.subscribe("africastalking:ussd:" + phone, "coast", (), "en", utc_now())
     before = _user_texts("ussd:" + phone)
     assert "Zawadi Wanjiru on the Ziwani road" in before
@@ -117,7 +117,6 @@ def test_a_forged_ussd_callback_without_the_token_is_refused_and_logged_without_
 
 
 def test_a_forged_tracker_posted_to_the_action_server_is_refused(stack: Stack) -> None:
-    client = redis.Redis.from_url(E2E_REDIS_URL)
     victim = "africastalking:sms:+254700500600"
     forged = {
         "next_action": "action_subscribe_alerts",
@@ -137,7 +136,7 @@ def test_a_forged_tracker_posted_to_the_action_server_is_refused(stack: Stack) -
         assert status == 403, (headers, status, body)
         status, _, _ = get(f"{ACTION_SERVER}/actions", headers)
         assert status == 403
-    assert not client.exists(redis_keys.subscriber(victim))
+    assert records().subscriptions.get(victim) is None
     status, _, _ = get(f"{ACTION_SERVER}/health")
     assert status == 200  # the stack's readiness check needs no token
     listening = [

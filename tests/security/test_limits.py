@@ -18,11 +18,9 @@ import time
 from collections.abc import Iterator
 
 import pytest
-import redis
 
 from actions.serve import TOKEN_HEADER
 from bot.alerts.model import utc_now
-from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import load_catalogues
 from bot.runtime.stack import Stack
@@ -32,7 +30,6 @@ from tests.e2e.conftest import (
     ACTION_PORT,
     ACTION_TOKEN,
     AUTH_TOKEN,
-    E2E_REDIS_URL,
     RASA,
     RASA_PORT,
     WEB,
@@ -40,6 +37,7 @@ from tests.e2e.conftest import (
     Citizen,
     get,
     post_json,
+    records,
 )
 
 EN = load_catalogues(PROJECT_ROOT / "config").locales["en"]
@@ -48,12 +46,11 @@ WEB_API = Api(WEB)
 
 @pytest.fixture()
 def analyst_key(stack: Stack) -> Iterator[str]:
-    client = redis.Redis.from_url(E2E_REDIS_URL)
-    key, info = ApiKeyStore(client).create(
+    key, info = records().api_keys.create(
         "health", Role.ANALYST, "security analyst", utc_now(), person="SEC-1"
     )
     yield key
-    ApiKeyStore(client).revoke(info.key_id)
+    records().api_keys.revoke(info.key_id)
 
 
 def _announce(port: int, path: str, size: int, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
@@ -132,9 +129,7 @@ def test_hostile_inputs_are_4xx_in_the_routes_format_never_500(analyst_key: str,
         '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE alert [<!ENTITY x "y">]>'
         '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">&x;</alert>'
     ).encode("utf-16")
-    author = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(
-        "health", Role.AUTHOR, "security author", utc_now(), person="SEC-2"
-    )[0]
+    author = records().api_keys.create("health", Role.AUTHOR, "security author", utc_now(), person="SEC-2")[0]
     refused = _call("/api/v1/alerts", author, cap, content_type="application/cap+xml")
     assert refused.status == 422 and "UTF-8" in refused.json()["error"]
     for path in ("/static/", "/static/.", "/static/..", "/static/%2e%2e/app.py"):

@@ -18,7 +18,6 @@ import redis
 
 from bot import redis_keys
 from bot.alerts.model import utc_now
-from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import load_catalogues
 from bot.concerns.database import make_engine
@@ -30,7 +29,7 @@ from bot.limits.policy import bucket, load_limits
 from bot.runtime.stack import Stack
 from bot.settings import PROJECT_ROOT
 from tests.bot.api.conftest import Api
-from tests.e2e.conftest import E2E_REDIS_URL, RASA, WEB, Citizen, get
+from tests.e2e.conftest import E2E_REDIS_URL, RASA, WEB, Citizen, get, records
 
 CATALOGUES = load_catalogues(PROJECT_ROOT / "config")
 LIMITS = load_limits(PROJECT_ROOT / "config" / "limits.yml")
@@ -113,9 +112,7 @@ def test_one_address_flooding_with_many_conversations_is_refused_early() -> None
 
 
 def test_a_key_sending_too_many_requests_gets_429_with_retry_after() -> None:
-    key = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(
-        "health", Role.ANALYST, "busy script", utc_now(), person="SEC-3"
-    )[0]
+    key = records().api_keys.create("health", Role.ANALYST, "busy script", utc_now(), person="SEC-3")[0]
     statuses: list[int] = []
     retry_after = ""
     for _ in range(int(LIMITS.api_per_key.burst) + 60):
@@ -130,9 +127,7 @@ def test_a_key_sending_too_many_requests_gets_429_with_retry_after() -> None:
 
 
 def test_wrong_api_keys_lock_the_address_out_with_backoff() -> None:
-    right = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(
-        "health", Role.ANALYST, "lockout victim", utc_now(), person="SEC-4"
-    )[0]
+    right = records().api_keys.create("health", Role.ANALYST, "lockout victim", utc_now(), person="SEC-4")[0]
     url = f"{WEB}/open311/v2/requests.xml?api_key="
     tries = [
         _status(url + f"bz_guess{n:04d}_{'x' * 43}", "127.0.0.3")

@@ -21,7 +21,8 @@ import yaml
 from bot.alerts.model import utc_now
 from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
-from bot.concerns.database import upgrade
+from bot.auth.tables import api_keys
+from bot.concerns.database import make_engine, upgrade
 from bot.settings import PROJECT_ROOT
 
 API_REDIS_URL = os.environ.get("API_REDIS_URL", "redis://127.0.0.1:6379/12")
@@ -133,10 +134,20 @@ AGENT_DESKS = {"health": ("health_line",), "meteo": ("disaster_desk",)}
 
 
 @pytest.fixture()
-def keys(api_redis: redis.Redis[bytes]) -> dict[str, str]:
+def api_key_store(api_database: str) -> Iterator[ApiKeyStore]:
+    """The web app's API keys (in its database), none issued yet."""
+    engine = make_engine(api_database)
+    with engine.begin() as connection:
+        connection.execute(api_keys.delete())
+    yield ApiKeyStore(engine)
+    engine.dispose()
+
+
+@pytest.fixture()
+def keys(api_redis: redis.Redis[bytes], api_key_store: ApiKeyStore) -> dict[str, str]:
     """A key per (ministry, role) used by the tests, e.g. keys["health/author"]; agent keys answer for
     :data:`AGENT_DESKS`, and "health/agent2" is a second agent of the health line."""
-    store = ApiKeyStore(api_redis)
+    store = api_key_store
     issued = {}
     for ministry in ("health", "meteo"):
         for role in Role:
@@ -164,7 +175,6 @@ def keys(api_redis: redis.Redis[bytes]) -> dict[str, str]:
 def health_concern(api_database: str) -> str:
     """A concern routed to the Ministry of Health, with consent to be contacted; its ticket."""
     from bot.catalogue.bundle import load_catalogues
-    from bot.concerns.database import make_engine
     from bot.concerns.model import NewConcern
     from bot.concerns.service import ConcernService
     from bot.concerns.store import ConcernStore

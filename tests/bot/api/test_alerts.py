@@ -6,7 +6,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-import redis
 from lxml import etree
 
 from bot.alerts.cap import MEDIA_TYPE, parse_cap
@@ -23,9 +22,9 @@ CAP_DIR = CAP_SAMPLES
 
 
 def test_one_person_with_two_keys_cannot_approve_their_own_alert(
-    api_server: Api, keys: dict[str, str], api_redis: redis.Redis[bytes]
+    api_server: Api, keys: dict[str, str], api_key_store: ApiKeyStore
 ) -> None:
-    store = ApiKeyStore(api_redis)
+    store = api_key_store
     laptop, _ = store.create("health", Role.AUTHOR, "A. Mwangi", utc_now(), person="MOH-42")
     phone, phone_info = store.create("health", Role.APPROVER, "A. Mwangi", utc_now(), person="MOH-42")
     created = api_server.call("POST", "/api/v1/alerts", laptop, _alert_body())

@@ -82,7 +82,9 @@ def rasa() -> Iterator[StandInRasa]:
 
 
 @pytest.fixture(scope="module")
-def inbox_server(rasa: StandInRasa, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+def inbox_server(
+    rasa: StandInRasa, tmp_path_factory: pytest.TempPathFactory, api_database: str
+) -> Iterator[Api]:
     port = _free_port()
     env = {
         **os.environ,
@@ -91,7 +93,7 @@ def inbox_server(rasa: StandInRasa, tmp_path_factory: pytest.TempPathFactory) ->
         "RASA_AUTH_TOKEN": TOKEN,
         "BARAZA_WEB_PORT": str(port),
         "BARAZA_WEB_HOST": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('inbox') / 'concerns.db'}",
+        "DATABASE_URL": api_database,  # the keys of the ``keys`` fixture are there
     }
     log = tmp_path_factory.mktemp("inbox-web").joinpath("web.log").open("w")
     process = subprocess.Popen(

@@ -14,6 +14,7 @@ from lxml import etree
 from sanic.request import RequestParameters
 
 from bot.api.open311 import _query, _resource
+from bot.auth.keys import ApiKeyStore
 from bot.catalogue.concern_routing import CATEGORIES
 from bot.concerns.model import ConcernFilter
 from bot.open311.requests import RequestRefused
@@ -115,13 +116,12 @@ def test_the_specification_example_post_files_a_concern(api_server: Api, keys: d
 
 
 def test_contact_details_reach_only_the_owning_ministry(
-    api_server: Api, keys: dict[str, str], api_redis: object
+    api_server: Api, keys: dict[str, str], api_key_store: ApiKeyStore
 ) -> None:
     from bot.alerts.model import utc_now
-    from bot.auth.keys import ApiKeyStore
     from bot.auth.roles import Role
 
-    transport, _ = ApiKeyStore(api_redis).create("transport", Role.ADMIN, "transport admin", utc_now())  # type: ignore[arg-type]
+    transport, _ = api_key_store.create("transport", Role.ADMIN, "transport admin", utc_now())
     ticket = xml(
         api_server.call(
             "POST", "/open311/v2/requests.xml", body=example_post(keys["health/reporter"]), content_type=FORM

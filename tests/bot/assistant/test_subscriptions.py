@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import redis
+from sqlalchemy.engine import Engine
 
 from bot.assistant.questions import QUESTION_ENTITY, question_id
 from bot.assistant.replies import parse_payload
@@ -72,8 +73,8 @@ def test_with_a_region_consent_is_asked_and_nothing_is_stored_yet(
     assert redis_client.keys("baraza:*") == []
 
 
-def test_only_a_yes_subscribes(catalogues: Catalogues, redis_client: redis.Redis[bytes]) -> None:
-    store = SubscriptionStore(redis_client)
+def test_only_a_yes_subscribes(catalogues: Catalogues, database: Engine) -> None:
+    store = SubscriptionStore(database)
     pending = {"kind": WAITING_FOR_CONSENT, "region": "coast", "topics": ["health", "gossip"]}
     declined = answer_consent(catalogues, "sw", pending, False, store, "telegram:1", NOW)
     assert declined.replies[0].text == catalogues.locales["sw"].text("subscribe_declined")
@@ -89,10 +90,8 @@ def test_only_a_yes_subscribes(catalogues: Catalogues, redis_client: redis.Redis
     )
 
 
-def test_listing_and_stopping_say_what_there_is(
-    catalogues: Catalogues, redis_client: redis.Redis[bytes]
-) -> None:
-    store = SubscriptionStore(redis_client)
+def test_listing_and_stopping_say_what_there_is(catalogues: Catalogues, database: Engine) -> None:
+    store = SubscriptionStore(database)
     locale = catalogues.locales["en"]
     nothing = list_subscriptions(catalogues, "en", store, "telegram:1")
     assert nothing.replies[0].text == locale.text("subscriptions_none")

@@ -1,4 +1,5 @@
-"""Ministry API keys against the real Redis: shown once, stored as a digest, revocable.
+"""Ministry API keys on both databases (SQLite and the real PostgreSQL): shown once, stored as a
+digest, revocable.
 
 Also the command line that manages them, ``python -m bot.auth``, run as a process.
 """
@@ -6,39 +7,40 @@ Also the command line that manages them, ``python -m bot.auth``, run as a proces
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import subprocess
 import sys
 from datetime import datetime, timezone
 
 import pytest
-import redis
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
 
-from bot import redis_keys
 from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Actor, Role
+from bot.auth.tables import api_keys
+from bot.concerns.database import make_engine
 from bot.settings import PROJECT_ROOT
 from tests.conftest import TEST_REDIS_URL
 
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
 
 
-def test_a_new_key_authenticates_its_holder_and_only_its_digest_is_stored(
-    redis_client: redis.Redis[bytes],
-) -> None:
-    store = ApiKeyStore(redis_client)
+def test_a_new_key_authenticates_its_holder_and_only_its_digest_is_stored(database: Engine) -> None:
+    store = ApiKeyStore(database)
     key, info = store.create("health", Role.APPROVER, "Dr A. Mwangi", NOW)
     assert key.startswith(f"bz_{info.key_id}_") and info.created_at == NOW.isoformat()
     assert store.authenticate(key) == Actor(info.key_id, "health", Role.APPROVER, "Dr A. Mwangi")
     assert store.authenticate(f" {key} ") is not None
-    stored = redis_client.hget(redis_keys.api_keys(), info.key_id)
-    assert stored is not None and key.encode() not in stored
-    assert json.loads(stored)["digest"] == hashlib.sha256(key.encode()).hexdigest()
+    with database.connect() as connection:
+        [stored] = connection.execute(select(api_keys)).mappings().all()
+    assert key not in {str(value) for value in stored.values()}
+    assert stored["digest"] == hashlib.sha256(key.encode()).hexdigest()
+    assert store.list()[0].created_at == NOW.isoformat()  # read back as it was given, in UTC
 
 
-def test_wrong_malformed_and_revoked_keys_are_refused(redis_client: redis.Redis[bytes]) -> None:
-    store = ApiKeyStore(redis_client)
+def test_wrong_malformed_and_revoked_keys_are_refused(database: Engine) -> None:
+    store = ApiKeyStore(database)
     key, info = store.create("meteo", Role.AUTHOR, "forecaster", NOW)
     prefix, key_id, secret = key.split("_", 2)
     for wrong in (
@@ -55,18 +57,18 @@ def test_wrong_malformed_and_revoked_keys_are_refused(redis_client: redis.Redis[
     assert store.revoke(info.key_id) is False
 
 
-def test_keys_are_listed_by_ministry_then_name_without_secrets(redis_client: redis.Redis[bytes]) -> None:
-    store = ApiKeyStore(redis_client)
+def test_keys_are_listed_by_ministry_then_name_without_secrets(database: Engine) -> None:
+    store = ApiKeyStore(database)
     for ministry, name in (("meteo", "b"), ("health", "z"), ("meteo", "a")):
         store.create(ministry, Role.AUTHOR, name, NOW)
     assert [(i.ministry, i.name) for i in store.list()] == [("health", "z"), ("meteo", "a"), ("meteo", "b")]
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+def _cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot.auth", *args],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "REDIS_URL": TEST_REDIS_URL},
+        env={**os.environ, "REDIS_URL": TEST_REDIS_URL, "DATABASE_URL": database_url},
         capture_output=True,
         text=True,
         timeout=60,
@@ -74,31 +76,41 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_command_line_creates_lists_and_revokes_keys(redis_client: redis.Redis[bytes]) -> None:
+def test_the_command_line_creates_lists_and_revokes_keys(sqlite_url: str) -> None:
+    store = ApiKeyStore(make_engine(sqlite_url))
     created = _cli(
-        "create", "--ministry", "water", "--role", "admin", "--name", "Water admin", "--person", "WAT-7"
+        sqlite_url,
+        "create",
+        "--ministry",
+        "water",
+        "--role",
+        "admin",
+        "--name",
+        "Water admin",
+        "--person",
+        "WAT-7",
     )
     assert created.returncode == 0, created.stderr
     header, key = created.stdout.splitlines()
-    actor = ApiKeyStore(redis_client).authenticate(key)
+    actor = store.authenticate(key)
     assert actor is not None and (actor.ministry, actor.role, actor.person) == ("water", Role.ADMIN, "WAT-7")
     assert header.startswith(f"key id {actor.key_id} (admin, water, Water admin, WAT-7)")
-    nobody = _cli("create", "--ministry", "water", "--role", "admin", "--name", "Water admin")
+    nobody = _cli(sqlite_url, "create", "--ministry", "water", "--role", "admin", "--name", "Water admin")
     assert nobody.returncode == 2 and "--person" in nobody.stderr  # every key names its person
-    listed = _cli("list")
+    listed = _cli(sqlite_url, "list")
     assert actor.key_id in listed.stdout and key not in listed.stdout  # the secret is shown only once
-    assert _cli("revoke", actor.key_id).stdout.strip() == f"revoked {actor.key_id}"
-    assert ApiKeyStore(redis_client).authenticate(key) is None
-    again = _cli("revoke", actor.key_id)
+    assert _cli(sqlite_url, "revoke", actor.key_id).stdout.strip() == f"revoked {actor.key_id}"
+    assert store.authenticate(key) is None
+    again = _cli(sqlite_url, "revoke", actor.key_id)
     assert again.returncode == 1 and "no key with id" in again.stderr
-    unknown = _cli("create", "--ministry", "spaceflight", "--role", "author", "--name", "x", "--person", "p")
+    unknown = _cli(
+        sqlite_url, "create", "--ministry", "spaceflight", "--role", "author", "--name", "x", "--person", "p"
+    )
     assert unknown.returncode == 2 and "unknown ministry 'spaceflight'" in unknown.stderr
 
 
-def test_a_key_carries_its_person_and_unnamed_keys_are_their_own_person(
-    redis_client: redis.Redis[bytes],
-) -> None:
-    store = ApiKeyStore(redis_client)
+def test_a_key_carries_its_person_and_unnamed_keys_are_their_own_person(database: Engine) -> None:
+    store = ApiKeyStore(database)
     first, _ = store.create("health", Role.AUTHOR, "A. Mwangi (laptop)", NOW, person="MOH-42")
     second, _ = store.create("health", Role.APPROVER, "A. Mwangi (phone)", NOW, person="MOH-42")
     one, two = store.authenticate(first), store.authenticate(second)
@@ -109,8 +121,8 @@ def test_a_key_carries_its_person_and_unnamed_keys_are_their_own_person(
     assert [i.person for i in store.list() if i.name.startswith("A. Mwangi")] == ["MOH-42", "MOH-42"]
 
 
-def test_an_agent_key_names_its_desks_and_only_an_agent_key_does(redis_client: redis.Redis[bytes]) -> None:
-    store = ApiKeyStore(redis_client)
+def test_an_agent_key_names_its_desks_and_only_an_agent_key_does(database: Engine) -> None:
+    store = ApiKeyStore(database)
     key, info = store.create(
         "health", Role.AGENT, "H. Otieno", NOW, person="MOH-107", desks=("health_line", "health_line")
     )
@@ -122,9 +134,7 @@ def test_an_agent_key_names_its_desks_and_only_an_agent_key_does(redis_client: r
             store.create("health", role, "x", NOW, person="p", desks=desks)
 
 
-def test_the_command_line_issues_agent_keys_for_the_ministrys_own_desks(
-    redis_client: redis.Redis[bytes],
-) -> None:
+def test_the_command_line_issues_agent_keys_for_the_ministrys_own_desks(sqlite_url: str) -> None:
     agent = (
         "create",
         "--ministry",
@@ -136,18 +146,19 @@ def test_the_command_line_issues_agent_keys_for_the_ministrys_own_desks(
         "--person",
         "MOH-107",
     )
-    created = _cli(*agent, "--desk", "health_line")
+    created = _cli(sqlite_url, *agent, "--desk", "health_line")
     assert created.returncode == 0, created.stderr
     header, key = created.stdout.splitlines()
-    actor = ApiKeyStore(redis_client).authenticate(key)
+    actor = ApiKeyStore(make_engine(sqlite_url)).authenticate(key)
     assert actor is not None and actor.role is Role.AGENT and actor.desks == frozenset({"health_line"})
     assert header.endswith("(agent, health, H. Otieno, MOH-107, desks health_line):")
-    assert "desks health_line" in _cli("list").stdout
-    missing = _cli(*agent)
+    assert "desks health_line" in _cli(sqlite_url, "list").stdout
+    missing = _cli(sqlite_url, *agent)
     assert missing.returncode == 2 and "at least one --desk" in missing.stderr
-    other = _cli(*agent, "--desk", "water_desk")
+    other = _cli(sqlite_url, *agent, "--desk", "water_desk")
     assert other.returncode == 2 and "'water_desk' is not a desk of health" in other.stderr
     author = _cli(
+        sqlite_url,
         "create",
         "--ministry",
         "health",

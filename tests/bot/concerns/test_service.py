@@ -68,6 +68,7 @@ def _deliver(services: Services) -> set[str]:
         RetryPolicy(max_attempts=3, backoff_seconds=0.0),
         WorkerOptions(name="test-worker", block_ms=10),
         between_rounds=schedule(services).run_due,
+        languages=services.subscriptions.languages,
     )
     worker._queue.ensure_groups()
     for _ in range(5):

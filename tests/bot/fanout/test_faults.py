@@ -22,12 +22,13 @@ import redis
 
 from bot import redis_keys
 from bot.alerts.lifecycle import Status
+from bot.alerts.model import utc_now
 from bot.fanout.notices import Broadcast, NoticeKind
 from bot.runtime.embedded_redis import start_embedded_redis
 from bot.services import Services
 from bot.settings import PROJECT_ROOT, load_settings
-from bot.subscriptions.store import SubscriptionStore
 from tests.bot.alerts.test_service import METEO_AUTHOR, make_alert
+from tests.conftest import TEST_REDIS_URL
 
 SUBSCRIBERS = 10_000
 CONSENT = json.dumps({"topics": [], "consented_at": "2026-11-29T00:00:00+00:00", "consent_channel": "null"})
@@ -40,28 +41,20 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _subscribe_many(client: redis.Redis[bytes], count: int) -> None:
+def _subscribe_many(services: Services, count: int) -> None:
     """Subscribers as the chat stores them, written in bulk (setup, not under test)."""
-    store = SubscriptionStore(client)
-    pipe = client.pipeline(transaction=False)
-    for i in range(count):
-        sid = f"null:citizen-{i}"
-        pipe.sadd(redis_keys.subscribers_of_region("coast"), sid)
-        pipe.hset(
-            redis_keys.subscriber(sid),
-            mapping={
-                "language": "en",
-                "region:coast": CONSENT,
-            },
-        )
-        if i % 1000 == 999:
-            pipe.execute()
-    pipe.execute()
-    assert store.get("null:citizen-0") is not None
+    services.subscriptions.subscribe_many(
+        [f"null:citizen-{i}" for i in range(count)], "coast", "en", utc_now()
+    )
+    assert services.subscriptions.get("null:citizen-0") is not None
 
 
-def _start_worker(redis_url: str, name: str, log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "REDIS_URL": redis_url}
+def _start_worker(services: Services, name: str, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "REDIS_URL": services.settings.redis_url,
+        "DATABASE_URL": services.settings.database_url,
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "bot.fanout", "--name", name, "--batch", str(BATCH), "--claim-after", "1"],
         cwd=PROJECT_ROOT,
@@ -105,21 +98,21 @@ def _assert_exactly_once(services: Services, alert_id: str) -> None:
 
 
 @pytest.fixture()
-def fault_services(tmp_path: Path) -> Iterator[tuple[Services, str]]:
-    url = "redis://127.0.0.1:6379/11"
+def fault_services(sqlite_url: str) -> Iterator[Services]:
+    url = TEST_REDIS_URL.rsplit("/", 1)[0] + "/11"  # the test Redis server, a database of its own
     client = redis.Redis.from_url(url)
     client.flushdb()
-    yield Services(replace(load_settings({}), redis_url=url)), url
+    yield Services(replace(load_settings({}), redis_url=url, database_url=sqlite_url))
     client.flushdb()
 
 
 def test_worker_killed_mid_broadcast_and_restarted_delivers_each_once(
-    fault_services: tuple[Services, str], tmp_path: Path
+    fault_services: Services, tmp_path: Path
 ) -> None:
-    services, url = fault_services
-    _subscribe_many(services.redis, SUBSCRIBERS)
+    services = fault_services
+    _subscribe_many(services, SUBSCRIBERS)
     record = services.alerts.create(METEO_AUTHOR, make_alert(services))
-    worker = _start_worker(url, "w1", tmp_path / "worker.log")
+    worker = _start_worker(services, "w1", tmp_path / "worker.log")
     _wait(
         lambda: services.fan_out.progress(Broadcast.alert(record.alert_id)).sent >= 2000,
         60,
@@ -130,7 +123,7 @@ def test_worker_killed_mid_broadcast_and_restarted_delivers_each_once(
     assert services.fan_out.progress(Broadcast.alert(record.alert_id)).sent < SUBSCRIBERS, (
         "finished before the kill"
     )
-    restarted = _start_worker(url, "w1", tmp_path / "worker.log")
+    restarted = _start_worker(services, "w1", tmp_path / "worker.log")
     try:
         _wait(
             lambda: services.fan_out.progress(Broadcast.alert(record.alert_id)).complete,
@@ -144,17 +137,19 @@ def test_worker_killed_mid_broadcast_and_restarted_delivers_each_once(
     _assert_exactly_once(services, record.alert_id)
 
 
-def test_redis_restarted_mid_broadcast_with_persistence_loses_and_repeats_nothing(tmp_path: Path) -> None:
+def test_redis_restarted_mid_broadcast_with_persistence_loses_and_repeats_nothing(
+    tmp_path: Path, sqlite_url: str
+) -> None:
     port = _free_port()
     data = tmp_path / "redis"
     server = start_embedded_redis(data, port)
     url = f"redis://127.0.0.1:{port}/0"
-    services = Services(replace(load_settings({}), redis_url=url))
+    services = Services(replace(load_settings({}), redis_url=url, database_url=sqlite_url))
     worker = None
     try:
-        _subscribe_many(services.redis, SUBSCRIBERS)
+        _subscribe_many(services, SUBSCRIBERS)
         record = services.alerts.create(METEO_AUTHOR, make_alert(services))
-        worker = _start_worker(url, "w1", tmp_path / "worker.log")
+        worker = _start_worker(services, "w1", tmp_path / "worker.log")
         _wait(
             lambda: services.fan_out.progress(Broadcast.alert(record.alert_id)).sent >= 2000,
             60,

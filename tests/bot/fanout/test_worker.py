@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 
 import pytest
+import sqlalchemy.exc
 
 from bot import redis_keys
 from bot.alerts.lifecycle import Status
@@ -29,6 +31,7 @@ def _worker(
         ChannelPacer(services.redis, services.delivery_policy),
         RetryPolicy(max_attempts=3, backoff_seconds=0.0),
         WorkerOptions(name="test-worker", block_ms=10, **options),  # type: ignore[arg-type]
+        languages=services.subscriptions.languages,
     )
 
 
@@ -233,3 +236,31 @@ def test_a_failing_channel_retries_then_fails_and_nothing_stays_queued(
     ]
     assert services.redis.zcard(redis_keys.delivery_retries()) == 0
     assert services.redis.xpending(redis_keys.deliveries(), "delivery")["pending"] == 0
+
+
+def test_the_database_away_for_a_while_delays_deliveries_and_loses_none(
+    services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Subscriptions are read from the database: while it does not answer the worker waits (nothing
+    acknowledged), and once it is back every subscriber gets the alert once."""
+    for i in range(5):
+        services.subscriptions.subscribe(f"null:patient-{i}", "coast", (), "en", services.now())
+    record = services.alerts.create(METEO_AUTHOR, make_alert(services))
+    failures = [2]
+
+    def languages(sids: list[str]) -> list[str | None]:
+        if failures[0]:
+            failures[0] -= 1
+            raise sqlalchemy.exc.OperationalError(
+                "SELECT", {}, ConnectionError("server closed the connection")
+            )
+        return services.subscriptions.languages(sids)
+
+    worker = _worker(services, claim_after=0.05)
+    worker._languages = languages
+    broadcast = Broadcast.alert(record.alert_id)
+    deadline = time.monotonic() + 30
+    worker.run(until=lambda: services.fan_out.progress(broadcast).complete or time.monotonic() > deadline)
+    assert failures == [0] and services.fan_out.progress(broadcast).sent == 5
+    assert _effects(services) == {f"{record.alert_id}:alert:null:patient-{i}" for i in range(5)}
+    assert "the database unavailable (OperationalError)" in caplog.text

@@ -9,12 +9,15 @@ from pathlib import Path
 import redis
 from alembic import command
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from bot import redis_keys
 from bot.concerns.database import alembic_config, make_engine, upgrade
 from bot.identity import web_conversation_id
+from bot.runtime.records import migrate
 from bot.subscriptions.scoped_ids import migrate_subscribers, scoped_subscriber_id
 from bot.subscriptions.store import SubscriptionStore, subscriber_id
+from tests.old_redis_records import old_subscription
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 PAGE_ID = "0123456789abcdef0123456789abcdef"  # what the chat page kept before
@@ -37,13 +40,18 @@ def test_each_channel_s_old_subscriber_id_becomes_its_scoped_conversation() -> N
 
 
 def test_stored_subscribers_are_renamed_once_with_their_regions_and_consent(
-    redis_client: redis.Redis[bytes],
+    redis_client: redis.Redis[bytes], database: Engine
 ) -> None:
-    store = SubscriptionStore(redis_client)
-    store.subscribe("telegram:12345", "coast", ("flood",), "sw", NOW)
-    store.subscribe("telegram:12345", "nairobi", (), "sw", NOW)
-    store.subscribe("africastalking:+254711", "coast", (), "en", NOW)
+    """Subscribers kept in Redis before scoped ids are renamed there, then moved to the database."""
+    old_subscription(redis_client, "telegram:12345", "coast", ("flood",), "sw", NOW)
+    old_subscription(redis_client, "telegram:12345", "nairobi", (), "sw", NOW)
+    old_subscription(redis_client, "africastalking:+254711", "coast", (), "en", NOW)
     assert migrate_subscribers(redis_client) == 2
+    assert redis_client.smembers(redis_keys.subscribers_of_region("nairobi")) == {b"telegram:telegram:12345"}
+    old_subscription(redis_client, "telegram:999", "coast", (), "en", NOW)  # an old-style id written after
+    assert migrate_subscribers(redis_client) is None  # once only: not touched
+    migrate(redis_client, database)
+    store = SubscriptionStore(database)
     assert store.get("telegram:12345") is None and store.get("africastalking:+254711") is None
     moved = store.get("telegram:telegram:12345")
     assert moved is not None and moved.language == "sw"
@@ -52,10 +60,7 @@ def test_stored_subscribers_are_renamed_once_with_their_regions_and_consent(
         ("nairobi", (), NOW),
     }
     followers = sorted(m for batch in store.followers(("coast",), ("flood",), 10) for m in batch)
-    assert followers == ["africastalking:sms:+254711", "telegram:telegram:12345"]
-    assert redis_client.smembers(redis_keys.subscribers_of_region("nairobi")) == {b"telegram:telegram:12345"}
-    store.subscribe("telegram:999", "coast", (), "en", NOW)  # an old-style id written after: not touched
-    assert migrate_subscribers(redis_client) is None
+    assert followers == ["africastalking:sms:+254711", "telegram:999", "telegram:telegram:12345"]
     assert store.get("telegram:999") is not None
 
 
