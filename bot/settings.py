@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,6 +125,14 @@ class Settings:
     def config_dir(self) -> Path:
         """Folder of the language list, locales and catalogues."""
         return self.project_root / "config"
+
+    @property
+    def browser_origins(self) -> tuple[str, ...]:
+        """The only origins whose pages may talk to Rasa from a browser: the web app's own
+        (``scheme://host[:port]`` of ``public_url``) and the sites embedding the widget. Rasa's CORS
+        allows them on HTTP, and the web chat refuses a socket.io handshake from any other."""
+        parsed = urlsplit(self.public_url)
+        return (f"{parsed.scheme}://{parsed.netloc}", *self.widget_origins)
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -13,6 +13,14 @@ in stores, subscriptions or a log resumes nothing (it is hashed again into anoth
 secret too short or malformed gets a fresh one, and a message names no conversation (the socket's own
 is used; a socket that never asked for a session is ignored). Replies and held messages go to the
 conversation's room, which only sockets holding the secret join.
+
+Origins: browsers apply CORS to HTTP only, so a page on any site could open a WebSocket to the chat.
+Every socket.io request (the WebSocket handshake and long-polling alike) that carries an ``Origin``
+other than the web app's or a widget site's (``Settings.browser_origins``) is refused with 403 before
+Engine.IO sees it. A request without ``Origin`` does not come from a page's script (browsers always
+send it there) and is let through: a program can claim any origin anyway, and still needs a session's
+secret to reach a conversation. The CORS headers of allowed requests stay Rasa's (``--cors``), so
+Engine.IO's own origin check, which would add a second set, stays off.
 """
 
 from __future__ import annotations
@@ -21,12 +29,12 @@ import hmac
 import inspect
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, cast
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, cast
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
 from redis.exceptions import RedisError
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
@@ -91,6 +99,37 @@ class WebChatOutput(OutputChannel):
         await self._emit(recipient_id, json_message)
 
 
+def allowed_origin(origin: str | None, allowed: Iterable[str]) -> bool:
+    """Whether a request with this ``Origin`` header may use the web chat (absent: not a page)."""
+    if origin is None:
+        return True
+    return origin.strip().rstrip("/").lower() in {a.rstrip("/").lower() for a in allowed}
+
+
+class WebChatBlueprint(SocketBlueprint):
+    """Rasa's socket.io blueprint, refusing requests from pages of other origins (403)."""
+
+    def __init__(self, sio: AsyncServer, socketio_path: str, origins: Iterable[str], *args: Any) -> None:
+        super().__init__(sio, socketio_path, *args)
+        self.ctx.origins = frozenset(o.rstrip("/").lower() for o in origins)
+
+    def register(self, app: Sanic, options: Dict[str, Any]) -> None:
+        path = "/" + str(self.ctx.socketio_path).strip("/")
+        origins = self.ctx.origins
+
+        async def refuse_other_origins(request: Request) -> HTTPResponse | None:
+            if request.path != path and not request.path.startswith(path + "/"):
+                return None
+            if allowed_origin(request.headers.get("origin"), origins):
+                return None
+            logger.info("socket.io request from a page of another origin refused")
+            return response.json({"error": "this site may not open the web chat"}, status=403)
+
+        # On the app, not the blueprint: Engine.IO's routes are the app's own (see ``attach``).
+        app.register_middleware(refuse_other_origins, "request")
+        super().register(app, options)
+
+
 class WebChatInput(SocketIOInput):
     """Rasa's socket.io input, answering through :class:`WebChatOutput`."""
 
@@ -114,9 +153,10 @@ class WebChatInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # CORS headers come from the Rasa server (--cors); [] stops engineio from adding a second set,
-        # which browsers reject.
+        # which browsers reject. Origins are checked by the blueprint instead.
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
-        blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        origins = shared().settings.browser_origins
+        blueprint = WebChatBlueprint(sio, self.socketio_path, origins, "socketio_webhook", __name__)
         self.sio = sio
 
         @blueprint.route("/", methods=["GET"])
@@ -183,4 +223,4 @@ class WebChatInput(SocketIOInput):
         return cast(Blueprint, blueprint)
 
 
-__all__ = ["WebChatInput", "WebChatOutput"]
+__all__ = ["WebChatBlueprint", "WebChatInput", "WebChatOutput", "allowed_origin"]
