@@ -55,6 +55,12 @@ class Settings:
     #: ``./baraza run`` on one machine: how many of each process to start behind HAProxy (1: no
     #: balancer). See bot/runtime/cluster.py.
     replicas: int = 1
+    #: BARAZA_SOCKETIO_ACROSS_REPLICAS=on: the web chat's sockets are reached through Redis from every
+    #: Rasa replica (python-socketio's Redis manager, and which conversations are connected shared),
+    #: so a push handled by one replica reaches a citizen whose socket another holds. On wherever
+    #: several Rasa replicas run (the cluster, docker-compose, Kubernetes); off, one replica saves the
+    #: Redis round trips.
+    socketio_across_replicas: bool = False
     #: Proxies in front of the Rasa server and the web app (a load balancer: 1) whose X-Forwarded-For
     #: is trusted for the client's address (per-address rate limits); 0: the peer is the client.
     proxies_count: int = 0
@@ -165,6 +171,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rasa_port=rasa_port,
         action_server_port=action_server_port,
         redis_url=env.get("REDIS_URL", "").strip(),
+        socketio_across_replicas=_switch(env, "BARAZA_SOCKETIO_ACROSS_REPLICAS"),
         data_dir=Path(env.get("BARAZA_DATA_DIR", str(defaults.data_dir))),
         embedded_redis_port=_int(env, "BARAZA_EMBEDDED_REDIS_PORT", defaults.embedded_redis_port),
         rasa_url=env.get("RASA_URL", f"http://127.0.0.1:{rasa_port}").rstrip("/"),
