@@ -216,9 +216,9 @@ def main() -> None:
     stack = Stack(
         settings=settings, model=ensure_model(settings), log_dir=PROJECT_ROOT / ".data" / "bench-logs"
     )
-    stack.start()
     rest, web = f"http://127.0.0.1:{base}/webhooks/rest/webhook", f"http://127.0.0.1:{base + 2}"
     try:
+        stack.start()  # inside: a part that fails to start must not leave the others running
         one_word, small, large = asyncio.run(message_cost(rest, args.cost_samples, too_fast))
         idle = asyncio.run(second_citizens(rest, args.seconds))
 
