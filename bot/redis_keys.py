@@ -105,6 +105,18 @@ def offline_inbox(channel: str, conversation_id: str) -> str:
     return f"{PREFIX}:inbox:{channel}:{conversation_id}"
 
 
+def web_chat_presence(conversation_id: str) -> str:
+    """Sorted set of the sockets (``<process>:<socket id>``) connected to a web chat conversation on
+    any Rasa replica, scored by when each stops counting unless renewed (epoch seconds)."""
+    return f"{PREFIX}:presence:socketio:{conversation_id}"
+
+
+def socketio_channel(database: int) -> str:
+    """Pub/sub channel python-socketio's Redis manager shares emits on. Pub/sub ignores database
+    numbers, so the database is part of the name: two deployments on one Redis server stay apart."""
+    return f"{PREFIX}:socketio:{database}"
+
+
 def button_payload(channel: str, digest: str) -> str:
     """A button payload too long for the channel's limit (Telegram: 64 bytes), under a short digest."""
     return f"{PREFIX}:payload:{channel}:{digest}"

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,6 +55,12 @@ class Settings:
     #: ``./baraza run`` on one machine: how many of each process to start behind HAProxy (1: no
     #: balancer). See bot/runtime/cluster.py.
     replicas: int = 1
+    #: BARAZA_SOCKETIO_ACROSS_REPLICAS=on: the web chat's sockets are reached through Redis from every
+    #: Rasa replica (python-socketio's Redis manager, and which conversations are connected shared),
+    #: so a push handled by one replica reaches a citizen whose socket another holds. On wherever
+    #: several Rasa replicas run (the cluster, docker-compose, Kubernetes); off, one replica saves the
+    #: Redis round trips.
+    socketio_across_replicas: bool = False
     #: Proxies in front of the Rasa server and the web app (a load balancer: 1) whose X-Forwarded-For
     #: is trusted for the client's address (per-address rate limits); 0: the peer is the client.
     proxies_count: int = 0
@@ -125,6 +132,14 @@ class Settings:
         """Folder of the language list, locales and catalogues."""
         return self.project_root / "config"
 
+    @property
+    def browser_origins(self) -> tuple[str, ...]:
+        """The only origins whose pages may talk to Rasa from a browser: the web app's own
+        (``scheme://host[:port]`` of ``public_url``) and the sites embedding the widget. Rasa's CORS
+        allows them on HTTP, and the web chat refuses a socket.io handshake from any other."""
+        parsed = urlsplit(self.public_url)
+        return (f"{parsed.scheme}://{parsed.netloc}", *self.widget_origins)
+
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
@@ -156,6 +171,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rasa_port=rasa_port,
         action_server_port=action_server_port,
         redis_url=env.get("REDIS_URL", "").strip(),
+        socketio_across_replicas=_switch(env, "BARAZA_SOCKETIO_ACROSS_REPLICAS"),
         data_dir=Path(env.get("BARAZA_DATA_DIR", str(defaults.data_dir))),
         embedded_redis_port=_int(env, "BARAZA_EMBEDDED_REDIS_PORT", defaults.embedded_redis_port),
         rasa_url=env.get("RASA_URL", f"http://127.0.0.1:{rasa_port}").rstrip("/"),

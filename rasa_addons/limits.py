@@ -67,12 +67,16 @@ def _init(self: UserMessage, *args: Any, **kwargs: Any) -> None:
     cut_message(self, shared().settings.max_message_chars)
 
 
-async def _language(agent: Agent, sender_id: str) -> str:
+async def _language(agent: Agent, message: UserMessage) -> str:
+    """The conversation's language; for a conversation refused from its first message (a flood of
+    new ones), the channel's hint (the browser's language on the web chat), else the default."""
     try:
-        tracker = await agent.tracker_store.retrieve(sender_id)
+        tracker = await agent.tracker_store.retrieve(message.sender_id)
     except Exception:
-        return ""
-    return str(tracker.get_slot("language") or "") if tracker else ""
+        tracker = None
+    known = str(tracker.get_slot("language") or "") if tracker else ""
+    hint = str((message.metadata or {}).get("language") or "")
+    return known or shared().conversation_language(message.sender_id, hint)
 
 
 async def handle_message(self: Agent, message: UserMessage) -> Any:
@@ -83,7 +87,7 @@ async def handle_message(self: Agent, message: UserMessage) -> Any:
         return await _INNER[0](self, message)
     message.metadata = {**(message.metadata or {}), RATE_LIMITED: True}
     if await guard.first_refusal(message.sender_id):
-        locale = shared().locale(await _language(self, message.sender_id))
+        locale = shared().locale(await _language(self, message))
         try:
             await message.output_channel.send_text_message(message.sender_id, locale.text("sending_too_fast"))
         except Exception:

@@ -228,7 +228,6 @@ TESTED_ELSEWHERE: dict[str, str] = {
     "bot/channels/africastalking.py": "tests/e2e/test_ussd_sms.py",
     "bot/channels/messenger.py": "tests/e2e/test_messenger.py",
     "bot/channels/rest.py": "tests/e2e/test_rest_conversations.py",
-    "bot/channels/socketio.py": "tests/e2e/test_socketio.py",
     "bot/channels/telegram.py": "tests/e2e/test_telegram.py",
     "bot/channels/twilio.py": "tests/e2e/test_twilio.py",
     "bot/channels/ussd.py": "tests/e2e/test_ussd_sms.py",

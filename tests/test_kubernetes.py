@@ -196,8 +196,22 @@ def test_config_map_keys_are_settings_the_code_reads(
     assert unread == []
 
 
+def _ingress_paths(ingress: dict[str, Any]) -> set[str]:
+    return {p["path"] for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]}
+
+
 def test_rasa_http_api_is_not_public(resources: dict[tuple[str, str], dict[str, Any]]) -> None:
-    paths = {
-        p["path"] for rule in resources[("Ingress", "baraza")]["spec"]["rules"] for p in rule["http"]["paths"]
+    assert _ingress_paths(resources[("Ingress", "baraza")]) == {"/", "/socket.io", "/webhooks"}
+
+
+def test_callbacks_carrying_their_token_in_the_url_are_not_access_logged(
+    resources: dict[tuple[str, str], dict[str, Any]],
+) -> None:
+    """Africa's Talking signs nothing: its token is in the callback URL, which ingress-nginx's access
+    log would record with the query string."""
+    callbacks = resources[("Ingress", "baraza-callbacks")]
+    assert callbacks["metadata"]["annotations"]["nginx.ingress.kubernetes.io/enable-access-log"] == "false"
+    assert _ingress_paths(callbacks) == {"/webhooks/africastalking", "/webhooks/ussd"}
+    assert {r["host"] for r in callbacks["spec"]["rules"]} == {
+        r["host"] for r in resources[("Ingress", "baraza")]["spec"]["rules"]
     }
-    assert paths == {"/", "/socket.io", "/webhooks"}

@@ -13,25 +13,42 @@ in stores, subscriptions or a log resumes nothing (it is hashed again into anoth
 secret too short or malformed gets a fresh one, and a message names no conversation (the socket's own
 is used; a socket that never asked for a session is ignored). Replies and held messages go to the
 conversation's room, which only sockets holding the secret join.
+
+Origins: browsers apply CORS to HTTP only, so a page on any site could open a WebSocket to the chat.
+Every socket.io request (the WebSocket handshake and long-polling alike) that carries an ``Origin``
+other than the web app's or a widget site's (``Settings.browser_origins``) is refused with 403 before
+Engine.IO sees it. A request without ``Origin`` does not come from a page's script (browsers always
+send it there) and is let through: a program can claim any origin anyway, and still needs a session's
+secret to reach a conversation. The CORS headers of allowed requests stay Rasa's (``--cors``), so
+Engine.IO's own origin check, which would add a second set, stays off.
+
+Several Rasa replicas (``Settings.socketio_across_replicas``): python-socketio's Redis manager carries
+every emit to the replica holding the socket, and :class:`~bot.channels.presence.WebChatPresence`
+tells every replica which conversations are connected anywhere, so a push handled by one replica goes
+live to a citizen connected to another instead of waiting in their offline inbox.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import inspect
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, cast
+import uuid
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, cast
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
 from redis.exceptions import RedisError
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
+from bot import redis_keys
 from bot.channels.inbox import OfflineInbox
+from bot.channels.presence import RENEW_EVERY_SECONDS, WebChatPresence
 from bot.identity import is_web_secret, new_web_secret, web_conversation_id
 from bot.services import shared
 
@@ -50,25 +67,46 @@ class WebChatOutput(OutputChannel):
         return "socketio"
 
     def __init__(
-        self, sio: AsyncServer, bot_message_evt: str, inbox: OfflineInbox | None = None, namespace: str = "/"
+        self,
+        sio: AsyncServer,
+        bot_message_evt: str,
+        inbox: OfflineInbox | None = None,
+        namespace: str = "/",
+        presence: WebChatPresence | None = None,
     ) -> None:
         self.sio = sio
         self.bot_message_evt = bot_message_evt
         self.inbox = inbox
         self.namespace = namespace
+        self.presence = presence
 
-    def _connected(self, room: str) -> bool:
+    def _held_here(self, room: str) -> bool:
         return any(True for _ in self.sio.manager.get_participants(self.namespace, room))
 
+    async def _held_elsewhere(self, room: str) -> bool:
+        if self.presence is None:
+            return False
+        try:
+            return await self.presence.connected(room)
+        except RedisError:
+            logger.warning("web chat presence unknown (Redis unavailable): the message is kept")
+            return False
+
     async def _emit(self, room: str, message: Dict[str, Any]) -> None:
-        if self.inbox is not None and not self._connected(room):
+        if self._held_here(room):
+            # The answer to a turn, or a push for a socket this replica holds: sent from here only
+            # (nothing crosses Redis; sticky sessions keep a browser's tabs on one replica).
+            await self.sio.emit(self.bot_message_evt, message, room=room, ignore_queue=True)
+        elif await self._held_elsewhere(room):
+            await self.sio.emit(self.bot_message_evt, message, room=room)  # through Redis, to its holder
+        elif self.inbox is not None:
             # Nobody on this conversation right now (e.g. an alert pushed while the page was closed).
             try:
                 await self.inbox.hold(room, message)
             except RedisError:
                 logger.exception("could not keep a message for an offline web chat user")
-            return
-        await self.sio.emit(self.bot_message_evt, message, room=room)
+        else:
+            await self.sio.emit(self.bot_message_evt, message, room=room)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._emit(recipient_id, {"text": text, "metadata": _message_metadata(kwargs)})
@@ -91,6 +129,37 @@ class WebChatOutput(OutputChannel):
         await self._emit(recipient_id, json_message)
 
 
+def allowed_origin(origin: str | None, allowed: Iterable[str]) -> bool:
+    """Whether a request with this ``Origin`` header may use the web chat (absent: not a page)."""
+    if origin is None:
+        return True
+    return origin.strip().rstrip("/").lower() in {a.rstrip("/").lower() for a in allowed}
+
+
+class WebChatBlueprint(SocketBlueprint):
+    """Rasa's socket.io blueprint, refusing requests from pages of other origins (403)."""
+
+    def __init__(self, sio: AsyncServer, socketio_path: str, origins: Iterable[str], *args: Any) -> None:
+        super().__init__(sio, socketio_path, *args)
+        self.ctx.origins = frozenset(o.rstrip("/").lower() for o in origins)
+
+    def register(self, app: Sanic, options: Dict[str, Any]) -> None:
+        path = "/" + str(self.ctx.socketio_path).strip("/")
+        origins = self.ctx.origins
+
+        async def refuse_other_origins(request: Request) -> HTTPResponse | None:
+            if request.path != path and not request.path.startswith(path + "/"):
+                return None
+            if allowed_origin(request.headers.get("origin"), origins):
+                return None
+            logger.info("socket.io request from a page of another origin refused")
+            return response.json({"error": "this site may not open the web chat"}, status=403)
+
+        # On the app, not the blueprint: Engine.IO's routes are the app's own (see ``attach``).
+        app.register_middleware(refuse_other_origins, "request")
+        super().register(app, options)
+
+
 class WebChatInput(SocketIOInput):
     """Rasa's socket.io input, answering through :class:`WebChatOutput`."""
 
@@ -99,7 +168,21 @@ class WebChatInput(SocketIOInput):
         return "socketio"
 
     def _output(self, sio: AsyncServer) -> WebChatOutput:
-        return WebChatOutput(sio, self.bot_message_evt, self._inbox(), self.namespace or "/")
+        presence = getattr(self, "_presence", None)
+        return WebChatOutput(sio, self.bot_message_evt, self._inbox(), self.namespace or "/", presence)
+
+    def _server(self) -> AsyncServer:
+        """The socket.io server: on its own, or sharing emits and presence with the other replicas."""
+        settings = shared().settings
+        # CORS headers come from the Rasa server (--cors); [] stops engineio from adding a second
+        # set, which browsers reject. Origins are checked by the blueprint instead.
+        if not (settings.socketio_across_replicas and settings.redis_url):
+            return AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        client = shared().async_redis
+        database = int(client.connection_pool.connection_kwargs.get("db") or 0)
+        manager = AsyncRedisManager(settings.redis_url, channel=redis_keys.socketio_channel(database))
+        self._presence = WebChatPresence(client, f"{manager.host_id}-{uuid.uuid4().hex[:8]}")
+        return AsyncServer(async_mode="sanic", cors_allowed_origins=[], client_manager=manager)
 
     def _inbox(self) -> OfflineInbox | None:
         if not hasattr(self, "_offline_inbox"):
@@ -113,10 +196,10 @@ class WebChatInput(SocketIOInput):
         return self._output(self.sio)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        # CORS headers come from the Rasa server (--cors); [] stops engineio from adding a second set,
-        # which browsers reject.
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
-        blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        sio = self._server()
+        presence: WebChatPresence | None = getattr(self, "_presence", None)
+        origins = shared().settings.browser_origins
+        blueprint = WebChatBlueprint(sio, self.socketio_path, origins, "socketio_webhook", __name__)
         self.sio = sio
 
         @blueprint.route("/", methods=["GET"])
@@ -127,9 +210,30 @@ class WebChatInput(SocketIOInput):
         #: socket id -> (session secret, conversation id) of the session it asked for
         sessions: Dict[str, tuple[str, str]] = {}
 
+        async def present(change: Callable[[str, str], Awaitable[None]], conversation: str, sid: str) -> None:
+            if presence is None:
+                return
+            try:
+                await change(conversation, sid)
+            except RedisError:
+                logger.warning("web chat presence not recorded (Redis unavailable)")
+
+        async def renew_presence() -> None:
+            """Keep this replica's sockets counted while they stay open."""
+            while presence is not None:
+                await asyncio.sleep(RENEW_EVERY_SECONDS)
+                try:
+                    await presence.renew([(conversation, sid) for sid, (_, conversation) in sessions.items()])
+                except RedisError:
+                    logger.warning("web chat presence not renewed (Redis unavailable)")
+
+        renewing: list[Any] = []
+
         @sio.on("disconnect", namespace=self.namespace)
         async def disconnect(sid: str, *_: Any) -> None:
-            sessions.pop(sid, None)
+            _secret, conversation = sessions.pop(sid, ("", ""))
+            if conversation and presence is not None:
+                await present(presence.leave, conversation, sid)
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: Dict[str, Any] | None) -> None:
@@ -143,15 +247,23 @@ class WebChatInput(SocketIOInput):
                     left = sio.leave_room(sid, room, namespace=namespace)
                     if inspect.isawaitable(left):
                         await left
+            _secret, before = sessions.get(sid, ("", ""))
             sessions[sid] = (secret, conversation)
             joined = sio.enter_room(sid, conversation, namespace=namespace)
             if inspect.isawaitable(joined):  # a coroutine from python-socketio 5.10 on
                 await joined
-            await sio.emit("session_confirm", secret, room=sid)
+            if presence is not None:
+                if before and before != conversation:
+                    await present(presence.leave, before, sid)
+                await present(presence.arrive, conversation, sid)
+                if not renewing:
+                    renewing.append(sio.start_background_task(renew_presence))
+            # to this socket, which this replica holds: never through Redis (the secret stays here)
+            await sio.emit("session_confirm", secret, room=sid, ignore_queue=True)
             inbox = self._inbox()
             if inbox is not None and resumed:
                 for held in await inbox.release(conversation):  # what came while they were away
-                    await sio.emit(self.bot_message_evt, held, room=sid)
+                    await sio.emit(self.bot_message_evt, held, room=sid, ignore_queue=True)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: Any) -> None:
@@ -183,4 +295,4 @@ class WebChatInput(SocketIOInput):
         return cast(Blueprint, blueprint)
 
 
-__all__ = ["WebChatInput", "WebChatOutput"]
+__all__ = ["WebChatBlueprint", "WebChatInput", "WebChatOutput", "allowed_origin"]

@@ -39,8 +39,13 @@ class Cluster(Stack):
 
     def environment(self) -> dict[str, str]:
         """Every child's environment: the balancer is the one proxy in front (client addresses come from
-        its X-Forwarded-For, for the per-address rate limits)."""
-        return {**super().environment(), "BARAZA_PROXIES_COUNT": "1"}
+        its X-Forwarded-For, for the per-address rate limits), and the web chat's sockets are reached
+        from every Rasa replica (a push handled by one reaches a socket held by another)."""
+        return {
+            **super().environment(),
+            "BARAZA_PROXIES_COUNT": "1",
+            "BARAZA_SOCKETIO_ACROSS_REPLICAS": "on",
+        }
 
     def backends(self) -> Backends:
         numbers = range(1, self.replicas + 1)

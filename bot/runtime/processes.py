@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 from bot.settings import Settings
 
@@ -26,12 +25,6 @@ def action_server_command(port: int = ACTION_SERVER_PORT) -> list[str]:
     """The rasa-sdk action server serving ``actions/`` (language models loaded before it listens;
     it takes its token and interface from the settings)."""
     return [sys.executable, "-m", "actions.serve", "--actions", "actions", "--port", str(port)]
-
-
-def web_origin(settings: Settings) -> str:
-    """The origin of the web app's pages (``scheme://host[:port]`` of ``public_url``)."""
-    parsed = urlparse(settings.public_url)
-    return f"{parsed.scheme}://{parsed.netloc}"
 
 
 def rasa_server_command(settings: Settings, model: Path, credentials: Path) -> list[str]:
@@ -53,8 +46,7 @@ def rasa_server_command(settings: Settings, model: Path, credentials: Path) -> l
         str(settings.rasa_port),
         "--enable-api",
         "--cors",
-        web_origin(settings),
-        *settings.widget_origins,
+        *settings.browser_origins,
     ]
 
 

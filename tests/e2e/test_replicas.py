@@ -4,6 +4,7 @@ the other, and a killed worker's broadcast is finished by the other worker, each
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -20,18 +21,22 @@ from typing import Any, Callable, Iterator
 import pytest
 import redis
 import sqlalchemy
+import websockets
 import yaml
 
 from bot import redis_keys
 from bot.alerts.lifecycle import Status
-from bot.fanout.notices import Broadcast, NoticeKind
+from bot.fanout.channels import RasaTrigger
+from bot.fanout.notices import Broadcast, Notice, NoticeKind
+from bot.identity import web_conversation_id
 from bot.runtime.balancer import haproxy_binary
-from bot.runtime.cluster import Cluster
+from bot.runtime.cluster import Cluster, replica_port
 from bot.runtime.training import ensure_model
 from bot.services import Services
 from bot.settings import PROJECT_ROOT, load_settings
 from tests.bot.alerts.test_service import METEO_AUTHOR, make_alert
 from tests.e2e.conftest import ACTION_TOKEN, AUTH_TOKEN, PORT_BASE
+from tests.e2e.test_socketio import SocketChat
 
 CLUSTER_REDIS_URL = os.environ.get("CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/10")
 POSTGRES_SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -156,6 +161,61 @@ def test_fifty_conversations_keep_their_order_and_context_across_replicas(cluste
         assert _tracker(sender)["slots"]["concern_category"] == "water_sanitation"
     # Round robin: consecutive turns of one conversation went to both replicas.
     assert _served_by(cluster) == {"rasa1", "rasa2"}
+
+
+async def _pushed_live(cluster: Cluster) -> tuple[list[str], list[str], str]:
+    """A web chat citizen whose socket replica 1 holds; an alert pushed to them through replica 2 (the
+    worker's own delivery, aimed at that replica), then one a worker delivers through the balancer.
+    What reached their socket, what waits in their offline inbox, and the direct push's outcome."""
+    services = Services(cluster.settings)
+    holder = replica_port(cluster.settings.rasa_port, 1)
+    other = f"http://127.0.0.1:{replica_port(cluster.settings.rasa_port, 2)}"
+    url = f"ws://127.0.0.1:{holder}/socket.io/?EIO=4&transport=websocket"
+    async with websockets.connect(url) as connection:
+        chat = SocketChat(connection)
+        await chat.open()
+        assert await chat.say("hello", {"language": "en"})
+        conversation = web_conversation_id(chat.session_id)
+        through_other = services.alerts.create(
+            METEO_AUTHOR, make_alert(services, ("lakes",), "Lake Ziwani flooding")
+        )
+        outcome, why = await asyncio.to_thread(
+            RasaTrigger(other, AUTH_TOKEN).send,
+            Notice(Broadcast.alert(through_other.alert_id), "socketio", conversation, language="en"),
+        )
+        seen = await _texts_until(chat, "Lake Ziwani flooding")
+        # The worker's way: subscribed, an alert published, delivered through whichever replica.
+        services.subscriptions.subscribe(f"socketio:{conversation}", "lakes", (), "en", services.now())
+        services.alerts.create(METEO_AUTHOR, make_alert(services, ("lakes",), "Lake Ziwani cholera"))
+        seen += await _texts_until(chat, "Lake Ziwani cholera")
+    held = [
+        m.decode() for m in services.redis.lrange(redis_keys.offline_inbox("socketio", conversation), 0, -1)
+    ]
+    return seen, held, f"{outcome.value} {why}"
+
+
+async def _texts_until(chat: SocketChat, wanted: str, seconds: float = 60) -> list[str]:
+    texts: list[str] = []
+    deadline = time.monotonic() + seconds
+    while not any(wanted in t for t in texts) and time.monotonic() < deadline:
+        try:
+            name, message = await asyncio.wait_for(chat._event(), deadline - time.monotonic())
+        except asyncio.TimeoutError:
+            break
+        if name == "bot_uttered":
+            texts.append(str(message.get("text") or ""))
+    return texts
+
+
+def test_a_web_chat_citizen_on_one_replica_gets_a_push_handled_by_the_other_live(cluster: Cluster) -> None:
+    """Issue 16: the replica that handles a push may not be the one holding the citizen's socket. The
+    emit crosses replicas through Redis (python-socketio's Redis manager), and the citizen counts as
+    connected on every replica, so nothing waits in the offline inbox."""
+    seen, held, outcome = asyncio.run(_pushed_live(cluster))
+    assert outcome.startswith("sent"), outcome
+    assert any("Lake Ziwani flooding" in t for t in seen), seen  # live, through the other replica
+    assert any("Lake Ziwani cholera" in t for t in seen), seen  # and the worker's, wherever it went
+    assert held == []
 
 
 def test_a_rasa_replica_killed_under_load_its_conversations_go_on(cluster: Cluster) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import psutil
 import redis
 import websockets
+from websockets.typing import Origin
 
 from bot import redis_keys
 from bot.alerts.model import utc_now
@@ -208,6 +209,39 @@ def test_rasa_allows_only_the_web_app_s_origin(stack: Stack) -> None:
         for allowed in (WEB, WIDGET_ORIGIN):  # the web app, and a site embedding the widget
             own = _cors(RASA + path, allowed)
             assert own.get("access-control-allow-origin") == allowed, (path, own)
+
+
+async def _open_from(origin: str) -> int | str:
+    """A page of ``origin`` opening the web chat over WebSocket: the refusal's HTTP status, or the
+    text of the answer to a question once the socket is open."""
+    try:
+        async with websockets.connect(SOCKET_URL, origin=Origin(origin)) as socket:
+            chat = SocketChat(socket)
+            await chat.open()
+            return str((await chat.say("How much does a passport cost?", {"language": "en"}))[0]["text"])
+    except websockets.exceptions.InvalidStatusCode as refused:
+        return refused.status_code
+
+
+def test_a_page_on_another_site_cannot_open_the_web_chat(stack: Stack, catalogues: Catalogues) -> None:
+    """Browsers apply CORS to HTTP only: before, any site's page could open a WebSocket to the chat (and
+    talk through its visitor's browser). Now the handshake is refused unless the page is the web app's
+    or a widget site's; long-polling too."""
+    fee = catalogues.services.text("passport", "en").answer("fee")
+    for origin in ("https://evil.example", "null", f"{WEB}.evil.example", "http://127.0.0.1"):
+        assert asyncio.run(_open_from(origin)) == 403, origin
+        status, body, _ = get(f"{RASA}/socket.io/?EIO=4&transport=polling", {"Origin": origin})
+        assert status == 403 and "may not open the web chat" in body, origin
+    for origin in (WEB, WIDGET_ORIGIN):  # the web app, and a site embedding the widget
+        answer = asyncio.run(_open_from(origin))
+        assert isinstance(answer, str) and fee in answer, origin
+        request = urllib.request.Request(
+            f"{RASA}/socket.io/?EIO=4&transport=polling", headers={"Origin": origin}
+        )
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            assert reply.read().decode().startswith("0{"), origin  # an Engine.IO session opens
+            assert reply.headers.get_all("Access-Control-Allow-Origin") == [origin]  # one set, Rasa's
+    assert "evil.example" not in (LOG_DIR / "rasa.log").read_text()
 
 
 def test_the_atom_feed_builds_its_links_from_the_setting_not_the_host_header(stack: Stack) -> None:

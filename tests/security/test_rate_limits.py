@@ -4,7 +4,9 @@ slowed every other citizen 15-fold; Open311 answered 2,822 wrong keys a second; 
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
+import contextlib
 import http.client
 import json
 import time
@@ -15,6 +17,7 @@ from datetime import timedelta
 
 import pytest
 import redis
+import websockets
 
 from bot import redis_keys
 from bot.alerts.model import utc_now
@@ -24,12 +27,14 @@ from bot.concerns.database import make_engine
 from bot.concerns.model import NewConcern
 from bot.concerns.service import ConcernService
 from bot.concerns.store import ConcernStore
+from bot.identity import web_conversation_id
 from bot.limits.buckets import Buckets
 from bot.limits.policy import bucket, load_limits
 from bot.runtime.stack import Stack
 from bot.settings import PROJECT_ROOT
 from tests.bot.api.conftest import Api
-from tests.e2e.conftest import E2E_REDIS_URL, RASA, WEB, Citizen, get, records
+from tests.e2e.conftest import AUTH_TOKEN, E2E_REDIS_URL, RASA, WEB, Citizen, get, records
+from tests.e2e.test_socketio import SOCKET_URL, SocketChat
 
 CATALOGUES = load_catalogues(PROJECT_ROOT / "config")
 LIMITS = load_limits(PROJECT_ROOT / "config" / "limits.yml")
@@ -109,6 +114,54 @@ def test_one_address_flooding_with_many_conversations_is_refused_early() -> None
     refused = sum(_too_fast("en") in r for r in replies)
     allowed = LIMITS.messages_per_address.burst + LIMITS.messages_per_address.per_second * elapsed
     assert refused >= min(total - allowed, total // 4), (refused, elapsed)  # each told once, in a few ms
+
+
+async def _web_chat_flood(sockets: int) -> list[tuple[str, str, list[str]]]:
+    """``sockets`` web chats from one address (127.0.0.2) each sending a message at once, then another:
+    for each, its session secret and what it was answered to each message."""
+    async with contextlib.AsyncExitStack() as opened:
+        chats = []
+        for _ in range(sockets):  # opening sessions is free: only messages are counted
+            connection = await opened.enter_async_context(
+                websockets.connect(SOCKET_URL, local_addr=("127.0.0.2", 0))
+            )
+            chat = SocketChat(connection)
+            await chat.open()
+            chats.append(chat)
+
+        async def first(chat: SocketChat) -> str:
+            replies = await chat.say("Bonjour, combien coûte un passeport ?", {"language": "fr-SN"})
+            return "\n".join(str(r.get("text") or "") for r in replies)
+
+        firsts = await asyncio.gather(*(first(chat) for chat in chats))
+
+        async def again(chat: SocketChat) -> str:
+            await chat.emit("user_uttered", {"message": "Bonjour ?", "session_id": chat.session_id})
+            try:
+                return str((await asyncio.wait_for(chat._event(), 3))[1].get("text") or "")
+            except asyncio.TimeoutError:
+                return ""
+
+        seconds = await asyncio.gather(*(again(chat) for chat in chats))
+        return [(c.session_id, a, b) for c, a, b in zip(chats, firsts, seconds, strict=True)]
+
+
+def test_one_address_flooding_the_web_chat_from_many_sockets_is_refused_early(stack: Stack) -> None:
+    """The web chat's address is the socket's (WebSocket and polling alike): many sessions from one
+    address share its bucket; each refused one is told once, in the browser's language, and its
+    messages never reach the conversation."""
+    total = int(LIMITS.messages_per_address.burst) * 3
+    results = asyncio.run(_web_chat_flood(total))
+    refused = [(secret, second) for secret, first, second in results if _too_fast("fr") in first]
+    answered = [first for _, first, _ in results if first and _too_fast("fr") not in first]
+    assert len(refused) >= total // 2 and len(answered) >= 1, (len(refused), len(answered))
+    assert len(refused) + len(answered) == total
+    for secret, second in refused:
+        assert second == ""  # told once: the next message is dropped in silence
+        conversation = web_conversation_id(secret)
+        status, body, _ = get(f"{RASA}/conversations/{conversation}/tracker?token={AUTH_TOKEN}")
+        assert status == 200 and "Bonjour" not in body  # refused before the tracker and NLU
+    assert Citizen().text("hello")  # another address is served
 
 
 def test_a_key_sending_too_many_requests_gets_429_with_retry_after() -> None:
