@@ -26,6 +26,7 @@ from bot.catalogue.bundle import Catalogues, LiveCatalogues
 from bot.concerns.service import ConcernService
 from bot.fanout.notices import Broadcast, NoticeKind
 from bot.fanout.pacing import DeliveryPolicy, load_delivery_policy
+from bot.fanout.pushed import PushedNotices
 from bot.fanout.queue import FanOutQueue
 from bot.i18n.messages import Locale
 from bot.i18n.recent import RecentLanguages
@@ -110,6 +111,11 @@ class Services:
         return FanOutQueue(self.redis)
 
     @functools.cached_property
+    def pushed_notices(self) -> PushedNotices:
+        """What was pushed into each conversation (kept as long as conversations are)."""
+        return PushedNotices(self.redis, self.settings.conversation_retention_days * 86400)
+
+    @functools.cached_property
     def alerts(self) -> AlertService:
         """Alert operations."""
         return AlertService(self.repository, self.fan_out, self.catalogues, self.now)
@@ -179,7 +185,7 @@ class Services:
     @functools.cached_property
     def delivery_policy(self) -> DeliveryPolicy:
         """Rate limits and retries."""
-        return load_delivery_policy(self.settings.config_dir)
+        return load_delivery_policy(self.settings.config_dir, self.settings.delivery_file)
 
     # Limits --------------------------------------------------------------------------------------
 

@@ -63,9 +63,9 @@ class DeliveryPolicy:
         return self.rate_limits.get(channel) or self.rate_limits["default"]
 
 
-def load_delivery_policy(config_dir: Path) -> DeliveryPolicy:
-    """Read ``delivery.yml``."""
-    path = config_dir / "delivery.yml"
+def load_delivery_policy(config_dir: Path, path: Path | None = None) -> DeliveryPolicy:
+    """Read ``delivery.yml`` (of ``config_dir``, unless another ``path`` is given)."""
+    path = path or config_dir / "delivery.yml"
     raw = read_yaml_mapping(path)
     try:
         limits = {

@@ -28,11 +28,12 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import cast
 
 import redis
 
 from bot import redis_keys
-from bot.fanout.channels import DeliveryChannel, Outcome, SkipReason
+from bot.fanout.channels import BatchChannel, DeliveryChannel, Outcome, SkipReason
 from bot.fanout.notices import Broadcast, BroadcastHooks, JobKind, Notice, NoticeKind
 from bot.fanout.pacing import ChannelPacer, RetryPolicy
 from bot.fanout.queue import DELIVERY_GROUP, JOBS_GROUP, DeliveryResult, FanOutQueue
@@ -230,7 +231,7 @@ class DeliveryWorker:
             by_channel[notice.channel] = by_channel.get(notice.channel, 0) + 1
         for channel, wanted in by_channel.items():
             self._pacer.wait_for(channel, wanted)
-        results = list(self._pool.map(lambda item: self._send(item[1]), pending))
+        results = self._send_all([notice for _, notice, _ in pending])
         for (entry_id, notice, subscriber), (outcome, reason) in zip(pending, results, strict=True):
             if outcome is Outcome.SENT:
                 outcomes.append(DeliveryResult(notice.broadcast, subscriber, "sent", entry_id))
@@ -246,6 +247,37 @@ class DeliveryWorker:
             self._redis.xack(redis_keys.deliveries(), DELIVERY_GROUP, *done)  # type: ignore[no-untyped-call]
         for alert_id in {o.broadcast.reference for o in outcomes if o.broadcast.kind is NoticeKind.ALERT}:
             self._finish_if_complete(alert_id)
+
+    def _send_all(self, notices: list[Notice]) -> list[tuple[Outcome, str]]:
+        """Each notice through its channel: a channel that takes batches gets its share in one call,
+        the others one notice per thread, all at once."""
+        results: list[tuple[Outcome, str]] = [(Outcome.RETRY, "not attempted")] * len(notices)
+        batches: dict[int, tuple[BatchChannel, list[int]]] = {}
+        singles: list[int] = []
+        for i, notice in enumerate(notices):
+            channel = self._channels(notice.channel)
+            if hasattr(channel, "send_many"):
+                batches.setdefault(id(channel), (cast(BatchChannel, channel), []))[1].append(i)
+            else:
+                singles.append(i)
+        futures = [
+            (indexes, self._pool.submit(self._send_batch, channel, [notices[i] for i in indexes]))
+            for channel, indexes in batches.values()
+        ]
+        for i, result in zip(singles, self._pool.map(lambda i: self._send(notices[i]), singles), strict=True):
+            results[i] = result
+        for indexes, future in futures:
+            for i, result in zip(indexes, future.result(), strict=True):
+                results[i] = result
+        return results
+
+    @staticmethod
+    def _send_batch(channel: BatchChannel, notices: list[Notice]) -> list[tuple[Outcome, str]]:
+        try:
+            return channel.send_many(notices)
+        except Exception as error:  # e.g. Redis gone while claiming: nothing was sent, all retried
+            log.exception("a batch of %d deliveries failed", len(notices))
+            return [(Outcome.RETRY, f"{type(error).__name__}: {error}")] * len(notices)
 
     def _send(self, notice: Notice) -> tuple[Outcome, str]:
         try:
