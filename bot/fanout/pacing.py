@@ -97,11 +97,15 @@ class ChannelPacer:
             )
         )
 
+    def pause(self, channel: str, wanted: int) -> float:
+        """Seconds until the bucket may grant ``wanted`` more (at most a burst's worth, and a second)."""
+        limit = self._policy.rate_limit(channel)
+        return min(1.0, max(0.001, min(wanted, limit.burst) / limit.per_second))
+
     def wait_for(self, channel: str, wanted: int) -> None:
         """Block until ``wanted`` tokens were taken (in as many goes as the rate needs)."""
-        limit = self._policy.rate_limit(channel)
         remaining = wanted
         while remaining > 0:
             remaining -= self.take(channel, remaining)
             if remaining > 0:
-                time.sleep(min(1.0, max(0.001, min(remaining, limit.burst) / limit.per_second)))
+                time.sleep(self.pause(channel, remaining))

@@ -226,12 +226,7 @@ class DeliveryWorker:
             attempt = int(fields.get("n", "1"))
             notice = Notice(broadcast, channel, address, attempt=attempt, language=language or "")
             pending.append((entry_id, notice, subscriber))
-        by_channel: dict[str, int] = {}
-        for _, notice, _ in pending:
-            by_channel[notice.channel] = by_channel.get(notice.channel, 0) + 1
-        for channel, wanted in by_channel.items():
-            self._pacer.wait_for(channel, wanted)
-        results = self._send_all([notice for _, notice, _ in pending])
+        results = self._send_paced([notice for _, notice, _ in pending])
         for (entry_id, notice, subscriber), (outcome, reason) in zip(pending, results, strict=True):
             if outcome is Outcome.SENT:
                 outcomes.append(DeliveryResult(notice.broadcast, subscriber, "sent", entry_id))
@@ -247,6 +242,29 @@ class DeliveryWorker:
             self._redis.xack(redis_keys.deliveries(), DELIVERY_GROUP, *done)  # type: ignore[no-untyped-call]
         for alert_id in {o.broadcast.reference for o in outcomes if o.broadcast.kind is NoticeKind.ALERT}:
             self._finish_if_complete(alert_id)
+
+    def _send_paced(self, notices: list[Notice]) -> list[tuple[Outcome, str]]:
+        """Send as the channels' buckets grant tokens: each go sends what was granted, so a channel
+        never gets more than its rate and burst in any second, whoever the workers are."""
+        results: list[tuple[Outcome, str]] = [(Outcome.RETRY, "not attempted")] * len(notices)
+        waiting: dict[str, list[int]] = {}
+        for i, notice in enumerate(notices):
+            waiting.setdefault(notice.channel, []).append(i)
+        while waiting:
+            now: list[int] = []
+            for channel, indexes in list(waiting.items()):
+                granted = self._pacer.take(channel, len(indexes))
+                now.extend(indexes[:granted])
+                if granted >= len(indexes):
+                    del waiting[channel]
+                else:
+                    waiting[channel] = indexes[granted:]
+            if now:
+                for i, result in zip(now, self._send_all([notices[i] for i in now]), strict=True):
+                    results[i] = result
+            elif waiting:
+                time.sleep(min(self._pacer.pause(c, len(rest)) for c, rest in waiting.items()))
+        return results
 
     def _send_all(self, notices: list[Notice]) -> list[tuple[Outcome, str]]:
         """Each notice through its channel: a channel that takes batches gets its share in one call,

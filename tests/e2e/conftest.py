@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import threading
+import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -59,6 +60,7 @@ class ProviderStandIn:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.arrivals: list[float] = []  #: time.monotonic() of each call, in order
         self._loop = asyncio.new_event_loop()
         self._runner = web.AppRunner(web.Application(handler_args={"access_log": None}))
         self._runner.app.router.add_route("POST", "/{tail:.*}", self._answer)
@@ -87,6 +89,7 @@ class ProviderStandIn:
             except ValueError:
                 body = {"raw": raw.decode(errors="replace")}
         self.calls.append((request.path_qs, body))
+        self.arrivals.append(time.monotonic())
         return web.json_response({"ok": True, "result": {"message_id": len(self.calls)}})
 
     def calls_to(self, path_end: str) -> list[dict[str, Any]]:
