@@ -18,7 +18,8 @@ of the workers and of the whole path (workers, Rasa, action server, Redis; the s
 the provider, not counted). The stand-in must have received each message once. Rate limits are
 lifted for the run (``BARAZA_DELIVERY_FILE``): the caps are what is measured otherwise.
 ``--history`` gives each conversation that many earlier turns first (a copy of a real REST
-conversation's tracker), as a citizen who has talked with the assistant has.
+conversation's tracker), as a citizen who has talked with the assistant has: only the baseline reads
+and writes trackers, so only it pays for them.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ class Run:
     seconds: float
     worker_cpu: float  #: seconds of CPU of the worker processes
     path_cpu: float  #: seconds of CPU of workers, Rasa, action server and Redis
+    split: dict[str, float]  #: seconds of CPU per part of the path
 
     @property
     def rate(self) -> float:
@@ -103,9 +105,10 @@ class Run:
 
     def line(self, label: str) -> str:
         worker_ms, path_ms = (1000 * cpu / self.deliveries for cpu in (self.worker_cpu, self.path_cpu))
+        split = ", ".join(f"{part} {1000 * cpu / self.deliveries:.2f}" for part, cpu in self.split.items())
         return (
             f"  {label:<34} {self.deliveries:>6,} deliveries in {self.seconds:6.2f} s: {self.rate:>7,.0f}/s; "
-            f"CPU per delivery: workers {worker_ms:5.2f} ms, whole path {path_ms:5.2f} ms"
+            f"CPU per delivery: workers {worker_ms:5.2f} ms, whole path {path_ms:5.2f} ms ({split})"
         )
 
 
@@ -195,19 +198,20 @@ def measure(
     spawned = [stack.spawn(name, [*worker_command(name), "--no-housekeeping", *flag]) for name in names]
     watched = [psutil.Process(p.pid) for p in spawned]
     _settle(watched)  # imports and connections are not delivery time
-    path = [
-        *watched,
-        *(psutil.Process(stack.processes[n].pid) for n in ("rasa", "action-server")),
-        *_redis_process(client),
-    ]
-    worker_before, path_before = _cpu(watched), _cpu(path)
+    parts = {
+        "workers": watched,
+        "Rasa": [psutil.Process(stack.processes["rasa"].pid)],
+        "action server": [psutil.Process(stack.processes["action-server"].pid)],
+        "Redis": _redis_process(client),
+    }
+    before = {part: _cpu(processes) for part, processes in parts.items()}
     started = time.perf_counter()
     record = services.alerts.create(AUTHOR, _alert(services))
     broadcast = Broadcast.alert(record.alert_id)
     while not services.fan_out.progress(broadcast).complete:
         time.sleep(0.02)
     seconds = time.perf_counter() - started
-    worker_cpu, path_cpu = _cpu(watched) - worker_before, _cpu(path) - path_before
+    split = {part: _cpu(processes) - before[part] for part, processes in parts.items()}
     progress = services.fan_out.progress(broadcast)
     for name in names:
         stack.processes[name].terminate()
@@ -216,7 +220,7 @@ def measure(
     received = int(stand_in.ask("count"))
     assert progress.sent == count, progress
     assert received == count, f"the stand-in received {received} messages for {count} deliveries"
-    return Run(count, seconds, worker_cpu, path_cpu)
+    return Run(count, seconds, split["workers"], sum(split.values()), split)
 
 
 def _subscribe(client: redis.Redis[bytes], count: int) -> None:

@@ -84,6 +84,7 @@ def build_worker(
         services.delivery_policy.retries,
         options,
         between_rounds=between_rounds if chores else None,
+        on_stop=through.close if isinstance(through, DirectDelivery) else None,
     )
 
 

@@ -89,6 +89,7 @@ class DeliveryWorker:
         retries: RetryPolicy,
         options: WorkerOptions | None = None,
         between_rounds: Callable[[], object] | None = None,
+        on_stop: Callable[[], object] | None = None,
     ) -> None:
         self._redis = client
         self._hooks = hooks
@@ -105,6 +106,7 @@ class DeliveryWorker:
         self._resume_own: dict[str, bool] = {}  #: per stream: own pending entries not yet re-read
         self._last_claim: dict[str, float] = {}  #: per stream: when stale entries were last claimed
         self._between_rounds = between_rounds
+        self._on_stop = on_stop  #: closes what the channels hold open (connections, their loop)
         self.stopping = False
 
     def run(self, until: Callable[[], bool] | None = None) -> None:
@@ -126,6 +128,8 @@ class DeliveryWorker:
                 pause = min(10.0, pause * 2)
                 ready = False
         self._pool.shutdown(wait=True)
+        if self._on_stop is not None:
+            self._on_stop()
 
     def step(self) -> int:
         """One round: due retries, fan-out jobs, one batch of deliveries; how many entries were handled."""

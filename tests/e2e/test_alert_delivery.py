@@ -113,6 +113,13 @@ async def _scenario(key: str, stand_in: ProviderStandIn, catalogues: Catalogues)
         details = await web.say("tell me more", {})
         assert "The Mto river burst its banks." in details[0]["text"], details
 
+        # STOP on each channel: the next tests' broadcasts to the coast are not theirs
+        await web.say("STOP", {})
+        await asyncio.to_thread(_telegram_says, stand_in, "STOP")
+        await asyncio.to_thread(_sms_says, stand_in, "STOP")
+        assert services.subscriptions.get(f"telegram:telegram:{CHAT}") is None
+        assert services.subscriptions.get(f"twilio:sms:{PHONE}") is None
+
 
 def test_a_broadcast_reaches_telegram_sms_and_the_web_chat_once_each_and_tell_me_more_follows(
     stack: Stack, telegram_api: ProviderStandIn, catalogues: Catalogues

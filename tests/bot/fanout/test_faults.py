@@ -282,12 +282,12 @@ def test_two_direct_workers_together_keep_to_the_channels_rate_limit(
             worker.wait(timeout=20)
     assert sorted(_chats(telegram_api), key=int) == [str(i) for i in range(count)]
     arrivals = telegram_api.arrivals
-    # No second holds more than the rate and the burst allow, give or take a quarter second of this
-    # machine's scheduling between a worker's token and the message's arrival (sending each batch at
-    # once when its tokens were all taken put 100 into the first second).
-    for i, start in enumerate(arrivals):
-        in_second = sum(1 for t in arrivals[i:] if t - start < 1.0)
-        assert in_second <= 1.25 * per_second + burst, (i, in_second)
+    # No window holds more than the rate and the burst allow, give or take half a second of this
+    # loaded machine's scheduling between a worker's token and the message's arrival (sending each
+    # batch at once when all its tokens were taken put 100 into the first second).
+    for seconds in (1.0, 3.0):
+        most = max(sum(1 for t in arrivals[i:] if t - start < seconds) for i, start in enumerate(arrivals))
+        assert most <= (seconds + 0.5) * per_second + burst, (seconds, most)
     assert arrivals[-1] - arrivals[0] >= (count - burst) / per_second - 0.5
     pending = services.redis.xinfo_consumers(redis_keys.deliveries(), "delivery")
     assert len(pending) == 2 and all(c["pending"] == 0 for c in pending)  # both in the group, none left
