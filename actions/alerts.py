@@ -13,15 +13,18 @@ from actions.base import BarazaAction
 from actions.conversation import ActionFallback
 from actions.pushed import NOTHING_TO_SHOW, PushedAction
 from actions.turn import Turn
-from bot.alerts.lifecycle import LIVE, Status
 from bot.alerts.record import AlertNotFound
-from bot.assistant.alert_messages import alert_details, cancelled_alert, pushed_alert, template_values
+from bot.assistant.alert_messages import alert_details, alert_notice
 from bot.assistant.replies import Outcome, Reply
 from bot.catalogue.bundle import Catalogues
 from bot.fanout.notices import TRIGGERS, NoticeKind
+from bot.fanout.pushed import Claim
 from bot.services import shared
 
 logger = logging.getLogger(__name__)
+
+#: The notices "tell me more" can be about.
+ALERT_KINDS = frozenset({NoticeKind.ALERT, NoticeKind.CANCEL})
 
 
 class ActionAlertDetails(BarazaAction):
@@ -32,7 +35,10 @@ class ActionAlertDetails(BarazaAction):
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         locale = catalogues.locales[turn.language]
-        alert_id = turn.slots.get("last_alert")
+        # The last alert pushed, whichever way (straight through the channel or through Rasa), else
+        # the slot of a conversation from before the record.
+        pushed = shared().pushed_notices.latest(turn.sender_id, ALERT_KINDS)
+        alert_id = pushed.reference if pushed else turn.slots.get("last_alert")
         if not alert_id:
             return Outcome((Reply(locale.text("alert_details_none")),))
         try:
@@ -69,14 +75,14 @@ class ActionDeliverAlert(PushedAction):
         except AlertNotFound:
             logger.warning("alert %s is gone; nothing to show", alert_id)
             return list(NOTHING_TO_SHOW)
-        shown_when = {Status.CANCELLED} if cancelled else LIVE
-        if record.status not in shown_when:
+        message = alert_notice(catalogues, turn.language, record, cancelled)
+        if message is None:
             return list(NOTHING_TO_SHOW)  # withdrawn meanwhile (or never sent)
-        alert = record.alert
-        text = (cancelled_alert if cancelled else pushed_alert)(catalogues, turn.language, alert)
-        extra = {
-            "whatsapp_template": "alert_cancelled" if cancelled else "alert",
-            "template_values": template_values(catalogues, turn.language, alert),
-        }
+        kind = NoticeKind.CANCEL if cancelled else NoticeKind.ALERT
+        delivery_id = turn.entities.get("delivery_id", "")
+        if delivery_id:  # what came last, whichever way it came (bot/fanout/pushed.py)
+            shared().pushed_notices.remember(Claim(turn.sender_id, delivery_id, kind, alert_id))
         remember = {"last_alert": alert_id}
-        return self.send(dispatcher, turn, catalogues, (Reply(text),), remember, extra, way_home=False)
+        return self.send(
+            dispatcher, turn, catalogues, (Reply(message.text),), remember, message.extra, way_home=False
+        )

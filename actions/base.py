@@ -142,7 +142,20 @@ class BarazaAction(Action, ABC):
         events: list[EventType] = [
             SlotSet(name, value) for name, value in wanted.items() if turn.slots.get(name) != value
         ]
+        previous = turn.slots.get("language")
+        if previous and previous != language.code:
+            _follow_language(turn, language.code)
         # Every Baraza action ends the citizen's turn (data/rules.yml: one intent, one action), so
         # saying so spares Rasa a second run of its policies for each message (README, Performance).
         events.append(FollowupAction(ACTION_LISTEN))
         return events
+
+
+def _follow_language(turn: Turn, language: str) -> None:
+    """A subscriber who now talks in another language gets their alerts in it: a direct delivery
+    (``bot/channels/direct.py``) words them in the subscription's language, without reading the
+    conversation."""
+    try:
+        shared().subscriptions.set_language(turn.subscriber, language)
+    except redis.RedisError:
+        logger.warning("the subscription's language could not follow the conversation's")

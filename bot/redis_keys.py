@@ -100,6 +100,11 @@ def delivery_attempts(channel: str) -> str:
     return f"{PREFIX}:effects:{channel}:attempts"
 
 
+def pushed_notices(conversation_id: str) -> str:
+    """Hash of the notices pushed into one conversation: delivery id -> JSON (kind, reference, time)."""
+    return f"{PREFIX}:pushed:{conversation_id}"
+
+
 def offline_inbox(channel: str, conversation_id: str) -> str:
     """List of messages for a web chat user who was not connected when they were sent (JSON, capped)."""
     return f"{PREFIX}:inbox:{channel}:{conversation_id}"

@@ -26,6 +26,7 @@ from bot.catalogue.bundle import Catalogues, LiveCatalogues
 from bot.concerns.service import ConcernService
 from bot.fanout.notices import Broadcast, NoticeKind
 from bot.fanout.pacing import DeliveryPolicy, load_delivery_policy
+from bot.fanout.pushed import PushedNotices
 from bot.fanout.queue import FanOutQueue
 from bot.handoff.desks import DeskDirectory, load_desks
 from bot.handoff.inbox import Inbox
@@ -114,6 +115,11 @@ class Services:
     def fan_out(self) -> FanOutQueue:
         """The fan-out streams."""
         return FanOutQueue(self.redis)
+
+    @functools.cached_property
+    def pushed_notices(self) -> PushedNotices:
+        """What was pushed into each conversation (kept as long as conversations are)."""
+        return PushedNotices(self.redis, self.settings.conversation_retention_days * 86400)
 
     @functools.cached_property
     def alerts(self) -> AlertService:
@@ -214,7 +220,7 @@ class Services:
     @functools.cached_property
     def delivery_policy(self) -> DeliveryPolicy:
         """Rate limits and retries."""
-        return load_delivery_policy(self.settings.config_dir)
+        return load_delivery_policy(self.settings.config_dir, self.settings.delivery_file)
 
     # Limits --------------------------------------------------------------------------------------
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timezone
 
+from bot.alerts.lifecycle import LIVE, Status
 from bot.alerts.model import Alert
+from bot.alerts.record import AlertRecord
 from bot.assistant.shelters import open_shelter_names
 from bot.catalogue.bundle import Catalogues
 
@@ -75,3 +78,29 @@ def template_values(catalogues: Catalogues, language: str, alert: Alert) -> dict
         "instruction": text.instruction,
         "severity": catalogues.locales[language].text(f"severity_{alert.severity.lower()}"),
     }
+
+
+@dataclass(frozen=True)
+class PushedMessage:
+    """An alert notice as it goes to the channel: its text and what travels with it (the WhatsApp
+    template and its values for a citizen outside the 24-hour window)."""
+
+    text: str
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def alert_notice(
+    catalogues: Catalogues, language: str, record: AlertRecord, cancelled: bool
+) -> PushedMessage | None:
+    """What a subscriber is shown of an alert (or of its cancellation), or None when nothing is to be
+    shown any more (withdrawn meanwhile, or never sent). The conversation's push
+    (``actions/alerts.py``) and the direct delivery (``bot/channels/direct.py``) both say this."""
+    if record.status not in ({Status.CANCELLED} if cancelled else LIVE):
+        return None
+    alert = record.alert
+    text = (cancelled_alert if cancelled else pushed_alert)(catalogues, language, alert)
+    extra: dict[str, object] = {
+        "whatsapp_template": "alert_cancelled" if cancelled else "alert",
+        "template_values": template_values(catalogues, language, alert),
+    }
+    return PushedMessage(text, extra)

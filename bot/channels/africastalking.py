@@ -18,7 +18,6 @@ import hmac
 import logging
 from typing import Any, Awaitable, Callable, Dict, List
 
-import aiohttp
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -26,6 +25,7 @@ from sanic.response import HTTPResponse
 
 from bot.assistant.choices import numbered_lines
 from bot.channels.answered import handle_answered
+from bot.channels.http import KeepsSession, ProviderError
 from bot.channels.sms_pages import SmsPager
 from bot.identity import SMS, USSD, address_on, conversation_id
 from bot.services import shared
@@ -33,11 +33,11 @@ from bot.services import shared
 logger = logging.getLogger(__name__)
 
 
-class SmsGatewayError(Exception):
+class SmsGatewayError(ProviderError):
     """The gateway refused a message."""
 
 
-class AfricasTalkingOutput(OutputChannel):
+class AfricasTalkingOutput(KeepsSession, OutputChannel):
     """Sends SMS through Africa's Talking."""
 
     @classmethod
@@ -57,14 +57,13 @@ class AfricasTalkingOutput(OutputChannel):
         if self._sender:
             form["from"] = self._sender
         headers = {"apiKey": self._api_key, "Accept": "application/json"}
-        timeout = aiohttp.ClientTimeout(total=15)
         async with (
-            aiohttp.ClientSession(timeout=timeout) as session,
+            self.provider_session() as session,
             session.post(self._url, data=form, headers=headers) as reply,
         ):
             body = await reply.text()
         if reply.status >= 300:
-            raise SmsGatewayError(f"{reply.status}: {body[:200]}")
+            raise SmsGatewayError(f"{reply.status}: {body[:200]}", reply.status)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         language = str(kwargs.get("language") or "")

@@ -34,6 +34,7 @@ from sanic.response import HTTPResponse
 from bot import redis_keys
 from bot.channels.answered import handle_answered
 from bot.channels.formatting import strip_markdown
+from bot.channels.http import KeepsSession, ProviderError
 from bot.identity import TELEGRAM, address_on, conversation_id
 from bot.services import shared
 
@@ -45,11 +46,11 @@ MAX_MESSAGE_CHARS = 4096
 PAYLOAD_DAYS = 30
 
 
-class TelegramApiError(Exception):
+class TelegramApiError(ProviderError):
     """The Bot API refused a call."""
 
 
-class TelegramOutput(OutputChannel):
+class TelegramOutput(KeepsSession, OutputChannel):
     """Sends messages through the Telegram Bot API."""
 
     @classmethod
@@ -63,14 +64,13 @@ class TelegramOutput(OutputChannel):
 
     async def call(self, method: str, payload: Dict[str, Any]) -> Any:
         """One Bot API call; :class:`TelegramApiError` when Telegram answers ``ok: false``."""
-        timeout = aiohttp.ClientTimeout(total=15)
         async with (
-            aiohttp.ClientSession(timeout=timeout) as session,
+            self.provider_session() as session,
             session.post(f"{self._base}/{method}", json=payload) as reply,
         ):
             body = await reply.json(content_type=None)
         if not isinstance(body, dict) or not body.get("ok"):
-            raise TelegramApiError(f"{method}: {body}")
+            raise TelegramApiError(f"{method}: {body}", reply.status)
         return body.get("result")
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:

@@ -33,6 +33,7 @@ from bot import redis_keys
 from bot.assistant.choices import numbered_lines
 from bot.channels.answered import handle_answered
 from bot.channels.formatting import strip_markdown
+from bot.channels.http import KeepsSession, ProviderError
 from bot.channels.sms_pages import SmsPager
 from bot.identity import SMS, WHATSAPP, address_on, conversation_id
 from bot.services import shared
@@ -43,11 +44,11 @@ WINDOW_SECONDS = 24 * 3600
 WHATSAPP_MAX_CHARS = 1600  # Twilio's limit for one WhatsApp body
 
 
-class TwilioError(Exception):
+class TwilioError(ProviderError):
     """Twilio refused a message, or it could not be sent as the platform requires."""
 
 
-class TwilioOutput(OutputChannel):
+class TwilioOutput(KeepsSession, OutputChannel):
     """Sends messages through Twilio's Messages API."""
 
     channel_name = "twilio"
@@ -63,14 +64,13 @@ class TwilioOutput(OutputChannel):
 
     async def post(self, form: Dict[str, str]) -> None:
         """One message through the Messages API."""
-        timeout = aiohttp.ClientTimeout(total=15)
         async with (
-            aiohttp.ClientSession(timeout=timeout) as session,
+            self.provider_session() as session,
             session.post(self._url, data={"From": self.number, **form}, auth=self._auth) as reply,
         ):
             body = await reply.text()
         if reply.status >= 300:
-            raise TwilioError(f"{reply.status}: {body[:200]}")
+            raise TwilioError(f"{reply.status}: {body[:200]}", reply.status)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any

@@ -1,9 +1,13 @@
 """``python -m bot.fanout [--name NAME]``: run one delivery worker (start as many as you like).
 
 Each worker joins the consumer groups of the fan-out streams in Redis (REDIS_URL) and delivers
-through Rasa's HTTP API (RASA_URL, RASA_AUTH_TOKEN). Give a worker a stable ``--name`` (e.g. the
-container's name) so that, restarted, it first finishes what it had taken; entries of a worker that
-never comes back are taken over by the others after ``--claim-after`` seconds.
+alerts straight through the channels configured in the environment that can push (Telegram, Twilio
+SMS and WhatsApp, Africa's Talking SMS: ``bot/channels/direct.py``), everything else through Rasa's
+HTTP API (RASA_URL, RASA_AUTH_TOKEN); ``--through-rasa`` sends everything through Rasa.
+
+Give a worker a stable ``--name`` (e.g. the container's name) so that, restarted, it first finishes
+what it had taken; entries of a worker that never comes back are taken over by the others after
+``--claim-after`` seconds.
 """
 
 from __future__ import annotations
@@ -15,22 +19,54 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from bot.alerts.record import AlertNotFound
+from bot.assistant.alert_messages import PushedMessage, alert_notice
+from bot.channels.direct import DirectDelivery, Words, direct_outputs
 from bot.fanout.channels import DeliveryChannel, NullChannel, RasaTrigger
 from bot.fanout.heartbeat import Heartbeat
 from bot.fanout.pacing import ChannelPacer
 from bot.fanout.worker import DeliveryWorker, WorkerOptions
 from bot.housekeeping import schedule
+from bot.runtime.credentials import channel_credentials
 from bot.services import Services, shared
 
 
-def build_worker(services: Services, options: WorkerOptions, *, housekeeping: bool = True) -> DeliveryWorker:
-    """A worker delivering through Rasa (and to the null channel used by benchmarks), running the
-    housekeeping schedule between its rounds unless told not to."""
+def alert_words(services: Services) -> Words:
+    """How the direct delivery words an alert notice: as the conversation's push would."""
+
+    def words(alert_id: str, cancelled: bool, language: str) -> PushedMessage | None:
+        catalogues = services.catalogues()
+        chosen = catalogues.languages.get(
+            language if language in catalogues.languages.codes else catalogues.languages.default
+        )
+        try:
+            record = services.repository.get(alert_id)
+        except AlertNotFound:
+            return None
+        message = alert_notice(catalogues, chosen.code, record, cancelled)
+        if message is None:
+            return None
+        extra = {"language": chosen.code, "direction": chosen.direction, **message.extra}
+        return PushedMessage(message.text, extra)
+
+    return words
+
+
+def build_worker(
+    services: Services, options: WorkerOptions, *, housekeeping: bool = True, direct: bool = True
+) -> DeliveryWorker:
+    """A worker delivering alerts straight through the channels that can push (``direct``) and the
+    rest through Rasa (and to the null channel used by benchmarks), running the housekeeping schedule
+    between its rounds unless told not to."""
     rasa = RasaTrigger(services.settings.rasa_url, services.settings.rasa_auth_token)
     null = NullChannel(services.redis)
+    outputs = direct_outputs(channel_credentials(services.settings)) if direct else {}
+    through: DeliveryChannel = (
+        DirectDelivery(outputs, alert_words(services), services.pushed_notices, rasa) if outputs else rasa
+    )
 
     def channel(name: str) -> DeliveryChannel:
-        return null if name == "null" else rasa
+        return null if name == "null" else through
 
     chores: list[Callable[[], object]] = [schedule(services).run_due] if housekeeping else []
     if services.settings.worker_heartbeat:
@@ -49,6 +85,7 @@ def build_worker(services: Services, options: WorkerOptions, *, housekeeping: bo
         options,
         between_rounds=between_rounds if chores else None,
         languages=services.subscriptions.languages,
+        on_stop=through.close if isinstance(through, DirectDelivery) else None,
     )
 
 
@@ -59,6 +96,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument(
         "--claim-after", type=float, default=60.0, help="seconds before taking over others' work"
+    )
+    parser.add_argument(
+        "--through-rasa",
+        action="store_true",
+        help="deliver every notice as a turn of the conversation (Rasa's trigger_intent), as before",
     )
     parser.add_argument(
         "--no-housekeeping",
@@ -75,6 +117,7 @@ def main(argv: list[str]) -> int:
         services,
         WorkerOptions(name=args.name, batch=args.batch, claim_after=args.claim_after),
         housekeeping=not args.no_housekeeping,
+        direct=not args.through_rasa,
     )
 
     def stop(*_: object) -> None:

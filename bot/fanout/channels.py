@@ -58,6 +58,13 @@ class DeliveryChannel(Protocol):
         """Deliver; the outcome and, for failures, why."""
 
 
+class BatchChannel(DeliveryChannel, Protocol):
+    """A channel that sends a whole batch at once (``bot/channels/direct.py``)."""
+
+    def send_many(self, notices: list[Notice]) -> list[tuple[Outcome, str]]:
+        """Deliver; the outcome of each notice, in order."""
+
+
 class RasaTrigger:
     """Delivers through Rasa's HTTP API: ``POST /conversations/<id>/trigger_intent``."""
 

@@ -63,9 +63,9 @@ class DeliveryPolicy:
         return self.rate_limits.get(channel) or self.rate_limits["default"]
 
 
-def load_delivery_policy(config_dir: Path) -> DeliveryPolicy:
-    """Read ``delivery.yml``."""
-    path = config_dir / "delivery.yml"
+def load_delivery_policy(config_dir: Path, path: Path | None = None) -> DeliveryPolicy:
+    """Read ``delivery.yml`` (of ``config_dir``, unless another ``path`` is given)."""
+    path = path or config_dir / "delivery.yml"
     raw = read_yaml_mapping(path)
     try:
         limits = {
@@ -97,11 +97,15 @@ class ChannelPacer:
             )
         )
 
+    def pause(self, channel: str, wanted: int) -> float:
+        """Seconds until the bucket may grant ``wanted`` more (at most a burst's worth, and a second)."""
+        limit = self._policy.rate_limit(channel)
+        return min(1.0, max(0.001, min(wanted, limit.burst) / limit.per_second))
+
     def wait_for(self, channel: str, wanted: int) -> None:
         """Block until ``wanted`` tokens were taken (in as many goes as the rate needs)."""
-        limit = self._policy.rate_limit(channel)
         remaining = wanted
         while remaining > 0:
             remaining -= self.take(channel, remaining)
             if remaining > 0:
-                time.sleep(min(1.0, max(0.001, min(remaining, limit.burst) / limit.per_second)))
+                time.sleep(self.pause(channel, remaining))

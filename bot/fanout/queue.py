@@ -10,8 +10,10 @@ twice), and a delivery is acted on only while its state is ``queued`` (so a rede
 whose delivery was recorded is just acknowledged). The one remaining window, a worker killed after the
 channel accepted a message and before recording it, is closed at the receiving end: the delivery id
 travels with the message and the receiver (the conversation, see ``actions/alerts.py``) ignores an id
-it has already shown. A cancellation reaches an alert delivery that was in flight while it scanned
-for recipients: see ``_RECORD``.
+it has already shown; a delivery sent straight through the channel is claimed in the conversation's
+record of pushed notices before it is sent (``pushed.py``), and a replay finds the claim. A
+cancellation reaches an alert delivery that was in flight while it scanned for recipients: see
+``_RECORD``.
 """
 
 from __future__ import annotations

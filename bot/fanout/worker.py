@@ -28,12 +28,13 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import cast
 
 import redis
 import sqlalchemy.exc
 
 from bot import redis_keys
-from bot.fanout.channels import DeliveryChannel, Outcome, SkipReason
+from bot.fanout.channels import BatchChannel, DeliveryChannel, Outcome, SkipReason
 from bot.fanout.notices import Broadcast, BroadcastHooks, JobKind, Notice, NoticeKind
 from bot.fanout.pacing import ChannelPacer, RetryPolicy
 from bot.fanout.queue import DELIVERY_GROUP, JOBS_GROUP, DeliveryResult, FanOutQueue
@@ -91,6 +92,7 @@ class DeliveryWorker:
         between_rounds: Callable[[], object] | None = None,
         *,
         languages: Callable[[list[str]], list[str | None]],
+        on_stop: Callable[[], object] | None = None,
     ) -> None:
         """``languages`` gives each subscriber's language, None for one who left (the subscriptions'
         record, asked once per batch of deliveries)."""
@@ -109,6 +111,7 @@ class DeliveryWorker:
         self._resume_own: dict[str, bool] = {}  #: per stream: own pending entries not yet re-read
         self._last_claim: dict[str, float] = {}  #: per stream: when stale entries were last claimed
         self._between_rounds = between_rounds
+        self._on_stop = on_stop  #: closes what the channels hold open (connections, their loop)
         self.stopping = False
 
     def run(self, until: Callable[[], bool] | None = None) -> None:
@@ -133,6 +136,8 @@ class DeliveryWorker:
                 pause = min(10.0, pause * 2)
                 ready = False
         self._pool.shutdown(wait=True)
+        if self._on_stop is not None:
+            self._on_stop()
 
     def step(self) -> int:
         """One round: due retries, fan-out jobs, one batch of deliveries; how many entries were handled."""
@@ -233,12 +238,7 @@ class DeliveryWorker:
             attempt = int(fields.get("n", "1"))
             notice = Notice(broadcast, channel, address, attempt=attempt, language=language or "")
             pending.append((entry_id, notice, subscriber))
-        by_channel: dict[str, int] = {}
-        for _, notice, _ in pending:
-            by_channel[notice.channel] = by_channel.get(notice.channel, 0) + 1
-        for channel, wanted in by_channel.items():
-            self._pacer.wait_for(channel, wanted)
-        results = list(self._pool.map(lambda item: self._send(item[1]), pending))
+        results = self._send_paced([notice for _, notice, _ in pending])
         for (entry_id, notice, subscriber), (outcome, reason) in zip(pending, results, strict=True):
             if outcome is Outcome.SENT:
                 outcomes.append(DeliveryResult(notice.broadcast, subscriber, "sent", entry_id))
@@ -254,6 +254,60 @@ class DeliveryWorker:
             self._redis.xack(redis_keys.deliveries(), DELIVERY_GROUP, *done)  # type: ignore[no-untyped-call]
         for alert_id in {o.broadcast.reference for o in outcomes if o.broadcast.kind is NoticeKind.ALERT}:
             self._finish_if_complete(alert_id)
+
+    def _send_paced(self, notices: list[Notice]) -> list[tuple[Outcome, str]]:
+        """Send as the channels' buckets grant tokens: each go sends what was granted, so a channel
+        never gets more than its rate and burst in any second, whoever the workers are."""
+        results: list[tuple[Outcome, str]] = [(Outcome.RETRY, "not attempted")] * len(notices)
+        waiting: dict[str, list[int]] = {}
+        for i, notice in enumerate(notices):
+            waiting.setdefault(notice.channel, []).append(i)
+        while waiting:
+            now: list[int] = []
+            for channel, indexes in list(waiting.items()):
+                granted = self._pacer.take(channel, len(indexes))
+                now.extend(indexes[:granted])
+                if granted >= len(indexes):
+                    del waiting[channel]
+                else:
+                    waiting[channel] = indexes[granted:]
+            if now:
+                for i, result in zip(now, self._send_all([notices[i] for i in now]), strict=True):
+                    results[i] = result
+            elif waiting:
+                time.sleep(min(self._pacer.pause(c, len(rest)) for c, rest in waiting.items()))
+        return results
+
+    def _send_all(self, notices: list[Notice]) -> list[tuple[Outcome, str]]:
+        """Each notice through its channel: a channel that takes batches gets its share in one call,
+        the others one notice per thread, all at once."""
+        results: list[tuple[Outcome, str]] = [(Outcome.RETRY, "not attempted")] * len(notices)
+        batches: dict[int, tuple[BatchChannel, list[int]]] = {}
+        singles: list[int] = []
+        for i, notice in enumerate(notices):
+            channel = self._channels(notice.channel)
+            if hasattr(channel, "send_many"):
+                batches.setdefault(id(channel), (cast(BatchChannel, channel), []))[1].append(i)
+            else:
+                singles.append(i)
+        futures = [
+            (indexes, self._pool.submit(self._send_batch, channel, [notices[i] for i in indexes]))
+            for channel, indexes in batches.values()
+        ]
+        for i, result in zip(singles, self._pool.map(lambda i: self._send(notices[i]), singles), strict=True):
+            results[i] = result
+        for indexes, future in futures:
+            for i, result in zip(indexes, future.result(), strict=True):
+                results[i] = result
+        return results
+
+    @staticmethod
+    def _send_batch(channel: BatchChannel, notices: list[Notice]) -> list[tuple[Outcome, str]]:
+        try:
+            return channel.send_many(notices)
+        except Exception as error:  # e.g. Redis gone while claiming: nothing was sent, all retried
+            log.exception("a batch of %d deliveries failed", len(notices))
+            return [(Outcome.RETRY, f"{type(error).__name__}: {error}")] * len(notices)
 
     def _send(self, notice: Notice) -> tuple[Outcome, str]:
         try:

@@ -76,6 +76,32 @@ def _wait_http(url: str, timeout: float, process: subprocess.Popen[bytes], name:
     raise RuntimeError(f"{name} did not answer at {url} within {timeout:.0f} s")
 
 
+def channel_env(settings: Settings) -> dict[str, str]:
+    """The channels' settings, for the processes that reach the providers themselves: the Rasa server
+    reads its credentials file, but the delivery workers push alerts through the channels too."""
+    return {
+        "TELEGRAM_TOKEN": settings.telegram_token,
+        "TELEGRAM_SECRET_TOKEN": settings.telegram_secret_token,
+        "TELEGRAM_API_URL": settings.telegram_api_url,
+        "AFRICASTALKING_USERNAME": settings.africastalking_username,
+        "AFRICASTALKING_API_KEY": settings.africastalking_api_key,
+        "AFRICASTALKING_API_URL": settings.africastalking_api_url,
+        "AFRICASTALKING_SENDER": settings.africastalking_sender,
+        "AFRICASTALKING_CALLBACK_TOKEN": settings.africastalking_callback_token,
+        "TWILIO_ACCOUNT_SID": settings.twilio_account_sid,
+        "TWILIO_AUTH_TOKEN": settings.twilio_auth_token,
+        "TWILIO_API_URL": settings.twilio_api_url,
+        "TWILIO_SMS_NUMBER": settings.twilio_sms_number,
+        "TWILIO_WHATSAPP_NUMBER": settings.twilio_whatsapp_number,
+        "TWILIO_WEBHOOK_BASE_URL": settings.twilio_webhook_base_url,
+        "FACEBOOK_VERIFY": settings.facebook_verify,
+        "FACEBOOK_SECRET": settings.facebook_secret,
+        "FACEBOOK_PAGE_ACCESS_TOKEN": settings.facebook_page_access_token,
+        "FACEBOOK_GRAPH_URL": settings.facebook_graph_url,
+        "BARAZA_SMS_MAX_SEGMENTS": str(settings.sms_max_segments),
+    }
+
+
 @dataclass
 class Stack:
     """The running processes of one Baraza deployment on this machine."""
@@ -112,6 +138,9 @@ class Stack:
         )
         if self.settings.limits_file:
             env["BARAZA_LIMITS_FILE"] = str(self.settings.limits_file)
+        if self.settings.delivery_file:
+            env["BARAZA_DELIVERY_FILE"] = str(self.settings.delivery_file)
+        env.update(channel_env(self.settings))
         return env
 
     def spawn(

@@ -49,6 +49,7 @@ def forget_due(client: redis.Redis[bytes], now: float | None = None) -> list[str
         pipe.delete(redis_keys.rasa_tracker(conversation_id))
         pipe.delete(redis_keys.offline_inbox("socketio", conversation_id))
         pipe.delete(redis_keys.sms_pages(conversation_id))
+        pipe.delete(redis_keys.pushed_notices(conversation_id))
         pipe.zrem(redis_keys.conversations_to_forget(), conversation_id)
         pipe.execute()
     return due

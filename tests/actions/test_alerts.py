@@ -9,6 +9,8 @@ import pytest
 from actions.alerts import ActionAlertDetails, ActionDeliverAlert
 from bot.alerts.model import AlertText
 from bot.catalogue.bundle import Catalogues
+from bot.fanout.notices import NoticeKind
+from bot.fanout.pushed import Claim
 from bot.services import Services, shared
 from tests.actions.conftest import make_tracker, run_action, slot_events, web_chat_turn
 from tests.bot.alerts.test_service import METEO_AUTHOR, make_alert
@@ -119,3 +121,37 @@ def test_a_delivery_is_remembered_when_it_ends_for_good_and_not_when_the_store_f
     monkeypatch.setattr(shared(), "repository", type("Down", (), {"get": staticmethod(store_down)})())
     messages, events = _delivery(draft.alert_id)
     assert messages == [] and "delivered_alerts" not in slot_events(events)  # the worker tries again
+
+
+def test_tell_me_more_after_an_alert_sent_straight_through_the_channel(
+    services: Services, catalogues: Catalogues
+) -> None:
+    """A direct delivery (bot/channels/direct.py) leaves the tracker alone: the record says what came."""
+    older = services.alerts.create(METEO_AUTHOR, make_alert(services, headline="Cholera"))
+    record = _flood_in_english_and_french(services)
+    claim = Claim("test", f"{record.alert_id}:alert:telegram:test", NoticeKind.ALERT, record.alert_id)
+    services.pushed_notices.claim_many([claim])
+    slots = {"language": "fr", "last_alert": older.alert_id}  # pushed through Rasa before
+    details, _ = web_chat_turn(ActionAlertDetails(), "plus", "alert_details", slots)
+    assert "Le fleuve monte." in details[0]["text"]
+
+
+def test_a_push_through_the_conversation_is_noted_for_tell_me_more(services: Services) -> None:
+    record = _flood_in_english_and_french(services)
+    _delivery(record.alert_id, slots={"language": "en"})
+    latest = services.pushed_notices.latest("test", frozenset({NoticeKind.ALERT}))
+    assert latest is not None and latest.reference == record.alert_id
+
+
+def test_the_subscription_follows_the_conversations_language(services: Services) -> None:
+    """So that alerts sent straight through the channel are worded in the language spoken now."""
+    services.subscriptions.subscribe("rest:test", "coast", (), "en", services.now())
+    run_action(ActionAlertDetails(), make_tracker("plus", "alert_details", slots={"language": "en"}))
+    assert services.subscriptions.languages(["rest:test"]) == ["en"]  # unchanged: nothing changed
+    run_action(
+        ActionAlertDetails(),
+        make_tracker(
+            "je voudrais en savoir plus sur cette alerte", "alert_details", slots={"language": "en"}
+        ),
+    )
+    assert services.subscriptions.languages(["rest:test"]) == ["fr"]

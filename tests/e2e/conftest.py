@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import http.server
+import asyncio
 import json
 import os
+import socket
 import threading
+import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -15,6 +17,7 @@ from typing import Any, Iterator
 import pytest
 import redis
 import yaml
+from aiohttp import web
 
 from bot.alerts.load_samples import publish_samples, sample_alerts
 from bot.runtime.stack import Stack
@@ -49,41 +52,52 @@ LOG_DIR = PROJECT_ROOT / ".data" / "test-logs"
 
 
 class ProviderStandIn:
-    """A provider's HTTP API on loopback (no internet here): records every call, answers ``ok``."""
+    """A provider's HTTP API on loopback (no internet here): records every call, answers ``ok``.
+
+    An asyncio server on its own thread, keeping connections alive as the providers' APIs do, so
+    that it takes the thousands of calls a second a delivery worker makes (``bench/delivery.py``).
+    """
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
-        stand_in = self
+        self.arrivals: list[float] = []  #: time.monotonic() of each call, in order
+        self._loop = asyncio.new_event_loop()
+        self._runner = web.AppRunner(web.Application(handler_args={"access_log": None}))
+        self._runner.app.router.add_route("POST", "/{tail:.*}", self._answer)
+        threading.Thread(target=self._loop.run_forever, daemon=True).start()
+        asyncio.run_coroutine_threadsafe(self._runner.setup(), self._loop).result(timeout=30)
+        site = web.SockSite(self._runner, self._listening())
+        asyncio.run_coroutine_threadsafe(site.start(), self._loop).result(timeout=30)
+        self.url = f"http://127.0.0.1:{self._port}"
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
-                if "x-www-form-urlencoded" in (self.headers.get("Content-Type") or ""):
-                    body = {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()}
-                    body["_api_key"] = self.headers.get("apiKey", "")
-                else:
-                    try:
-                        body = json.loads(raw or b"{}")
-                    except ValueError:
-                        body = {"raw": raw.decode(errors="replace")}
-                stand_in.calls.append((self.path, body))
-                reply = json.dumps({"ok": True, "result": {"message_id": len(stand_in.calls)}}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
+    def _listening(self) -> socket.socket:
+        server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", 0))
+        server.listen(512)
+        self._port = server.getsockname()[1]
+        return server
 
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+    async def _answer(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        if "x-www-form-urlencoded" in (request.headers.get("Content-Type") or ""):
+            body: dict[str, Any] = {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()}
+            body["_api_key"] = request.headers.get("apiKey", "")
+        else:
+            try:
+                body = json.loads(raw or b"{}")
+            except ValueError:
+                body = {"raw": raw.decode(errors="replace")}
+        self.calls.append((request.path_qs, body))
+        self.arrivals.append(time.monotonic())
+        return web.json_response({"ok": True, "result": {"message_id": len(self.calls)}})
 
     def calls_to(self, path_end: str) -> list[dict[str, Any]]:
         return [body for path, body in self.calls if path.endswith(path_end)]
+
+    def shutdown(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=30)
+        self._loop.call_soon_threadsafe(self._loop.stop)
 
 
 #: The one stand-in and stack of a test session: tests/security/ imports these fixtures too, and a
@@ -98,7 +112,7 @@ def telegram_api() -> Iterator[ProviderStandIn]:
         return
     stand_in = _RUNNING["telegram_api"] = ProviderStandIn()
     yield stand_in
-    stand_in.server.shutdown()
+    stand_in.shutdown()
     _RUNNING.pop("telegram_api", None)
 
 

@@ -40,8 +40,8 @@ from tests.e2e.test_socketio import SocketChat
 
 CLUSTER_REDIS_URL = os.environ.get("CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/10")
 POSTGRES_SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-#: The database this test drops and creates: CLUSTER_DATABASE, so that checkouts side by side do not share it.
-DATABASE = os.environ.get("CLUSTER_DATABASE", "baraza_cluster")
+#: The cluster's own database on that server, named after the tests' (so checkouts side by side differ).
+DATABASE = os.environ.get("CLUSTER_DATABASE", POSTGRES_SERVER.rsplit("/", 1)[1] + "_cluster")
 #: Balancer ports: Rasa's API, the action servers, the public frontend (web app + socket.io + webhooks).
 RASA_API, ACTIONS, PUBLIC = PORT_BASE + 2000, PORT_BASE + 2001, PORT_BASE + 2002
 CONVERSATIONS = 50

@@ -142,7 +142,7 @@ def own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnStack]:
         yield OwnStack(stack, root / "redis", port, telegram)
     finally:
         stack.stop()
-        telegram.server.shutdown()
+        telegram.shutdown()
 
 
 # The channels, spoken as their providers speak them --------------------------------------------

@@ -6,7 +6,6 @@ attempts; "exactly once" is every subscriber's delivery recorded once, none miss
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import redis
+import yaml
 
 from bot import redis_keys
 from bot.alerts.lifecycle import Status
@@ -29,9 +29,11 @@ from bot.services import Services
 from bot.settings import PROJECT_ROOT, load_settings
 from tests.bot.alerts.test_service import METEO_AUTHOR, make_alert
 from tests.conftest import TEST_REDIS_URL
+from tests.e2e.conftest import ProviderStandIn
 
+#: Database 11 of the tests' Redis server (TEST_REDIS_URL's host and port).
+FAULTS_REDIS_URL = TEST_REDIS_URL.rsplit("/", 1)[0] + "/11"
 SUBSCRIBERS = 10_000
-CONSENT = json.dumps({"topics": [], "consented_at": "2026-11-29T00:00:00+00:00", "consent_channel": "null"})
 BATCH = 100
 
 
@@ -49,11 +51,14 @@ def _subscribe_many(services: Services, count: int) -> None:
     assert services.subscriptions.get("null:citizen-0") is not None
 
 
-def _start_worker(services: Services, name: str, log: Path) -> subprocess.Popen[bytes]:
+def _start_worker(
+    services: Services, name: str, log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "REDIS_URL": services.settings.redis_url,
         "DATABASE_URL": services.settings.database_url,
+        **(env or {}),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "bot.fanout", "--name", name, "--batch", str(BATCH), "--claim-after", "1"],
@@ -99,7 +104,7 @@ def _assert_exactly_once(services: Services, alert_id: str) -> None:
 
 @pytest.fixture()
 def fault_services(sqlite_url: str) -> Iterator[Services]:
-    url = TEST_REDIS_URL.rsplit("/", 1)[0] + "/11"  # the test Redis server, a database of its own
+    url = FAULTS_REDIS_URL  # the test Redis server, a database of its own
     client = redis.Redis.from_url(url)
     client.flushdb()
     yield Services(replace(load_settings({}), redis_url=url, database_url=sqlite_url))
@@ -172,3 +177,108 @@ def test_redis_restarted_mid_broadcast_with_persistence_loses_and_repeats_nothin
             worker.wait(timeout=20)
         server.terminate()
         server.wait(timeout=20)
+
+
+# Straight through the channel (bot/channels/direct.py): Telegram's Bot API played by the stand-in ----
+
+TELEGRAM_CITIZENS = 3_000
+
+
+def _telegram_citizens(services: Services, count: int) -> None:
+    """Telegram subscribers of the coast, written in bulk (setup, not under test)."""
+    services.subscriptions.subscribe_many(
+        [f"telegram:telegram:{i}" for i in range(count)], "coast", "en", utc_now()
+    )
+
+
+def _telegram_env(stand_in: ProviderStandIn, tmp_path: Path, per_second: float, burst: int) -> dict[str, str]:
+    """A worker's environment: Telegram configured (the stand-in), and Telegram's rate limit."""
+    delivery = yaml.safe_load((PROJECT_ROOT / "config" / "delivery.yml").read_text(encoding="utf-8"))
+    delivery["rate_limits"]["telegram"] = {"per_second": per_second, "burst": burst}
+    (tmp_path / "delivery.yml").write_text(yaml.safe_dump(delivery), encoding="utf-8")
+    return {
+        "TELEGRAM_TOKEN": "123:faults",
+        "TELEGRAM_SECRET_TOKEN": "faults-secret",
+        "TELEGRAM_API_URL": stand_in.url,
+        "BARAZA_DELIVERY_FILE": str(tmp_path / "delivery.yml"),
+    }
+
+
+def _chats(stand_in: ProviderStandIn) -> list[str]:
+    return [str(call["chat_id"]) for call in stand_in.calls_to("/sendMessage")]
+
+
+@pytest.fixture()
+def telegram_api() -> Iterator[ProviderStandIn]:
+    stand_in = ProviderStandIn()
+    yield stand_in
+    stand_in.shutdown()
+
+
+def test_direct_worker_killed_mid_broadcast_sends_nobody_the_alert_twice(
+    fault_services: Services, telegram_api: ProviderStandIn, tmp_path: Path
+) -> None:
+    """Each delivery is claimed in its conversation before it is sent: a restarted worker replays
+    the batch it had taken and sends none of it again. What the killed worker had claimed and not
+    yet sent (its batch in flight) is recorded and not sent: a turn of Rasa, whose messages go out
+    after its conversation is saved, has the same window."""
+    services = fault_services
+    _telegram_citizens(services, TELEGRAM_CITIZENS)
+    env = _telegram_env(telegram_api, tmp_path, 1_000_000, 1_000_000)
+    worker = _start_worker(services, "w1", tmp_path / "worker.log", env)
+    record = services.alerts.create(METEO_AUTHOR, make_alert(services))
+    broadcast = Broadcast.alert(record.alert_id)
+    _wait(lambda: services.fan_out.progress(broadcast).sent >= 1000, 120, "1,000 deliveries")
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    assert services.fan_out.progress(broadcast).sent < TELEGRAM_CITIZENS, "finished before the kill"
+    restarted = _start_worker(services, "w1", tmp_path / "worker.log", env)
+    try:
+        _wait(lambda: services.fan_out.progress(broadcast).complete, 180, "the broadcast to complete")
+    finally:
+        restarted.terminate()
+        restarted.wait(timeout=20)
+    progress = services.fan_out.progress(broadcast)
+    assert (progress.sent, progress.failed, progress.remaining) == (TELEGRAM_CITIZENS, 0, 0)
+    chats = _chats(telegram_api)
+    assert len(chats) == len(set(chats)), "a citizen got the alert twice"
+    assert len(chats) >= TELEGRAM_CITIZENS - BATCH  # at most the batch in flight at the kill is unsent
+    pipe = services.redis.pipeline(transaction=False)
+    for i in range(TELEGRAM_CITIZENS):  # every conversation knows what it was pushed
+        pipe.hexists(
+            redis_keys.pushed_notices(f"telegram:{i}"), f"{record.alert_id}:alert:telegram:telegram:{i}"
+        )
+    assert all(pipe.execute())
+
+
+def test_two_direct_workers_together_keep_to_the_channels_rate_limit(
+    fault_services: Services, telegram_api: ProviderStandIn, tmp_path: Path
+) -> None:
+    services = fault_services
+    count, per_second, burst = 240, 40, 10
+    _telegram_citizens(services, count)
+    env = _telegram_env(telegram_api, tmp_path, per_second, burst)
+    workers = [_start_worker(services, f"w{i}", tmp_path / f"worker{i}.log", {**env}) for i in (1, 2)]
+    try:
+        time.sleep(15)  # both started and waiting (their start is not what is measured)
+        record = services.alerts.create(METEO_AUTHOR, make_alert(services))
+        _wait(
+            lambda: services.fan_out.progress(Broadcast.alert(record.alert_id)).complete,
+            120,
+            "the broadcast to complete",
+        )
+    finally:
+        for worker in workers:
+            worker.terminate()
+            worker.wait(timeout=20)
+    assert sorted(_chats(telegram_api), key=int) == [str(i) for i in range(count)]
+    arrivals = telegram_api.arrivals
+    # No window holds more than the rate and the burst allow, give or take half a second of this
+    # loaded machine's scheduling between a worker's token and the message's arrival (sending each
+    # batch at once when all its tokens were taken put 100 into the first second).
+    for seconds in (1.0, 3.0):
+        most = max(sum(1 for t in arrivals[i:] if t - start < seconds) for i, start in enumerate(arrivals))
+        assert most <= (seconds + 0.5) * per_second + burst, (seconds, most)
+    assert arrivals[-1] - arrivals[0] >= (count - burst) / per_second - 0.5
+    pending = services.redis.xinfo_consumers(redis_keys.deliveries(), "delivery")
+    assert len(pending) == 2 and all(c["pending"] == 0 for c in pending)  # both in the group, none left

@@ -1,6 +1,7 @@
 """Rate limits per channel (shared token buckets in Redis) and the retry policy."""
 
 import time
+from pathlib import Path
 
 import redis
 
@@ -36,3 +37,28 @@ def test_paced_sending_keeps_to_the_rate(redis_client: "redis.Redis[bytes]") -> 
 def test_backoff_doubles_and_is_capped() -> None:
     policy = RetryPolicy(max_attempts=5, backoff_seconds=2, max_backoff_seconds=10)
     assert [policy.delay(n) for n in (1, 2, 3, 4)] == [2, 4, 8, 10]
+
+
+def test_an_installation_sets_its_own_limits(tmp_path: Path) -> None:
+    """BARAZA_DELIVERY_FILE (a Telegram paid broadcast, a Twilio messaging service)."""
+    from bot.services import Services
+    from bot.settings import load_settings
+
+    own = tmp_path / "delivery.yml"
+    own.write_text(
+        "rate_limits:\n  default: {per_second: 5, burst: 5}\n  telegram: {per_second: 1000, burst: 100}\n",
+        encoding="utf-8",
+    )
+    policy = Services(load_settings({"BARAZA_DELIVERY_FILE": str(own)})).delivery_policy
+    assert policy.rate_limit("telegram") == RateLimit(1000, 100)
+    assert policy.rate_limit("twilio") == RateLimit(5, 5)
+    assert Services(load_settings({})).delivery_policy.rate_limit("telegram") == RateLimit(30, 30)
+
+
+def test_a_pause_lasts_until_a_burst_or_what_is_wanted_can_be_granted(
+    redis_client: "redis.Redis[bytes]",
+) -> None:
+    pacer = ChannelPacer(redis_client, DeliveryPolicy({"default": RateLimit(40, 10)}, RetryPolicy()))
+    assert pacer.pause("telegram", 200) == 0.25  # a burst of 10 at 40/s
+    assert pacer.pause("telegram", 2) == 0.05
+    assert pacer.pause("sms", 10**6) <= 1.0

@@ -264,3 +264,51 @@ def test_the_database_away_for_a_while_delays_deliveries_and_loses_none(
     assert failures == [0] and services.fan_out.progress(broadcast).sent == 5
     assert _effects(services) == {f"{record.alert_id}:alert:null:patient-{i}" for i in range(5)}
     assert "the database unavailable (OperationalError)" in caplog.text
+
+
+class Batches:
+    """A channel that takes whole batches (as bot/channels/direct.py does): what it was handed."""
+
+    def __init__(self, outcome: Outcome = Outcome.SENT) -> None:
+        self.batches: list[list[str]] = []
+        self.outcome = outcome
+
+    def send(self, notice: object) -> tuple[Outcome, str]:
+        raise AssertionError("a batch channel gets its notices in one call")
+
+    def send_many(self, notices: list[object]) -> list[tuple[Outcome, str]]:
+        self.batches.append([n.address for n in notices])  # type: ignore[attr-defined]
+        return [(self.outcome, "")] * len(notices)
+
+
+def test_a_channel_that_takes_batches_gets_its_share_of_a_round_in_one_call(services: Services) -> None:
+    now = services.now()
+    for i in range(30):
+        services.subscriptions.subscribe(f"telegram:telegram:{i}", "coast", (), "en", now)
+    for i in range(5):
+        services.subscriptions.subscribe(f"null:n{i}", "coast", (), "en", now)
+    batches, null = Batches(), NullChannel(services.redis)
+    record = services.alerts.create(METEO_AUTHOR, make_alert(services))
+    _drain(_worker(services, lambda name: null if name == "null" else batches, batch=100))
+    assert len(batches.batches) == 1 and sorted(batches.batches[0]) == sorted(
+        f"telegram:{i}" for i in range(30)
+    )
+    assert len(_effects(services)) == 5
+    progress = services.fan_out.progress(Broadcast.alert(record.alert_id))
+    assert (progress.sent, progress.complete) == (35, True)
+
+
+def test_a_batch_that_raises_is_retried_whole(services: Services) -> None:
+    class Broken(Batches):
+        def send_many(self, notices: list[object]) -> list[tuple[Outcome, str]]:
+            raise ConnectionError("Redis went away while claiming")
+
+    services.subscriptions.subscribe("telegram:telegram:1", "coast", (), "en", services.now())
+    record = services.alerts.create(METEO_AUTHOR, make_alert(services))
+    worker = _worker(services, lambda name: Broken())
+    worker._queue.ensure_groups()
+    worker.step()
+    worker.step()
+    progress = services.fan_out.progress(Broadcast.alert(record.alert_id))
+    assert (progress.sent, progress.failed, progress.remaining) == (0, 0, 1)
+    assert services.redis.zcard(redis_keys.delivery_retries()) == 1
