@@ -8,10 +8,11 @@ often mistaken for (``overrides``: small talk, out of scope, the acting intents)
 (below ``unsure_below``). A confident service or alerts question keeps its intent ("What papers do I
 need for the passport?" is close in letters to "What papers do I need for relief aid?"), unless the
 message is a near copy of a knowledge base question or keyword (``near_copy``: "Is it airborne",
-"what is social distancing?"), of ``min_words`` or more, and names no service; the intents in ``keep`` (asking for the menu or a
-person: "help me" is also the knowledge base's help entry) are never replaced. A rule's
-decision (STOP, a ticket reference: confidence 1.0) is never changed. The catalogues are followed
-live, so a new question variant takes effect without retraining.
+"what is social distancing?"), of ``min_words`` or more, and names no service; the intents in
+``keep`` (asking for the menu or a person: "help me" is also the knowledge base's help entry) are
+never replaced that way. A rule's decision (STOP, a ticket reference: confidence 1.0) is never
+changed. The catalogues are followed live, so a new question variant takes effect without
+retraining.
 """
 
 from __future__ import annotations
