@@ -6,9 +6,13 @@ message (:meth:`bot.catalogue.crisis.CrisisGuide.match`); above ``threshold`` th
 ``ask_crisis`` with the matched topic when the classifier's guess is one that a crisis question is
 often mistaken for (``overrides``: small talk, out of scope, the acting intents) or an unsure one
 (below ``unsure_below``). A confident service or alerts question keeps its intent ("What papers do I
-need for the passport?" is close in letters to "What papers do I need for relief aid?"). A rule's
-decision (STOP, a ticket reference: confidence 1.0) is never changed. The catalogues are followed
-live, so a new question variant takes effect without retraining.
+need for the passport?" is close in letters to "What papers do I need for relief aid?"), unless the
+message is a near copy of a knowledge base question or keyword (``near_copy``: "Is it airborne",
+"what is social distancing?"), of ``min_words`` or more, and names no service; the intents in
+``keep`` (asking for the menu or a person: "help me" is also the knowledge base's help entry) are
+never replaced that way. A rule's decision (STOP, a ticket reference: confidence 1.0) is never
+changed. The catalogues are followed live, so a new question variant takes effect without
+retraining.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from rasa_addons.component import ConfiguredComponent, force_intent
 
 INTENT_NAME = "ask_crisis"
 ENTITY = "crisis_topic"
+SERVICE_ENTITY = "service"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -42,13 +47,22 @@ class CrisisQuestionClassifier(ConfiguredComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """How similar to a known question a message must be (0 to 1), and which guesses it replaces."""
-        return {"threshold": 0.6, "overrides": [], "unsure_below": 0.5, "min_words": 3}
+        return {
+            "threshold": 0.6,
+            "overrides": [],
+            "unsure_below": 0.5,
+            "min_words": 3,
+            "near_copy": 1.1,  # off unless configured
+            "keep": [],
+        }
 
     def __init__(self, config: dict[str, Any], catalogues: LiveCatalogues) -> None:
         self._threshold = float(config["threshold"])
         self._overrides = frozenset(str(i) for i in config.get("overrides") or ())
         self._unsure_below = float(config["unsure_below"])
         self._min_words = int(config["min_words"])
+        self._near_copy = float(config.get("near_copy", 1.1))
+        self._keep = frozenset(str(i) for i in config.get("keep") or ())
         self._catalogues = catalogues
 
     @classmethod
@@ -68,10 +82,15 @@ class CrisisQuestionClassifier(ConfiguredComponent):
                 guess.get(INTENT_NAME_KEY) in self._overrides and len(text.split()) >= self._min_words
             )
             replaceable = overridable or confidence < self._unsure_below
-            if confidence >= 1.0 or not replaceable or not text or text.startswith("/"):
+            if confidence >= 1.0 or not text or text.startswith("/"):
                 continue
             match = guide.match(text)
             if match is None or match.score < self._threshold:
+                continue
+            near_copy = len(text.split()) >= self._min_words and self._near_copy_of(
+                match.score, guess.get(INTENT_NAME_KEY), message
+            )
+            if not replaceable and not near_copy:
                 continue
             force_intent(message, INTENT_NAME, match.score)
             entities = [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) != ENTITY]
@@ -87,3 +106,11 @@ class CrisisQuestionClassifier(ConfiguredComponent):
             )
             message.set(ENTITIES, entities, add_to_output=True)
         return messages
+
+    def _near_copy_of(self, score: float, intent: object, message: Message) -> bool:
+        """Whether a confident guess gives way: the message nearly copies a knowledge base question,
+        names no service, and the guess is not one to keep."""
+        names_a_service = any(
+            e.get(ENTITY_ATTRIBUTE_TYPE) == SERVICE_ENTITY for e in message.get(ENTITIES, [])
+        )
+        return score >= self._near_copy and not names_a_service and intent not in self._keep

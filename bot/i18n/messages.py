@@ -16,6 +16,16 @@ from bot.yaml_files import DataFileError, read_yaml_mapping
 SHORT_TURN_WORDS = 4
 
 
+def made_of_phrases(words: list[str], phrases: frozenset[str]) -> bool:
+    """Whether ``words`` are one phrase of ``phrases`` after another, with nothing left over."""
+    reachable = [True] + [False] * len(words)  # reachable[i]: the first i words are whole phrases
+    for end in range(1, len(words) + 1):
+        reachable[end] = any(
+            reachable[start] and " ".join(words[start:end]) in phrases for start in range(end)
+        )
+    return reachable[-1]
+
+
 @dataclass(frozen=True)
 class Locale:
     """The texts of one language."""
@@ -90,12 +100,15 @@ class LocaleCatalogue:
         return spellings
 
     def short_turn_language(self, text: str) -> str | None:
-        """The language of a whole message that is a greeting, thanks, yes or no of exactly one
-        language's list (``short_turns``); None when it is in none, or in several ("no", "ok")."""
-        folded = fold(text)
-        if not folded or len(folded.split()) > SHORT_TURN_WORDS:
+        """The language of a whole message made of greetings, thanks, yes or no of exactly one
+        language's list (``short_turns``): "Olá, tudo bem" is two of the Portuguese list. None when
+        no list makes the whole message, or several do ("no", "ok")."""
+        words = fold(text).split()
+        if not words or len(words) > SHORT_TURN_WORDS:
             return None
-        found = {code for code, locale in self.locales.items() if folded in locale.folded_short_turns}
+        found = {
+            code for code, locale in self.locales.items() if made_of_phrases(words, locale.folded_short_turns)
+        }
         return found.pop() if len(found) == 1 else None
 
     def intent_cues(self) -> dict[str, frozenset[str]]:

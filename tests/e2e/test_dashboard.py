@@ -242,7 +242,11 @@ def test_dashboard_has_no_wcag_a_or_aa_violation(
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_analysts_see_the_questions_baraza_could_not_answer(
-    browser: playwright_api.Browser, seeded: ConcernStore, keys: dict[str, str], language: str
+    browser: playwright_api.Browser,
+    seeded: ConcernStore,
+    keys: dict[str, str],
+    catalogues: Catalogues,
+    language: str,
 ) -> None:
     from bot.insights.unanswered import UnansweredLog
 
@@ -257,6 +261,21 @@ def test_analysts_see_the_questions_baraza_could_not_answer(
     assert first.nth(1).inner_text().startswith("who won the match last night")
     assert first.nth(0).inner_text() in ("2", "٢")  # counted in the page's language
     assert page.locator("#understood tbody tr").count() >= 1
+    # The share understood as a chart: one line per language on a 0-100 % axis, labelled, with its
+    # sentence naming each language with its share
+    texts, english = catalogues.locales[language].dashboard, catalogues.locales[language].language_names["en"]
+    chart = page.locator("#chart-understood")
+    assert chart.locator("svg text.axis-label").all_text_contents() == [
+        texts["axis_share"],
+        texts["axis_day"],
+    ]
+    assert len(chart.locator("svg text.y-tick").all_text_contents()) == 6
+    assert chart.locator("svg polyline.series").count() >= 1
+    assert english in chart.locator(".legend").inner_text()
+    summary = chart.locator(".summary").inner_text()
+    assert english in summary and re.search(r"[\d٠-٩]+\s?[%٪]", summary)
+    assert summary in (chart.locator("svg").get_attribute("aria-label") or "")
+    chart.locator("details summary").click()  # the numbers as a table, checked by axe below
     _require(AXE.exists(), "axe-core (npm)")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(

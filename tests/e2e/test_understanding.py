@@ -34,7 +34,26 @@ DANGEROUS = [
     ("sw", "timu gani itashinda ligi ya mabingwa mwaka huu?"),
 ]
 
-GREETINGS = [("es", "Hola"), ("fr", "Salut"), ("pt", "bom dia"), ("es", "buenas tardes"), ("sw", "Habari")]
+GREETINGS = [
+    ("es", "Hola"),
+    ("fr", "Salut"),
+    ("pt", "bom dia"),
+    ("es", "buenas tardes"),
+    ("sw", "Habari"),
+    ("pt", "Olá, tudo bem?"),  # two greetings of one language's list
+    ("sw", "mambo, uko poa?"),
+]
+
+# Chest pain and breathing trouble, as a citizen reports them: the emergency signs, not the common
+# symptoms (whose answer only mentions them).
+EMERGENCY = [
+    ("en", "my chest hurts since this morning"),
+    ("es", "tengo un dolor fuerte en el pecho desde anoche"),
+    ("ar", "عندي ألم في صدري من الصبح"),
+    ("sw", "nina maumivu ya kifua tangu asubuhi"),
+    ("pt", "estou com falta de ar desde ontem"),
+    ("fr", "j'ai du mal à respirer depuis ce matin"),
+]
 
 
 @pytest.mark.parametrize("language,symptom,question,entry", CRISIS)
@@ -69,3 +88,12 @@ def test_a_one_word_first_greeting_sets_the_language(stack: Stack, language: str
     citizen = Citizen()
     citizen.text(text)
     assert citizen.slot("language") == language
+
+
+@pytest.mark.parametrize("language,text", EMERGENCY)
+def test_chest_pain_and_breathing_trouble_get_the_emergency_signs(
+    stack: Stack, catalogues: Catalogues, language: str, text: str
+) -> None:
+    citizen = Citizen(metadata={"language": language})
+    answer = citizen.text(text)
+    assert catalogues.crisis.topic("emergency_signs", language).answer in answer

@@ -74,3 +74,21 @@ def test_far_questions_payloads_and_rule_decisions_are_left_alone() -> None:
     lower = _message("bye bye my friend")
     _classifier(guide, threshold=0.25).process([lower])
     assert lower.get(INTENT)["name"] == INTENT_NAME  # the threshold is configurable
+
+
+def test_a_near_copy_of_a_question_wins_over_a_confident_guess_unless_it_names_a_service() -> None:
+    asked = "is it airborne"
+    guide = Guide({asked: ("spread", 0.95), "help me please": ("help", 0.97), "a plus": ("symptoms", 0.95)})
+    classifier = _classifier(guide, near_copy=0.9, keep=["help"])
+    guessed = _message(asked, intent="service_overview", confidence=0.9)
+    with_service = _message(asked, intent="service_overview", confidence=0.9, service="passport")
+    menu = _message("help me please", intent="help", confidence=0.9)
+    short = _message("a plus", confidence=0.9)
+    classifier.process([guessed, with_service, menu, short])
+    assert guessed.get(INTENT) == {"name": INTENT_NAME, "confidence": 0.95}
+    assert with_service.get(INTENT)["name"] == "service_overview"  # "the passport" is a service question
+    assert menu.get(INTENT)["name"] == "help"  # asking for the menu is kept
+    assert short.get(INTENT)["name"] == "goodbye"  # too few words to be sure
+    far = _message(asked, intent="service_overview", confidence=0.9)
+    _classifier(Guide({asked: ("spread", 0.8)}), near_copy=0.9).process([far])
+    assert far.get(INTENT)["name"] == "service_overview"  # close, but not a near copy

@@ -80,6 +80,35 @@
       return t(change, { name: names[item.key] || item.key, count: num(item.total), recent: num(item.recent), previous: num(item.previous) });
     })) });
   }
+  function drawLine(svg, x1, y1, x2, y2, colour) {
+    var node = document.createElementNS(SVG, "line");
+    node.setAttribute("x1", x1); node.setAttribute("x2", x2); node.setAttribute("y1", y1); node.setAttribute("y2", y2);
+    node.setAttribute("stroke", colour);
+    svg.appendChild(node);
+  }
+  function drawLabel(svg, x, y, text, anchor, kind, rotate) {
+    var node = document.createElementNS(SVG, "text");
+    node.setAttribute("x", x); node.setAttribute("y", y); node.setAttribute("font-size", "13");
+    node.setAttribute("text-anchor", anchor); node.setAttribute("fill", "#1b1b1b");
+    node.setAttribute("class", kind);
+    if (rotate) { node.setAttribute("transform", "rotate(-90 " + x + " " + y + ")"); }
+    node.textContent = text;
+    svg.appendChild(node);
+  }
+  /* Dates under evenly spaced slots of the time axis, as many as fit without overlapping. */
+  function timeAxis(svg, periods, left, right, width, base) {
+    var slot = (width - right - left) / Math.max(periods.length, 1);
+    var fits = Math.max(1, Math.floor((width - right - left) / 96));
+    var every = Math.max(1, Math.ceil(periods.length / fits));
+    periods.forEach(function (period, index) {
+      if (index % every) { return; }
+      var x = left + index * slot + slot / 2;
+      drawLine(svg, x, base, x, base + 5, "#1b1b1b");
+      // without the direction marks some locales add: the picture is drawn left to right
+      drawLabel(svg, x, base + 20, day(period).replace(/[\u200e\u200f\u061c]/g, ""), "middle", "tick x-tick");
+    });
+    return slot;
+  }
   function drawChart(id, stats, field, names, template) {
     var series = stats.series;
     var figure = $(id);
@@ -109,21 +138,7 @@
       summary += " " + breakdownSentence(stats.breakdown[field], names, template);
     }
     svg.setAttribute("aria-label", figure.querySelector("figcaption").textContent + ". " + summary);
-    function line(x1, y1, x2, y2, colour) {
-      var node = document.createElementNS(SVG, "line");
-      node.setAttribute("x1", x1); node.setAttribute("x2", x2); node.setAttribute("y1", y1); node.setAttribute("y2", y2);
-      node.setAttribute("stroke", colour);
-      svg.appendChild(node);
-    }
-    function label(x, y, text, anchor, kind, rotate) {
-      var node = document.createElementNS(SVG, "text");
-      node.setAttribute("x", x); node.setAttribute("y", y); node.setAttribute("font-size", "13");
-      node.setAttribute("text-anchor", anchor); node.setAttribute("fill", "#1b1b1b");
-      node.setAttribute("class", kind);
-      if (rotate) { node.setAttribute("transform", "rotate(-90 " + x + " " + y + ")"); }
-      node.textContent = text;
-      svg.appendChild(node);
-    }
+    var line = drawLine.bind(null, svg), label = drawLabel.bind(null, svg);
     var base = top + inner;
     // The count axis: a labelled tick (and a faint grid line) every ``step`` reports.
     for (var value = 0; value <= ceiling; value += step) {
@@ -151,16 +166,7 @@
         y -= h;
       });
     });
-    // The time axis: a date under evenly spaced periods, as many as fit without overlapping.
-    var fits = Math.max(1, Math.floor((width - right - left) / 96));
-    var every = Math.max(1, Math.ceil(series.length / fits));
-    series.forEach(function (bucket, index) {
-      if (index % every) { return; }
-      var x = left + index * slot + slot / 2;
-      line(x, base, x, base + 5, "#1b1b1b");
-      // without the direction marks some locales add: the picture is drawn left to right
-      label(x, base + 20, day(bucket.period).replace(/[\u200e\u200f\u061c]/g, ""), "middle", "tick x-tick");
-    });
+    timeAxis(svg, series.map(function (bucket) { return bucket.period; }), left, right, width, base);
     plot.appendChild(svg);
     figure.querySelector(".summary").textContent = summary;
     keys.forEach(function (key, k) {
@@ -187,7 +193,7 @@
     });
     data.appendChild(table);
   }
-  var lastStats = null;  // drawn again at the new width when the window changes size
+  var lastStats = null, lastDays = null;  // drawn again at the new width when the window changes size
   function drawCharts(stats) {
     lastStats = stats;
     drawChart("chart-category", stats, "by_category", config.categories, "breakdown_categories");
@@ -199,6 +205,7 @@
     resizing = setTimeout(function () {
       if (lastStats && !$("workspace").hidden) { drawCharts(lastStats); }
       if (lastHandoffs && !$("handoff-section").hidden) { drawWaitChart(lastHandoffs.by_desk); }
+      if (lastDays && !$("unanswered-section").hidden) { drawUnderstood(lastDays); }
     }, 200);
   });
 
@@ -342,10 +349,76 @@
       body.appendChild(row);
     });
   }
+  /* The share understood per day, one line per language (0 to 100 %), its sentence and its legend. */
+  function drawUnderstoodChart(days, percent) {
+    var figure = $("chart-understood");
+    var plot = figure.querySelector(".plot"), legend = figure.querySelector(".legend");
+    plot.textContent = ""; legend.textContent = "";
+    var periods = [], totals = {};
+    days.forEach(function (entry) {
+      if (periods.indexOf(entry.day) < 0) { periods.push(entry.day); }
+      var total = totals[entry.language] = totals[entry.language] || { turns: 0, unanswered: 0 };
+      total.turns += entry.turns; total.unanswered += entry.unanswered;
+    });
+    periods.sort();
+    var languages = Object.keys(totals).sort(function (a, b) { return totals[b].turns - totals[a].turns; });
+    function name(code) { return config.languageNames[code] || code; }
+    var summary = languages.length ? t("understood_summary", {
+      first: day(periods[0]), last: day(periods[periods.length - 1]),
+      items: listed(languages.map(function (code) {
+        var total = totals[code];
+        return t("understood_item", { language: name(code), share: percent.format(1 - total.unanswered / total.turns), turns: num(total.turns) });
+      }))
+    }) : T.understood_none;
+    var width = Math.max(300, Math.round(plot.clientWidth || 640)), height = 280;
+    var left = 64, right = 16, top = 12, bottom = 60;
+    var inner = height - top - bottom, base = top + inner;
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+    svg.setAttribute("width", width); svg.setAttribute("height", height);
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", figure.querySelector("figcaption").textContent + ". " + summary);
+    for (var tick = 0; tick <= 5; tick += 1) {  // 0 %, 20 % ... 100 %
+      var y = base - inner * tick / 5;
+      if (tick > 0) { drawLine(svg, left, y, width - right, y, "#d9d9d9"); }
+      drawLabel(svg, left - 6, y + 4, percent.format(tick / 5), "end", "tick y-tick");
+    }
+    drawLine(svg, left, top, left, base, "#1b1b1b");
+    drawLine(svg, left, base, width - right, base, "#1b1b1b");
+    drawLabel(svg, 16, top + inner / 2, T.axis_share, "middle", "axis-label", true);
+    drawLabel(svg, left + (width - right - left) / 2, height - 8, T.axis_day, "middle", "axis-label");
+    var slot = timeAxis(svg, periods, left, right, width, base);
+    languages.forEach(function (code, k) {
+      var colour = COLOURS[k % COLOURS.length];
+      var points = days.filter(function (entry) { return entry.language === code && entry.understood !== null; })
+        .map(function (entry) { return [left + periods.indexOf(entry.day) * slot + slot / 2, base - inner * entry.understood]; });
+      var path = document.createElementNS(SVG, "polyline");
+      path.setAttribute("points", points.map(function (point) { return point.join(","); }).join(" "));
+      path.setAttribute("fill", "none"); path.setAttribute("stroke", colour); path.setAttribute("stroke-width", "2");
+      path.setAttribute("class", "series");
+      svg.appendChild(path);
+      points.forEach(function (point) {  // a dot on every day, so that a single day is seen too
+        var dot = document.createElementNS(SVG, "circle");
+        dot.setAttribute("cx", point[0]); dot.setAttribute("cy", point[1]); dot.setAttribute("r", "4");
+        dot.setAttribute("fill", colour);
+        svg.appendChild(dot);
+      });
+      var item = el("li");
+      var swatch = el("span", null, { "class": "swatch", "aria-hidden": "true" });
+      swatch.style.backgroundColor = colour;
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(name(code)));
+      legend.appendChild(item);
+    });
+    plot.appendChild(svg);
+    figure.querySelector(".summary").textContent = summary;
+  }
   function drawUnderstood(days) {
+    lastDays = days;
     var body = $("understood").querySelector("tbody");
     body.textContent = "";
     var percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });
+    drawUnderstoodChart(days, percent);
     days.forEach(function (entry) {
       var row = el("tr");
       row.appendChild(el("td", day(entry.day)));
