@@ -14,10 +14,12 @@ from typing import Any, Protocol
 from actions.base import BarazaAction
 from actions.concerns import file_or_cancel
 from actions.conversation import ActionSmallTalk
+from actions.handover import answer_callback
 from actions.privacy import WAITING_FOR_DELETION, ActionDeleteMyData, delete_or_keep
 from actions.subscriptions import answer_subscription_consent
 from actions.turn import Turn
 from bot.assistant.concerns import FORM_SLOTS, WAITING_FOR_SUMMARY, summary
+from bot.assistant.handoff import WAITING_FOR_CALLBACK
 from bot.assistant.menus import main_menu
 from bot.assistant.questions import QUESTION_ENTITY, find_question, kind_of
 from bot.assistant.replies import Outcome, Reply
@@ -43,6 +45,7 @@ ANSWERS: dict[str, Answer] = {
     WAITING_FOR_DELETION: delete_or_keep,
     WAITING_FOR_SUMMARY: file_or_cancel,
     WAITING_FOR_CONSENT: answer_subscription_consent,
+    WAITING_FOR_CALLBACK: answer_callback,
 }
 
 

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from actions.base import BarazaAction
+from actions.handover import hand_over
 from actions.subscriptions import region_asked_again
 from actions.turn import Turn
 from bot.assistant.conversation import SIMPLE_REPLIES, fallback, simple_reply
 from bot.assistant.replies import Outcome
 from bot.catalogue.bundle import Catalogues
+from bot.handoff.model import Trigger
 
 
 class ActionSmallTalk(BarazaAction):
-    """Fixed replies to greet, help, goodbye, thank, affirm, deny, human_handoff, out_of_scope."""
+    """Fixed replies to greet, help, goodbye, thanks, yes, no, out of scope; a person when asked."""
 
     def name(self) -> str:
         return "action_small_talk"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        if turn.intent == "human_handoff":
+            return hand_over(turn, catalogues, Trigger.ASKED)
         if turn.intent not in SIMPLE_REPLIES:
             return fallback(catalogues, turn.language)
         return simple_reply(catalogues, turn.language, turn.intent)

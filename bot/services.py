@@ -10,7 +10,7 @@ tests build their own over the test Redis and install it with :func:`use`.
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import redis
@@ -27,6 +27,12 @@ from bot.concerns.service import ConcernService
 from bot.fanout.notices import Broadcast, NoticeKind
 from bot.fanout.pacing import DeliveryPolicy, load_delivery_policy
 from bot.fanout.queue import FanOutQueue
+from bot.handoff.desks import DeskDirectory, desks_path, load_desks
+from bot.handoff.distress import DistressWords, load_distress_words
+from bot.handoff.notify import HandoffNotifier, citizen_channel
+from bot.handoff.relay import CitizenOutbox, RasaRelay
+from bot.handoff.service import HandoffService
+from bot.handoff.store import HandoffStore
 from bot.i18n.messages import Locale
 from bot.i18n.recent import RecentLanguages
 from bot.insights.service import InsightService
@@ -52,6 +58,7 @@ class Services:
         self.settings = settings
         self.live_catalogues = LiveCatalogues(settings.config_dir)
         self._clock = utc_now
+        self._desks: tuple[int, DeskDirectory] | None = None
 
     def now(self) -> datetime:
         """The current time (UTC)."""
@@ -154,6 +161,43 @@ class Services:
     def open311_repeats(self) -> RepeatedPosts:
         """Recent Open311 POSTs, so that a client's retry files nothing twice."""
         return RepeatedPosts(self.redis)
+
+    # Handoff to a person -------------------------------------------------------------------------
+
+    def desks(self) -> DeskDirectory:
+        """The desks, their hours and holidays; re-read when the desks file changes."""
+        path = self.settings.desks_file or desks_path(self.settings.config_dir)
+        changed = path.stat().st_mtime_ns
+        if self._desks is None or self._desks[0] != changed:
+            ministries = set(self.catalogues().ministries.ministries)
+            self._desks = (changed, load_desks(self.settings.config_dir, ministries, path))
+        return self._desks[1]
+
+    @functools.cached_property
+    def distress_words(self) -> DistressWords:
+        """The phrases of every language that signal danger (read on first use)."""
+        return load_distress_words(self.settings.config_dir, list(self.catalogues().languages.codes))
+
+    @functools.cached_property
+    def handoffs(self) -> HandoffService:
+        """Conversations handed to people, kept for the conversations' retention."""
+        return HandoffService(
+            HandoffStore(self.redis),
+            self.desks,
+            self.now,
+            timedelta(days=self.settings.conversation_retention_days),
+        )
+
+    @functools.cached_property
+    def handoff_outbox(self) -> CitizenOutbox:
+        """What each handed-over citizen has yet to be told."""
+        return CitizenOutbox(self.redis)
+
+    @functools.cached_property
+    def handoff_notifier(self) -> HandoffNotifier:
+        """Tells citizens what happened to their handoff, on a channel that reaches them."""
+        relay = RasaRelay(self.settings.rasa_url, self.settings.rasa_auth_token)
+        return HandoffNotifier(self.redis, relay, citizen_channel)
 
     # Insights ------------------------------------------------------------------------------------
 

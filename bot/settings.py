@@ -63,6 +63,9 @@ class Settings:
     max_message_chars: int = 1000
     #: The rate limits' file (empty: ``config/limits.yml``).
     limits_file: Path | None = None
+    #: The desks of people answering citizens, their hours and holidays (default
+    #: ``config/catalogue/desks.yml``; re-read when it changes).
+    desks_file: Path | None = None
     #: Input channels that cannot show buttons: options are sent as numbered text.
     text_only_channels: frozenset[str] = field(
         default_factory=lambda: frozenset({"sms", "twilio", "whatsapp", "africastalking", "cmdline"})
@@ -176,6 +179,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         web_port=web_port,
         max_message_chars=_int(env, "BARAZA_MAX_MESSAGE_CHARS", defaults.max_message_chars),
         limits_file=Path(env["BARAZA_LIMITS_FILE"]) if env.get("BARAZA_LIMITS_FILE", "").strip() else None,
+        desks_file=Path(env["BARAZA_DESKS_FILE"]) if env.get("BARAZA_DESKS_FILE", "").strip() else None,
         database_url=env.get("DATABASE_URL", "").strip(),
         concern_retention_days=_int(env, "BARAZA_CONCERN_RETENTION_DAYS", defaults.concern_retention_days),
         conversation_retention_days=_int(

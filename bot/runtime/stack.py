@@ -113,6 +113,8 @@ class Stack:
         )
         if self.settings.limits_file:
             env["BARAZA_LIMITS_FILE"] = str(self.settings.limits_file)
+        if self.settings.desks_file:
+            env["BARAZA_DESKS_FILE"] = str(self.settings.desks_file)
         return env
 
     def spawn(
