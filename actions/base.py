@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.handover import answer_typed, hand_over, in_danger
+from actions.handover import answer_typed, hand_over
 from actions.turn import Turn, read_turn
 from bot.assistant.choices import for_channel, numbered_text
 from bot.assistant.conversation import fallback
@@ -67,11 +67,8 @@ class BarazaAction(Action, ABC):
         return self.send(dispatcher, turn, catalogues, (*prefix, *outcome.replies), outcome.remember)
 
     def _answer(self, turn: Turn, catalogues: Catalogues) -> Outcome:
-        """This action's answer, unless the citizen is in danger (a person, the emergency number
-        first) or answers a handoff question; twice not understood in a row, a person takes over."""
-        danger = in_danger(turn)
-        if danger is not None:
-            return hand_over(turn, catalogues, Trigger.DISTRESS, danger)
+        """This action's answer, unless the citizen answers a handoff question (a message for a call
+        back, a rating); twice not understood in a row, a person takes over."""
         outcome = answer_typed(turn, catalogues) or self.respond(turn, catalogues)
         failed = outcome.unanswered == "not_understood"
         if failed and turn.slots.get(NOT_UNDERSTOOD):
@@ -79,7 +76,9 @@ class BarazaAction(Action, ABC):
             return replace(
                 handed, remember={**handed.remember, NOT_UNDERSTOOD: False}, unanswered="not_understood"
             )
-        return replace(outcome, remember={**outcome.remember, NOT_UNDERSTOOD: failed})
+        if failed or turn.slots.get(NOT_UNDERSTOOD):  # set only when it changes: each event is stored
+            return replace(outcome, remember={**outcome.remember, NOT_UNDERSTOOD: failed})
+        return outcome
 
     @staticmethod
     def _count(turn: Turn, raw_text: str, outcome: Outcome) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from actions.base import BarazaAction
-from actions.handover import hand_over
+from actions.handover import hand_over, in_danger
 from actions.subscriptions import region_asked_again
 from actions.turn import Turn
 from bot.assistant.conversation import SIMPLE_REPLIES, fallback, simple_reply
 from bot.assistant.replies import Outcome
 from bot.catalogue.bundle import Catalogues
+from bot.handoff.distress import DistressKind
 from bot.handoff.model import Trigger
 
 
@@ -35,3 +36,13 @@ class ActionFallback(BarazaAction):
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         # A name the model does not know ("Paris") answering "which region?" is not a failure.
         return region_asked_again(turn, catalogues) or fallback(catalogues, turn.language)
+
+
+class ActionHandoffDistress(BarazaAction):
+    """Danger: a person first in line, and the emergency number shown first."""
+
+    def name(self) -> str:
+        return "action_handoff_distress"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        return hand_over(turn, catalogues, Trigger.DISTRESS, in_danger(turn) or DistressKind.VIOLENCE)
