@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, ConversationResumed, EventType
+from rasa_sdk.events import ActionExecuted, ConversationPaused, ConversationResumed, EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import BarazaAction
+from actions.base import ACTION_LISTEN, BarazaAction
 from actions.turn import Turn
 from bot.assistant.handoff import notice_replies
 from bot.assistant.replies import Reply
@@ -67,5 +67,7 @@ class ActionHandoffRelay(Action):
         if "pending" not in remember:
             remember["pending"] = turn.slots.get("pending")  # a notice answers no question
         events = BarazaAction.send(dispatcher, turn, catalogues, tuple(replies), remember, way_home=False)
-        # Not a turn of the citizen's: a follow-up "listen" would silence their next message.
-        return [e for e in events if e.get("event") != "followup"] + control
+        # Not a turn of the citizen's: a follow-up "listen" would silence their next message, and without
+        # a "listen" recorded the rules would not know the citizen's next message (a rule starts there).
+        kept = [e for e in events if e.get("event") != "followup"]
+        return [*kept, *control, ActionExecuted(ACTION_LISTEN)]

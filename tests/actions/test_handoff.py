@@ -39,7 +39,8 @@ def test_the_desks_notices_pause_speak_verbatim_resume_and_ask_for_a_rating(
     )
     messages, events = run_action(ActionHandoffRelay(), _relay("web:ana", "socketio"))
     assert _texts(messages) == [es.text("handoff_claimed"), "Hola, soy Amina. ¿En qué le ayudo?"]
-    assert events[-1]["event"] == "pause"
+    assert [e["event"] for e in events[-2:]] == ["pause", "action"]  # then listening, as after a turn
+    assert events[-1]["name"] == "action_listen"
     assert not [e for e in events if e["event"] == "followup"]  # the citizen's next message is not silenced
     assert run_action(ActionHandoffRelay(), _relay("web:ana", "socketio")) == ([], [])  # each said once
 
@@ -48,7 +49,7 @@ def test_the_desks_notices_pause_speak_verbatim_resume_and_ask_for_a_rating(
     messages, events = run_action(ActionHandoffRelay(), _relay("web:ana", "socketio"))
     assert _texts(messages) == [es.text("handoff_ended")]
     assert [b["title"] for b in messages[0]["buttons"]] == ["1", "2", "3", "4", "5"]
-    assert events[-1]["event"] == "resume"
+    assert events[-2]["event"] == "resume"
     pending = slot_events(events)["pending"]
     assert pending == {"kind": WAITING_FOR_RATING, "handoff_id": handoff.handoff_id}
 

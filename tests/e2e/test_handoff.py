@@ -24,7 +24,7 @@ import yaml
 from bot import redis_keys
 from bot.alerts.model import utc_now
 from bot.catalogue.bundle import Catalogues
-from bot.concerns.model import ConcernFilter
+from bot.concerns.ticket import find_ticket
 from bot.handoff.model import EndReason, Handoff, Status
 from bot.handoff.relay import CitizenNotice, NoticeKind
 from bot.handoff.service import Agent
@@ -174,7 +174,7 @@ async def _stop_while_held(desk: Services, catalogues: Catalogues) -> None:
         handoff = await asyncio.to_thread(_claim, desk, conversation)
         assert (await _bot(chat))["text"] == es.text("handoff_claimed")
         answer = await chat.say("STOP", {})
-        assert answer and answer[0]["text"]
+        assert answer[0]["text"] == es.text("unsubscribed_all"), answer
     assert desk.subscriptions.get(subscriber) is None  # STOP still unsubscribes
     assert _stored(desk, handoff).status is Status.ENDED  # and ends the handoff
     assert desk.handoffs.active(conversation) is None
@@ -327,9 +327,11 @@ def test_outside_hours_the_message_left_becomes_a_concern_of_the_desks_ministry(
     ministry = es.ministry_names["interior"]
     assert asked.startswith(es.text("handoff_leave_message", ministry=ministry))
     filed = citizen.text("Necesito que me llamen por mi certificado de nacimiento, lleva dos meses.")
-    found, _ = desk.concerns.store.find(ConcernFilter(ministry="interior"), limit=5)
-    [concern] = [c for c in found if c.subscriber == f"rest:{citizen.conversation}"]
-    assert concern.contact_consent and concern.language == "es" and concern.ministry == "interior"
+    ticket = find_ticket(filed)
+    assert ticket is not None, filed
+    concern = desk.concerns.store.get(ticket)
+    assert concern.ministry == "interior" and concern.language == "es" and concern.category == "other"
+    assert concern.contact_consent and concern.original  # the ministry may read it and call back
     assert filed.startswith(es.text("handoff_message_filed", ministry=ministry, ticket=concern.ticket))
 
 
