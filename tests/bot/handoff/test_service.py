@@ -193,3 +193,14 @@ def test_outside_hours_nobody_is_queued_and_the_next_opening_is_given(
     # Danger does not wait for office hours: it goes at once to a desk that is open.
     urgent = handoffs.ask("web:ben", "socketio", "es", Trigger.ASKED, distress=DistressKind.SELF_HARM)
     assert urgent.open and urgent.position == 1 and urgent.handoff.desk == "health_line"
+
+
+def test_a_citizen_already_waiting_who_then_signals_danger_moves_to_the_front(
+    handoffs: HandoffService, clock: Clock
+) -> None:
+    assert [_ask(handoffs, who, clock) for who in ("ana", "ben")] == [1, 2]
+    clock.advance(seconds=1)
+    again = handoffs.ask("web:ben", "socketio", "es", Trigger.ASKED, distress=DistressKind.MEDICAL_EMERGENCY)
+    assert again.position == 1 and again.handoff.urgent and again.handoff.distress == "medical_emergency"
+    assert again.handoff.events[-1].kind == "escalated"
+    assert [h.conversation_id for h in handoffs.waiting(AMINA, "citizen_services")] == ["web:ben", "web:ana"]
