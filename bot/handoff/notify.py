@@ -2,7 +2,8 @@
 
 Both sides use it: the inbox when a person claims, replies, transfers or ends (and the others waiting
 move up), the conversation when a citizen leaves the queue (the others move up too). Waking goes
-through Rasa's HTTP API, so callers on an event loop run it in an executor.
+through Rasa's HTTP API, so callers on an event loop run it in an executor. The services build it
+with :func:`citizen_channel`: the output channel that reaches the citizen (a USSD citizen by SMS).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.fanout.channels import ANSWER_ONLY_CHANNELS
 from bot.handoff.model import Handoff
 from bot.handoff.relay import CitizenNotice, CitizenOutbox, NoticeKind, Relay, publish
 from bot.subscriptions.store import PUSH_CHANNEL
@@ -26,9 +28,9 @@ def same_channel(handoff: Handoff) -> str:
     return handoff.channel
 
 
-#: Channels that only answer the request in hand and have no other way: their notices wait in the
-#: outbox and are said with the answer to the citizen's next message.
-NOT_PUSHED = frozenset({"rest", "cmdline"})
+#: Channels that only answer the request in hand and have no other way to the citizen: their notices
+#: wait in the outbox and are said with the answer to the citizen's next message.
+NOT_PUSHED = ANSWER_ONLY_CHANNELS - set(PUSH_CHANNEL)
 
 
 def citizen_channel(handoff: Handoff) -> str:
