@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, AsyncIterator
 
 import pytest
@@ -24,6 +25,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.catalogue.bundle import Catalogues
 from bot.channels.answered import SILENT_ON_PURPOSE
 from bot.handoff.model import Status, Trigger
+from bot.handoff.notify import HandoffNotifier, citizen_channel
 from bot.handoff.relay import CitizenNotice, NoticeKind
 from bot.handoff.service import Agent as Person
 from bot.services import Services, use
@@ -68,6 +70,11 @@ class StandIn:
         self.executed.append(action)
 
 
+class Asleep:
+    def wake(self, conversation_id: str, output_channel: str) -> bool:
+        return False
+
+
 @pytest.fixture()
 def door(monkeypatch: pytest.MonkeyPatch, services: Services) -> Services:
     async def inner(agent: StandIn, message: UserMessage) -> Any:
@@ -80,6 +87,8 @@ def door(monkeypatch: pytest.MonkeyPatch, services: Services) -> Services:
     monkeypatch.setattr(Agent, "handle_message", Agent.handle_message)
     monkeypatch.setattr(handoff, "_INNER", [inner])
     services._clock = lambda: TUESDAY_MORNING
+    # no Rasa server to wake here: the notices stay in the outbox (and are said at the next turn)
+    services.__dict__["handoff_notifier"] = HandoffNotifier(services.redis, Asleep(), citizen_channel)
     use(services)
     yield services
     use(None)
@@ -139,11 +148,19 @@ def test_stop_or_delete_ends_a_held_handoff_and_is_answered(door: Services, inte
     assert texts == ["the assistant's answer"]
 
 
-def test_stop_while_waiting_leaves_the_queue(door: Services) -> None:
+def test_stop_while_waiting_leaves_the_queue_and_the_next_moves_up(door: Services) -> None:
     first = door.handoffs.ask("web:ana", "socketio", "en", Trigger.ASKED)
+    door._clock = lambda: TUESDAY_MORNING + timedelta(seconds=1)
+    second = door.handoffs.ask("web:ben", "socketio", "en", Trigger.ASKED)
+    assert second.position == 2
     _say(StandIn("unsubscribe_alerts"), "web:ana", "stop")
     left = door.handoffs._store.get(first.handoff.handoff_id)
     assert left is not None and left.status is Status.ABANDONED
+    deadline = time.monotonic() + 10
+    while not door.handoff_outbox.waiting("web:ben") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [moved] = door.handoff_outbox.take("web:ben")
+    assert moved.kind is NoticeKind.PLACE and moved.position == 1
 
 
 def test_while_waiting_the_assistant_still_answers(door: Services) -> None:
