@@ -361,3 +361,21 @@ def test_danger_in_each_language_jumps_the_queue_with_the_emergency_number_first
         assert waiting[-1].conversation_id == first.conversation  # everyone in danger goes before
         mine = desk.handoffs.active(citizen.conversation)
         assert mine is not None and mine.urgent and mine.distress == kind
+
+
+def test_danger_written_inside_a_report_leaves_the_report_for_a_person(
+    desk: Services, catalogues: Catalogues
+) -> None:
+    es = catalogues.locales["es"]
+    citizen = Citizen({"language": "es"})
+    asked = citizen.say("Quiero reportar un problema")
+    assert asked[0]["text"] == es.text("concern_ask_category")
+    water = next(
+        b for b in asked[0]["buttons"] if b["title"] == es.concern_category_names["water_sanitation"]
+    )
+    assert citizen.text(water["payload"]) == es.text("concern_ask_description")
+    replies = citizen.say("Por favor ayúdenme, mi esposo me está pegando y dice que me va a matar")
+    assert replies[0]["text"] == es.text("handoff_distress")
+    mine = desk.handoffs.active(citizen.conversation)
+    assert mine is not None and mine.urgent and mine.distress == "violence"
+    assert citizen.slot("concern_description") is None  # the words are not the report's answer
