@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
+from dataclasses import replace
 from typing import Any
 
 import redis
@@ -12,6 +13,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.handover import answer_typed, hand_over
 from actions.turn import Turn, read_turn
 from bot.assistant.choices import for_channel, numbered_text
 from bot.assistant.conversation import fallback
@@ -19,11 +21,14 @@ from bot.assistant.menus import MAIN_MENU_PAYLOAD, is_main_menu
 from bot.assistant.questions import QUESTION_ENTITY, remembered
 from bot.assistant.replies import Outcome, Reply
 from bot.catalogue.bundle import Catalogues
+from bot.handoff.model import Trigger
 from bot.services import shared
 
 logger = logging.getLogger(__name__)
 
 ACTION_LISTEN = "action_listen"
+#: The slot remembering that the last turn was not understood (twice in a row: a person takes over).
+NOT_UNDERSTOOD = "not_understood"
 
 
 class BarazaAction(Action, ABC):
@@ -51,7 +56,7 @@ class BarazaAction(Action, ABC):
             if turn.truncated:
                 prefix.append(Reply(locale.text("message_too_long")))
             try:
-                outcome = self.respond(turn, catalogues)
+                outcome = self._answer(turn, catalogues)
             except (redis.RedisError, SQLAlchemyError):
                 logger.exception("a store was unavailable while answering %s", self.name())
                 # Nothing was done: the question stays open, so "yes" again later still works.
@@ -60,6 +65,20 @@ class BarazaAction(Action, ABC):
                 )
         self._count(turn, raw_text, outcome)
         return self.send(dispatcher, turn, catalogues, (*prefix, *outcome.replies), outcome.remember)
+
+    def _answer(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        """This action's answer, unless the citizen answers a handoff question (a message for a call
+        back, a rating); twice not understood in a row, a person takes over."""
+        outcome = answer_typed(turn, catalogues) or self.respond(turn, catalogues)
+        failed = outcome.unanswered == "not_understood"
+        if failed and turn.slots.get(NOT_UNDERSTOOD):
+            handed = hand_over(turn, catalogues, Trigger.NOT_UNDERSTOOD)
+            return replace(
+                handed, remember={**handed.remember, NOT_UNDERSTOOD: False}, unanswered="not_understood"
+            )
+        if failed or turn.slots.get(NOT_UNDERSTOOD):  # set only when it changes: each event is stored
+            return replace(outcome, remember={**outcome.remember, NOT_UNDERSTOOD: failed})
+        return outcome
 
     @staticmethod
     def _count(turn: Turn, raw_text: str, outcome: Outcome) -> None:

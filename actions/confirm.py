@@ -14,15 +14,18 @@ from typing import Any, Protocol
 from actions.base import BarazaAction
 from actions.concerns import file_or_cancel
 from actions.conversation import ActionSmallTalk
+from actions.handover import answer_callback, hand_over
 from actions.privacy import WAITING_FOR_DELETION, ActionDeleteMyData, delete_or_keep
 from actions.subscriptions import answer_subscription_consent
 from actions.turn import Turn
 from bot.assistant.concerns import FORM_SLOTS, WAITING_FOR_SUMMARY, summary
+from bot.assistant.handoff import WAITING_FOR_CALLBACK
 from bot.assistant.menus import main_menu
 from bot.assistant.questions import QUESTION_ENTITY, find_question, kind_of
 from bot.assistant.replies import Outcome, Reply
 from bot.assistant.subscriptions import WAITING_FOR_CONSENT, ask_to_subscribe
 from bot.catalogue.bundle import Catalogues
+from bot.handoff.model import Trigger
 
 
 class Answer(Protocol):
@@ -43,6 +46,7 @@ ANSWERS: dict[str, Answer] = {
     WAITING_FOR_DELETION: delete_or_keep,
     WAITING_FOR_SUMMARY: file_or_cancel,
     WAITING_FOR_CONSENT: answer_subscription_consent,
+    WAITING_FOR_CALLBACK: answer_callback,
 }
 
 
@@ -64,15 +68,20 @@ def _deletion_again(turn: Turn, catalogues: Catalogues, asked: dict[str, Any]) -
     return ActionDeleteMyData().respond(turn, catalogues)
 
 
+def _callback_again(turn: Turn, catalogues: Catalogues, asked: dict[str, Any]) -> Outcome | None:
+    return hand_over(turn, catalogues, Trigger.ASKED)  # still closed: the same question; open: queued
+
+
 #: The pending question's kind -> the question asked again now.
 ASK_AGAIN: dict[str, AskAgain] = {
     WAITING_FOR_DELETION: _deletion_again,
     WAITING_FOR_SUMMARY: _summary_again,
     WAITING_FOR_CONSENT: _consent_again,
+    WAITING_FOR_CALLBACK: _callback_again,
 }
 #: Questions whose answer holds when tapped late if nothing changed; deleting everything is always
 #: asked again.
-LATE_ANSWER_HOLDS = frozenset({WAITING_FOR_SUMMARY, WAITING_FOR_CONSENT})
+LATE_ANSWER_HOLDS = frozenset({WAITING_FOR_SUMMARY, WAITING_FOR_CONSENT, WAITING_FOR_CALLBACK})
 
 
 def answer_late(turn: Turn, catalogues: Catalogues, tapped: str) -> Outcome:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from actions.base import BarazaAction
 from actions.crisis import alerts_region_answered
+from actions.handover import hand_over, in_danger
 from actions.services import service_choice_answered
 from actions.subscriptions import subscription_region_answered
 from actions.turn import Turn
 from bot.assistant.conversation import SIMPLE_REPLIES, fallback, simple_reply
 from bot.assistant.replies import Outcome
 from bot.catalogue.bundle import Catalogues
+from bot.handoff.distress import DistressKind
+from bot.handoff.model import Trigger
 
 
 def choice_step_answered(turn: Turn, catalogues: Catalogues) -> Outcome | None:
@@ -23,12 +26,14 @@ def choice_step_answered(turn: Turn, catalogues: Catalogues) -> Outcome | None:
 
 
 class ActionSmallTalk(BarazaAction):
-    """Fixed replies to greet, help, goodbye, thank, affirm, deny, human_handoff, out_of_scope."""
+    """Fixed replies to greet, help, goodbye, thanks, yes, no, out of scope; a person when asked."""
 
     def name(self) -> str:
         return "action_small_talk"
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        if turn.intent == "human_handoff":
+            return hand_over(turn, catalogues, Trigger.ASKED)
         if turn.intent not in SIMPLE_REPLIES:
             return fallback(catalogues, turn.language)
         if turn.intent == "out_of_scope":  # "the one for cars" answering "which service?"
@@ -47,3 +52,13 @@ class ActionFallback(BarazaAction):
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         # A name the model does not know ("Paris") answering "which region?" is not a failure.
         return choice_step_answered(turn, catalogues) or fallback(catalogues, turn.language)
+
+
+class ActionHandoffDistress(BarazaAction):
+    """Danger: a person first in line, and the emergency number shown first."""
+
+    def name(self) -> str:
+        return "action_handoff_distress"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        return hand_over(turn, catalogues, Trigger.DISTRESS, in_danger(turn) or DistressKind.VIOLENCE)

@@ -12,7 +12,7 @@ from actions.alerts import ActionAlertDetails
 from actions.base import BarazaAction
 from actions.concerns import ActionConcernStatus, start_concern_events
 from actions.confirm import ActionConfirm
-from actions.conversation import ActionFallback, ActionSmallTalk, choice_step_answered
+from actions.conversation import ActionFallback, ActionHandoffDistress, ActionSmallTalk, choice_step_answered
 from actions.crisis import ActionActiveAlerts, ActionAnswerCrisis
 from actions.language import ActionSwitchLanguage
 from actions.privacy import ActionDeleteMyData
@@ -49,6 +49,7 @@ def action_for_intent(intent: str) -> BarazaAction:
         "alert_details": ActionAlertDetails(),
         "check_concern_status": ActionConcernStatus(),
         "delete_my_data": ActionDeleteMyData(),
+        "distress": ActionHandoffDistress(),
     }
     if intent in table:
         return table[intent]

@@ -28,10 +28,11 @@ from bot.fanout.notices import Broadcast, NoticeKind
 from bot.fanout.pacing import DeliveryPolicy, load_delivery_policy
 from bot.fanout.pushed import PushedNotices
 from bot.fanout.queue import FanOutQueue
-from bot.handoff.desks import DeskDirectory, load_desks
+from bot.handoff.desks import DeskDirectory, desks_path, load_desks
+from bot.handoff.distress import DistressWords, load_distress_words
 from bot.handoff.inbox import Inbox
-from bot.handoff.notify import HandoffNotifier
-from bot.handoff.relay import RasaRelay
+from bot.handoff.notify import HandoffNotifier, citizen_channel
+from bot.handoff.relay import CitizenOutbox, RasaRelay
 from bot.handoff.service import HandoffService
 from bot.handoff.store import HandoffStore
 from bot.i18n.messages import Locale
@@ -59,6 +60,7 @@ class Services:
         self.settings = settings
         self.live_catalogues = LiveCatalogues(settings.config_dir)
         self._clock = utc_now
+        self._desks: tuple[int, DeskDirectory] | None = None
 
     def now(self) -> datetime:
         """The current time (UTC)."""
@@ -167,29 +169,44 @@ class Services:
         """Recent Open311 POSTs, so that a client's retry files nothing twice."""
         return RepeatedPosts(self.redis)
 
-    # Handoffs ------------------------------------------------------------------------------------
+    # Handoff to a person -------------------------------------------------------------------------
+
+    def desks(self) -> DeskDirectory:
+        """The desks, their hours and holidays; re-read when the desks file changes."""
+        path = self.settings.desks_file or desks_path(self.settings.config_dir)
+        changed = path.stat().st_mtime_ns
+        if self._desks is None or self._desks[0] != changed:
+            ministries = set(self.catalogues().ministries.ministries)
+            self._desks = (changed, load_desks(self.settings.config_dir, ministries, path))
+        return self._desks[1]
 
     @functools.cached_property
-    def desks(self) -> DeskDirectory:
-        """The desks of people answering citizens, and their hours (``config/catalogue/desks.yml``)."""
-        return load_desks(self.settings.config_dir, set(self.catalogues().ministries.ministries))
+    def distress_words(self) -> DistressWords:
+        """The phrases of every language that signal danger (read on first use)."""
+        return load_distress_words(self.settings.config_dir, list(self.catalogues().languages.codes))
 
     @functools.cached_property
     def handoffs(self) -> HandoffService:
-        """Conversations handed to a person: kept as long as conversations, rating comments redacted
-        as concerns are."""
+        """Conversations handed to people, kept for the conversations' retention, rating comments
+        redacted as concerns are."""
         return HandoffService(
             HandoffStore(self.redis),
-            lambda: self.desks,
+            self.desks,
             self.now,
             timedelta(days=self.settings.conversation_retention_days),
             redact=lambda text: self.concerns.redacted(text),
         )
 
     @functools.cached_property
+    def handoff_outbox(self) -> CitizenOutbox:
+        """What each handed-over citizen has yet to be told."""
+        return CitizenOutbox(self.redis)
+
+    @functools.cached_property
     def handoff_notifier(self) -> HandoffNotifier:
-        """Files what a handed-over citizen must hear and wakes their conversation through Rasa."""
-        return HandoffNotifier(self.redis, RasaRelay(self.settings.rasa_url, self.settings.rasa_auth_token))
+        """Tells citizens what happened to their handoff, on a channel that reaches them."""
+        relay = RasaRelay(self.settings.rasa_url, self.settings.rasa_auth_token)
+        return HandoffNotifier(self.redis, relay, citizen_channel)
 
     @functools.cached_property
     def inbox(self) -> Inbox:

@@ -73,6 +73,9 @@ class Settings:
     #: The delivery pacing and retries' file (empty: ``config/delivery.yml``): an installation with
     #: higher limits (a Telegram paid broadcast, a Twilio messaging service) sets its own.
     delivery_file: Path | None = None
+    #: The desks of people answering citizens, their hours and holidays (default
+    #: ``config/catalogue/desks.yml``; re-read when it changes).
+    desks_file: Path | None = None
     #: Input channels that cannot show buttons: options are sent as numbered text.
     text_only_channels: frozenset[str] = field(
         default_factory=lambda: frozenset({"sms", "twilio", "whatsapp", "africastalking", "cmdline"})
@@ -198,6 +201,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         delivery_file=(
             Path(env["BARAZA_DELIVERY_FILE"]) if env.get("BARAZA_DELIVERY_FILE", "").strip() else None
         ),
+        desks_file=Path(env["BARAZA_DESKS_FILE"]) if env.get("BARAZA_DESKS_FILE", "").strip() else None,
         database_url=env.get("DATABASE_URL", "").strip(),
         concern_retention_days=_int(env, "BARAZA_CONCERN_RETENTION_DAYS", defaults.concern_retention_days),
         conversation_retention_days=_int(

@@ -2,7 +2,9 @@
 
 Intents named ``EXTERNAL_...`` (Rasa's convention for external events) are only ever triggered
 through the HTTP API (``trigger_intent``), never typed by a citizen, so they have no training
-examples on purpose. Every other check and warning of Rasa's validator applies unchanged.
+examples on purpose; so is ``distress``, which only an NLU component sets (the phrases of every
+language are data, ``rasa_addons.distress``: danger is never left to a model). Every other check
+and warning of Rasa's validator applies unchanged.
 
 Usage: ``python -m rasa_addons.validate_data`` (run by ``./baraza test``).
 """
@@ -16,13 +18,19 @@ from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.validator import Validator
 
 EXTERNAL_PREFIX = "EXTERNAL_"
+#: Intents set by an NLU component alone, never learned from examples.
+FORCED_INTENTS = frozenset({"distress"})
 
 
 class BarazaValidator(Validator):
-    """Rasa's validator, minus the "no NLU examples" warning for external intents."""
+    """Rasa's validator, minus the "no NLU examples" warning for external and forced intents."""
 
     def _non_default_intents(self) -> list[str]:
-        return [i for i in super()._non_default_intents() if not i.startswith(EXTERNAL_PREFIX)]
+        return [
+            i
+            for i in super()._non_default_intents()
+            if not i.startswith(EXTERNAL_PREFIX) and i not in FORCED_INTENTS
+        ]
 
 
 def main() -> int:

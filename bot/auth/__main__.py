@@ -60,7 +60,7 @@ def main(argv: list[str]) -> int:
             parser.error("an agent key needs at least one --desk")
         if role is not Role.AGENT and args.desk:
             parser.error("only an agent key names desks")
-        desks = services.desks.desks
+        desks = services.desks().desks
         for desk in args.desk:
             if desk not in desks or desks[desk].ministry != args.ministry:
                 own = sorted(d for d, entry in desks.items() if entry.ministry == args.ministry)

@@ -25,6 +25,10 @@ from bot.services import Services
 
 logger = logging.getLogger(__name__)
 
+#: Set on a message the assistant leaves unanswered on purpose: a person holds the conversation
+#: (``rasa_addons.handoff``), so silence is not a failure to apologise for.
+SILENT_ON_PURPOSE = "baraza_held_by_person"
+
 
 class CountingOutput(OutputChannel):
     """An output channel that counts the messages Rasa sends through it, then passes them on."""
@@ -72,8 +76,11 @@ async def handle_answered(
     counting = CountingOutput(message.output_channel)
     message.output_channel = counting
     await on_new_message(message)
-    if counting.sent or (message.metadata or {}).get(RATE_LIMITED):
-        return True  # answered, or refused by the rate limits (which tell the citizen once themselves)
+    metadata = message.metadata or {}
+    if counting.sent or metadata.get(RATE_LIMITED) or metadata.get(SILENT_ON_PURPOSE):
+        # answered, refused by the rate limits (which tell the citizen once themselves), or a person
+        # holds the conversation (their answers come through the relay)
+        return True
     language = await conversation_language(agent, message.sender_id) or str(
         (message.metadata or {}).get("language") or ""
     )

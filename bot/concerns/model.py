@@ -50,6 +50,9 @@ class NewConcern:
     #: Contact details given outside the chat (an Open311 client's name, e-mail, phone): kept with the
     #: original, so only with consent, and never in the redacted text analysts read.
     contact: str = ""
+    #: The ministry it goes to when that is already known (a message left for a desk's call back);
+    #: "" routes it by its category and region.
+    ministry: str = ""
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ class ConcernService:
         """Store a concern the citizen confirmed: personal data redacted, routed to its ministry."""
         description = self.redacted(new.description)
         place = self.redacted(new.place)
-        ministry = self._catalogues().concern_routing.ministry_for(new.category, new.region)
+        ministry = new.ministry or self._catalogues().concern_routing.ministry_for(new.category, new.region)
         return self.store.create(
             new, ministry=ministry, description=description, place=place[:200], now=self._clock()
         )

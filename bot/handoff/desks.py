@@ -114,9 +114,14 @@ def _periods(path: Path, desk_id: str, raw: object) -> tuple[tuple[Period, ...],
     return tuple(days)
 
 
-def load_desks(config_dir: Path, ministries: set[str]) -> DeskDirectory:
-    """Read and check the desks file."""
-    path = config_dir / "catalogue" / "desks.yml"
+def desks_path(config_dir: Path) -> Path:
+    """Where the desks file of ``config_dir`` is."""
+    return config_dir / "catalogue" / "desks.yml"
+
+
+def load_desks(config_dir: Path, ministries: set[str], path: Path | None = None) -> DeskDirectory:
+    """Read and check the desks file (``path``, else the one of ``config_dir``)."""
+    path = path or desks_path(config_dir)
     data = read_yaml_mapping(path)
     try:
         zone = ZoneInfo(str(data.get("timezone") or "UTC"))

@@ -2,7 +2,8 @@
 
 Both sides use it: the inbox when a person claims, replies, transfers or ends (and the others waiting
 move up), the conversation when a citizen leaves the queue (the others move up too). Waking goes
-through Rasa's HTTP API, so callers on an event loop run it in an executor.
+through Rasa's HTTP API, so callers on an event loop run it in an executor. The services build it
+with :func:`citizen_channel`: the output channel that reaches the citizen (a USSD citizen by SMS).
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.fanout.channels import ANSWER_ONLY_CHANNELS
 from bot.handoff.model import Handoff
 from bot.handoff.relay import CitizenNotice, CitizenOutbox, NoticeKind, Relay, publish
+from bot.subscriptions.store import PUSH_CHANNEL
 
 if TYPE_CHECKING:
     import redis
@@ -23,6 +26,21 @@ if TYPE_CHECKING:
 def same_channel(handoff: Handoff) -> str:
     """The output channel a handoff's notices go out on: the one the citizen wrote on."""
     return handoff.channel
+
+
+#: Channels that only answer the request in hand and have no other way to the citizen: their notices
+#: wait in the outbox and are said with the answer to the citizen's next message.
+NOT_PUSHED = ANSWER_ONLY_CHANNELS - set(PUSH_CHANNEL)
+
+
+def citizen_channel(handoff: Handoff) -> str:
+    """The output channel that reaches the handoff's citizen now ("" when none can: answer-only).
+
+    A USSD session cannot be written to later, so a USSD citizen's notices and the agent's replies go
+    by SMS on their number, as their alerts do (:data:`PUSH_CHANNEL`)."""
+    if handoff.channel in NOT_PUSHED:
+        return ""
+    return PUSH_CHANNEL.get(handoff.channel, handoff.channel)
 
 
 class HandoffNotifier:
@@ -43,7 +61,10 @@ class HandoffNotifier:
         """Say ``notice`` to the handoff's citizen; False when the conversation could not be woken
         now (the notice stays in the outbox and is said at the next wake or the citizen's next turn)."""
         self._outbox.put(handoff.conversation_id, notice)
-        return self._relay.wake(handoff.conversation_id, self._output_channel(handoff))
+        channel = self._output_channel(handoff)
+        if not channel:  # nothing reaches the citizen now: said with the answer to their next message
+            return False
+        return self._relay.wake(handoff.conversation_id, channel)
 
     def tell_places(self, changes: Iterable[PlaceChange]) -> None:
         """Tell every citizen still waiting their new place and wait."""

@@ -79,6 +79,10 @@ class CitizenOutbox:
         pipe.expire(key, OUTBOX_SECONDS)
         pipe.execute()
 
+    def waiting(self, conversation_id: str) -> bool:
+        """Whether notices wait to be said (cheap: checked before each of the citizen's turns)."""
+        return bool(self._redis.exists(redis_keys.handoff_outbox(conversation_id)))
+
     def take(self, conversation_id: str) -> list[CitizenNotice]:
         """Every notice waiting, removed at once (two relays running together say each once)."""
         key = redis_keys.handoff_outbox(conversation_id)

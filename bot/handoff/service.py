@@ -141,6 +141,21 @@ class HandoffService:
             "requested", now, "citizen", detail={"trigger": trigger, "desk": desk.desk_id}
         )
         stored = self._store.add(handoff, self._ttl)
+        if distress is not None and not stored.urgent and stored.status is Status.WAITING:
+            # already waiting, and now in danger: to the front of the queue
+            stored = self._store.change(
+                stored.handoff_id,
+                lambda h: h.with_event(
+                    "escalated",
+                    now,
+                    "citizen",
+                    trigger=Trigger.DISTRESS,
+                    distress=distress.value,
+                    detail={"distress": distress},
+                ),
+                {Status.WAITING},
+                self._ttl,
+            )
         return self.ticket(stored)
 
     def _closed(

@@ -141,6 +141,8 @@ class Stack:
         if self.settings.delivery_file:
             env["BARAZA_DELIVERY_FILE"] = str(self.settings.delivery_file)
         env.update(channel_env(self.settings))
+        if self.settings.desks_file:
+            env["BARAZA_DESKS_FILE"] = str(self.settings.desks_file)
         return env
 
     def spawn(

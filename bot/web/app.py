@@ -199,7 +199,7 @@ def create_app(settings: Settings, name: str = "baraza_web", services: Services 
     app.add_route(staff_page(render_console), "/console", name="console")
 
     def dashboard_page(current: Catalogues, language: str) -> str:
-        desks = {desk.desk_id: desk.ministry for desk in shared.desks.desks.values()}
+        desks = {desk.desk_id: desk.ministry for desk in shared.desks().desks.values()}
         return render_dashboard(current, language, desks)
 
     app.add_route(staff_page(dashboard_page), "/dashboard", name="dashboard")

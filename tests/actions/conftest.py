@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from bot.catalogue.bundle import Catalogues, LiveCatalogues
 from bot.concerns.database import make_engine, upgrade
 from bot.concerns.service import ConcernService
 from bot.concerns.store import ConcernStore
+from bot.handoff.service import Agent
 from bot.language.identify import LanguageIdentifier
 from bot.services import Services, shared, use
 from bot.settings import load_settings
@@ -120,3 +121,57 @@ def web_chat_turn(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Run ``action`` on a web chat message; (messages, events)."""
     return run_action(action, make_tracker(text, intent, entities, slots=slots or {}, channel="socketio"))
+
+
+TUESDAY_MORNING = datetime(2026, 12, 1, 7, 0, tzinfo=timezone.utc)  # 10:00 in Nairobi: open
+SUNDAY = datetime(2026, 12, 6, 7, 0, tzinfo=timezone.utc)  # the general desk is closed
+AMINA = Agent("amina", frozenset({"citizen_services"}))
+
+
+# Handoff turns ---------------------------------------------------------------------------------
+
+
+def citizen_tracker(
+    sender: str,
+    text: str,
+    intent: str,
+    *,
+    channel: str = "socketio",
+    language: str = "es",
+    slots: dict[str, Any] | None = None,
+) -> Tracker:
+    """A turn of ``sender`` (a scoped conversation id) on ``channel``, in ``language``."""
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": [], "metadata": {}}
+    events = [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}]
+    return Tracker(
+        sender_id=sender,
+        slots={"language": language, **(slots or {})},
+        latest_message=latest,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+class Clock:
+    """Time that moves on a second each time it is read (citizens ask one after another)."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        self.at += timedelta(seconds=1)
+        return self.at
+
+
+@pytest.fixture()
+def at_work(services: Services, live_services: Services) -> Services:
+    """The live services on a Tuesday morning: the general desk is open."""
+    services._clock = Clock(TUESDAY_MORNING)
+    return services
+
+
+def texts_of(messages: list[dict[str, Any]]) -> list[str]:
+    return [str(m.get("text") or "") for m in messages]

@@ -14,6 +14,7 @@ from actions.privacy import WAITING_FOR_DELETION, ActionDeleteMyData
 from actions.subscriptions import ActionSubscribeAlerts
 from actions.turn import Turn
 from bot.assistant.concerns import WAITING_FOR_SUMMARY, yes_no_options
+from bot.assistant.handoff import WAITING_FOR_CALLBACK
 from bot.assistant.replies import Outcome, Reply, parse_payload
 from bot.assistant.subscriptions import WAITING_FOR_CONSENT
 from bot.catalogue.bundle import Catalogues
@@ -24,7 +25,12 @@ from tests.actions.conftest import make_tracker, run_action, slot_events
 
 
 def test_every_yes_no_question_of_the_features_has_its_answer() -> None:
-    assert set(ANSWERS) == {WAITING_FOR_DELETION, WAITING_FOR_SUMMARY, WAITING_FOR_CONSENT}
+    assert set(ANSWERS) == {
+        WAITING_FOR_DELETION,
+        WAITING_FOR_SUMMARY,
+        WAITING_FOR_CONSENT,
+        WAITING_FOR_CALLBACK,
+    }
     assert set(ASK_AGAIN) == set(ANSWERS)  # and can be asked again when its button is tapped late
 
 

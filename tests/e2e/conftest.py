@@ -12,6 +12,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -160,7 +161,9 @@ def stack(telegram_api: ProviderStandIn, tmp_path_factory: pytest.TempPathFactor
     limits = yaml.safe_load((PROJECT_ROOT / "config" / "limits.yml").read_text(encoding="utf-8"))
     limits_file = tmp_path_factory.mktemp("limits") / "limits.yml"
     limits_file.write_text(yaml.safe_dump({**limits, "exempt_addresses": ["127.0.0.1"]}), encoding="utf-8")
-    settings = replace(settings, limits_file=limits_file)
+    settings = replace(
+        settings, limits_file=limits_file, desks_file=open_desks(tmp_path_factory.mktemp("desks"))
+    )
     model = ensure_model(settings)
     running = _RUNNING["stack"] = Stack(settings=settings, model=model, log_dir=LOG_DIR)
     running.start()
@@ -180,6 +183,17 @@ def records() -> Services:
     if "records" not in _RUNNING:
         _RUNNING["records"] = Services(_RUNNING["stack"].settings)
     return _RUNNING["records"]
+
+
+def open_desks(folder: Path) -> Path:
+    """The sample desks, every one open round the clock (tests run at any hour; a test that needs a
+    closed desk rewrites this file, which the services re-read when it changes)."""
+    desks = yaml.safe_load((PROJECT_ROOT / "config" / "catalogue" / "desks.yml").read_text(encoding="utf-8"))
+    for desk in desks["desks"].values():
+        desk.update(hours="always", holidays=[])
+    path = folder / "desks.yml"
+    path.write_text(yaml.safe_dump(desks), encoding="utf-8")
+    return path
 
 
 def post_json(url: str, body: Any, headers: dict[str, str] | None = None) -> tuple[int, Any]:

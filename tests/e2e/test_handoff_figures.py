@@ -64,7 +64,7 @@ def seeded(services: Services) -> Iterator[Seeded]:
     clock = Clock(now - timedelta(minutes=60))
     handoffs = HandoffService(
         HandoffStore(services.redis),
-        lambda: services.desks,
+        services.desks,
         clock,
         timedelta(days=services.settings.conversation_retention_days),
         redact=services.concerns.redacted,
@@ -242,7 +242,7 @@ def test_retention_drops_handoffs_older_than_conversations_are_kept(
 ) -> None:
     kept = timedelta(days=services.settings.conversation_retention_days)
     old_clock = Clock(seeded.now - kept - timedelta(hours=2))
-    old = HandoffService(HandoffStore(services.redis), lambda: services.desks, old_clock, kept)
+    old = HandoffService(HandoffStore(services.redis), services.desks, old_clock, kept)
     old_id = old.ask("web:fig-old", "socketio", "fr", Trigger.ASKED, topic="health").handoff.handoff_id
     old_clock.at += timedelta(minutes=5)
     old.leave("web:fig-old")

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import redis
 
 from bot.handoff.model import Handoff, Trigger
-from bot.handoff.notify import HandoffNotifier
+from bot.handoff.notify import HandoffNotifier, citizen_channel
 from bot.handoff.relay import CitizenNotice, CitizenOutbox, NoticeKind
 from bot.handoff.service import PlaceChange
 
@@ -51,3 +51,19 @@ def test_everyone_still_waiting_hears_their_new_place(redis_client: redis.Redis[
     assert [(n.position, n.expected_wait_seconds) for n in outbox.take(second.conversation_id)] == [(1, 300)]
     assert [(n.position, n.expected_wait_seconds) for n in outbox.take(third.conversation_id)] == [(2, 600)]
     assert {channel for _, channel in relay.woken} == {"africastalking_sms"}
+
+
+def test_a_ussd_citizen_is_reached_by_sms_and_a_rest_caller_at_their_next_turn(
+    redis_client: redis.Redis[bytes],
+) -> None:
+    ussd = Handoff("h_u", "ussd:+254700000005", "ussd", "sw", "health", Trigger.ASKED, NOW)
+    rest = Handoff("h_r", "rest:someone", "rest", "en", "health", Trigger.ASKED, NOW)
+    web = Handoff("h_w", "web:abc", "socketio", "es", "health", Trigger.ASKED, NOW)
+    assert [citizen_channel(h) for h in (ussd, rest, web)] == ["africastalking", "", "socketio"]
+    relay = _Relay(works=True)
+    notifier = HandoffNotifier(redis_client, relay, citizen_channel)
+    assert notifier.tell(rest, CitizenNotice(NoticeKind.CLAIMED, "h_r")) is False  # nothing to push to
+    assert relay.woken == []
+    assert CitizenOutbox(redis_client).waiting("rest:someone")
+    assert notifier.tell(ussd, CitizenNotice(NoticeKind.CLAIMED, "h_u")) is True
+    assert relay.woken == [("ussd:+254700000005", "africastalking")]

@@ -208,3 +208,14 @@ def test_a_rating_comment_is_stored_without_personal_data(services: Services) ->
     assert stored.rating == 5 and stored.comment.startswith("Very kind.")
     for personal in ("0712 345 678", "amina.o@example.org", "Odhiambo"):
         assert personal not in stored.comment
+
+
+def test_a_citizen_already_waiting_who_then_signals_danger_moves_to_the_front(
+    handoffs: HandoffService, clock: Clock
+) -> None:
+    assert [_ask(handoffs, who, clock) for who in ("ana", "ben")] == [1, 2]
+    clock.advance(seconds=1)
+    again = handoffs.ask("web:ben", "socketio", "es", Trigger.ASKED, distress=DistressKind.MEDICAL_EMERGENCY)
+    assert again.position == 1 and again.handoff.urgent and again.handoff.distress == "medical_emergency"
+    assert again.handoff.events[-1].kind == "escalated"
+    assert [h.conversation_id for h in handoffs.waiting(AMINA, "citizen_services")] == ["web:ben", "web:ana"]
