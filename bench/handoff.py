@@ -34,11 +34,13 @@ import aiohttp
 import redis
 import yaml
 from aiohttp import web
+from sqlalchemy.engine import Engine
 
 from bot.alerts.model import utc_now
 from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import load_catalogues
+from bot.concerns.database import make_engine, upgrade
 from bot.handoff.desks import load_desks
 from bot.handoff.model import Trigger
 from bot.handoff.relay import CitizenOutbox, publish
@@ -98,7 +100,7 @@ def _web_app(redis_url: str, port: int, rasa_url: str, workdir: Path) -> subproc
         "BARAZA_WEB_PORT": str(port),
         "BARAZA_WEB_HOST": "127.0.0.1",
         "BARAZA_LIMITS_FILE": str(limits_file),
-        "DATABASE_URL": f"sqlite:///{workdir / 'concerns.db'}",
+        "DATABASE_URL": f"sqlite:///{workdir / 'baraza.db'}",  # the agents' keys are there
     }
     log = (workdir / "web.log").open("w")
     return subprocess.Popen(
@@ -122,11 +124,13 @@ async def _screen(
 async def run(redis_url: str, port: int, held: int) -> None:
     client = redis.Redis.from_url(redis_url)
     client.flushdb()
-    agents = _prepare(client, held)
     rasa = StandInRasa(redis_url)
     runner, rasa_url = await rasa.start()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as workdir:
+        database_url = f"sqlite:///{Path(workdir) / 'baraza.db'}"
+        upgrade(database_url)
+        agents = _prepare(client, held, make_engine(database_url))
         process = _web_app(redis_url, port, rasa_url, Path(workdir))
         try:
             async with aiohttp.ClientSession() as session:
@@ -147,12 +151,12 @@ async def run(redis_url: str, port: int, held: int) -> None:
             await runner.cleanup()
 
 
-def _prepare(client: redis.Redis[bytes], held: int) -> list[tuple[str, str]]:
+def _prepare(client: redis.Redis[bytes], held: int, database: Engine) -> list[tuple[str, str]]:
     """``held`` agent keys of the desk and as many citizens waiting there: (key, handoff id)."""
     catalogues = load_catalogues(PROJECT_ROOT / "config")
     desks = load_desks(PROJECT_ROOT / "config", set(catalogues.ministries.ministries))
     handoffs = HandoffService(HandoffStore(client), lambda: desks, utc_now, timedelta(days=1))
-    store = ApiKeyStore(client)
+    store = ApiKeyStore(database)
     agents: list[tuple[str, str]] = []
     for i in range(held):
         key, _ = store.create("health", Role.AGENT, f"agent {i}", utc_now(), person=f"B-{i}", desks=(DESK,))

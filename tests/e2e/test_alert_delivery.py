@@ -10,18 +10,24 @@ import json
 import time
 from typing import Any
 
-import redis
 import websockets
 
 from bot.alerts.model import utc_now
-from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.fanout.notices import NoticeKind
 from bot.runtime.stack import Stack
 from bot.services import Services
 from bot.settings import load_settings
-from tests.e2e.conftest import AUTH_TOKEN, E2E_REDIS_URL, RASA, TWILIO_SMS_NUMBER, ProviderStandIn, get
+from tests.e2e.conftest import (
+    AUTH_TOKEN,
+    E2E_REDIS_URL,
+    RASA,
+    TWILIO_SMS_NUMBER,
+    ProviderStandIn,
+    get,
+    records,
+)
 from tests.e2e.test_alerts import _cap, _get, _next_bot_message, _post
 from tests.e2e.test_socketio import SOCKET_URL, SocketChat
 from tests.e2e.test_telegram import _message, _post_update
@@ -124,7 +130,5 @@ async def _scenario(key: str, stand_in: ProviderStandIn, catalogues: Catalogues)
 def test_a_broadcast_reaches_telegram_sms_and_the_web_chat_once_each_and_tell_me_more_follows(
     stack: Stack, telegram_api: ProviderStandIn, catalogues: Catalogues
 ) -> None:
-    key, _ = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(
-        "meteo", Role.AUTHOR, "direct", utc_now()
-    )
+    key, _ = records().api_keys.create("meteo", Role.AUTHOR, "direct", utc_now())
     asyncio.run(_scenario(key, telegram_api, catalogues))

@@ -13,11 +13,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-import redis
 
 from bot import redis_keys
 from bot.alerts.model import utc_now
-from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.handoff.distress import DistressKind
@@ -27,7 +25,7 @@ from bot.handoff.store import HandoffStore
 from bot.housekeeping import retention
 from bot.runtime.stack import Stack
 from bot.services import Services
-from tests.e2e.conftest import E2E_REDIS_URL, WEB, get
+from tests.e2e.conftest import WEB, get, records
 from tests.e2e.test_browser import AXE, _require, playwright_api
 
 HANA = Agent("hana", frozenset({"health_line"}))
@@ -111,9 +109,7 @@ def seeded(services: Services) -> Iterator[Seeded]:
 
 @pytest.fixture(scope="module")
 def analyst(stack: Stack) -> str:
-    return ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(
-        "meteo", Role.ANALYST, "handoff figures", utc_now()
-    )[0]
+    return records().api_keys.create("meteo", Role.ANALYST, "handoff figures", utc_now())[0]
 
 
 def _get(path: str, key: str) -> tuple[int, str, dict[str, str]]:
@@ -224,9 +220,7 @@ def test_the_dashboard_shows_the_handoff_figures_accessibly(
 
 
 def test_a_ministry_key_sees_no_handoff_section(browser: playwright_api.Browser, seeded: Seeded) -> None:
-    key = ApiKeyStore(redis.Redis.from_url(E2E_REDIS_URL)).create(
-        "health", Role.ADMIN, "handoff figures ministry", utc_now()
-    )[0]
+    key = records().api_keys.create("health", Role.ADMIN, "handoff figures ministry", utc_now())[0]
     page = browser.new_context().new_page()
     page.goto(f"{WEB}/dashboard")
     page.fill("#api-key", key)

@@ -21,7 +21,6 @@ import pytest
 import redis
 
 from bot.alerts.model import utc_now
-from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.handoff.desks import load_desks
@@ -31,7 +30,17 @@ from bot.handoff.service import HandoffService
 from bot.handoff.store import HandoffStore
 from bot.runtime.stack import Stack
 from bot.settings import PROJECT_ROOT
-from tests.e2e.conftest import AUTH_TOKEN, E2E_REDIS_URL, RASA, WEB, Citizen, get, post_json, rasa_log
+from tests.e2e.conftest import (
+    AUTH_TOKEN,
+    E2E_REDIS_URL,
+    RASA,
+    WEB,
+    Citizen,
+    get,
+    post_json,
+    rasa_log,
+    records,
+)
 from tests.e2e.test_browser import AXE, _require, playwright_api
 
 PHONE = "0712 345 678"
@@ -45,7 +54,7 @@ def client(stack: Stack) -> redis.Redis[bytes]:
 
 @pytest.fixture()
 def keys(client: redis.Redis[bytes]) -> dict[str, str]:
-    store = ApiKeyStore(client)
+    store = records().api_keys
     now = utc_now()
     return {
         "health": store.create("health", Role.AGENT, "Hana", now, person="MOH-101", desks=("health_line",))[
