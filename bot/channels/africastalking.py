@@ -165,7 +165,8 @@ class AfricasTalkingInput(InputChannel):
                 return response.text("missing from", status=400)
             output = self.get_output_channel()
             try:
-                conversation = await asyncio.to_thread(conversation_of, shared(), self.opt_out(), sender, text)
+                opt_out = self.opt_out()
+                conversation = await asyncio.to_thread(conversation_of, shared(), opt_out, sender, text)
             except RedisError:
                 conversation = conversation_id(SMS, sender)  # the store-failure answer handles the outage
             page = await output.pager.next_page(conversation, text)

@@ -48,9 +48,8 @@ class HandoffStore:
 
     def await_rating(self, handoff: Handoff, ttl_seconds: int) -> None:
         """Remember that ``handoff``'s citizen may still rate it, for ``ttl_seconds``."""
-        self._redis.set(
-            redis_keys.handoff_rating_of_conversation(handoff.conversation_id), handoff.handoff_id, ex=ttl_seconds
-        )
+        key = redis_keys.handoff_rating_of_conversation(handoff.conversation_id)
+        self._redis.set(key, handoff.handoff_id, ex=ttl_seconds)
 
     def awaiting_rating(self, conversation_id: str) -> Handoff | None:
         """The conversation's ended handoff whose rating may still come, if any."""
