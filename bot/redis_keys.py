@@ -187,6 +187,12 @@ def handoff_of_conversation(conversation_id: str) -> str:
     return f"{PREFIX}:handoff:conversation:{conversation_id}"
 
 
+def handoff_rating_of_conversation(conversation_id: str) -> str:
+    """The id of the handoff a person ended last in a conversation, while its rating may still come
+    (expires after :data:`bot.handoff.service.RATING_WINDOW`)."""
+    return f"{PREFIX}:handoff:rating:{conversation_id}"
+
+
 def handoffs_by_time() -> str:
     """Sorted set of every handoff id, scored by when it was asked (epoch seconds): figures, retention."""
     return f"{PREFIX}:handoffs"

@@ -225,7 +225,6 @@ def test_actions_reach_the_domain_through_the_composition_root() -> None:
 TESTED_ELSEWHERE: dict[str, str] = {
     "actions/serve.py": "tests/e2e/test_rest_conversations.py",
     "bot/auth/__main__.py": "tests/bot/auth/test_keys.py",
-    "bot/channels/africastalking.py": "tests/e2e/test_ussd_sms.py",
     "bot/channels/messenger.py": "tests/e2e/test_messenger.py",
     "bot/channels/rest.py": "tests/e2e/test_rest_conversations.py",
     "bot/channels/telegram.py": "tests/e2e/test_telegram.py",

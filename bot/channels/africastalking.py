@@ -8,27 +8,36 @@
   dashes and quotes become their GSM equivalents when that keeps the whole text in GSM-7) and, if longer
   than ``max_segments``, sent in pages ending "MORE"; the citizen's reply MORE (in their language) gets
   the next page without troubling the assistant.
+- A USSD citizen answers their handoff by SMS: while their number's ``ussd:`` conversation is in the
+  middle of one (waiting, held by a person, or ended with the rating still to come:
+  :meth:`bot.handoff.service.HandoffService.in_progress`), an SMS from that number goes to that
+  conversation, answered by SMS, so the person and the rating hear it. Only this callback does it (the
+  token proves the gateway sent it and the gateway proves the number); a bare opt-out keyword stays in
+  ``sms:`` and unsubscribes there as always.
 
 Another SMS gateway is another adapter of the same shape.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from typing import Any, Awaitable, Callable, Dict, List
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from redis.exceptions import RedisError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.assistant.choices import numbered_lines
+from bot.assistant.opt_out import OptOutKeywords
 from bot.channels.answered import handle_answered
 from bot.channels.http import KeepsSession, ProviderError
 from bot.channels.sms_pages import SmsPager
 from bot.identity import SMS, USSD, address_on, conversation_id
-from bot.services import shared
+from bot.services import Services, shared
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +86,19 @@ class AfricasTalkingOutput(KeepsSession, OutputChannel):
         await self.send_text_message(recipient_id, "\n".join(lines), **kwargs)
 
 
+def conversation_of(services: Services, opt_out: OptOutKeywords, phone: str, text: str) -> str:
+    """The conversation an SMS from ``phone`` belongs to: ``sms:<phone>``, or ``ussd:<phone>`` while
+    that conversation is in the middle of a handoff (a bare opt-out keyword always stays in ``sms:``).
+
+    Call only for a message the gateway delivered (the callback token checked): the number is then
+    the carrier's, not the caller's choice."""
+    sms = conversation_id(SMS, phone)
+    if opt_out.matches(text):
+        return sms
+    ussd = conversation_id(USSD, phone)
+    return ussd if services.handoffs.in_progress(ussd) else sms
+
+
 class AfricasTalkingInput(InputChannel):
     """``POST /webhooks/africastalking/webhook``: an SMS received by the gateway."""
 
@@ -108,6 +130,13 @@ class AfricasTalkingInput(InputChannel):
         self.max_segments = max_segments
         self.callback_token = callback_token
         self._output: AfricasTalkingOutput | None = None
+        self._opt_out: OptOutKeywords | None = None
+
+    def opt_out(self) -> OptOutKeywords:
+        """The opt-out words (read from the locales on first use)."""
+        if self._opt_out is None:
+            self._opt_out = OptOutKeywords.from_config()
+        return self._opt_out
 
     def get_output_channel(self) -> AfricasTalkingOutput:
         if self._output is None:
@@ -135,7 +164,11 @@ class AfricasTalkingInput(InputChannel):
             if not sender:
                 return response.text("missing from", status=400)
             output = self.get_output_channel()
-            conversation = conversation_id(SMS, sender)
+            try:
+                opt_out = self.opt_out()
+                conversation = await asyncio.to_thread(conversation_of, shared(), opt_out, sender, text)
+            except RedisError:
+                conversation = conversation_id(SMS, sender)  # the store-failure answer handles the outage
             page = await output.pager.next_page(conversation, text)
             if page is not None:
                 await output.post(sender, page)

@@ -21,6 +21,9 @@ from bot.handoff.store import Conflict, HandoffStore
 
 #: Assumed handling time of one conversation while a desk has no history yet.
 DEFAULT_HANDLING = timedelta(minutes=5)
+#: How long after a person ended a handoff its citizen's rating (and comment) may still come by SMS
+#: to a conversation of another channel (:meth:`HandoffService.in_progress`).
+RATING_WINDOW = timedelta(hours=1)
 #: How many of a desk's recent handoffs the estimate of the wait is based on.
 RECENT = 50
 
@@ -111,6 +114,20 @@ class HandoffService:
         """Whether a person holds the conversation now."""
         found = self.active(conversation_id)
         return found is not None and found.status is Status.CLAIMED
+
+    def in_progress(self, conversation_id: str) -> bool:
+        """Whether the conversation's citizen is in the middle of a handoff: waiting, held, or ended by
+        a person less than :data:`RATING_WINDOW` ago with the rating or its comment still to come.
+
+        A USSD citizen answers by SMS: while this holds, their SMS belong to this conversation."""
+        if self.active(conversation_id) is not None:
+            return True
+        ended = self._store.awaiting_rating(conversation_id)
+        if ended is None or ended.end_reason is None or ended.ended_at is None:  # the citizen left
+            return False
+        if self._now() - ended.ended_at > RATING_WINDOW:
+            return False
+        return sum(1 for event in ended.events if event.kind == "rated") < 2  # score, then comment
 
     def ask(
         self,
@@ -292,7 +309,7 @@ class HandoffService:
         if found.agent != agent.person:
             raise NotYourDesk(f"{agent.person} does not hold {handoff_id}")
         now = self._now()
-        return self._store.change(
+        ended = self._store.change(
             handoff_id,
             lambda h: h.with_event(
                 "ended",
@@ -306,6 +323,8 @@ class HandoffService:
             {Status.CLAIMED},
             self._ttl,
         )
+        self._store.await_rating(ended, int(RATING_WINDOW.total_seconds()))
+        return ended
 
     def may_reply(self, agent: Agent, handoff_id: str) -> Handoff:
         """The handoff, if ``agent`` holds it (only the holder writes to the citizen)."""

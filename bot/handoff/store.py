@@ -46,6 +46,17 @@ class HandoffStore:
         found = self.get(handoff_id.decode()) if handoff_id else None
         return found if found and found.status in ACTIVE else None
 
+    def await_rating(self, handoff: Handoff, ttl_seconds: int) -> None:
+        """Remember that ``handoff``'s citizen may still rate it, for ``ttl_seconds``."""
+        key = redis_keys.handoff_rating_of_conversation(handoff.conversation_id)
+        self._redis.set(key, handoff.handoff_id, ex=ttl_seconds)
+
+    def awaiting_rating(self, conversation_id: str) -> Handoff | None:
+        """The conversation's ended handoff whose rating may still come, if any."""
+        handoff_id = self._redis.get(redis_keys.handoff_rating_of_conversation(conversation_id))
+        found = self.get(handoff_id.decode()) if handoff_id else None
+        return found if found and found.status is Status.ENDED else None
+
     def add(self, handoff: Handoff, ttl_seconds: int) -> Handoff:
         """Queue a new handoff; the conversation's existing active one is returned instead, if any."""
         key = redis_keys.handoff_of_conversation(handoff.conversation_id)

@@ -36,7 +36,7 @@ from bot.subscriptions.store import subscriber_id
 from tests.e2e.conftest import AUTH_TOKEN, RASA, TWILIO_SMS_NUMBER, Citizen, ProviderStandIn, get
 from tests.e2e.test_socketio import SOCKET_URL, SocketChat
 from tests.e2e.test_twilio import MESSAGES, _post
-from tests.e2e.test_ussd_sms import UssdSession, _in_language, _option, _sms_to
+from tests.e2e.test_ussd_sms import UssdSession, _in_language, _option, _post_form, _sms_to
 
 DESK = "citizen_services"
 AMINA = Agent("e2e-amina", frozenset({DESK}))
@@ -264,7 +264,7 @@ def test_three_waiting_see_1_2_3_and_move_up_when_the_first_is_claimed(
 # USSD --------------------------------------------------------------------------------------------
 
 
-def test_a_ussd_citizen_gets_the_persons_words_by_sms(
+def test_a_ussd_citizen_gets_the_persons_words_by_sms_and_answers_and_rates_by_sms(
     desk: Services, telegram_api: ProviderStandIn, catalogues: Catalogues
 ) -> None:
     es = catalogues.locales["es"]
@@ -286,10 +286,64 @@ def test_a_ussd_citizen_gets_the_persons_words_by_sms(
     assert words["message"] == "Hola, le llamo en cinco minutos."
     again = UssdSession(phone).step()  # dialling again while held: told the words were passed on
     assert " ".join(es.text("handoff_held_sms").split())[:60] in " ".join(again[4:].split())
+
+    # The citizen answers the person by SMS: it reaches the conversation the desk holds.
+    live = desk.redis.pubsub(ignore_subscribe_messages=True)
+    live.subscribe(redis_keys.handoff_live(DESK))
+    before = len(telegram_api.calls_to("/version1/messaging"))
+    assert _at_sms(phone, "Gracias, espero su llamada.") == 200
+    assert _desk_heard(live, handoff.handoff_id)
+    assert "Gracias, espero su llamada." in _user_texts(f"ussd:{phone}")
+    assert "Gracias, espero su llamada." not in _user_texts(f"sms:{phone}")
+    assert _sms_to(telegram_api, phone, before, wait=QUIET_SECONDS) == []  # a person holds it: silence
+    live.close()
+    before = len(telegram_api.calls_to("/version1/messaging"))
+    _reply(desk, handoff, "Perfecto, hasta ahora.")
+    [words] = _sms_to(telegram_api, phone, before)
+    assert words["message"] == "Perfecto, hasta ahora."
+
     before = len(telegram_api.calls_to("/version1/messaging"))
     _end(desk, handoff)
     [rating] = _sms_to(telegram_api, phone, before)
     assert rating["message"].startswith(es.text("handoff_ended"))
+    # The rating asked by SMS is answered by SMS, and stored.
+    before = len(telegram_api.calls_to("/version1/messaging"))
+    assert _at_sms(phone, "4") == 200
+    [comment] = _sms_to(telegram_api, phone, before)
+    assert comment["message"].startswith(es.text("handoff_comment_ask"))
+    before = len(telegram_api.calls_to("/version1/messaging"))
+    assert _at_sms(phone, "Muy amable") == 200
+    [thanks] = _sms_to(telegram_api, phone, before)
+    assert thanks["message"].startswith(es.text("handoff_comment_thanks"))
+    stored = _stored(desk, handoff)
+    assert (stored.rating, stored.comment) == (4, "Muy amable")
+    # Done: the number's next SMS is its own SMS conversation again.
+    assert _at_sms(phone, "Hola") == 200
+    assert "Hola" in _user_texts(f"sms:{phone}") and "Hola" not in _user_texts(f"ussd:{phone}")
+
+
+def _at_sms(phone: str, text: str) -> int:
+    """An SMS from ``phone`` as Africa's Talking delivers it (with the callback token)."""
+    form = {"from": phone, "to": "21525", "text": text, "id": uuid.uuid4().hex}
+    status, _ = _post_form("/webhooks/africastalking/webhook", form)
+    return status
+
+
+def _user_texts(conversation: str) -> list[str]:
+    return [str(e.get("text")) for e in _events(conversation) if e.get("event") == "user"]
+
+
+def _desk_heard(live: Any, handoff_id: str, wait: float = 15) -> bool:
+    """Whether the desk's live channel told the inbox of a citizen message of ``handoff_id``."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        message = live.get_message(timeout=0.5)
+        if message is None:
+            continue
+        event = json.loads(message["data"])
+        if event == {"kind": "citizen_message", "handoff_id": handoff_id}:
+            return True
+    return False
 
 
 # Outside hours and danger ------------------------------------------------------------------------

@@ -20,8 +20,11 @@ from websockets.typing import Origin
 from bot import redis_keys
 from bot.alerts.model import utc_now
 from bot.catalogue.bundle import Catalogues
+from bot.handoff.model import Status, Trigger
+from bot.handoff.service import Agent
 from bot.identity import web_conversation_id
 from bot.runtime.stack import Stack
+from bot.services import Services
 from tests.e2e.conftest import (
     ACTION_PORT,
     ACTION_TOKEN,
@@ -32,6 +35,7 @@ from tests.e2e.conftest import (
     LOG_DIR,
     RASA,
     TELEGRAM_SECRET,
+    TWILIO_SMS_NUMBER,
     TWILIO_TOKEN,
     WEB,
     WIDGET_ORIGIN,
@@ -42,6 +46,7 @@ from tests.e2e.conftest import (
     records,
 )
 from tests.e2e.test_socketio import SOCKET_URL, SocketChat
+from tests.e2e.test_twilio import _post as _twilio_post
 from tests.e2e.test_ussd_sms import UssdSession, _post_form
 
 ACTION_SERVER = f"http://127.0.0.1:{ACTION_PORT}"
@@ -95,6 +100,47 @@ def test_a_rest_call_with_a_ussd_citizen_s_number_reaches_nothing_of_theirs(
     kept = subscriptions.get("africastalking:ussd:" + phone)
     assert kept is not None and [s.region for s in kept.subscriptions] == ["coast"]
     subscriptions.unsubscribe("africastalking:ussd:" + phone)
+
+
+def test_only_the_gateway_s_sms_from_the_number_reaches_a_handed_over_ussd_conversation(
+    stack: Stack,
+) -> None:
+    """While a USSD citizen's conversation is held by a person, their SMS reach it; a REST caller
+    naming the number (or the ``ussd:`` id), a Twilio SMS from the same number, an Africa's Talking
+    callback without the right token, or from another number never do."""
+    phone = "+254700500600"
+    services = Services(stack.settings)
+    ticket = services.handoffs.ask("ussd:" + phone, "ussd", "en", Trigger.ASKED)
+    assert ticket.open and ticket.handoff.status is Status.WAITING
+    desk = Agent("e2e-attacks", frozenset({ticket.handoff.desk}))
+    services.handoffs.claim(desk, ticket.handoff.handoff_id)
+    try:
+        for sender in (phone, "ussd:" + phone, "africastalking:" + phone):
+            attacker = Citizen({"language": "en"})
+            attacker.sender = sender
+            attacker.conversation = "rest:" + sender
+            attacker.text("REST: I am the citizen")
+            post_json(
+                f"{RASA}/webhooks/rest/webhook",
+                {"sender": sender, "message": "REST as africastalking", "input_channel": "africastalking"},
+            )
+        form = {"From": phone, "To": TWILIO_SMS_NUMBER, "Body": "Twilio: I am here", "MessageSid": "SMx"}
+        assert _twilio_post("twilio", form) == 200
+        for token in (None, "", AT_CALLBACK_TOKEN[:-1]):
+            status, _ = _post_form(
+                "/webhooks/africastalking/webhook", {"from": phone, "text": "forged: I am the citizen"}, token
+            )
+            assert status == 403
+        status, _ = _post_form(
+            "/webhooks/africastalking/webhook", {"from": "+254700500601", "text": "another number"}
+        )
+        assert status == 200
+        assert _user_texts("ussd:" + phone) == []  # nothing of the attacker reached the held conversation
+        status, _ = _post_form("/webhooks/africastalking/webhook", {"from": phone, "text": "the citizen"})
+        assert status == 200
+        assert _user_texts("ussd:" + phone) == ["the citizen"]  # the gateway's SMS from the number does
+    finally:
+        services.handoffs.leave("ussd:" + phone)
 
 
 def test_a_forged_ussd_callback_without_the_token_is_refused_and_logged_without_its_payload(

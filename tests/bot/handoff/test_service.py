@@ -172,6 +172,46 @@ def test_end_then_rating_recorded_with_every_event(handoffs: HandoffService, clo
     assert handoffs.ticket(handoffs.active("web:ben")).expected_wait == timedelta(minutes=4)  # type: ignore[arg-type]
 
 
+def test_in_progress_from_the_queue_until_the_comment_or_an_hour_after_the_end(
+    handoffs: HandoffService, clock: Clock
+) -> None:
+    """While in progress, a USSD citizen's SMS belong to their handed-over conversation."""
+    assert not handoffs.in_progress("ussd:+254711000001")
+    handoffs.ask("ussd:+254711000001", "ussd", "sw", Trigger.ASKED)
+    assert handoffs.in_progress("ussd:+254711000001")  # waiting
+    assert not handoffs.in_progress("ussd:+254711000002") and not handoffs.in_progress("sms:+254711000001")
+    handoff = handoffs.active("ussd:+254711000001")
+    assert handoff is not None
+    handoffs.claim(AMINA, handoff.handoff_id)
+    assert handoffs.in_progress("ussd:+254711000001")  # held
+    handoffs.end(AMINA, handoff.handoff_id, EndReason.RESOLVED)
+    assert handoffs.in_progress("ussd:+254711000001")  # the rating is asked
+    handoffs.rate(handoff.handoff_id, "ussd:+254711000001", 4)
+    assert handoffs.in_progress("ussd:+254711000001")  # the comment is offered
+    handoffs.rate(handoff.handoff_id, "ussd:+254711000001", 4, "Asante")
+    assert not handoffs.in_progress("ussd:+254711000001")  # done: SMS are the citizen's own again
+
+    handoffs.ask("ussd:+254711000003", "ussd", "sw", Trigger.ASKED)
+    unrated = handoffs.active("ussd:+254711000003")
+    assert unrated is not None
+    handoffs.claim(AMINA, unrated.handoff_id)
+    handoffs.end(AMINA, unrated.handoff_id, EndReason.RESOLVED)
+    clock.advance(minutes=59)
+    assert handoffs.in_progress("ussd:+254711000003")
+    clock.advance(minutes=2)
+    assert not handoffs.in_progress("ussd:+254711000003")  # never rated: an hour later, no longer
+
+
+def test_a_citizen_who_stops_while_held_is_asked_no_rating(handoffs: HandoffService, clock: Clock) -> None:
+    handoffs.ask("ussd:+254711000004", "ussd", "sw", Trigger.ASKED)
+    handoff = handoffs.active("ussd:+254711000004")
+    assert handoff is not None
+    handoffs.claim(AMINA, handoff.handoff_id)
+    left = handoffs.leave("ussd:+254711000004")
+    assert left is not None and left.status is Status.ENDED
+    assert not handoffs.in_progress("ussd:+254711000004")
+
+
 def test_a_citizen_who_leaves_before_anyone_comes_is_counted_as_abandoned(
     handoffs: HandoffService, clock: Clock
 ) -> None:
