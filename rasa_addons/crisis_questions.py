@@ -87,8 +87,10 @@ class CrisisQuestionClassifier(ConfiguredComponent):
             match = guide.match(text)
             if match is None or match.score < self._threshold:
                 continue
-            near_copy = len(text.split()) >= self._min_words and self._near_copy_of(
-                match.score, guess.get(INTENT_NAME_KEY), message
+            near_copy = (
+                len(text.split()) >= self._min_words
+                and match.named
+                and self._near_copy_of(match.score, guess.get(INTENT_NAME_KEY), message)
             )
             if not replaceable and not near_copy:
                 continue
@@ -108,8 +110,9 @@ class CrisisQuestionClassifier(ConfiguredComponent):
         return messages
 
     def _near_copy_of(self, score: float, intent: object, message: Message) -> bool:
-        """Whether a confident guess gives way: the message nearly copies a knowledge base question,
-        names no service, and the guess is not one to keep."""
+        """Whether a confident guess gives way: the message nearly copies a knowledge base question
+        (and names its entry: see :attr:`CrisisMatch.named`), names no service, and the guess is not
+        one to keep."""
         names_a_service = any(
             e.get(ENTITY_ATTRIBUTE_TYPE) == SERVICE_ENTITY for e in message.get(ENTITIES, [])
         )

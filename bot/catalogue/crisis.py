@@ -55,6 +55,9 @@ class CrisisMatch:
     topic_id: str
     score: float
     runner_up: float
+    #: The question contains one of the entry's keywords or its title. Without that, a near copy is
+    #: only alike in its other words: "how much does it cost?" is 0.90 like "how much does a test cost".
+    named: bool = False
 
     @property
     def confident(self) -> bool:
@@ -116,7 +119,10 @@ class CrisisGuide:
             ((r.score + (KEYWORD_BONUS if r.label in named else 0.0), r.label) for r in ranked), reverse=True
         )
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        return CrisisMatch(scored[0][1], round(min(1.0, scored[0][0]), 4), round(min(1.0, runner_up), 4))
+        best = scored[0][1]
+        return CrisisMatch(
+            best, round(min(1.0, scored[0][0]), 4), round(min(1.0, runner_up), 4), named=best in named
+        )
 
 
 def _entries(config_dir: Path) -> dict[str, CrisisEntry]:

@@ -17,11 +17,8 @@ from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.fanout.notices import NoticeKind
 from bot.runtime.stack import Stack
-from bot.services import Services
-from bot.settings import load_settings
 from tests.e2e.conftest import (
     AUTH_TOKEN,
-    E2E_REDIS_URL,
     RASA,
     TWILIO_SMS_NUMBER,
     ProviderStandIn,
@@ -105,7 +102,7 @@ async def _scenario(key: str, stand_in: ProviderStandIn, catalogues: Catalogues)
         assert "Flood warning" in sms and "Move to high ground." in sms
         assert await _next_bot_message(web, 2) is None  # the web chat too got it once
 
-        services = Services(load_settings({"REDIS_URL": E2E_REDIS_URL}))
+        services = records()  # the running stack's Redis and database
         for conversation in (f"telegram:{CHAT}", f"sms:{PHONE}"):  # straight through the channel...
             latest = services.pushed_notices.latest(conversation, frozenset({NoticeKind.ALERT}))
             assert latest is not None and latest.reference == record["id"], conversation

@@ -14,14 +14,16 @@ from rasa_addons.crisis_questions import ENTITY, INTENT_NAME, CrisisQuestionClas
 class Guide:
     """The crisis guide's matching, answered from a table (the real one: tests/bot/catalogue)."""
 
-    def __init__(self, matches: dict[str, tuple[str, float]]) -> None:
+    def __init__(self, matches: dict[str, tuple[str, float]], unnamed: frozenset[str] = frozenset()) -> None:
         self.matches = matches
+        self.unnamed = unnamed  #: questions that contain none of their entry's keywords
         self.asked: list[str] = []
 
     def match(self, text: str) -> Any:
         self.asked.append(text)
         found = self.matches.get(text)
-        return SimpleNamespace(topic_id=found[0], score=found[1]) if found else None
+        named = text not in self.unnamed
+        return SimpleNamespace(topic_id=found[0], score=found[1], named=named) if found else None
 
 
 def _classifier(guide: Guide, **config: Any) -> CrisisQuestionClassifier:
@@ -92,3 +94,13 @@ def test_a_near_copy_of_a_question_wins_over_a_confident_guess_unless_it_names_a
     far = _message(asked, intent="service_overview", confidence=0.9)
     _classifier(Guide({asked: ("spread", 0.8)}), near_copy=0.9).process([far])
     assert far.get(INTENT)["name"] == "service_overview"  # close, but not a near copy
+
+
+def test_a_near_copy_that_names_nothing_of_its_entry_keeps_the_guess() -> None:
+    """ "how much does it cost?" is 0.90 like "how much does a test cost": alike in every word but the
+    one that says what it is about, so the question about a fee stays one."""
+    asked = "how much does it cost?"
+    guide = Guide({asked: ("testing", 0.9037)}, unnamed=frozenset({asked}))
+    fee = _message(asked, intent="ask_fee", confidence=0.9)
+    _classifier(guide, near_copy=0.9).process([fee])
+    assert fee.get(INTENT)["name"] == "ask_fee"
