@@ -210,6 +210,10 @@ def test_a_spanish_web_citizen_and_an_agent_in_the_inbox_from_asking_to_rating(
     page.click("#reply-form button[type=submit]")
     page.locator("#notice", has_text=texts["sent_notice"]).wait_for()
     assert citizen.next()["text"] == words
+    # In the agent's pane, the person's words are theirs, not the assistant's.
+    mine = page.locator("#messages li.person", has_text=words)
+    mine.wait_for()
+    assert mine.locator(".from").inner_text() == texts["from_person"]
 
     # A canned answer in the citizen's language too.
     canned = catalogues.canned_answers.in_language("es")[0][1]
