@@ -22,6 +22,7 @@ from bot.assistant.questions import QUESTION_ENTITY, remembered
 from bot.assistant.replies import Outcome, Reply
 from bot.catalogue.bundle import Catalogues
 from bot.handoff.model import Trigger
+from bot.handoff.relay import SAID_BY_PERSON
 from bot.services import shared
 
 logger = logging.getLogger(__name__)
@@ -122,7 +123,9 @@ class BarazaAction(Action, ABC):
         offered: list[str] = []
         for number, reply in enumerate(replies, start=1):
             offered = [option.payload for option in reply.options] or offered
-            awaits = {"awaits_text": True} if reply.awaits_text else {}
+            awaits: dict[str, Any] = {"awaits_text": True} if reply.awaits_text else {}
+            if reply.by_person:
+                awaits["said_by"] = SAID_BY_PERSON
             if text_only:
                 text = numbered_text(reply, locale.text("options_hint"))
                 if (

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
 from actions.base import BarazaAction
 from actions.crisis import alerts_region_answered
+from actions.forms import leaving_form
 from actions.handover import hand_over, in_danger
 from actions.services import service_choice_answered
 from actions.subscriptions import subscription_region_answered
@@ -62,3 +69,20 @@ class ActionHandoffDistress(BarazaAction):
 
     def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
         return hand_over(turn, catalogues, Trigger.DISTRESS, in_danger(turn) or DistressKind.VIOLENCE)
+
+
+class ActionHandoffInReport(BarazaAction):
+    """A person asked for in the middle of a report: the report's desk, and the report is left (the
+    words are the citizen's request, not the report's answer)."""
+
+    def name(self) -> str:
+        return "action_handoff_in_report"
+
+    def respond(self, turn: Turn, catalogues: Catalogues) -> Outcome:
+        return hand_over(turn, catalogues, Trigger.ASKED)
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """As any action, leaving the report first (data/rules.yml)."""
+        return leaving_form(tracker, await super().run(dispatcher, tracker, domain))

@@ -5,7 +5,7 @@
 waiting or held handoff:
 
 - every citizen message is published to the desk's live channel (``citizen_message``: the inbox
-  re-reads the conversation from Rasa's tracker);
+  re-reads the conversation from Rasa's tracker), once Rasa has saved it;
 - while a person holds it, Rasa logs the message and predicts nothing (the conversation is paused
   by ``action_handoff_relay``); the channel is told the silence is on purpose (no "try again"), and a
   channel that must answer each request (USSD, REST) says the message was passed on;
@@ -114,7 +114,16 @@ async def handle_message(self: Agent, message: UserMessage) -> Any:
             log.warning("could not say the desk's notices of a conversation %s", hashed(conversation))
     if active is None:
         return await _INNER[0](self, message)
-    publish(services.redis, active.desk, "citizen_message", active.handoff_id)
+    try:
+        return await _handle_handed_over(self, message, services, active)
+    finally:
+        # After Rasa saved the message: the inbox re-reads the conversation when told.
+        publish(services.redis, active.desk, "citizen_message", active.handoff_id)
+
+
+async def _handle_handed_over(self: Agent, message: UserMessage, services: Services, active: Handoff) -> Any:
+    """A message of a conversation with a waiting or held handoff."""
+    conversation = message.sender_id
     if await _exits(self, message):
         try:
             left = await asyncio.to_thread(_leave, services, conversation)

@@ -114,7 +114,7 @@ def notice_replies(
     if notice.kind is NoticeKind.CLAIMED:
         return (Reply(channel_text(locale, "handoff_claimed", channel)),), {}
     if notice.kind is NoticeKind.AGENT_REPLY:
-        return (Reply(notice.text),), {}
+        return (Reply(notice.text, by_person=True),), {}
     options = tuple(Option(score, score) for score in SCORES)
     pending = {"kind": WAITING_FOR_RATING, "handoff_id": notice.handoff_id}
     return (Reply(locale.text("handoff_ended"), options),), {"pending": pending}

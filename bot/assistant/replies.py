@@ -29,6 +29,8 @@ class Reply:
     follow_up: bool = False
     #: The citizen is asked to type the answer (a channel that closes sessions keeps this one open).
     awaits_text: bool = False
+    #: Words of a person of a desk, passed on verbatim (the inbox shows them as the person's).
+    by_person: bool = False
 
 
 #: Why a message went unanswered: not understood, understood as out of scope, or a question the

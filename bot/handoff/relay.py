@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 #: How long undelivered notices are kept for a conversation (a citizen who went away).
 OUTBOX_SECONDS = 7 * 86400
+#: ``said_by`` of a message said for a desk's person (in the bot event's metadata): the inbox shows
+#: those words as the person's, not the assistant's.
+SAID_BY_PERSON = "person"
 
 
 class NoticeKind(str, enum.Enum):

@@ -16,6 +16,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.handoff.relay import SAID_BY_PERSON
 from bot.identity import conversation_path, is_web_secret, web_conversation_id
 
 #: How many messages a reload brings back (the newest; older ones stay in the conversation).
@@ -47,6 +48,7 @@ class ShownMessage:
     language: str | None = None
     direction: str | None = None
     choices: tuple[Choice, ...] = ()
+    by_person: bool = False  #: a desk's person's words, said for them in the conversation
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -55,6 +57,7 @@ class ShownMessage:
             "language": self.language,
             "direction": self.direction,
             "choices": [{"title": c.title, "payload": c.payload} for c in self.choices],
+            **({"person": True} if self.by_person else {}),
         }
 
 
@@ -112,6 +115,7 @@ def messages_from_events(
                         metadata.get("language") if isinstance(metadata.get("language"), str) else None,
                         metadata.get("direction") if metadata.get("direction") in ("ltr", "rtl") else None,
                         choices,
+                        metadata.get("said_by") == SAID_BY_PERSON,
                     )
                 )
         elif kind == "user":
@@ -127,7 +131,7 @@ def messages_from_events(
     return [
         m
         if (i == len(recent) - 1 and m.sender == "bot")
-        else ShownMessage(m.sender, m.text, m.language, m.direction)
+        else ShownMessage(m.sender, m.text, m.language, m.direction, by_person=m.by_person)
         for i, m in enumerate(recent)
     ]
 

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 import yaml
+from rasa_sdk.events import ActiveLoop
 
 from actions.confirm import ActionConfirm
-from actions.conversation import ActionFallback, ActionHandoffDistress, ActionSmallTalk
+from actions.conversation import ActionFallback, ActionHandoffDistress, ActionHandoffInReport, ActionSmallTalk
 from actions.handover import ALWAYS_HEARD
 from actions.routing import ActionChooseOption
 from bot.assistant.handoff import WAITING_FOR_CALLBACK, WAITING_FOR_MESSAGE, WAITING_FOR_RATING
@@ -194,3 +195,23 @@ def test_stop_and_delete_are_heard_even_while_a_handoff_question_waits(at_work: 
 
     messages, _ = run_action(ActionUnsubscribeAlerts(), stop)
     assert messages and "interior" not in messages[0]["text"]
+
+
+def test_asking_for_a_person_inside_a_report_queues_at_its_desk_and_leaves_the_report(
+    at_work: Services, catalogues: Catalogues
+) -> None:
+    inside = tracker(
+        "web:ana",
+        "quiero hablar con una persona",
+        "human_handoff",
+        slots={"concern_category": "health", "requested_slot": "concern_description"},
+    )
+    inside.active_loop = {"name": "concern_form"}
+    messages, events = run_action(ActionHandoffInReport(), inside)
+    assert _texts(messages)[0].startswith(
+        catalogues.locales["es"].text("handoff_queued", position=1, minutes=5)[:30]
+    )
+    handoff = at_work.handoffs.active("web:ana")
+    assert handoff is not None and handoff.desk == "health_line"
+    assert ActiveLoop(None) in events  # the report is left (data/rules.yml)
+    assert slot_events(events)["requested_slot"] is None

@@ -433,3 +433,21 @@ def test_danger_written_inside_a_report_leaves_the_report_for_a_person(
     mine = desk.handoffs.active(citizen.conversation)
     assert mine is not None and mine.urgent and mine.distress == "violence"
     assert citizen.slot("concern_description") is None  # the words are not the report's answer
+
+
+def test_asking_for_a_person_in_the_middle_of_a_report_hands_over_to_its_desk(
+    desk: Services, catalogues: Catalogues
+) -> None:
+    """The words are the citizen's request, not the report's description: they join the queue of the
+    desk of what they were reporting."""
+    es = catalogues.locales["es"]
+    desk.redis.delete(redis_keys.handoffs_waiting("health_line"))
+    citizen = Citizen({"language": "es"})
+    asked = citizen.say("Quiero reportar un problema")
+    health = next(b for b in asked[0]["buttons"] if b["title"] == es.concern_category_names["health"])
+    assert citizen.text(health["payload"]) == es.text("concern_ask_description")
+    queued = citizen.text("Quiero hablar con una persona")
+    assert said(es, "handoff_queued", queued, position=1), queued
+    mine = desk.handoffs.active(citizen.conversation)
+    assert mine is not None and mine.desk == "health_line"
+    assert citizen.slot("concern_description") is None

@@ -3,11 +3,9 @@ is handed over, an agent sees it arrive without a reload, claims it, reads it, r
 answer, a colleague's claim is refused, the conversation is transferred to another desk where a second
 agent takes it and ends it; axe-core finds nothing, left-to-right and right-to-left.
 
-The citizen's side (the question that hands over, ``action_handoff_relay`` saying the notices in the
-conversation) is built in another branch: here the handoff is asked through the handoff service, as
-the conversation's action will, and the reply is checked where this side delivers it: the notice in
-the citizen's outbox and the wake sent to Rasa. Once the relay action exists, ``_said_to_citizen``
-also finds the reply in the conversation itself.
+The citizen is real on both ends: they ask for a person (so the general desk's queue), and, writing
+on Rasa's REST channel (which only answers requests), they hear what the desk said with the answer
+to their next message. The whole flow on the web chat's socket is tests/e2e/test_handoff_flow.py.
 """
 
 from __future__ import annotations
@@ -24,26 +22,22 @@ from bot.alerts.model import utc_now
 from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.handoff.desks import load_desks
-from bot.handoff.model import Trigger
-from bot.handoff.relay import CitizenOutbox, NoticeKind, publish
-from bot.handoff.service import HandoffService
+from bot.handoff.service import Agent, HandoffService
 from bot.handoff.store import HandoffStore
 from bot.runtime.stack import Stack
 from bot.settings import PROJECT_ROOT
 from tests.e2e.conftest import (
-    AUTH_TOKEN,
     E2E_REDIS_URL,
-    RASA,
     WEB,
     Citizen,
     get,
     post_json,
-    rasa_log,
     records,
 )
 from tests.e2e.test_browser import AXE, _require, playwright_api
 
 PHONE = "0712 345 678"
+GENERAL = "citizen_services"
 WCAG = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']"
 
 
@@ -57,12 +51,8 @@ def keys(client: redis.Redis[bytes]) -> dict[str, str]:
     store = records().api_keys
     now = utc_now()
     return {
-        "health": store.create("health", Role.AGENT, "Hana", now, person="MOH-101", desks=("health_line",))[
-            0
-        ],
-        "health2": store.create("health", Role.AGENT, "Juma", now, person="MOH-102", desks=("health_line",))[
-            0
-        ],
+        "general": store.create("interior", Role.AGENT, "Hana", now, person="INT-101", desks=(GENERAL,))[0],
+        "general2": store.create("interior", Role.AGENT, "Juma", now, person="INT-102", desks=(GENERAL,))[0],
         "disaster": store.create(
             "disaster", Role.AGENT, "Dalia", now, person="DIS-201", desks=("disaster_desk",)
         )[0],
@@ -106,22 +96,17 @@ def _announced(page: Any, text: str) -> None:
     )
 
 
-def _hand_over(citizen: Citizen, handoffs: HandoffService, client: redis.Redis[bytes], topic: str) -> str:
-    """What the citizen's side does when a citizen asks for a person: queue them, tell the desk."""
-    ticket = handoffs.ask(citizen.conversation, "rest", "es", Trigger.ASKED, topic=topic)
-    publish(client, ticket.handoff.desk, "queued", ticket.handoff.handoff_id)
-    return ticket.handoff.handoff_id
+def _hand_over(citizen: Citizen, handoffs: HandoffService) -> str:
+    """The citizen asks for a person: the general desk's queue."""
+    queued = "\n".join(m.get("text", "") for m in citizen.say("Quiero hablar con una persona"))
+    handoff = handoffs.active(citizen.conversation)
+    assert handoff is not None and handoff.desk == GENERAL, queued
+    return handoff.handoff_id
 
 
-def _said_to_citizen(client: redis.Redis[bytes], citizen: Citizen, text: str) -> bool:
-    """The agent's words reached the citizen's conversation: said by the relay action (once the
-    citizen's side is merged), or waiting in the outbox for it."""
-    status, body, _ = get(f"{RASA}/conversations/{citizen.conversation}/tracker?token={AUTH_TOKEN}")
-    assert status == 200, body
-    if any(e.get("event") == "bot" and e.get("text") == text for e in json.loads(body)["events"]):
-        return True
-    waiting = CitizenOutbox(client).take(citizen.conversation)
-    return any(n.kind is NoticeKind.AGENT_REPLY and n.text == text for n in waiting)
+def _said(citizen: Citizen, text: str) -> list[str]:
+    """What the (REST) citizen is told when they write ``text``: the desk's words first."""
+    return [str(m.get("text") or "") for m in citizen.say(text)]
 
 
 def _api(method: str, path: str, key: str, body: Any = None) -> tuple[int, Any]:
@@ -142,7 +127,8 @@ def test_an_agent_claims_reads_replies_transfers_and_a_colleague_ends(
 ) -> None:
     texts = catalogues.locales["en"].inbox
     console = catalogues.locales["en"].console
-    citizen = Citizen()
+    es = catalogues.locales["es"]
+    citizen = Citizen({"language": "es"})
     assert citizen.say(f"Hola, mi número es {PHONE}")  # a real conversation: the assistant answers
 
     page = _open_inbox(browser, pages, "en")
@@ -150,11 +136,11 @@ def test_an_agent_claims_reads_replies_transfers_and_a_colleague_ends(
     page.keyboard.press("Enter")
     page.locator("#key-error", has_text=texts["not_agent"]).wait_for()
     assert page.locator("#workspace").is_hidden()
-    _sign_in(page, keys["health"])
-    assert "Ministry of Health" in page.inner_text("#who") and "health_line" in page.inner_text("#desks")
+    _sign_in(page, keys["general"])
+    assert "Ministry of Interior" in page.inner_text("#who") and GENERAL in page.inner_text("#desks")
 
     # The citizen is handed over: the waiting list shows them without a reload.
-    handoff_id = _hand_over(citizen, handoffs, client, "health")
+    handoff_id = _hand_over(citizen, handoffs)
     waiting = page.locator(f"#waiting li[data-handoff='{handoff_id}']")
     waiting.wait_for()
     assert "Spanish" in waiting.inner_text() and "Waiting for" in waiting.inner_text()
@@ -176,12 +162,11 @@ def test_an_agent_claims_reads_replies_transfers_and_a_colleague_ends(
     assert page.evaluate("document.activeElement.id") == "conversation-heading"
     assert PHONE in page.inner_text("#messages") and page.locator("#redacted-note").is_hidden()
     assert page.locator(f"#waiting li[data-handoff='{handoff_id}']").count() == 0
-    status, refused = _api("POST", f"/api/v1/handoffs/{handoff_id}/claim", keys["health2"])
+    status, refused = _api("POST", f"/api/v1/handoffs/{handoff_id}/claim", keys["general2"])
     assert status == 409, refused
 
-    # A new message of the citizen is shown and announced (the citizen's side publishes it).
-    citizen.say("¿Sigue ahí?")
-    publish(client, "health_line", "citizen_message", handoff_id)
+    # A new message of the citizen is shown and announced; the citizen hears a person is there.
+    assert es.text("handoff_claimed") in _said(citizen, "¿Sigue ahí?")
     page.locator("#messages li.user", has_text="¿Sigue ahí?").wait_for()
     _announced(page, "¿Sigue ahí?")
 
@@ -191,12 +176,10 @@ def test_an_agent_claims_reads_replies_transfers_and_a_colleague_ends(
     page.locator("#canned li", has_text=greeting).get_by_role("button").click()
     assert page.input_value("#reply") == greeting
     page.click("#reply-form button[type=submit]")
-    page.locator("#notice", has_text=texts["sent_notice"]).or_(
-        page.locator("#notice", has_text=texts["sent_later_notice"])
-    ).wait_for()
+    # Rasa's REST channel only answers requests: said with the answer to the citizen's next message.
+    page.locator("#notice", has_text=texts["sent_later_notice"]).wait_for()
     assert page.input_value("#reply") == ""
-    assert _said_to_citizen(client, citizen, greeting)
-    assert "action_handoff_relay" in rasa_log()  # the conversation was woken through Rasa
+    assert _said(citizen, "¿Hola?")[0] == greeting  # the citizen really receives it
 
     # An empty reply is refused beside the field.
     page.click("#reply-form button[type=submit]")
@@ -223,10 +206,17 @@ def test_an_agent_claims_reads_replies_transfers_and_a_colleague_ends(
 
     ended = handoffs.active(citizen.conversation)
     assert ended is None  # nobody holds it: the assistant is back
-    kinds = [n.kind for n in CitizenOutbox(client).take(citizen.conversation)]
-    if kinds:  # without the citizen's relay action the notices wait in the outbox, in order
-        assert kinds[-2:] == [NoticeKind.CLAIMED, NoticeKind.ENDED]
-        assert NoticeKind.TRANSFERRED in kinds
+    # The citizen hears all of it, in order, with the answer to their next message; then rates.
+    told = _said(citizen, "5")
+    transferred = next(
+        i for i, text in enumerate(told) if text.startswith(es.messages["handoff_transferred"][:30])
+    )
+    assert told[transferred + 1 :] == [
+        es.text("handoff_claimed"),
+        es.text("handoff_ended"),
+        es.text("handoff_comment_ask"),
+    ], told
+    assert handoffs.get(Agent("DIS-201", frozenset({"disaster_desk"})), handoff_id).rating == 5
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
@@ -235,17 +225,17 @@ def test_the_inbox_has_no_wcag_a_or_aa_violation(
     pages: list[Any],
     keys: dict[str, str],
     handoffs: HandoffService,
-    client: redis.Redis[bytes],
+    catalogues: Catalogues,
     language: str,
 ) -> None:
     _require(AXE.exists(), "axe-core (npm)")
-    citizen = Citizen()
+    citizen = Citizen({"language": "es"})
     citizen.say("مرحبا" if language == "ar" else "Hola")
     page = _open_inbox(browser, pages, language, bypass_csp=True)  # to inject axe
     assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
-    _sign_in(page, keys["health"])
-    handoff_id = _hand_over(citizen, handoffs, client, "health")
-    _hand_over(Citizen(), handoffs, client, "health")  # a second one stays waiting
+    _sign_in(page, keys["general"])
+    handoff_id = _hand_over(citizen, handoffs)
+    _hand_over(Citizen({"language": "es"}), handoffs)  # a second one stays waiting
     page.locator(f"#waiting li[data-handoff='{handoff_id}'] button").last.click()  # claim
     page.locator("#holder-tools").wait_for(state="visible")
     page.locator("#canned-box summary").click()

@@ -186,3 +186,25 @@ def test_a_conversation_without_a_handoff_goes_straight_through(door: Services) 
     agent = StandIn("greet")
     _say(agent, "web:nobody", "hello")
     assert agent.handled == ["hello"] and agent.executed == []
+
+
+@pytest.mark.parametrize("held", [True, False])
+def test_the_desk_hears_of_a_message_once_it_is_in_the_conversation(
+    door: Services, monkeypatch: pytest.MonkeyPatch, held: bool
+) -> None:
+    """The inbox re-reads the conversation when told: told before Rasa saved the message, it would
+    show the conversation without it (and announce nothing)."""
+    if held:
+        _held(door, "web:ana", "socketio")
+    else:
+        door.handoffs.ask("web:ana", "socketio", "en", Trigger.ASKED)
+    order: list[str] = []
+
+    async def inner(agent: StandIn, message: UserMessage) -> Any:
+        order.append("saved")
+        return None
+
+    monkeypatch.setattr(handoff, "_INNER", [inner])
+    monkeypatch.setattr(handoff, "publish", lambda client, desk, kind, handoff_id: order.append(kind))
+    _say(StandIn("greet"), "web:ana", "are you there?")
+    assert order == ["saved", "citizen_message"]

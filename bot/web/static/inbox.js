@@ -129,8 +129,9 @@
       var list = $("messages");
       list.textContent = "";
       data.messages.forEach(function (message) {
-        var li = el("li", null, { "class": message.from === "user" ? "user" : "bot" });
-        li.appendChild(el("span", message.from === "user" ? T.from_user : T.from_bot, { "class": "from" }));
+        var who = message.from === "user" ? "user" : (message.person ? "person" : "bot");
+        var li = el("li", null, { "class": who });
+        li.appendChild(el("span", { user: T.from_user, person: T.from_person, bot: T.from_bot }[who], { "class": "from" }));
         li.appendChild(el("span", message.text, { "class": "text", dir: message.direction || "auto", lang: message.language || handoff.language }));
         list.appendChild(li);
       });

@@ -93,6 +93,17 @@ def test_a_conversation_of_another_channel_shows_nothing() -> None:
     assert messages_from_events([{"event": "session_started"}]) == []
 
 
+def test_a_persons_words_are_told_apart_from_the_assistants() -> None:
+    """The agent who takes a conversation over (or takes it after a transfer) sees who said what."""
+    person = _bot("Hola, soy Amina.", "es")
+    person["metadata"]["said_by"] = "person"
+    shown = messages_from_events(
+        [_user("Quiero hablar con una persona", "rest"), _bot("Espere."), person], web_only=False
+    )
+    assert [m.as_json().get("person", False) for m in shown] == [False, False, True]
+    assert [m.as_json()["from"] for m in shown] == ["user", "bot", "bot"]  # the web chat shows it as ever
+
+
 def test_only_a_long_random_secret_opens_a_conversation() -> None:
     assert is_session_secret(SECRET)
     assert is_session_secret("Vx3-kZ_9qP0aLm2nB7cD4eQ8rT1uW5yZ0")  # 32 URL-safe characters: 192 bits
