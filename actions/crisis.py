@@ -7,7 +7,7 @@ from actions.turn import Turn
 from bot.assistant.alerts import WAITING_FOR_ALERTS_REGION, active_alerts
 from bot.assistant.conversation import fallback
 from bot.assistant.crisis import answer_crisis
-from bot.assistant.mentions import Kind, mentioned, place_answer
+from bot.assistant.mentions import Kind, mentioned, region_typed
 from bot.assistant.replies import Outcome
 from bot.assistant.shelters import SHELTERS_TOPIC, answer_shelters, is_shelter_question
 from bot.catalogue.bundle import Catalogues
@@ -66,12 +66,10 @@ def alerts_region_answered(turn: Turn, catalogues: Catalogues) -> Outcome | None
     pending = turn.slots.get("pending")
     if not (isinstance(pending, dict) and pending.get("kind") == WAITING_FOR_ALERTS_REGION):
         return None
-    region = mentioned(catalogues, Kind.REGION, turn.entities, turn.text, turn.language)
-    place = region.name or ("" if region.value else place_answer(catalogues, turn.text, turn.language))
-    missed = region.value is None and not place
+    region, place, missed = region_typed(catalogues, turn.entities, turn.text, turn.language)
     if missed and pending.get("again"):
         return fallback(catalogues, turn.language)
-    return _alerts(turn, catalogues, region.value, place, named_unknown=bool(place), again=missed)
+    return _alerts(turn, catalogues, region, place, named_unknown=bool(place), again=missed)
 
 
 def _alerts(

@@ -12,7 +12,7 @@ from actions.base import BarazaAction
 from actions.forms import leaving_form
 from actions.turn import Turn
 from bot.assistant.conversation import fallback
-from bot.assistant.mentions import Kind, mentioned, place_answer
+from bot.assistant.mentions import Kind, mentioned, region_typed
 from bot.assistant.replies import Outcome
 from bot.assistant.subscriptions import (
     WAITING_FOR_REGION,
@@ -62,14 +62,12 @@ def subscription_region_answered(turn: Turn, catalogues: Catalogues) -> Outcome 
     pending = turn.slots.get("pending")
     if not (isinstance(pending, dict) and pending.get("kind") == WAITING_FOR_REGION):
         return None
-    region = mentioned(catalogues, Kind.REGION, turn.entities, turn.text, turn.language)
-    place = region.name or ("" if region.value else place_answer(catalogues, turn.text, turn.language))
-    missed = region.value is None and not place
+    region, place, missed = region_typed(catalogues, turn.entities, turn.text, turn.language)
     if missed and pending.get("again"):
         return fallback(catalogues, turn.language)
     topics = tuple(str(t) for t in pending.get("topics") or ())
     return ask_to_subscribe(
-        catalogues, turn.language, region.value, topics, place, channel=turn.channel, again=missed
+        catalogues, turn.language, region, topics, place, channel=turn.channel, again=missed
     )
 
 

@@ -20,7 +20,7 @@ from bot.alerts.model import Alert
 from bot.alerts.record import AlertRecord
 from bot.alerts.service import AlertService, new_alert_id
 from bot.api.alert_schema import AlertInputError, alert_from_body, cancel_note
-from bot.api.auth import actor_of, require_key
+from bot.api.auth import account_of, actor_of, require_key
 from bot.api.bodies import parse_json, query_int, query_number
 from bot.api.errors import ApiError, InvalidInput
 from bot.assistant.alert_messages import pushed_alert
@@ -179,15 +179,6 @@ def create_account_blueprint() -> Blueprint:
 
     @bp.get("/")
     async def me(request: Request) -> HTTPResponse:
-        actor = actor_of(request)
-        return response.json(
-            {
-                "key_id": actor.key_id,
-                "ministry": actor.ministry,
-                "role": actor.role.value,
-                "name": actor.name,
-                "person": actor.person,
-            }
-        )
+        return response.json(account_of(actor_of(request)))
 
     return bp

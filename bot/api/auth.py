@@ -62,3 +62,14 @@ def actor_of(request: Request) -> Actor:
     """The authenticated caller (set by :func:`require_key`)."""
     actor: Actor = request.ctx.actor
     return actor
+
+
+def account_of(actor: Actor) -> dict[str, object]:
+    """What ``GET .../me`` tells about the key in hand (never the key itself)."""
+    return {
+        "key_id": actor.key_id,
+        "ministry": actor.ministry,
+        "role": actor.role.value,
+        "name": actor.name,
+        "person": actor.person,
+    }

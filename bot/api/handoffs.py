@@ -21,7 +21,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.api.auth import actor_of, require_key
+from bot.api.auth import account_of, actor_of, require_key
 from bot.api.bodies import parse_json
 from bot.api.errors import ApiError, InvalidInput
 from bot.api.handoff_schema import END_SCHEMA, REPLY_SCHEMA, TRANSFER_SCHEMA, body_errors
@@ -138,10 +138,7 @@ def create_handoffs_blueprint(
         actor = actor_of(request)
         return response.json(
             {
-                "key_id": actor.key_id,
-                "ministry": actor.ministry,
-                "role": actor.role.value,
-                "name": actor.name,
+                **account_of(actor),
                 "person": actor.person_id,
                 "desks": sorted(actor.desks),
                 "all_desks": await asyncio.to_thread(inbox().desks),

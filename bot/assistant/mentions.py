@@ -170,3 +170,13 @@ def _name_at(words: list[str]) -> str:
             break
         name.append(word)
     return " ".join(name)
+
+
+def region_typed(
+    catalogues: Catalogues, entities: dict[str, str], text: str, language: str
+) -> tuple[str | None, str, bool]:
+    """What a text typed at "which region?" names: the region (or None), a place that is no region
+    (its name, or ""), and whether it named neither (the question is then asked once more)."""
+    region = mentioned(catalogues, Kind.REGION, entities, text, language)
+    place = region.name or ("" if region.value else place_answer(catalogues, text, language))
+    return region.value, place, region.value is None and not place

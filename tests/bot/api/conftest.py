@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -84,26 +85,13 @@ def api_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 LOOSE_LIMITS = {"failed_keys_per_address": {"per_second": 1000, "burst": 100000}}
 
 
-@pytest.fixture(scope="session")
-def api_server(tmp_path_factory: pytest.TempPathFactory, api_database: str) -> Iterator[Api]:
-    port = _free_port()
-    limits = yaml.safe_load((PROJECT_ROOT / "config" / "limits.yml").read_text(encoding="utf-8"))
-    limits_file = tmp_path_factory.mktemp("limits") / "limits.yml"
-    limits_file.write_text(yaml.safe_dump({**limits, **LOOSE_LIMITS}), encoding="utf-8")
-    env = {
-        **os.environ,
-        "BARAZA_LIMITS_FILE": str(limits_file),
-        "DATABASE_URL": api_database,
-        "REDIS_URL": API_REDIS_URL,
-        "BARAZA_WEB_PORT": str(port),
-        "BARAZA_WEB_HOST": "127.0.0.1",
-        "BARAZA_PUBLIC_URL": f"http://127.0.0.1:{port}",  # feed links are built from it
-    }
-    log = tmp_path_factory.mktemp("web").joinpath("web.log").open("w")
+def serve_web_app(env: dict[str, str], folder: Path) -> Iterator[Api]:
+    """The web app as its own process with ``env``, until the test is done (its log in ``folder``)."""
+    log = folder.joinpath("web.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log
     )
-    api = Api(f"http://127.0.0.1:{port}")
+    api = Api(f"http://127.0.0.1:{env['BARAZA_WEB_PORT']}")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -119,6 +107,24 @@ def api_server(tmp_path_factory: pytest.TempPathFactory, api_database: str) -> I
     process.terminate()
     process.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def api_server(tmp_path_factory: pytest.TempPathFactory, api_database: str) -> Iterator[Api]:
+    port = _free_port()
+    limits = yaml.safe_load((PROJECT_ROOT / "config" / "limits.yml").read_text(encoding="utf-8"))
+    limits_file = tmp_path_factory.mktemp("limits") / "limits.yml"
+    limits_file.write_text(yaml.safe_dump({**limits, **LOOSE_LIMITS}), encoding="utf-8")
+    env = {
+        **os.environ,
+        "BARAZA_LIMITS_FILE": str(limits_file),
+        "DATABASE_URL": api_database,
+        "REDIS_URL": API_REDIS_URL,
+        "BARAZA_WEB_PORT": str(port),
+        "BARAZA_WEB_HOST": "127.0.0.1",
+        "BARAZA_PUBLIC_URL": f"http://127.0.0.1:{port}",  # feed links are built from it
+    }
+    yield from serve_web_app(env, tmp_path_factory.mktemp("web"))
 
 
 @pytest.fixture()

@@ -6,8 +6,6 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -28,7 +26,7 @@ from bot.handoff.relay import CitizenOutbox, NoticeKind, publish
 from bot.handoff.service import HandoffService
 from bot.handoff.store import HandoffStore
 from bot.settings import PROJECT_ROOT
-from tests.bot.api.conftest import API_REDIS_URL, Api, _free_port
+from tests.bot.api.conftest import API_REDIS_URL, Api, _free_port, serve_web_app
 
 TOKEN = "rasa-token-of-the-inbox-test"
 INBOX = "/api/v1/handoffs"
@@ -95,25 +93,7 @@ def inbox_server(
         "BARAZA_WEB_HOST": "127.0.0.1",
         "DATABASE_URL": api_database,  # the keys of the ``keys`` fixture are there
     }
-    log = tmp_path_factory.mktemp("inbox-web").joinpath("web.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.web"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log
-    )
-    api = Api(f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if api.call("GET", "/health").status == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("the web app did not start")
-    yield api
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    yield from serve_web_app(env, tmp_path_factory.mktemp("inbox-web"))
 
 
 @pytest.fixture()
