@@ -64,14 +64,14 @@ class Tally:
 
     right: Counter[str] = field(default_factory=Counter)
     total: Counter[str] = field(default_factory=Counter)
-    misses: list[tuple[str, str, str]] = field(default_factory=list)
+    misses: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def add(self, measure: str, ok: bool, item: Item, got: str) -> None:
         """Count one item."""
         self.total[measure] += 1
         self.right[measure] += ok
         if not ok:
-            self.misses.append((measure, item.text, got))
+            self.misses.append((measure, item.text, item.expect, got))
 
     def rate(self, measure: str) -> float | None:
         """right / total, or None without items."""
@@ -183,8 +183,8 @@ def main() -> None:
         print(f"{language:<9}{''.join(cells)}{danger:>22}")
     if "-v" in sys.argv:
         for language in sorted(tallies):
-            for measure, text, got in tallies[language].misses:
-                print(f"  {language} {measure}: {text!r} -> {got}")
+            for measure, text, expected, got in tallies[language].misses:
+                print(f"  {language} {measure}: {text!r} ({expected}) -> {got}")
 
 
 if __name__ == "__main__":
