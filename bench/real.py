@@ -46,6 +46,8 @@ class Item:
     text: str
     expect: str
     variety: str = "standard"
+    #: other answers as right as ``expect`` (``crisis:<topic>``): two entries may both answer a text
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,14 @@ def load(part: str) -> list[Item]:
         if line.strip():
             raw = json.loads(line)
             items.append(
-                Item(raw["id"], raw["lang"], raw["text"], raw["expect"], raw.get("variety", "standard"))
+                Item(
+                    raw["id"],
+                    raw["lang"],
+                    raw["text"],
+                    raw["expect"],
+                    raw.get("variety", "standard"),
+                    tuple(raw.get("also") or ()),
+                )
             )
     return items
 
@@ -142,7 +151,11 @@ def judge(item: Item, decision: Decision, tally: Tally) -> None:
         honest = decision.intent == "ask_crisis" and decision.crisis_topic is None
         tally.add("oos_rejection", decision.intent in REJECTED or honest, item, shown)
     elif kind == "crisis":
-        tally.add("crisis_accuracy", decision.crisis_topic == expected, item, shown)
+        accepted = {expected} | {a.partition(":")[2] for a in item.also}
+        # a message of danger is handed to a person with the emergency number first: for an emergency
+        # sign that is the answer the entry gives ("call 112 at once"), and more
+        urgent = decision.intent == "distress" and "emergency_signs" in accepted
+        tally.add("crisis_accuracy", decision.crisis_topic in accepted or urgent, item, shown)
     elif kind == "greeting":
         tally.add("first_turn_language", decision.first_language == expected, item, decision.first_language)
     if kind in ("oos", "crisis"):

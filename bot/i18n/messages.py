@@ -109,7 +109,28 @@ class LocaleCatalogue:
         found = {
             code for code, locale in self.locales.items() if made_of_phrases(words, locale.folded_short_turns)
         }
-        return found.pop() if len(found) == 1 else None
+        if found:
+            return found.pop() if len(found) == 1 else None
+        return self._greeting_first(words)
+
+    def _greeting_first(self, words: list[str]) -> str | None:
+        """The language of a short message that opens with one language's phrase and goes on with words
+        of no list ("Olá para ti", "hola amigo", "salut toi"): the opening word says more than the rest,
+        which is too short to identify. None when the opening is several languages' ("ok amigo") or
+        the rest holds another list's phrase ("hola obrigado")."""
+        opening: dict[str, int] = {}
+        for code, locale in self.locales.items():
+            lengths = [n for n in range(1, len(words)) if " ".join(words[:n]) in locale.folded_short_turns]
+            if lengths:
+                opening[code] = max(lengths)
+        if len(opening) != 1:
+            return None
+        ((code, length),) = opening.items()
+        rest = words[length:]
+        for other, locale in self.locales.items():
+            if other != code and any(word in locale.folded_short_turns for word in rest):
+                return None
+        return code
 
     def intent_cues(self) -> dict[str, frozenset[str]]:
         """Intent -> every language's cue words for it, folded; switching language is also cued by

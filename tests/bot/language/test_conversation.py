@@ -75,6 +75,9 @@ def test_first_turn_spanish_beats_an_english_browser_hint(identifier: LanguageId
         ("Sim claro.", "pt"),
         ("hola, ¿qué tal?", "es"),
         ("habari gani", "sw"),
+        ("Olá para ti", "pt"),  # a greeting, then words of no list
+        ("hola amigo", "es"),
+        ("salut toi", "fr"),
     ],
 )
 def test_a_first_greeting_sets_the_language_of_its_list(
@@ -94,6 +97,7 @@ def test_a_greeting_of_several_lists_or_a_later_one_decides_nothing(
     assert catalogues.locales.short_turn_language("hola, I need help with my passport please") is None
     assert catalogues.locales.short_turn_language("hola obrigado") is None  # phrases of two lists
     assert catalogues.locales.short_turn_language("claro") is None  # Spanish and Portuguese
+    assert catalogues.locales.short_turn_language("ok amigo") is None  # opens with several lists' word
     later = decide_language("Hola", "fr", identifier=identifier, default="en", short_turn="es")
     assert (later.language, later.changed) == ("fr", False)  # an established language stays
     hinted = decide_language("Hola", None, identifier=identifier, default="en", hint="fr", short_turn="es")
