@@ -85,6 +85,16 @@ def cues_found(text: str, cues: Iterable[str]) -> set[str]:
     }
 
 
+def asks(text: str, openings: Iterable[str]) -> bool:
+    """Whether ``text`` is put as a question: it holds a question mark, or opens with one of
+    ``openings`` (folded whole words: "how", "est ce", "هل"). A report of a problem tells ("the
+    clinic has no medicine"); a question about the same thing asks ("can the clinic give medicine?")."""
+    if "?" in text or "؟" in text or "¿" in text:
+        return True
+    padded = f"{fold(text)} "
+    return any(opening and padded.startswith(f"{opening} ") for opening in openings)
+
+
 def find_phrases(text: str, phrases: dict[str, str]) -> list[tuple[int, int, str]]:
     """Find catalogue phrases in ``text`` (both folded), longest first, without overlaps.
 

@@ -7,6 +7,10 @@ conversation. A message the classifier gives one of them is let through only wit
 ``nlu_fallback``: the assistant asks again and offers its menu rather than act on a guess ("Barça or
 Real?" once said goodbye; a football question opened "delete my data").
 
+A report is told ("the clinic has no medicine") and needs no cue; a report guessed for a message put
+as a question (``cue_when_asked``) needs one ("how do I make a complaint?"), for a question with
+none ("Je suis enceinte..., devrais-je y aller ?") asks something else.
+
 Buttons and forced intents (STOP, a ticket reference: confidence 1.0) are left alone.
 """
 
@@ -19,7 +23,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.catalogue.bundle import load_catalogues
-from bot.phrases import cues_found
+from bot.phrases import asks, cues_found
 from bot.settings import load_settings
 from rasa_addons.component import ConfiguredComponent, force_intent
 
@@ -32,13 +36,23 @@ def has_cue(text: str, cues: frozenset[str]) -> bool:
 
 
 def acts_on(
-    intent: str, confidence: float, text: str, thresholds: dict[str, float], cues: dict[str, frozenset[str]]
+    intent: str,
+    confidence: float,
+    text: str,
+    thresholds: dict[str, float],
+    cues: dict[str, frozenset[str]],
+    *,
+    asked: bool = False,
+    cue_when_asked: frozenset[str] = frozenset(),
 ) -> bool:
-    """Whether a message classified ``intent`` with ``confidence`` may be acted on."""
+    """Whether a message classified ``intent`` with ``confidence`` may be acted on; ``asked``: the
+    message is put as a question, for the intents that need their cue only then."""
     if intent not in thresholds or confidence >= 1.0 or text.startswith("/"):
         return True
     if confidence < thresholds[intent]:
         return False
+    if intent in cue_when_asked and not asked:
+        return True
     wanted = cues.get(intent)
     return not wanted or has_cue(text, wanted)
 
@@ -50,16 +64,21 @@ class CautiousIntentGate(ConfiguredComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """No intent is guarded unless ``config.yml`` says so."""
-        return {"require": {}}
+        return {"require": {}, "cue_when_asked": []}
 
-    def __init__(self, config: dict[str, Any], cues: dict[str, frozenset[str]]) -> None:
+    def __init__(
+        self, config: dict[str, Any], cues: dict[str, frozenset[str]], openings: frozenset[str] = frozenset()
+    ) -> None:
         self._thresholds = {str(k): float(v) for k, v in (config.get("require") or {}).items()}
         self._cues = cues
+        self._cue_when_asked = frozenset(str(i) for i in config.get("cue_when_asked") or ())
+        self._openings = openings
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> CautiousIntentGate:
         """Read every language's cue words (at model load, not at import)."""
-        return cls(config, load_catalogues(load_settings().config_dir).locales.intent_cues())
+        locales = load_catalogues(load_settings().config_dir).locales
+        return cls(config, locales.intent_cues(), locales.question_words())
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Send unsure acting intents to the fallback."""
@@ -67,6 +86,16 @@ class CautiousIntentGate(ConfiguredComponent):
             intent = message.get(INTENT) or {}
             name = str(intent.get(INTENT_NAME_KEY) or "")
             confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-            if not acts_on(name, confidence, str(message.get(TEXT) or ""), self._thresholds, self._cues):
+            text = str(message.get(TEXT) or "")
+            asked = name in self._cue_when_asked and asks(text, self._openings)
+            if not acts_on(
+                name,
+                confidence,
+                text,
+                self._thresholds,
+                self._cues,
+                asked=asked,
+                cue_when_asked=self._cue_when_asked,
+            ):
                 force_intent(message, FALLBACK, confidence)
         return messages

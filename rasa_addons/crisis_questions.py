@@ -13,6 +13,19 @@ message is a near copy of a knowledge base question or keyword (``near_copy``: "
 never replaced that way. A rule's decision (STOP, a ticket reference: confidence 1.0) is never
 changed. The catalogues are followed live, so a new question variant takes effect without
 retraining.
+
+Three refinements, chosen on the public dev set (``bench/real``):
+
+- a guess in ``ask_only`` (starting a report) gives way only to a message put as a question
+  (:func:`bot.phrases.asks`) or telling of one's own symptoms (``told``: "it all started with the
+  headaches and the fever"): "the clinic has no medicine" is a report, however close to the
+  knowledge base's "where can I get medicine" its letters are; a question naming an entry gives
+  way from ``ask_threshold``, lower than the others' because long questions ("Je suis enceinte et
+  je dois prendre des prises de sang... devrais-je y aller ?") are alike in few of their letters;
+- a service question that names no service ("Le port du masque est requis pour tous ?", "How do I
+  know if I have it") gives way to an entry the message names (a keyword) from ``service_threshold``;
+- a message shorter than ``min_words`` that is an entry's keyword itself ("mascara", "vaccin")
+  replaces the guesses in ``overrides``.
 """
 
 from __future__ import annotations
@@ -32,6 +45,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.catalogue.bundle import LiveCatalogues
+from bot.catalogue.crisis import CrisisMatch
+from bot.phrases import asks
 from bot.settings import load_settings
 from rasa_addons.component import ConfiguredComponent, force_intent
 
@@ -54,10 +69,25 @@ class CrisisQuestionClassifier(ConfiguredComponent):
             "min_words": 3,
             "near_copy": 1.1,  # off unless configured
             "keep": [],
+            "ask_only": [],
+            "ask_threshold": 1.1,  # off unless configured
+            "told": [],
+            "service_intents": [],
+            "service_threshold": 1.1,  # off unless configured
+            "exact_keyword": 1.1,  # off unless configured
         }
 
-    def __init__(self, config: dict[str, Any], catalogues: LiveCatalogues) -> None:
+    def __init__(
+        self, config: dict[str, Any], catalogues: LiveCatalogues, openings: frozenset[str] = frozenset()
+    ) -> None:
         self._threshold = float(config["threshold"])
+        self._ask_only = frozenset(str(i) for i in config.get("ask_only") or ())
+        self._ask_threshold = float(config.get("ask_threshold", 1.1))
+        self._told = frozenset(str(i) for i in config.get("told") or ())
+        self._service_intents = frozenset(str(i) for i in config.get("service_intents") or ())
+        self._service_threshold = float(config.get("service_threshold", 1.1))
+        self._exact_keyword = float(config.get("exact_keyword", 1.1))
+        self._openings = openings
         self._overrides = frozenset(str(i) for i in config.get("overrides") or ())
         self._unsure_below = float(config["unsure_below"])
         self._min_words = int(config["min_words"])
@@ -68,7 +98,8 @@ class CrisisQuestionClassifier(ConfiguredComponent):
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> CrisisQuestionClassifier:
         """Follow the catalogues (read at model load, reloaded when edited)."""
-        return cls(config, LiveCatalogues(load_settings().config_dir))
+        live = LiveCatalogues(load_settings().config_dir)
+        return cls(config, live, live.current().locales.question_words())
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Make close crisis questions ``ask_crisis`` with their topic."""
@@ -76,23 +107,12 @@ class CrisisQuestionClassifier(ConfiguredComponent):
         for message in messages:
             text = str(message.get(TEXT) or "")
             guess = message.get(INTENT) or {}
+            intent = str(guess.get(INTENT_NAME_KEY) or "")
             confidence = float(guess.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-            # a short message ("habari", "a plus") replaces only an unsure guess: few letters, weak evidence
-            overridable = (
-                guess.get(INTENT_NAME_KEY) in self._overrides and len(text.split()) >= self._min_words
-            )
-            replaceable = overridable or confidence < self._unsure_below
             if confidence >= 1.0 or not text or text.startswith("/"):
                 continue
             match = guide.match(text)
-            if match is None or match.score < self._threshold:
-                continue
-            near_copy = (
-                len(text.split()) >= self._min_words
-                and match.named
-                and self._near_copy_of(match.score, guess.get(INTENT_NAME_KEY), message)
-            )
-            if not replaceable and not near_copy:
+            if match is None or not self._replaces(text, intent, confidence, match, message):
                 continue
             force_intent(message, INTENT_NAME, match.score)
             entities = [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) != ENTITY]
@@ -109,11 +129,36 @@ class CrisisQuestionClassifier(ConfiguredComponent):
             message.set(ENTITIES, entities, add_to_output=True)
         return messages
 
+    def _replaces(
+        self, text: str, intent: str, confidence: float, match: CrisisMatch, message: Message
+    ) -> bool:
+        """Whether the knowledge base's ``match`` takes the place of the classifier's guess."""
+        words = len(text.split())
+        if intent in self._ask_only:
+            asked = asks(text, self._openings)
+            if not (asked or match.topic_id in self._told):
+                return False
+            if match.named and match.score >= self._ask_threshold:
+                return True  # a question naming an entry, or one's symptoms, is no report, even long
+        if match.score >= self._threshold:
+            # a short message ("habari", "a plus") replaces only an unsure guess: few letters, weak evidence
+            if (intent in self._overrides and words >= self._min_words) or confidence < self._unsure_below:
+                return True
+            if words >= self._min_words and match.named and self._near_copy_of(match.score, intent, message):
+                return True
+        if match.named and not _names_a_service(message):
+            if intent in self._service_intents and match.score >= self._service_threshold:
+                return True
+            if intent in self._overrides and words < self._min_words and match.score >= self._exact_keyword:
+                return True
+        return False
+
     def _near_copy_of(self, score: float, intent: object, message: Message) -> bool:
         """Whether a confident guess gives way: the message nearly copies a knowledge base question
         (and names its entry: see :attr:`CrisisMatch.named`), names no service, and the guess is not
         one to keep."""
-        names_a_service = any(
-            e.get(ENTITY_ATTRIBUTE_TYPE) == SERVICE_ENTITY for e in message.get(ENTITIES, [])
-        )
-        return score >= self._near_copy and not names_a_service and intent not in self._keep
+        return score >= self._near_copy and not _names_a_service(message) and intent not in self._keep
+
+
+def _names_a_service(message: Message) -> bool:
+    return any(e.get(ENTITY_ATTRIBUTE_TYPE) == SERVICE_ENTITY for e in message.get(ENTITIES, []))

@@ -63,6 +63,8 @@ class Locale:
     short_turns: tuple[str, ...] = ()
     #: Intent -> words a message must contain before the assistant acts on that intent.
     intent_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: how a question opens ("how", "est-ce", "posso", "هل"): starts of words, folded
+    question_words: tuple[str, ...] = ()
 
     @functools.cached_property
     def folded_short_turns(self) -> frozenset[str]:
@@ -143,6 +145,10 @@ class LocaleCatalogue:
             cues["switch_language"].update(fold(name) for name in self.language_spellings())
         return {intent: frozenset(words) for intent, words in cues.items()}
 
+    def question_words(self) -> frozenset[str]:
+        """Every language's question openings, folded."""
+        return frozenset(fold(word) for locale in self.locales.values() for word in locale.question_words)
+
     def concern_category_cues(self) -> dict[str, frozenset[str]]:
         """Concern category -> every language's cue words for it, folded."""
         cues: dict[str, set[str]] = {}
@@ -211,6 +217,7 @@ def load_locales(config_dir: Path, languages: LanguageRegistry) -> LocaleCatalog
                 intent_cues={
                     str(k): tuple(str(w) for w in v) for k, v in (raw.get("intent_cues") or {}).items()
                 },
+                question_words=tuple(str(w) for w in raw.get("question_words") or ()),
             )
         except (KeyError, AttributeError, TypeError) as error:
             raise DataFileError(f"{path}: missing or malformed section: {error}") from error

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.phrases import PhraseIndex, arabic_base, base_form, cues_found, find_phrases, fold
+from bot.phrases import PhraseIndex, arabic_base, asks, base_form, cues_found, find_phrases, fold
 
 
 def test_fold_ignores_case_accents_punctuation_and_arabic_letter_forms() -> None:
@@ -70,3 +70,13 @@ def test_a_base_form_two_entries_share_is_only_found_as_written() -> None:
     assert index.find("أحتاج مساعدة", "ar") == "help"
     assert index.find("التسجيل مساعدات", "ar") == "relief_aid"
     assert index.find("المساعدات", "ar") is None  # "help" or "aid": not guessed
+
+
+def test_a_message_asks_with_a_question_mark_or_a_question_opening() -> None:
+    openings = frozenset({"how", "est ce", "هل"})
+    assert asks("the clinic has no medicine?", openings)
+    assert asks("¿hay medicinas", openings)
+    assert asks("Est-ce que je peux sortir", openings)  # folded: "est ce"
+    assert asks("هل يمكنني الخروج", openings)
+    assert not asks("the clinic has no medicine", openings)
+    assert not asks("however the road is broken", openings)  # a word that starts like one is not it

@@ -51,3 +51,14 @@ def test_nothing_is_guarded_by_default() -> None:
     message = Message({TEXT: "Barça or Real?", INTENT: {"name": "delete_my_data", "confidence": 0.4}})
     gate.process([message])
     assert message.get(INTENT)["name"] == "delete_my_data"
+
+
+def test_a_report_put_as_a_question_needs_a_reports_word() -> None:
+    thresholds, cues = {"report_concern": 0.45}, {"report_concern": frozenset({"complain"})}
+    gate = CautiousIntentGate(
+        {"require": thresholds, "cue_when_asked": ["report_concern"]}, cues, frozenset({"how", "should"})
+    )
+    texts = ["the clinic has no medicine", "how do i complain about the clinic", "should i go to the clinic?"]
+    messages = [Message({TEXT: t, INTENT: {"name": "report_concern", "confidence": 0.9}}) for t in texts]
+    gate.process(messages)
+    assert [m.get(INTENT)["name"] for m in messages] == ["report_concern", "report_concern", FALLBACK]

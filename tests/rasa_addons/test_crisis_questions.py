@@ -104,3 +104,73 @@ def test_a_near_copy_that_names_nothing_of_its_entry_keeps_the_guess() -> None:
     fee = _message(asked, intent="ask_fee", confidence=0.9)
     _classifier(guide, near_copy=0.9).process([fee])
     assert fee.get(INTENT)["name"] == "ask_fee"
+
+
+OPENINGS = frozenset({"how", "can", "est ce"})
+
+
+def _reporting(guide: Guide) -> CrisisQuestionClassifier:
+    catalogues = SimpleNamespace(current=lambda: SimpleNamespace(crisis=guide))
+    settings = {
+        **CrisisQuestionClassifier.get_default_config(),
+        "overrides": ["report_concern"],
+        "ask_only": ["report_concern"],
+        "ask_threshold": 0.4,
+        "told": ["symptoms"],
+    }
+    return CrisisQuestionClassifier(settings, catalogues, OPENINGS)  # type: ignore[arg-type]
+
+
+def test_a_report_stays_a_report_however_alike_and_a_question_or_ones_symptoms_do_not() -> None:
+    told = "the clinic has no medicine"
+    asked = "can the clinic give me medicine for the virus"
+    long_question = "Je suis enceinte et je dois aller à la clinique, devrais-je y aller ?"
+    symptoms = "it all started with the headaches and with the fever"
+    guide = Guide(
+        {
+            told: ("treatment", 0.79),
+            asked: ("treatment", 0.7),
+            long_question: ("pregnancy", 0.45),
+            symptoms: ("symptoms", 0.58),
+        }
+    )
+    messages = [
+        _message(t, intent="report_concern", confidence=0.95) for t in (told, asked, long_question, symptoms)
+    ]
+    _reporting(guide).process(messages)
+    assert [m.get(INTENT)["name"] for m in messages] == [
+        "report_concern",
+        INTENT_NAME,
+        INTENT_NAME,
+        INTENT_NAME,
+    ]
+
+
+def test_a_service_question_naming_no_service_gives_way_to_an_entry_it_names() -> None:
+    text = "Le port du masque est requis pour tous ?"
+    guide = Guide(
+        {text: ("masks", 0.65), "how much does it cost": ("testing", 0.9)},
+        unnamed=frozenset({"how much does it cost"}),
+    )
+    classifier = _classifier(
+        guide, service_intents=["service_documents", "service_fee"], service_threshold=0.6
+    )
+    masks = _message(text, intent="service_documents", confidence=0.84)
+    passport = _message(text, intent="service_documents", confidence=0.84, service="passport")
+    cost = _message("how much does it cost", intent="service_fee", confidence=0.9)  # after "passport"
+    classifier.process([masks, passport, cost])
+    assert [m.get(INTENT)["name"] for m in (masks, passport, cost)] == [
+        INTENT_NAME,
+        "service_documents",
+        "service_fee",
+    ]
+
+
+def test_a_word_that_is_an_entrys_keyword_is_that_entry() -> None:
+    guide = Guide({"mascara": ("masks", 1.0), "habari": ("help", 0.7)})
+    classifier = _classifier(guide, overrides=["inform", "greet"], exact_keyword=0.95)
+    keyword = _message("mascara", intent="inform", confidence=0.59)
+    greeting = _message("habari", intent="greet", confidence=0.9)
+    classifier.process([keyword, greeting])
+    assert keyword.get(INTENT)["name"] == INTENT_NAME
+    assert greeting.get(INTENT)["name"] == "greet"
