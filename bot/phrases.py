@@ -95,29 +95,46 @@ def asks(text: str, openings: Iterable[str]) -> bool:
     return any(opening and padded.startswith(f"{opening} ") for opening in openings)
 
 
-def find_phrases(text: str, phrases: dict[str, str]) -> list[tuple[int, int, str]]:
+def find_phrases(
+    text: str, phrases: dict[str, str], longest: int | None = None
+) -> list[tuple[int, int, str]]:
     """Find catalogue phrases in ``text`` (both folded), longest first, without overlaps.
+
+    The text's runs of one to ``longest`` words are looked up in ``phrases``, so the cost follows the
+    text's length, not the catalogue's (thousands of phrases: a scan of each took milliseconds).
 
     Args:
         text: folded text to search.
         phrases: folded phrase -> id.
+        longest: the most words a phrase has (counted from ``phrases`` when not given).
 
     Returns:
         (start, end, id) of each match, in order of position.
     """
-    padded = f" {text} "
+    if longest is None:
+        longest = most_words(phrases)
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    found: list[tuple[int, int, int, str]] = []  # (-length, start, end, id)
+    for first in range(len(words)):
+        for last in range(first, min(first + longest, len(words))):
+            start, end = words[first][0], words[last][1]
+            value = phrases.get(text[start:end])
+            if value is not None:
+                found.append((start - end, start, end, value))
     taken: list[tuple[int, int, str]] = []
-    for phrase in sorted(phrases, key=len, reverse=True):
-        if not phrase:
-            continue
-        needle = f" {phrase} "
-        start = padded.find(needle)
-        while start != -1:
-            span = (start, start + len(phrase))
-            if all(span[1] <= s or span[0] >= e for s, e, _ in taken):
-                taken.append((span[0], span[1], phrases[phrase]))
-            start = padded.find(needle, start + 1)
+    for _, start, end, value in sorted(found):
+        if all(end <= s or start >= e for s, e, _ in taken):
+            taken.append((start, end, value))
     return sorted(taken)
+
+
+#: A word of a folded text: what a space separates.
+_WORD = re.compile(r"[^ ]+")
+
+
+def most_words(phrases: Iterable[str]) -> int:
+    """The number of words of the longest of ``phrases`` (0 for none)."""
+    return max((phrase.count(" ") + 1 for phrase in phrases if phrase), default=0)
 
 
 class PhraseIndex:
@@ -133,11 +150,16 @@ class PhraseIndex:
         self._bases: dict[str, dict[str, str]] = {}
         self._shared_bases: dict[str, set[str]] = {}
         self._found_by_base: dict[str, dict[str, str]] = {}  #: the bases found, built on first use
+        self._longest: dict[str, int] = {}  #: words of the longest phrase per language
 
     def add(self, language: str, phrase: str, value: str) -> None:
         """Index ``phrase`` (folded, and by its base form) in ``language`` as a name of ``value``."""
-        self._tables.setdefault(language, {})[fold(phrase)] = value
+        folded = fold(phrase)
+        self._tables.setdefault(language, {})[folded] = value
         base, bases = base_form(phrase), self._bases.setdefault(language, {})
+        self._longest[language] = max(
+            self._longest.get(language, 0), most_words([folded]), most_words([base])
+        )
         if bases.get(base, value) != value:
             self._shared_bases.setdefault(language, set()).add(base)
         bases[base] = value
@@ -156,7 +178,10 @@ class PhraseIndex:
         return {
             value
             for code, table in self._tables.items()
-            for found in (find_phrases(folded, table), find_phrases(based, self._base_table(code)))
+            for found in (
+                find_phrases(folded, table, self._longest[code]),
+                find_phrases(based, self._base_table(code), self._longest[code]),
+            )
             for _, _, value in found
         }
 
@@ -164,8 +189,9 @@ class PhraseIndex:
         """The value of the first phrase found in ``text``, trying ``language`` first, then the others."""
         folded, based = fold(text), base_form(text)
         for code in [language, *[other for other in self._tables if other != language]]:
-            matches = find_phrases(folded, self._tables.get(code, {})) or find_phrases(
-                based, self._base_table(code)
+            longest = self._longest.get(code, 0)
+            matches = find_phrases(folded, self._tables.get(code, {}), longest) or find_phrases(
+                based, self._base_table(code), longest
             )
             if matches:
                 return matches[0][2]
