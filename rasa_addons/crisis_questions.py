@@ -23,7 +23,9 @@ Three refinements, chosen on the public dev set (``bench/real``):
   way from ``ask_threshold``, lower than the others' because long questions ("Je suis enceinte et
   je dois prendre des prises de sang... devrais-je y aller ?") are alike in few of their letters;
 - a service question that names no service ("Le port du masque est requis pour tous ?", "How do I
-  know if I have it") gives way to an entry the message names (a keyword) from ``service_threshold``;
+  know if I have been infected?") gives way to an entry the message names (a keyword) from
+  ``service_threshold``, if the entry is of one of ``service_hazards`` (COVID-19: relief aid and
+  help are services themselves);
 - a message shorter than ``min_words`` that is an entry's keyword itself ("mascara", "vaccin")
   replaces the guesses in ``overrides``.
 """
@@ -45,7 +47,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.catalogue.bundle import LiveCatalogues
-from bot.catalogue.crisis import CrisisMatch
+from bot.catalogue.crisis import CrisisGuide, CrisisMatch
 from bot.phrases import asks
 from bot.settings import load_settings
 from rasa_addons.component import ConfiguredComponent, force_intent
@@ -74,6 +76,7 @@ class CrisisQuestionClassifier(ConfiguredComponent):
             "told": [],
             "service_intents": [],
             "service_threshold": 1.1,  # off unless configured
+            "service_hazards": [],
             "exact_keyword": 1.1,  # off unless configured
         }
 
@@ -86,6 +89,7 @@ class CrisisQuestionClassifier(ConfiguredComponent):
         self._told = frozenset(str(i) for i in config.get("told") or ())
         self._service_intents = frozenset(str(i) for i in config.get("service_intents") or ())
         self._service_threshold = float(config.get("service_threshold", 1.1))
+        self._service_hazards = frozenset(str(h) for h in config.get("service_hazards") or ())
         self._exact_keyword = float(config.get("exact_keyword", 1.1))
         self._openings = openings
         self._overrides = frozenset(str(i) for i in config.get("overrides") or ())
@@ -112,7 +116,7 @@ class CrisisQuestionClassifier(ConfiguredComponent):
             if confidence >= 1.0 or not text or text.startswith("/"):
                 continue
             match = guide.match(text)
-            if match is None or not self._replaces(text, intent, confidence, match, message):
+            if match is None or not self._replaces(text, intent, confidence, match, message, guide):
                 continue
             force_intent(message, INTENT_NAME, match.score)
             entities = [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) != ENTITY]
@@ -130,7 +134,13 @@ class CrisisQuestionClassifier(ConfiguredComponent):
         return messages
 
     def _replaces(
-        self, text: str, intent: str, confidence: float, match: CrisisMatch, message: Message
+        self,
+        text: str,
+        intent: str,
+        confidence: float,
+        match: CrisisMatch,
+        message: Message,
+        guide: CrisisGuide,
     ) -> bool:
         """Whether the knowledge base's ``match`` takes the place of the classifier's guess."""
         words = len(text.split())
@@ -147,7 +157,11 @@ class CrisisQuestionClassifier(ConfiguredComponent):
             if words >= self._min_words and match.named and self._near_copy_of(match.score, intent, message):
                 return True
         if match.named and not _names_a_service(message):
-            if intent in self._service_intents and match.score >= self._service_threshold:
+            if (
+                intent in self._service_intents
+                and match.score >= self._service_threshold
+                and guide.entry(match.topic_id).hazard in self._service_hazards
+            ):
                 return True
             if intent in self._overrides and words < self._min_words and match.score >= self._exact_keyword:
                 return True

@@ -19,6 +19,9 @@ class Guide:
         self.unnamed = unnamed  #: questions that contain none of their entry's keywords
         self.asked: list[str] = []
 
+    def entry(self, topic_id: str) -> Any:
+        return SimpleNamespace(hazard="flood" if topic_id == "relief_aid" else "covid19")
+
     def match(self, text: str) -> Any:
         self.asked.append(text)
         found = self.matches.get(text)
@@ -152,17 +155,23 @@ def test_a_service_question_naming_no_service_gives_way_to_an_entry_it_names() -
         {text: ("masks", 0.65), "how much does it cost": ("testing", 0.9)},
         unnamed=frozenset({"how much does it cost"}),
     )
+    guide.matches["what is the cash transfer for old people"] = ("relief_aid", 0.8)  # a service itself
     classifier = _classifier(
-        guide, service_intents=["service_documents", "service_fee"], service_threshold=0.6
+        guide,
+        service_intents=["service_documents", "service_fee", "service_overview"],
+        service_threshold=0.6,
+        service_hazards=["covid19"],
     )
     masks = _message(text, intent="service_documents", confidence=0.84)
     passport = _message(text, intent="service_documents", confidence=0.84, service="passport")
     cost = _message("how much does it cost", intent="service_fee", confidence=0.9)  # after "passport"
-    classifier.process([masks, passport, cost])
-    assert [m.get(INTENT)["name"] for m in (masks, passport, cost)] == [
+    aid = _message("what is the cash transfer for old people", intent="service_overview", confidence=0.7)
+    classifier.process([masks, passport, cost, aid])
+    assert [m.get(INTENT)["name"] for m in (masks, passport, cost, aid)] == [
         INTENT_NAME,
         "service_documents",
         "service_fee",
+        "service_overview",
     ]
 
 
