@@ -56,6 +56,33 @@ EMERGENCY = [
 ]
 
 
+#: A problem told is a report, however close its words are to a knowledge base question; a long
+#: question naming an entry is that entry, however sure the classifier was of a report.
+TOLD_OR_ASKED = [
+    ("en", "the clinic has no medicine", None),
+    ("es", "no hay agua en el barrio desde el lunes", None),
+    (
+        "fr",
+        "Je suis enceinte et j'ai un rendez-vous à l'hôpital la semaine prochaine, est-ce que je peux "
+        "y aller sans risque pour le bébé ?",
+        "pregnancy",
+    ),
+]
+
+
+@pytest.mark.parametrize("language,text,entry", TOLD_OR_ASKED)
+def test_a_problem_told_is_a_report_and_a_question_about_it_is_answered(
+    stack: Stack, catalogues: Catalogues, language: str, text: str, entry: str | None
+) -> None:
+    citizen = Citizen(metadata={"language": language})
+    answer = citizen.text(text)
+    if entry is None:
+        assert citizen.slot("requested_slot") is not None, answer  # the report form asks its first question
+    else:
+        assert catalogues.crisis.topic(entry, language).answer in answer
+        assert citizen.slot("requested_slot") is None
+
+
 @pytest.mark.parametrize("language,symptom,question,entry", CRISIS)
 def test_crisis_questions_get_their_entry_with_its_source(
     stack: Stack, catalogues: Catalogues, language: str, symptom: str, question: str, entry: str
