@@ -81,12 +81,7 @@ class AlertOutbox:
     def relay(self, alert_id: str | None = None, limit: int = RELAY_BATCH) -> int:
         """Apply what waits in the outbox (one alert's, or everyone's), oldest first, and take it out;
         how many changes were relayed. The first failure stops the relay (and is raised)."""
-        relayed = 0
-        for pending in self._repository.pending_effects(limit=limit, alert_id=alert_id):
-            self.apply(pending)
-            self._repository.effects_applied(pending.alert.alert_id, pending.version)
-            relayed += 1
-        return relayed
+        return self._repository.relay_pending(self.apply, limit=limit, alert_id=alert_id)
 
     def apply(self, pending: PendingEffects) -> bool:
         """Apply one change's effects with the mark naming it, in one Redis transaction; False when the

@@ -173,30 +173,22 @@ class AlertService:
 
     def submit(self, actor: Actor, alert_id: str) -> AlertRecord:
         """Submit a draft for approval (or send it, where the ministry needs no second approval)."""
-        self._own(actor, alert_id)
         second = self._catalogues().ministries.get(actor.ministry).second_approval
         now = self._clock()
-        return self._relayed(
-            self._repository.change(
-                alert_id,
-                lambda r: r.with_lifecycle(r.lifecycle.submit(actor, now, second_approval=second)),
-                self._consequences,
-            )
+        return self._move(
+            actor,
+            alert_id,
+            lambda r: r.with_lifecycle(r.lifecycle.submit(actor, now, second_approval=second)),
         )
 
     def approve(self, actor: Actor, alert_id: str) -> AlertRecord:
         """Approve a submitted alert: it goes live and its fan-out starts."""
-        self._own(actor, alert_id)
         second = self._catalogues().ministries.get(actor.ministry).second_approval
         now = self._clock()
-        return self._relayed(
-            self._repository.change(
-                alert_id,
-                lambda r: r.with_lifecycle(
-                    r.lifecycle.apply(Move.APPROVE, actor, now, second_approval=second)
-                ),
-                self._consequences,
-            )
+        return self._move(
+            actor,
+            alert_id,
+            lambda r: r.with_lifecycle(r.lifecycle.apply(Move.APPROVE, actor, now, second_approval=second)),
         )
 
     def update(self, actor: Actor, alert_id: str, content: Alert, *, draft: bool = False) -> AlertRecord:
@@ -212,15 +204,22 @@ class AlertService:
 
     def cancel(self, actor: Actor, alert_id: str, *, note: str = "") -> AlertRecord:
         """Cancel an alert. A live one is withdrawn and everyone who got it is told."""
-        self._own(actor, alert_id)
         now = self._clock()
-        return self._relayed(
-            self._repository.change(
-                alert_id,
-                lambda r: r.with_lifecycle(r.lifecycle.apply(Move.CANCEL, actor, now, note=note)),
-                self._consequences,
-            )
+        return self._move(
+            actor, alert_id, lambda r: r.with_lifecycle(r.lifecycle.apply(Move.CANCEL, actor, now, note=note))
         )
+
+    def _move(self, actor: Actor, alert_id: str, move: Callable[[AlertRecord], AlertRecord]) -> AlertRecord:
+        """A person's move on one of their ministry's alerts, with its consequences, relayed at once.
+
+        Whose alert it is is checked on the record the change is computed from (one read, not two)."""
+
+        def checked(record: AlertRecord) -> AlertRecord:
+            if record.ministry != actor.ministry:
+                raise AlertForbidden("this alert belongs to another ministry")
+            return move(record)
+
+        return self._relayed(self._repository.change(alert_id, checked, self._consequences))
 
     def finish(self, alert_id: str) -> AlertRecord:
         """Mark a live alert sent once its fan-out is complete (called by the workers)."""

@@ -43,17 +43,19 @@ SUBSCRIBERS = 20
 APPROVE_AND_DIE = """
 import os, signal, sys
 from bot.alerts.outbox import AlertOutbox
-from bot.alerts.repository import AlertRepository
 from bot.auth.roles import Actor, Role
 from bot.services import shared
+
+applied = AlertOutbox.apply
 
 def die(*_args, **_kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 
-if sys.argv[1] == "after-commit":
-    AlertOutbox.apply = die  # the change is committed; Redis is never reached
-else:
-    AlertRepository.effects_applied = die  # Redis has the effects; the outbox row stays
+def apply_then_die(outbox, pending):
+    applied(outbox, pending)  # Redis has the effects (and the mark)...
+    die()  # ...the outbox row is never taken out
+
+AlertOutbox.apply = die if sys.argv[1] == "after-commit" else apply_then_die
 shared().alerts.approve(Actor("h-approver", "health", Role.APPROVER, person="MOH-2"), sys.argv[2])
 """
 
