@@ -1,6 +1,7 @@
 """Housekeeping: the periodic work of every feature, scheduled in this one place.
 
 - relay the concern notices waiting in the outbox to the fan-out (each second);
+- relay the consequences of alert changes waiting in the alert outbox to Redis (each second);
 - delete the conversations whose "delete my data" is due (each second);
 - mark alerts whose time is over as expired (every 30 s);
 - retention (every hour): concern texts past their period, an expiry on idle conversations, the
@@ -87,6 +88,7 @@ def schedule(services: Services) -> Schedule:
     return Schedule(
         [
             Task("relay concern notices", RELAY_SECONDS, services.concerns.relay_notices),
+            Task("relay alert changes", RELAY_SECONDS, services.alert_outbox.relay),
             Task("forget conversations", FORGET_SECONDS, lambda: forget_due(services.redis)),
             Task("expire alerts", EXPIRY_SECONDS, services.alerts.expire_due),
             Task("retention", RETENTION_SECONDS, lambda: retention(services)),

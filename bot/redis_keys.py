@@ -17,23 +17,39 @@ def alerts_by_region(region_id: str) -> str:
     return f"{PREFIX}:alerts:region:{region_id}"
 
 
+def alert_shown(alert_id: str) -> str:
+    """The version of the alert's record whose view (shown or withdrawn) Redis holds now; the relay
+    and the rebuild write a view only over an older one (``bot/alerts/outbox.py``)."""
+    return f"{PREFIX}:alertshown:{alert_id}"
+
+
+def alert_change_applied(alert_id: str, version: int) -> str:
+    """Set once the outbox effects of one change of an alert (the version it made) are applied, in the
+    same transaction: a relay that finds it applies nothing twice (``bot/alerts/outbox.py``)."""
+    return f"{PREFIX}:alertapplied:{alert_id}:{version}"
+
+
 def alert_record(alert_id: str) -> str:
-    """JSON document of an alert as its ministry manages it (content, status, history)."""
+    """Before alert records were in the database: JSON document of an alert as its ministry managed it
+    (content, status, history). Read only by the migration (``bot/runtime/records.py``), which deletes it."""
     return f"{PREFIX}:alertrec:{alert_id}"
 
 
 def alert_records() -> str:
-    """Sorted set of every alert record id, scored by creation time (epoch seconds)."""
+    """Before alert records were in the database: sorted set of every alert record id, scored by
+    creation time. Read only by the migration, which empties it."""
     return f"{PREFIX}:alertrecs"
 
 
 def alert_records_of_ministry(ministry: str) -> str:
-    """Sorted set of one ministry's alert record ids, scored by creation time."""
+    """Before alert records were in the database: sorted set of one ministry's alert record ids.
+    Deleted by the migration."""
     return f"{PREFIX}:alertrecs:ministry:{ministry}"
 
 
 def alert_by_cap_identity(sender: str, identifier: str) -> str:
-    """The alert id a CAP (sender, identifier) pair was stored under."""
+    """Before alert records were in the database: the alert id a CAP (sender, identifier) pair was
+    stored under. Deleted by the migration."""
     return f"{PREFIX}:alertrecs:cap:{sender}:{identifier}"
 
 

@@ -1,7 +1,8 @@
 """The one relational schema of Baraza's records (SQLAlchemy Core); each feature declares its tables.
 
 Concerns (``bot/concerns/tables.py``), API keys (``bot/auth/tables.py``), subscriptions and their
-consents (``bot/subscriptions/tables.py``) share this :data:`metadata`. Changes go through Alembic
+consents (``bot/subscriptions/tables.py``), alert records with their history and outbox
+(``bot/alerts/tables.py``) share this :data:`metadata`. Changes go through Alembic
 (``migrations/``); :func:`every_table` imports every declaration (tests empty the tables with it).
 """
 
@@ -14,7 +15,12 @@ from sqlalchemy import MetaData, Table
 metadata = MetaData()
 
 #: The modules that declare tables, imported on demand (no import-time I/O; no feature imports another).
-TABLE_MODULES = ("bot.concerns.tables", "bot.auth.tables", "bot.subscriptions.tables")
+TABLE_MODULES = (
+    "bot.concerns.tables",
+    "bot.auth.tables",
+    "bot.subscriptions.tables",
+    "bot.alerts.tables",
+)
 
 
 def every_table() -> list[Table]:

@@ -18,6 +18,7 @@ import redis.asyncio as aioredis
 
 from bot.alerts.broadcasting import AlertBroadcasts
 from bot.alerts.model import utc_now
+from bot.alerts.outbox import AlertOutbox
 from bot.alerts.repository import AlertRepository
 from bot.alerts.service import AlertService
 from bot.alerts.store import ActiveAlertStore
@@ -110,8 +111,13 @@ class Services:
 
     @functools.cached_property
     def repository(self) -> AlertRepository:
-        """Alert records."""
-        return AlertRepository(self.redis)
+        """Alert records with their history and outbox (records: in the database)."""
+        return AlertRepository(self.database)
+
+    @functools.cached_property
+    def alert_outbox(self) -> AlertOutbox:
+        """Applies the consequences of alert changes to Redis (what citizens see, fan-out jobs)."""
+        return AlertOutbox(self.repository, self.redis)
 
     @functools.cached_property
     def fan_out(self) -> FanOutQueue:
@@ -126,7 +132,7 @@ class Services:
     @functools.cached_property
     def alerts(self) -> AlertService:
         """Alert operations."""
-        return AlertService(self.repository, self.fan_out, self.catalogues, self.now)
+        return AlertService(self.repository, self.alert_outbox, self.fan_out, self.catalogues, self.now)
 
     @functools.cached_property
     def broadcasts(self) -> AlertBroadcasts:

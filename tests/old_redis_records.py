@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
+from typing import Any
 
 import redis
 
@@ -49,3 +50,23 @@ def old_subscription(
     client.hset(
         redis_keys.subscriber(sid), mapping={"language": language, f"region:{region}": json.dumps(consent)}
     )
+
+
+def old_alert_record(client: redis.Redis[bytes], document: dict[str, Any], shown: bool = False) -> None:
+    """An alert record as the old repository kept it: its JSON document (the API's representation),
+    the indexes by creation time and ministry and its CAP identity; with ``shown``, the view citizens
+    read, which the old release wrote in the same transaction when the alert went live."""
+    alert_id, ministry = document["id"], document["ministry"]
+    created = datetime.fromisoformat(document["created_at"]).timestamp()
+    client.set(redis_keys.alert_record(alert_id), json.dumps(document))
+    client.zadd(redis_keys.alert_records(), {alert_id: created})
+    client.zadd(redis_keys.alert_records_of_ministry(ministry), {alert_id: created})
+    cap = document["cap"]
+    client.set(redis_keys.alert_by_cap_identity(cap["sender"], cap["identifier"]), alert_id)
+    if shown:
+        alert = document["alert"]
+        expires = datetime.fromisoformat(alert["expires"]).timestamp()
+        client.set(redis_keys.alert(alert_id), json.dumps(alert))
+        client.expireat(redis_keys.alert(alert_id), int(expires) + 1)
+        for region in alert["regions"]:
+            client.zadd(redis_keys.alerts_by_region(region), {alert_id: expires})

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from bot.alerts.model import MAX_CAP_IDENTIFIER
+
 NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2"
 MEDIA_TYPE = "application/cap+xml"
 SCHEMA_PATH = Path(__file__).with_name("CAP-v1.2.xsd")
@@ -168,11 +170,14 @@ def _read(root: etree._Element) -> CapMessage:
         )
     sent = _time(_text(root, "cap:sent"), "sent")
     assert sent is not None  # required by the schema
+    identifier = _text(root, "cap:identifier")
+    if len(identifier) > MAX_CAP_IDENTIFIER:
+        raise CapError(f"<identifier>: at most {MAX_CAP_IDENTIFIER} characters, got {len(identifier)}")
     infos = tuple(
         _read_info(info, index, sent) for index, info in enumerate(root.findall("cap:info", _NS), 1)
     )
     return CapMessage(
-        identifier=_text(root, "cap:identifier"),
+        identifier=identifier,
         sender=_text(root, "cap:sender"),
         sent=sent,
         status=_text(root, "cap:status"),

@@ -23,6 +23,8 @@ MAX_LANGUAGES = 20
 MAX_REGIONS = 200
 MAX_TOPICS = 50
 MAX_REFERENCES = 50
+#: Longest CAP <identifier> received (the standard sets none; Baraza's own are ``al_`` and 16 hex digits).
+MAX_CAP_IDENTIFIER = 200
 
 
 @dataclass(frozen=True)

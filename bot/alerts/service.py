@@ -1,25 +1,27 @@
 """What ministries do with alerts: create, submit, approve, update, cancel, read.
 
 Each operation checks who is asking (ministry and role), applies the lifecycle (``lifecycle.py``) and
-stores the result through the repository's transaction, together with its consequences: an alert
-that goes live is published for citizens and its fan-out job is queued in the same transaction; an
-Update that goes live supersedes what it references; a cancelled live alert is withdrawn and its
-recipients are told.
+stores the result through the repository's transaction, together with its consequences in the outbox:
+an alert that goes live is to be shown to citizens and its fan-out job queued; an Update that goes
+live supersedes what it references; a cancelled live alert is withdrawn and its recipients are told.
+Right after the commit the consequences are relayed to Redis (``outbox.py``); if that fails (Redis
+down, the process killed) housekeeping relays them within a second or so, and never twice.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from bot.alerts import store as active
 from bot.alerts.cap import CapMessage, CapReference
 from bot.alerts.cap_mapping import alert_from_cap, cap_from_alert
+from bot.alerts.effects import NONE, Effects, Job, View
 from bot.alerts.lifecycle import LIVE, Lifecycle, Move, NotAllowed, Status, TransitionError
 from bot.alerts.model import Alert
+from bot.alerts.outbox import AlertOutbox
 from bot.alerts.record import AlertNotFound, AlertRecord
 from bot.alerts.repository import AlertRepository
 from bot.auth.roles import Actor, Permission
@@ -27,12 +29,12 @@ from bot.catalogue.bundle import Catalogues
 from bot.fanout.notices import Broadcast, JobKind
 from bot.fanout.queue import FanOutQueue, Progress
 
-if TYPE_CHECKING:
-    from redis.client import Pipeline
+log = logging.getLogger(__name__)
 
-
-#: How many recent alert records the public feeds look through for live ones.
+#: Most alerts the public feeds list (the newest in force).
 PUBLIC_SCAN = 500
+#: Most alerts marked expired by one housekeeping round (the next round takes the rest).
+EXPIRY_BATCH = 500
 
 
 class AlertForbidden(NotAllowed):
@@ -50,11 +52,13 @@ class AlertService:
     def __init__(
         self,
         repository: AlertRepository,
+        outbox: AlertOutbox,
         fan_out: FanOutQueue,
         catalogues: Callable[[], Catalogues],
         clock: Callable[[], datetime],
     ) -> None:
         self._repository = repository
+        self._outbox = outbox
         self._fan_out = fan_out
         self._catalogues = catalogues
         self._clock = clock
@@ -93,11 +97,7 @@ class AlertService:
 
     def in_force(self, now: datetime) -> list[AlertRecord]:
         """The alerts in force now, newest first: what anyone may read (public feeds)."""
-        return [
-            r
-            for r in self._repository.list(None, limit=PUBLIC_SCAN)
-            if r.status in LIVE and r.alert.is_active(now)
-        ]
+        return self._repository.in_force(now, limit=PUBLIC_SCAN)
 
     def published(self, alert_id: str) -> AlertRecord | None:
         """A live alert as anyone may read it, or None (unknown, a draft, or no longer live)."""
@@ -173,24 +173,22 @@ class AlertService:
 
     def submit(self, actor: Actor, alert_id: str) -> AlertRecord:
         """Submit a draft for approval (or send it, where the ministry needs no second approval)."""
-        self._own(actor, alert_id)
         second = self._catalogues().ministries.get(actor.ministry).second_approval
         now = self._clock()
-        return self._repository.change(
+        return self._move(
+            actor,
             alert_id,
             lambda r: r.with_lifecycle(r.lifecycle.submit(actor, now, second_approval=second)),
-            self._consequences,
         )
 
     def approve(self, actor: Actor, alert_id: str) -> AlertRecord:
         """Approve a submitted alert: it goes live and its fan-out starts."""
-        self._own(actor, alert_id)
         second = self._catalogues().ministries.get(actor.ministry).second_approval
         now = self._clock()
-        return self._repository.change(
+        return self._move(
+            actor,
             alert_id,
             lambda r: r.with_lifecycle(r.lifecycle.apply(Move.APPROVE, actor, now, second_approval=second)),
-            self._consequences,
         )
 
     def update(self, actor: Actor, alert_id: str, content: Alert, *, draft: bool = False) -> AlertRecord:
@@ -206,13 +204,22 @@ class AlertService:
 
     def cancel(self, actor: Actor, alert_id: str, *, note: str = "") -> AlertRecord:
         """Cancel an alert. A live one is withdrawn and everyone who got it is told."""
-        self._own(actor, alert_id)
         now = self._clock()
-        return self._repository.change(
-            alert_id,
-            lambda r: r.with_lifecycle(r.lifecycle.apply(Move.CANCEL, actor, now, note=note)),
-            self._consequences,
+        return self._move(
+            actor, alert_id, lambda r: r.with_lifecycle(r.lifecycle.apply(Move.CANCEL, actor, now, note=note))
         )
+
+    def _move(self, actor: Actor, alert_id: str, move: Callable[[AlertRecord], AlertRecord]) -> AlertRecord:
+        """A person's move on one of their ministry's alerts, with its consequences, relayed at once.
+
+        Whose alert it is is checked on the record the change is computed from (one read, not two)."""
+
+        def checked(record: AlertRecord) -> AlertRecord:
+            if record.ministry != actor.ministry:
+                raise AlertForbidden("this alert belongs to another ministry")
+            return move(record)
+
+        return self._relayed(self._repository.change(alert_id, checked, self._consequences))
 
     def finish(self, alert_id: str) -> AlertRecord:
         """Mark a live alert sent once its fan-out is complete (called by the workers)."""
@@ -223,35 +230,47 @@ class AlertService:
 
     # Internals -----------------------------------------------------------------------------------
 
-    def _consequences(self, pipe: Pipeline[bytes], record: AlertRecord) -> None:
-        """What a status change sets in motion, written in the same transaction as the change."""
+    @staticmethod
+    def _consequences(record: AlertRecord) -> Effects:
+        """What a status change sets in motion, written to the outbox in the change's transaction."""
         last = record.lifecycle.history[-1] if record.lifecycle.history else None
         if last is None:
-            return
+            return NONE
         if last.to_status is Status.SENDING:
-            active.publish(pipe, record.alert)
-            self._fan_out.schedule(pipe, JobKind.ALERT, record.alert_id)
-            for replaced in record.alert.references:
-                self._fan_out.schedule(pipe, JobKind.SUPERSEDE, replaced, by=record.alert_id)
-        elif last.to_status is Status.CANCELLED and last.from_status in LIVE:
-            active.withdraw(pipe, record.alert)
-            self._fan_out.schedule(pipe, JobKind.CANCEL, record.alert_id)
+            jobs = [Job(JobKind.ALERT, record.alert_id)]
+            jobs += [
+                Job(JobKind.SUPERSEDE, replaced, by=record.alert_id) for replaced in record.alert.references
+            ]
+            return Effects(View.SHOW, tuple(jobs))
+        if last.to_status is Status.CANCELLED and last.from_status in LIVE:
+            return Effects(View.WITHDRAW, (Job(JobKind.CANCEL, record.alert_id),))
+        return NONE
 
-    def expire_due(self, now: datetime | None = None, scan: int = 500) -> list[str]:
+    def _relayed(self, record: AlertRecord) -> AlertRecord:
+        """``record``, once the consequences of its change are relayed to Redis if they can be now
+        (else housekeeping relays them: the change is committed, nothing is lost)."""
+        try:
+            self._outbox.relay(record.alert_id)
+        except Exception:
+            log.warning("the consequences of alert %s wait in the outbox", record.alert_id, exc_info=True)
+        return record
+
+    def expire_due(self, now: datetime | None = None, scan: int = EXPIRY_BATCH) -> list[str]:
         """Mark live alerts whose time is over as expired (called periodically by housekeeping)."""
         moment = now or self._clock()
         expired = []
-        for record in self._repository.list(None, limit=scan):
-            if record.status in LIVE and record.alert.expires <= moment:
-                try:
+        for record in self._repository.due_to_expire(moment, limit=scan):
+            try:
+                self._relayed(
                     self._repository.change(
                         record.alert_id,
                         lambda r: r.with_lifecycle(r.lifecycle.apply(Move.EXPIRE, None, moment)),
-                        lambda pipe, r: active.withdraw(pipe, r.alert),
+                        lambda r: Effects(View.WITHDRAW),
                     )
-                    expired.append(record.alert_id)
-                except TransitionError:
-                    pass  # changed meanwhile (cancelled, superseded)
+                )
+                expired.append(record.alert_id)
+            except TransitionError:
+                pass  # changed meanwhile (cancelled, superseded)
         return expired
 
     def supersede(self, alert_id: str, by: str) -> AlertRecord | None:
@@ -265,9 +284,10 @@ class AlertService:
             return replace(moved, superseded_by=by)
 
         try:
-            return self._repository.change(alert_id, change, lambda pipe, r: active.withdraw(pipe, r.alert))
+            changed = self._repository.change(alert_id, change, lambda r: Effects(View.WITHDRAW))
         except (AlertNotFound, ValueError):
             return None  # already final (e.g. cancelled) or unknown: nothing to replace
+        return self._relayed(changed)
 
     def authorise_write(self, actor: Actor, alert_id: str) -> AlertRecord:
         """Check, before reading a request body, that ``actor`` may write to ``alert_id``."""

@@ -13,19 +13,25 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine
+from sqlalchemy.pool import QueuePool
 
 from bot.settings import PROJECT_ROOT, load_settings
 
 MIGRATIONS = PROJECT_ROOT / "migrations"
 SQLITE_BUSY_SECONDS = 5
+#: SQLite connections kept open per process (one writer at a time anyway; readers in parallel).
+SQLITE_POOL = 5
 
 
 def make_engine(url: str) -> Engine:
     """An engine; SQLite gets WAL (readers do not block the writer) and foreign keys on.
 
     A SQLite writer waits at most :data:`SQLITE_BUSY_SECONDS` for another's lock, then fails: the
-    citizen is told to try again rather than kept waiting. Errors never carry the statement's values
-    (``hide_parameters``): they are logged, and the values are what citizens wrote.
+    citizen is told to try again rather than kept waiting. SQLite connections are kept in a pool
+    (SQLAlchemy 1.4 opens and closes one per use for a file): the last connection to close a WAL
+    database checkpoints it, a disk flush at every use that made an alert's approval 50 ms slower.
+    Errors never carry the statement's values (``hide_parameters``): they are logged, and the values
+    are what citizens wrote.
     """
     if url.startswith("sqlite"):
         _make_sqlite_folder(url)
@@ -34,6 +40,8 @@ def make_engine(url: str) -> Engine:
             future=True,
             hide_parameters=True,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
+            poolclass=QueuePool,
+            pool_size=SQLITE_POOL,
         )
 
         @event.listens_for(engine, "connect")

@@ -1,14 +1,21 @@
 """Moving the records that lived in Redis into the database, once: ``python -m bot.runtime.records migrate``.
 
 Before, Redis held ministry API keys (one hash), subscriptions with their consents (a hash per
-subscriber and a set per region and topic) and alert records. They are records (who may send, who
-agreed to be alerted), so they now live in the database, and Redis keeps only what is fast and
+subscriber and a set per region and topic) and alert records with their history (a JSON document per
+alert, indexed by time, ministry and CAP identity). They are records (who may send, who agreed to be
+alerted, who approved what), so they now live in the database, and Redis keeps only what is fast and
 rebuildable. :func:`migrate` copies each old entry into the database unchanged (a key keeps its id and
-digest, a consent its date and channel) and deletes it from Redis only once it is in the database:
+digest, a consent its date and channel, an alert its id, CAP identity, status and every history entry)
+and deletes it from Redis only once it is in the database:
 
 - interrupted, it is simply run again (what was copied is not copied twice);
 - run again when done, it finds nothing left in Redis and changes nothing;
-- what was revoked or unsubscribed in the database after the move never comes back from Redis.
+- what was revoked or unsubscribed in the database after the move never comes back from Redis, nor
+  does an old copy of an alert changed in the database since.
+
+What citizens are shown of the alerts (``bot/alerts/store.py``) stays in Redis; once the records are
+in, it is written again from them (:meth:`AlertOutbox.rebuild`), which also restores it after a
+Redis that lost its data.
 
 The launcher (``./baraza run``) and the containers of the action server and web app run it at start,
 after the database migrations and the scoped-ids migration (``bot/subscriptions/scoped_ids.py``).
@@ -17,12 +24,15 @@ after the database migrations and the scoped-ids migration (``bot/subscriptions/
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import redis_keys
+from bot.alerts.record import AlertRecord, DuplicateAlert
+from bot.alerts.repository import AlertRepository
 from bot.auth.keys import ApiKeyStore, KeyInfo, StoredKey
 from bot.auth.roles import Role
 from bot.subscriptions.store import Subscription, SubscriptionStore
@@ -33,6 +43,8 @@ if TYPE_CHECKING:
 
     from bot.settings import Settings
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Moved:
@@ -40,11 +52,12 @@ class Moved:
 
     api_keys: int = 0
     subscriptions: int = 0  #: one per region a subscriber followed, with its consent
+    alerts: int = 0  #: alert records, each with its whole history
 
     @property
     def total(self) -> int:
         """Everything moved."""
-        return self.api_keys + self.subscriptions
+        return self.api_keys + self.subscriptions + self.alerts
 
 
 def migrate_api_keys(client: redis.Redis[bytes], store: ApiKeyStore) -> int:
@@ -105,19 +118,56 @@ def migrate_subscriptions(client: redis.Redis[bytes], store: SubscriptionStore) 
     return moved
 
 
+def migrate_alerts(client: redis.Redis[bytes], repository: AlertRepository) -> int:
+    """Move every old alert record (with its history) and drop its indexes; how many records were new
+    to the database.
+
+    A record already in the database (copied before an interruption, and maybe changed since) is kept
+    as it is; so is one whose CAP identity a newer record took (it was received again after the move).
+    """
+    moved = 0
+    index = redis_keys.alert_records()
+    for raw_id in client.zrange(index, 0, -1):
+        alert_id = raw_id.decode()
+        document = client.get(redis_keys.alert_record(alert_id))
+        if document is not None:
+            record = AlertRecord.from_json(json.loads(document))
+            try:
+                moved += int(repository.adopt(record))
+            except DuplicateAlert as error:
+                log.warning("old alert %s not moved: %s", alert_id, error)
+            pipe = client.pipeline(transaction=True)
+            pipe.delete(redis_keys.alert_by_cap_identity(record.cap_sender, record.cap_identifier))
+            pipe.zrem(redis_keys.alert_records_of_ministry(record.ministry), alert_id)
+            pipe.delete(redis_keys.alert_record(alert_id))
+            pipe.zrem(index, alert_id)
+            pipe.execute()
+        else:
+            client.zrem(index, alert_id)  # indexed but gone: nothing to move
+    # What is left of the other indexes names no record (the documents were the record).
+    for pattern in (redis_keys.alert_records_of_ministry("*"), redis_keys.alert_by_cap_identity("*", "*")):
+        for key in list(client.scan_iter(match=pattern, count=1000)):
+            client.delete(key)
+    return moved
+
+
 def migrate(client: redis.Redis[bytes], engine: Engine) -> Moved:
     """Move every old record from Redis into the (migrated) database."""
     return Moved(
         api_keys=migrate_api_keys(client, ApiKeyStore(engine)),
         subscriptions=migrate_subscriptions(client, SubscriptionStore(engine)),
+        alerts=migrate_alerts(client, AlertRepository(engine)),
     )
 
 
 def bring_up_to_date(settings: Settings) -> Moved:
-    """The database schema migrated, old conversation ids scoped, old records moved out of Redis
-    (each step idempotent: every process may run this at start; the first does the work)."""
+    """The database schema migrated, old conversation ids scoped, old records moved out of Redis, what
+    citizens see of the alerts written again from the records (each step idempotent: every process may
+    run this at start; the first does the work)."""
     import redis as redis_lib
 
+    from bot.alerts.model import utc_now
+    from bot.alerts.outbox import AlertOutbox
     from bot.concerns.database import make_engine, upgrade
     from bot.subscriptions.scoped_ids import migrate_subscribers
 
@@ -126,7 +176,9 @@ def bring_up_to_date(settings: Settings) -> Moved:
     migrate_subscribers(client)  # old ids are renamed first, in Redis, then the records move
     engine = make_engine(settings.effective_database_url)
     try:
-        return migrate(client, engine)
+        moved = migrate(client, engine)
+        AlertOutbox(AlertRepository(engine), client).rebuild(utc_now())
+        return moved
     finally:
         engine.dispose()
         client.close()
@@ -142,7 +194,8 @@ def main(argv: list[str]) -> int:
     moved = bring_up_to_date(load_settings())
     print(
         f"moved from Redis to the database: {moved.api_keys} API keys, "
-        f"{moved.subscriptions} subscriptions with their consents"
+        f"{moved.subscriptions} subscriptions with their consents, "
+        f"{moved.alerts} alerts with their history"
     )
     return 0
 

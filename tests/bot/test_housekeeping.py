@@ -84,11 +84,32 @@ def test_every_features_periodic_work_is_scheduled(
     services.redis.set(redis_keys.rasa_tracker("socketio:idle"), "{}")
     later = record.alert.expires + timedelta(seconds=1)
     monkeypatch.setattr(services, "_clock", lambda: later)
-    assert len(schedule(services).run_due()) == 4
+    assert len(schedule(services).run_due()) == 5
     assert services.repository.get(record.alert_id).status.value == "expired"
     assert not services.redis.exists(redis_keys.rasa_tracker("socketio:gone"))
     assert services.redis.ttl(redis_keys.rasa_tracker("socketio:idle")) > 0
     assert concerns.calls == ["relay", ("purge", services.settings.concern_retention_days)]
+
+
+def test_an_alert_whose_consequences_could_not_reach_redis_goes_out_at_the_next_round(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Redis unreachable right after the approval: the change is committed, its effects wait in the
+    outbox, and housekeeping relays them (the alert shown, its fan-out job queued) once."""
+
+    def unreachable(_: object) -> bool:
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(services.alert_outbox, "apply", unreachable)
+    record = services.alerts.create(METEO_AUTHOR, make_alert(services))
+    assert services.repository.get(record.alert_id).status.value == "sending"
+    assert services.redis.xlen(redis_keys.fan_out_jobs()) == 0
+    monkeypatch.undo()
+    schedule(services).run_due()
+    schedule(services).run_due()
+    assert services.redis.xlen(redis_keys.fan_out_jobs()) == 1
+    shown = services.active_alerts.active_in_region("coast", services.now())
+    assert [a.alert_id for a in shown] == [record.alert_id]
 
 
 def test_a_task_that_keeps_failing_is_logged_once_and_its_recovery_too(

@@ -135,6 +135,15 @@ def test_the_approver_reads_every_text_and_the_preview_before_approving(
     ).wait_for()
     review.locator("#review-facts", has_text=console["status_sent"]).wait_for()
     assert review.get_by_role("button", name=console["approve"]).count() == 0
+    # who did what, read from the alert's history (the keys were issued without a person: keys named)
+    steps = review.locator("#review-history li").all_inner_texts()
+    author, approver = (health_keys[role].split("_")[1] for role in ("author", "approver"))
+    assert [step.split(" \u2014 ", 1)[1] for step in steps] == [
+        console["history_submit"].format(who=console["history_key"].format(key=author)),
+        console["history_approve"].format(who=console["history_key"].format(key=approver)),
+        console["history_finish"],
+    ]
+    assert re.match(r"\d\d/\d\d/\d{4}, \d\d:\d\d", steps[0])  # when, in the page's locale
     context.close()
 
 

@@ -177,6 +177,19 @@
     reviewing = null;
     $("review").hidden = true;
   }
+  /* Who did what when: the person and key of each move (the system's have neither); a cancellation's
+     note is the person's own words, the system's notes are not shown. */
+  function showHistory(entries) {
+    var list = $("review-history");
+    list.textContent = "";
+    entries.forEach(function (entry) {
+      var named = entry.person && entry.person.indexOf("key:") !== 0;
+      var who = named ? t("history_who", { person: entry.person, key: entry.actor }) : t("history_key", { key: entry.actor });
+      var line = moment(entry.at) + " \u2014 " + t("history_" + entry.move, { who: who });
+      if (entry.move === "cancel" && entry.note) { line += ". " + t("history_note", { note: entry.note }); }
+      list.appendChild(el("li", line));
+    });
+  }
   function showReview(data) {
     var record = data.alert, alert = record.alert;
     reviewing = record.id;
@@ -204,6 +217,7 @@
       texts.appendChild(block);
     });
     previewBlocks($("review-previews"), data.messages);
+    showHistory(record.history);
     var actions = $("review-actions");
     actions.textContent = "";
     // Offered only now, with every text and preview on the page, and only what the API allows.

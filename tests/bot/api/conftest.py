@@ -20,6 +20,7 @@ import redis
 import yaml
 
 from bot.alerts.model import utc_now
+from bot.alerts.tables import alert_events, alert_outbox, alerts
 from bot.auth.keys import ApiKeyStore
 from bot.auth.roles import Role
 from bot.auth.tables import api_keys
@@ -141,10 +142,13 @@ AGENT_DESKS = {"health": ("health_line",), "meteo": ("disaster_desk",)}
 
 @pytest.fixture()
 def api_key_store(api_database: str) -> Iterator[ApiKeyStore]:
-    """The web app's API keys (in its database), none issued yet."""
+    """The web app's API keys (in its database), none issued yet, and no alert filed yet (their records
+    are in the same database, and Redis, emptied by ``api_redis``, holds only what was shown of them)."""
     engine = make_engine(api_database)
     with engine.begin() as connection:
         connection.execute(api_keys.delete())
+        for table in (alert_outbox, alert_events, alerts):
+            connection.execute(table.delete())
     yield ApiKeyStore(engine)
     engine.dispose()
 
