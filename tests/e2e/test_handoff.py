@@ -184,6 +184,46 @@ def test_stop_works_while_a_person_holds_the_conversation(desk: Services, catalo
     asyncio.run(_stop_while_held(desk, catalogues))
 
 
+async def _message_in_the_instant_after_the_claim(desk: Services, catalogues: Catalogues) -> None:
+    es = catalogues.locales["es"]
+    async with websockets.connect(SOCKET_URL) as connection:
+        chat = SocketChat(connection)
+        await chat.open()
+        conversation = web_conversation_id(chat.session_id)
+        await chat.say("Quiero hablar con una persona", {"language": "es"})
+        waiting = await asyncio.to_thread(_active, desk, conversation)
+        # The claim is recorded; the relay has not run yet (nothing told, nothing paused): the instant
+        # between a person taking the conversation and Rasa's pause, held open.
+        claimed, _ = await asyncio.to_thread(desk.handoffs.claim, AMINA, waiting.handoff_id)
+        live = desk.redis.pubsub(ignore_subscribe_messages=True)
+        live.subscribe(redis_keys.handoff_live(DESK))
+        await chat.emit(
+            "user_uttered",
+            {"message": "¿Cuánto cuesta el pasaporte?", "session_id": chat.session_id, "metadata": {}},
+        )
+        assert await _quiet(chat)  # a person holds it: the assistant does not answer
+        assert await asyncio.to_thread(_desk_heard, live, claimed.handoff_id)  # the desk hears it
+        live.close()
+        events = await asyncio.to_thread(_events, conversation)
+        assert [e["text"] for e in events if e["event"] == "user"][-1] == "¿Cuánto cuesta el pasaporte?"
+        # Then the claim's notice arrives, and the conversation stays the person's.
+        notice = CitizenNotice(NoticeKind.CLAIMED, claimed.handoff_id)
+        assert await asyncio.to_thread(desk.handoff_notifier.tell, claimed, notice)
+        assert (await _bot(chat))["text"] == es.text("handoff_claimed")
+        await chat.emit("user_uttered", {"message": "¿Hola?", "session_id": chat.session_id, "metadata": {}})
+        assert await _quiet(chat)
+        await asyncio.to_thread(_end, desk, claimed)
+        assert (await _bot(chat))["text"] == es.text("handoff_ended")
+
+
+def test_a_message_in_the_instant_after_a_claim_gets_no_assistant_answer(
+    desk: Services, catalogues: Catalogues
+) -> None:
+    """Rasa's pause comes with the claim's notice (``action_handoff_relay``), a moment after the claim
+    is recorded: a message in between must not be answered by the assistant."""
+    asyncio.run(_message_in_the_instant_after_the_claim(desk, catalogues))
+
+
 # SMS ---------------------------------------------------------------------------------------------
 
 
