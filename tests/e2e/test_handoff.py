@@ -457,6 +457,38 @@ def test_danger_in_each_language_jumps_the_queue_with_the_emergency_number_first
         assert mine is not None and mine.urgent and mine.distress == kind
 
 
+async def _danger_moves_the_others_back(
+    desk: Services, telegram_api: ProviderStandIn, catalogues: Catalogues, config_dir: Path
+) -> None:
+    sw, fr = catalogues.locales["sw"], catalogues.locales["fr"]
+    sms = SmsCitizen(telegram_api)
+    queued = await asyncio.to_thread(sms.say, "Nataka kuzungumza na mtu, tafadhali")
+    assert said(sw, "handoff_queued_sms", queued, position=1), queued
+    async with websockets.connect(SOCKET_URL) as connection:
+        web = SocketChat(connection)
+        await web.open()
+        [queued_web] = await web.say("Je voudrais parler à une personne", {"language": "fr"})
+        assert said(fr, "handoff_queued", queued_web["text"], position=2), queued_web
+
+        words = yaml.safe_load((config_dir / "catalogue" / "distress" / "en.yml").read_text("utf-8"))
+        cry = Citizen({"language": "en"})
+        replies = await asyncio.to_thread(cry.say, f"I need help, {words['violence'][0]}")
+        assert replies[0]["text"] == catalogues.locales["en"].text("handoff_distress")
+        asked = time.monotonic()
+        # At once, each in their language on their channel: nobody else has changed the queue.
+        assert said(fr, "handoff_place", (await _bot(web, 10))["text"], position=3)
+        assert said(sw, "handoff_place", await asyncio.to_thread(sms.received, 10), position=2)
+        assert time.monotonic() - asked < 10
+    waiting = desk.handoffs.waiting(AMINA, DESK)
+    assert [h.conversation_id for h in waiting][:1] == [cry.conversation]
+
+
+def test_those_waiting_are_told_their_new_place_at_once_when_someone_in_danger_goes_first(
+    desk: Services, telegram_api: ProviderStandIn, catalogues: Catalogues, config_dir: Path
+) -> None:
+    asyncio.run(_danger_moves_the_others_back(desk, telegram_api, catalogues, config_dir))
+
+
 def test_danger_written_inside_a_report_leaves_the_report_for_a_person(
     desk: Services, catalogues: Catalogues
 ) -> None:

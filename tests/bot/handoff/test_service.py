@@ -86,6 +86,14 @@ def test_a_distress_message_goes_to_the_front(handoffs: HandoffService, clock: C
         "sms:+254700000001",
         "web:ana",
     ]
+    # The two already waiting moved back a place: their new places, to tell them at once.
+    assert [(p.handoff.conversation_id, p.position) for p in ticket.moved] == [("web:ana", 2), ("web:ben", 3)]
+
+
+def test_an_ordinary_request_moves_nobody(handoffs: HandoffService, clock: Clock) -> None:
+    _ask(handoffs, "ana", clock)
+    clock.advance(seconds=1)
+    assert handoffs.ask("web:ben", "socketio", "es", Trigger.ASKED).moved == ()
 
 
 def test_a_second_claim_is_refused_even_at_the_same_moment(handoffs: HandoffService, clock: Clock) -> None:
@@ -259,3 +267,13 @@ def test_a_citizen_already_waiting_who_then_signals_danger_moves_to_the_front(
     assert again.position == 1 and again.handoff.urgent and again.handoff.distress == "medical_emergency"
     assert again.handoff.events[-1].kind == "escalated"
     assert [h.conversation_id for h in handoffs.waiting(AMINA, "citizen_services")] == ["web:ben", "web:ana"]
+
+
+def test_a_citizen_who_signals_danger_while_waiting_moves_back_only_those_they_passed(
+    handoffs: HandoffService, clock: Clock
+) -> None:
+    assert [_ask(handoffs, who, clock) for who in ("ana", "ben", "chi")] == [1, 2, 3]
+    clock.advance(seconds=1)
+    again = handoffs.ask("web:ben", "socketio", "es", Trigger.ASKED, distress=DistressKind.SELF_HARM)
+    assert again.position == 1
+    assert [(p.handoff.conversation_id, p.position) for p in again.moved] == [("web:ana", 2)]  # chi stays 3
