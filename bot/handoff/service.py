@@ -278,8 +278,9 @@ class HandoffService:
         return self._store.claimed(desk)
 
     def claim(self, agent: Agent, handoff_id: str) -> tuple[Handoff, list[PlaceChange]]:
-        """Take a waiting conversation; the others waiting move up (and are told their new place)."""
+        """Take a waiting conversation; those behind it move up (and are told their new place)."""
         found = self._own(agent, handoff_id)
+        before = self._store.order(found.desk)
         now = self._now()
         try:
             claimed = self._store.change(
@@ -292,7 +293,7 @@ class HandoffService:
             )
         except Conflict as error:
             raise AlreadyTaken(str(error)) from error
-        return claimed, self.places(found.desk)
+        return claimed, list(self._moved(found.desk, before, handoff_id))
 
     def transfer(
         self, agent: Agent, handoff_id: str, desk: str, note: str

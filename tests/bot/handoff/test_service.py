@@ -68,6 +68,17 @@ def test_three_waiting_see_1_2_3_and_move_up_when_the_first_is_claimed(
     assert places[1].expected_wait == 2 * places[0].expected_wait
 
 
+def test_a_claim_further_down_the_queue_moves_up_only_those_behind_it(
+    handoffs: HandoffService, clock: Clock
+) -> None:
+    """Those ahead keep their place: they are not told it again."""
+    assert [_ask(handoffs, who, clock) for who in ("ana", "ben", "chi")] == [1, 2, 3]
+    second = handoffs.active("web:ben")
+    assert second is not None
+    _, places = handoffs.claim(AMINA, second.handoff_id)
+    assert [(p.handoff.conversation_id, p.position) for p in places] == [("web:chi", 2)]
+
+
 def test_asking_again_keeps_the_place_instead_of_queueing_twice(
     handoffs: HandoffService, clock: Clock
 ) -> None:
