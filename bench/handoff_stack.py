@@ -162,6 +162,8 @@ class Screens:
     sent: dict[str, tuple[float, str]] = field(default_factory=dict)  #: handoff -> (when, words)
     shown: dict[str, asyncio.Future[float]] = field(default_factory=dict)  #: handoff -> on the screen
     received: list[float] = field(default_factory=list)  #: every screen's event, since sent
+    failed_reads: dict[int, int] = field(default_factory=dict)  #: the page's re-reads refused, by status
+    stale_reads: int = 0  #: re-reads that did not show the words yet
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
 
@@ -186,16 +188,25 @@ async def _screen(session: aiohttp.ClientSession, web: str, held: Held, screens:
 
 
 async def _show(session: aiohttp.ClientSession, web: str, held: Held, screens: Screens) -> None:
-    """What the page does on its conversation's event: read it again; the words are on screen."""
+    """What the page does on its conversation's event: read it again; the words are on screen. A read
+    that fails (or does not show the words yet) is counted and tried again half a second later (the
+    page itself would show them at the conversation's next event)."""
     headers = {"Authorization": f"Bearer {held.key}"}
     url = f"{web}/api/v1/handoffs/{held.handoff_id}/conversation"
-    async with session.get(url, headers=headers) as reply:
-        body = await reply.json()
     words = screens.sent[held.handoff_id][1]
-    shown = [m for m in body.get("messages", []) if m.get("from") == "user"]
     waiting = screens.shown.get(held.handoff_id)
-    if shown and shown[-1].get("text") == words and waiting is not None and not waiting.done():
-        waiting.set_result(time.perf_counter())
+    while waiting is not None and not waiting.done():
+        async with session.get(url, headers=headers) as reply:
+            body = await reply.json() if reply.status == 200 else {}
+        if reply.status != 200:
+            screens.failed_reads[reply.status] = screens.failed_reads.get(reply.status, 0) + 1
+        shown = [m for m in body.get("messages", []) if m.get("from") == "user"]
+        if shown and shown[-1].get("text") == words:
+            waiting.set_result(time.perf_counter())
+            return
+        if reply.status == 200:
+            screens.stale_reads += 1
+        await asyncio.sleep(0.5)
 
 
 async def _citizens_write(held: list[Held], screens: Screens, round_: str) -> list[float]:
@@ -302,6 +313,7 @@ async def _citizen_to_screen(held: list[Held], screens: Screens, rounds: int) ->
     print(f"1. citizen's message -> agent's screen, one at a time (load {load} -> {_load()}):")
     print(f"   the holder's screen shows the words:  {_figures(one_at_a_time)}")
     print(f"   every screen hears of it (the event): {_figures(events)}")
+    _reads(screens)
     load = _load()
     at_once: list[float] = []
     for round_ in range(rounds):
@@ -311,6 +323,19 @@ async def _citizen_to_screen(held: list[Held], screens: Screens, rounds: int) ->
     print(f"   all {len(held)} citizens writing at once, {rounds} rounds (load {load} -> {_load()}):")
     print(f"   the holder's screen shows the words:  {_figures(at_once)}")
     print(f"   every screen hears of it (the event): {_figures(events)}")
+    _reads(screens)
+
+
+def _reads(screens: Screens) -> None:
+    """The page's re-reads that did not show the words at once (then reset)."""
+    if screens.failed_reads or screens.stale_reads:
+        refused = ", ".join(
+            f"{count} answered {status}" for status, count in sorted(screens.failed_reads.items())
+        )
+        stale = screens.stale_reads
+        print(f"   re-reads tried again: {refused or 'none refused'}; {stale} without the words yet")
+    screens.failed_reads.clear()
+    screens.stale_reads = 0
 
 
 async def _agent_to_citizen(session: aiohttp.ClientSession, web: str, held: list[Held], rounds: int) -> None:

@@ -37,6 +37,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import ConversationPaused, ConversationResumed
+from rasa.shared.core.trackers import DialogueStateTracker
 from redis.exceptions import RedisError
 
 from bot.assistant.handoff import held
@@ -65,14 +66,15 @@ def _state(services: Services, conversation: str) -> tuple[Handoff | None, bool]
     return services.handoffs.active(conversation), services.handoff_outbox.waiting(conversation)
 
 
-async def _exits(processor: MessageProcessor, message: UserMessage) -> bool:
-    """Whether the message is STOP or "delete my data"."""
+async def _read(processor: MessageProcessor, message: UserMessage, tracker: DialogueStateTracker) -> str:
+    """The message's intent, read once: Rasa logs the message with this reading (``parse_data``)."""
     try:
-        parsed = await processor.parse_message(UserMessage(message.text or ""))
+        parsed = await processor.parse_message(message, tracker)
     except Exception:
         log.warning("could not read a message of a handed-over conversation")
-        return False
-    return str((parsed.get("intent") or {}).get("name") or "") in ALWAYS_HANDLED
+        return ""
+    message.parse_data = parsed
+    return str((parsed.get("intent") or {}).get("name") or "")
 
 
 def _leave(services: Services, conversation: str) -> Handoff | None:
@@ -88,11 +90,10 @@ def _tell_places(services: Services, desk: str) -> None:
     services.handoff_notifier.tell_places(services.handoffs.places(desk))
 
 
-async def _pause_as_held(processor: MessageProcessor, conversation: str, held_now: bool) -> None:
+async def _pause_as_held(processor: MessageProcessor, tracker: DialogueStateTracker, held_now: bool) -> None:
     """Make Rasa's pause agree with the store: paused while a person holds the conversation (the claim's
     own pause may not have come yet), resumed otherwise (the citizen left, or was transferred and waits
     again)."""
-    tracker = await processor.get_tracker(conversation)
     if tracker.is_paused() == held_now:
         return
     tracker.update(ConversationPaused() if held_now else ConversationResumed())
@@ -142,7 +143,8 @@ async def _handle_handed_over(
     """A message of a conversation with a waiting or held handoff."""
     conversation = message.sender_id
     holding = active.status is Status.CLAIMED
-    if await _exits(self, message):
+    tracker = await self.get_tracker(conversation)
+    if await _read(self, message, tracker) in ALWAYS_HANDLED:
         try:
             left = await asyncio.to_thread(_leave, services, conversation)
         except RedisError:
@@ -150,7 +152,7 @@ async def _handle_handed_over(
         if left is not None and left.status is Status.ABANDONED:  # it left a queue: the others move up
             _in_background(services, _tell_places, left.desk)
         holding = False
-    await _pause_as_held(self, conversation, holding)
+    await _pause_as_held(self, tracker, holding)
     result = await _INNER[0](self, message)  # while held: logged, nothing predicted (paused)
     if not holding:
         return result
