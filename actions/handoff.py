@@ -4,7 +4,9 @@
 It takes the conversation's outbox and says each notice in the conversation's language on the
 channel that reaches the citizen (a USSD citizen's by SMS). A person taking the conversation pauses
 it (the assistant stays silent: Rasa predicts nothing for a paused conversation); the end resumes it,
-says the assistant is back and asks for a rating.
+says the assistant is back and asks for a rating. Whether it pauses or resumes is what the store says
+when the notice is said (the citizen may have left since); ``rasa_addons.handoff`` pauses a
+conversation a person holds even before this notice comes.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from bot.assistant.replies import Reply
 from bot.handoff.relay import NoticeKind
 from bot.services import shared
 from bot.subscriptions.store import PUSH_CHANNEL
+
+#: Notices after which the conversation's pause is set again from the store.
+PAUSE_OR_RESUME = frozenset({NoticeKind.CLAIMED, NoticeKind.ENDED})
 
 
 class ActionHandoffRelay(Action):
@@ -60,10 +65,11 @@ class ActionHandoffRelay(Action):
             said, remembered = notice_replies(catalogues, language, channel, notice)
             replies.extend(said)
             remember.update(remembered)
-            if notice.kind is NoticeKind.CLAIMED:
-                control = [ConversationPaused()]
-            elif notice.kind is NoticeKind.ENDED:
-                control = [ConversationResumed()]
+        if any(notice.kind in PAUSE_OR_RESUME for notice in notices):
+            # What the store says now, not what the notice said then: a citizen who stopped between
+            # the claim and this notice is not left paused with nobody holding the conversation.
+            held = services.handoffs.held(str(tracker.sender_id))
+            control = [ConversationPaused() if held else ConversationResumed()]
         if "pending" not in remember:
             remember["pending"] = turn.slots.get("pending")  # a notice answers no question
         events = BarazaAction.send(dispatcher, turn, catalogues, tuple(replies), remember, way_home=False)

@@ -8,6 +8,7 @@ message left for a call back, the rating and its comment), which can be any word
 from __future__ import annotations
 
 import logging
+import threading
 
 from actions.turn import Turn
 from bot.assistant import handoff as texts
@@ -15,7 +16,8 @@ from bot.assistant.replies import Outcome
 from bot.catalogue.bundle import Catalogues
 from bot.concerns.model import NewConcern
 from bot.handoff.distress import DistressKind
-from bot.handoff.model import Status, Trigger
+from bot.handoff.model import Handoff, Status, Trigger
+from bot.handoff.notify import HandoffNotifier
 from bot.services import shared
 
 logger = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ def hand_over(
     handoff = ticket.handoff
     if ticket.open and handoff.status is Status.WAITING and handoff.events[-1].kind == "requested":
         services.handoff_notifier.desk_event(handoff, "queued")
+    if ticket.moved:  # someone in danger went before them: the others waiting are told at once
+        _wake_in_background(services.handoff_notifier, services.handoff_notifier.file_places(ticket.moved))
     ministry = services.desks().get(handoff.desk).ministry
     return texts.asked(
         catalogues,
@@ -50,6 +54,18 @@ def hand_over(
         ministry=ministry,
         not_understood=trigger is Trigger.NOT_UNDERSTOOD,
     )
+
+
+def _wake_in_background(notifier: HandoffNotifier, handoffs: list[Handoff]) -> None:
+    """Wake the others' conversations off this turn: each wake goes through Rasa, which runs the relay
+    on this action server, and the citizen in danger must not wait for them (their notices are filed
+    already: a wake that fails leaves them for the citizen's next turn)."""
+
+    def wake_all() -> None:
+        for handoff in handoffs:
+            notifier.wake(handoff)
+
+    threading.Thread(target=wake_all, name="handoff-places", daemon=True).start()
 
 
 def in_danger(turn: Turn) -> DistressKind | None:

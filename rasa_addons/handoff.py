@@ -1,17 +1,25 @@
-"""A conversation handed to a person, inside the Rasa server: the desk hears the citizen, STOP and
-"delete my data" always work, and nothing the desk filed is lost.
+"""A conversation handed to a person, inside the Rasa server: the desk hears the citizen, the assistant
+says nothing while a person holds the conversation, STOP and "delete my data" always work, and nothing
+the desk filed is lost.
 
-``Agent.handle_message`` (every channel's way in) is wrapped so that, for a conversation with a
-waiting or held handoff:
+``MessageProcessor.handle_message`` (what every channel's message comes to, inside the conversation's
+lock) is wrapped so that, for a conversation with a waiting or held handoff:
 
 - every citizen message is published to the desk's live channel (``citizen_message``: the inbox
   re-reads the conversation from Rasa's tracker), once Rasa has saved it;
-- while a person holds it, Rasa logs the message and predicts nothing (the conversation is paused
-  by ``action_handoff_relay``); the channel is told the silence is on purpose (no "try again"), and a
-  channel that must answer each request (USSD, REST) says the message was passed on;
+- while a person holds it, Rasa logs the message and predicts nothing; the channel is told the
+  silence is on purpose (no "try again"), and a channel that must answer each request (USSD, REST)
+  says the message was passed on;
 - STOP or "delete my data" (any language: the model's intent, after the opt-out keywords) ends the
   handoff (:meth:`bot.handoff.service.HandoffService.leave`), tells the desk and the others waiting
-  their new place, resumes the conversation and is then handled as at any other time.
+  their new place, and is then handled as at any other time.
+
+Whether a person holds the conversation is read from the handoff store, under the lock, at every such
+message, and Rasa's pause is made to agree with it before the turn (paused while held, resumed
+otherwise). The claim's own pause (``action_handoff_relay``, run when the claim's notice is said)
+comes a moment after the claim is recorded, and waits for this lock: a message arriving in between is
+still one the assistant does not answer. A turn that took the lock before the claim was recorded is
+answered, and the claim's notice is said after that answer.
 
 And for every conversation: notices the desk filed that could not be pushed (a REST citizen, or the
 wake failed) are said before the answer to the citizen's next message.
@@ -25,9 +33,11 @@ import asyncio
 import logging
 from typing import Any
 
-from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
-from rasa.shared.core.events import ConversationResumed
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.events import ConversationPaused, ConversationResumed
+from rasa.shared.core.trackers import DialogueStateTracker
 from redis.exceptions import RedisError
 
 from bot.assistant.handoff import held
@@ -44,9 +54,9 @@ ALWAYS_HANDLED = frozenset({"unsubscribe_alerts", "delete_my_data"})
 #: Channels that must answer each request themselves (nothing is pushed to them later).
 ANSWERING = frozenset({"ussd", "rest", "cmdline"})
 
-_ORIGINAL_HANDLE = Agent.handle_message
-#: What this wraps: ``Agent.handle_message`` as it was when :func:`apply` ran.
-_INNER = [_ORIGINAL_HANDLE]
+_ORIGINAL_PROCESS = MessageProcessor.handle_message
+#: What this wraps: ``MessageProcessor.handle_message`` as it was when :func:`apply` ran.
+_INNER = [_ORIGINAL_PROCESS]
 #: Background tasks (telling the others waiting their new place), kept until done.
 _TASKS: set[asyncio.Task[Any]] = set()
 
@@ -56,14 +66,15 @@ def _state(services: Services, conversation: str) -> tuple[Handoff | None, bool]
     return services.handoffs.active(conversation), services.handoff_outbox.waiting(conversation)
 
 
-async def _exits(agent: Agent, message: UserMessage) -> bool:
-    """Whether the message is STOP or "delete my data"."""
+async def _read(processor: MessageProcessor, message: UserMessage, tracker: DialogueStateTracker) -> str:
+    """The message's intent, read once: Rasa logs the message with this reading (``parse_data``)."""
     try:
-        parsed = await agent.parse_message(message.text or "")
+        parsed = await processor.parse_message(message, tracker)
     except Exception:
         log.warning("could not read a message of a handed-over conversation")
-        return False
-    return str((parsed.get("intent") or {}).get("name") or "") in ALWAYS_HANDLED
+        return ""
+    message.parse_data = parsed
+    return str((parsed.get("intent") or {}).get("name") or "")
 
 
 def _leave(services: Services, conversation: str) -> Handoff | None:
@@ -79,18 +90,22 @@ def _tell_places(services: Services, desk: str) -> None:
     services.handoff_notifier.tell_places(services.handoffs.places(desk))
 
 
-async def _resume(agent: Agent, conversation: str) -> None:
-    """Un-pause the conversation so that this message is answered."""
-    async with agent.lock_store.lock(conversation):
-        tracker = await agent.processor.get_tracker(conversation)  # type: ignore[union-attr]
-        tracker.update(ConversationResumed())
-        await agent.processor.save_tracker(tracker)  # type: ignore[union-attr]
+async def _pause_as_held(processor: MessageProcessor, tracker: DialogueStateTracker, held_now: bool) -> None:
+    """Make Rasa's pause agree with the store: paused while a person holds the conversation (the claim's
+    own pause may not have come yet), resumed otherwise (the citizen left, or was transferred and waits
+    again)."""
+    if tracker.is_paused() == held_now:
+        return
+    tracker.update(ConversationPaused() if held_now else ConversationResumed())
+    await processor.save_tracker(tracker)
 
 
-async def _say_outbox(agent: Agent, message: UserMessage) -> None:
+async def _say_outbox(processor: MessageProcessor, message: UserMessage) -> None:
     """Say what the desk filed before this message is answered (on the message's own channel)."""
-    async with agent.lock_store.lock(message.sender_id):
-        await agent.execute_action(message.sender_id, RasaRelay.ACTION, message.output_channel, None, None)
+    action = RasaRelay.ACTION
+    prediction = PolicyPrediction.for_action_name(processor.domain, action)
+    output = message.output_channel
+    await processor.execute_action(message.sender_id, action, output, processor.nlg, prediction)
 
 
 def _in_background(services: Services, work: Any, *args: Any) -> None:
@@ -99,8 +114,9 @@ def _in_background(services: Services, work: Any, *args: Any) -> None:
     task.add_done_callback(_TASKS.discard)
 
 
-async def handle_message(self: Agent, message: UserMessage) -> Any:
-    """``Agent.handle_message`` aware of the conversation's handoff."""
+async def handle_message(self: MessageProcessor, message: UserMessage) -> Any:
+    """``MessageProcessor.handle_message`` aware of the conversation's handoff (called with the
+    conversation's lock held, by ``Agent.handle_message``)."""
     services = shared()
     conversation = message.sender_id
     try:
@@ -121,33 +137,37 @@ async def handle_message(self: Agent, message: UserMessage) -> Any:
         publish(services.redis, active.desk, "citizen_message", active.handoff_id)
 
 
-async def _handle_handed_over(self: Agent, message: UserMessage, services: Services, active: Handoff) -> Any:
+async def _handle_handed_over(
+    self: MessageProcessor, message: UserMessage, services: Services, active: Handoff
+) -> Any:
     """A message of a conversation with a waiting or held handoff."""
     conversation = message.sender_id
-    if await _exits(self, message):
+    holding = active.status is Status.CLAIMED
+    tracker = await self.get_tracker(conversation)
+    if await _read(self, message, tracker) in ALWAYS_HANDLED:
         try:
             left = await asyncio.to_thread(_leave, services, conversation)
         except RedisError:
             left = None
-        if left is not None and active.status is Status.WAITING:
+        if left is not None and left.status is Status.ABANDONED:  # it left a queue: the others move up
             _in_background(services, _tell_places, left.desk)
-        if active.status is Status.CLAIMED:
-            await _resume(self, conversation)
-        return await _INNER[0](self, message)
-    if active.status is not Status.CLAIMED:
-        return await _INNER[0](self, message)  # waiting: the assistant still answers
-    result = await _INNER[0](self, message)
+        holding = False
+    await _pause_as_held(self, tracker, holding)
+    result = await _INNER[0](self, message)  # while held: logged, nothing predicted (paused)
+    if not holding:
+        return result
     message.metadata = {**(message.metadata or {}), SILENT_ON_PURPOSE: True}
     if message.input_channel in ANSWERING:
         hint = str((message.metadata or {}).get("language") or "")
         language = services.conversation_language(conversation, hint)
         text = held(services.catalogues(), language, message.input_channel or "")
-        await message.output_channel.send_text_message(conversation, text, language=language)
+        # send_response: what every output takes (inside the lock, the channel is wrapped)
+        await message.output_channel.send_response(conversation, {"text": text, "language": language})
     return result
 
 
 def apply() -> None:
     """Install the handoff's door (idempotent)."""
-    if Agent.handle_message is not handle_message:
-        _INNER[0] = Agent.handle_message
-    Agent.handle_message = handle_message  # type: ignore[method-assign]
+    if MessageProcessor.handle_message is not handle_message:
+        _INNER[0] = MessageProcessor.handle_message
+    MessageProcessor.handle_message = handle_message  # type: ignore[method-assign]

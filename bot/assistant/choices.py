@@ -37,7 +37,7 @@ def for_channel(
             if reply.follow_up and laid_out and not laid_out[-1].options:
                 reply = Reply(f"{laid_out.pop().text}\n{reply.text}", options)
             else:
-                reply = Reply(reply.text, options)
+                reply = Reply(reply.text, options, awaits_text=reply.awaits_text, by_person=reply.by_person)
         laid_out.append(reply)
     return tuple(laid_out)
 

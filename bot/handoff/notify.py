@@ -61,6 +61,11 @@ class HandoffNotifier:
         """Say ``notice`` to the handoff's citizen; False when the conversation could not be woken
         now (the notice stays in the outbox and is said at the next wake or the citizen's next turn)."""
         self._outbox.put(handoff.conversation_id, notice)
+        return self.wake(handoff)
+
+    def wake(self, handoff: Handoff) -> bool:
+        """Have the handoff's conversation say what its outbox holds, on the channel that reaches the
+        citizen; False when it could not be woken now."""
         channel = self._output_channel(handoff)
         if not channel:  # nothing reaches the citizen now: said with the answer to their next message
             return False
@@ -68,16 +73,22 @@ class HandoffNotifier:
 
     def tell_places(self, changes: Iterable[PlaceChange]) -> None:
         """Tell every citizen still waiting their new place and wait."""
+        for handoff in self.file_places(changes):
+            self.wake(handoff)
+
+    def file_places(self, changes: Iterable[PlaceChange]) -> list[Handoff]:
+        """File each citizen's new place in their outbox (kept until said); the handoffs to wake."""
+        filed = []
         for change in changes:
-            self.tell(
-                change.handoff,
-                CitizenNotice(
-                    NoticeKind.PLACE,
-                    change.handoff.handoff_id,
-                    position=change.position,
-                    expected_wait_seconds=_seconds(change.expected_wait),
-                ),
+            notice = CitizenNotice(
+                NoticeKind.PLACE,
+                change.handoff.handoff_id,
+                position=change.position,
+                expected_wait_seconds=_seconds(change.expected_wait),
             )
+            self._outbox.put(change.handoff.conversation_id, notice)
+            filed.append(change.handoff)
+        return filed
 
     def desk_event(self, handoff: Handoff, kind: str) -> None:
         """Tell the desk's open inbox pages (no personal data)."""

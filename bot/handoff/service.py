@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.auth.roles import Forbidden
@@ -45,23 +45,25 @@ class Agent:
 
 
 @dataclass(frozen=True)
-class Ticket:
-    """What a citizen who asked for a person is told."""
-
-    handoff: Handoff
-    open: bool
-    position: int | None
-    expected_wait: timedelta | None
-    next_opening: datetime | None
-
-
-@dataclass(frozen=True)
 class PlaceChange:
     """A waiting citizen's new place in the queue, to tell them."""
 
     handoff: Handoff
     position: int
     expected_wait: timedelta
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """What a citizen who asked for a person is told, and who else must be told of it."""
+
+    handoff: Handoff
+    open: bool
+    position: int | None
+    expected_wait: timedelta | None
+    next_opening: datetime | None
+    #: The others waiting whose place this request changed (someone in danger went before them).
+    moved: tuple[PlaceChange, ...] = ()
 
 
 def _new(
@@ -152,8 +154,10 @@ class HandoffService:
                 expected_wait=None,
                 next_opening=desk.next_opening(now),
             )
+        before: dict[str, int] = {}
         if distress is not None:
             trigger = Trigger.DISTRESS
+            before = self._store.order(desk.desk_id)
         handoff = _new(conversation_id, channel, language, desk, trigger, now, distress=distress).with_event(
             "requested", now, "citizen", detail={"trigger": trigger, "desk": desk.desk_id}
         )
@@ -173,7 +177,18 @@ class HandoffService:
                 {Status.WAITING},
                 self._ttl,
             )
-        return self.ticket(stored)
+        ticket = self.ticket(stored)
+        if distress is None or stored.status is not Status.WAITING:
+            return ticket
+        return replace(ticket, moved=self._moved(desk.desk_id, before, stored.handoff_id))
+
+    def _moved(self, desk: str, before: dict[str, int], mover: str) -> tuple[PlaceChange, ...]:
+        """The waiting citizens (other than ``mover``) whose place is not what it was ``before``."""
+        return tuple(
+            change
+            for change in self.places(desk)
+            if change.handoff.handoff_id != mover and before.get(change.handoff.handoff_id) != change.position
+        )
 
     def _closed(
         self, conversation_id: str, channel: str, language: str, desk: Desk, trigger: Trigger, now: datetime
@@ -263,8 +278,9 @@ class HandoffService:
         return self._store.claimed(desk)
 
     def claim(self, agent: Agent, handoff_id: str) -> tuple[Handoff, list[PlaceChange]]:
-        """Take a waiting conversation; the others waiting move up (and are told their new place)."""
+        """Take a waiting conversation; those behind it move up (and are told their new place)."""
         found = self._own(agent, handoff_id)
+        before = self._store.order(found.desk)
         now = self._now()
         try:
             claimed = self._store.change(
@@ -277,7 +293,7 @@ class HandoffService:
             )
         except Conflict as error:
             raise AlreadyTaken(str(error)) from error
-        return claimed, self.places(found.desk)
+        return claimed, list(self._moved(found.desk, before, handoff_id))
 
     def transfer(
         self, agent: Agent, handoff_id: str, desk: str, note: str

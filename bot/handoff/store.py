@@ -125,6 +125,11 @@ class HandoffStore:
         ids = [i.decode() for i in self._redis.zrange(redis_keys.handoffs_waiting(desk), 0, -1)]
         return [h for h in (self.get(i) for i in ids) if h is not None]
 
+    def order(self, desk: str) -> dict[str, int]:
+        """Every handoff id in the desk's queue with its place (1 first), without reading documents."""
+        ids = self._redis.zrange(redis_keys.handoffs_waiting(desk), 0, -1)
+        return {i.decode(): place for place, i in enumerate(ids, 1)}
+
     def position(self, handoff: Handoff) -> int | None:
         """1 for the first in line; None when not waiting."""
         rank = self._redis.zrank(redis_keys.handoffs_waiting(handoff.desk), handoff.handoff_id)

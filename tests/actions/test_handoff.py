@@ -82,3 +82,17 @@ def test_a_ussd_citizen_is_told_in_the_sms_wording_numbered(
         sw.text("handoff_claimed_sms"),
         sw.text("handoff_place", position=2, minutes=10),
     ]
+
+
+def test_a_claim_said_after_the_citizen_stopped_leaves_the_conversation_unpaused(
+    at_work: Services, catalogues: Catalogues
+) -> None:
+    """The citizen wrote STOP between the claim and its notice: the notice is still said, but nobody
+    holds the conversation now, so the relay does not pause it (the assistant would never speak again)."""
+    ticket = at_work.handoffs.ask("web:ben", "socketio", "es", Trigger.ASKED)
+    claimed, _ = at_work.handoffs.claim(AMINA, ticket.handoff.handoff_id)
+    at_work.handoff_outbox.put("web:ben", CitizenNotice(NoticeKind.CLAIMED, claimed.handoff_id))
+    at_work.handoffs.leave("web:ben")
+    messages, events = run_action(ActionHandoffRelay(), _relay("web:ben", "socketio"))
+    assert _texts(messages) == [catalogues.locales["es"].text("handoff_claimed")]
+    assert "pause" not in [e["event"] for e in events] and events[-2]["event"] == "resume"

@@ -20,6 +20,7 @@ from bot.assistant.handoff import WAITING_FOR_CALLBACK, WAITING_FOR_MESSAGE, WAI
 from bot.catalogue.bundle import Catalogues
 from bot.concerns.service import ConcernService
 from bot.handoff.model import Status, Trigger
+from bot.handoff.relay import NoticeKind
 from bot.services import Services
 from tests.actions.conftest import (
     AMINA,
@@ -89,6 +90,21 @@ def test_a_message_in_danger_jumps_the_queue_and_shows_the_emergency_number_firs
     waiting = at_work.handoffs.waiting(AMINA, "citizen_services")
     assert [h.conversation_id for h in waiting] == ["web:cry", "web:first"]
     assert waiting[0].trigger is Trigger.DISTRESS and waiting[0].distress == "violence"
+
+
+def test_those_already_waiting_are_told_their_new_place_when_someone_in_danger_goes_first(
+    at_work: Services, catalogues: Catalogues
+) -> None:
+    run_action(ActionSmallTalk(), tracker("web:ana", "una persona", "human_handoff", language="es"))
+    sms = tracker("sms:+254700000002", "mtu", "human_handoff", channel="twilio", language="sw")
+    run_action(ActionSmallTalk(), sms)
+    assert at_work.handoff_outbox.take("web:ana") == [] and at_work.handoff_outbox.take(sms.sender_id) == []
+    run_action(ActionHandoffDistress(), tracker("web:cry", "he is beating me", "distress", language="en"))
+    # Filed before the answer to the citizen in danger: nothing waits for the next queue change.
+    [ana] = at_work.handoff_outbox.take("web:ana")
+    [ben] = at_work.handoff_outbox.take(sms.sender_id)
+    assert (ana.kind, ana.position, ben.kind, ben.position) == (NoticeKind.PLACE, 2, NoticeKind.PLACE, 3)
+    assert at_work.handoff_outbox.take("web:cry") == []  # told in the answer to their own message
 
 
 def test_a_cry_for_help_in_another_language_than_the_conversation_is_heard(at_work: Services) -> None:

@@ -184,6 +184,46 @@ def test_stop_works_while_a_person_holds_the_conversation(desk: Services, catalo
     asyncio.run(_stop_while_held(desk, catalogues))
 
 
+async def _message_in_the_instant_after_the_claim(desk: Services, catalogues: Catalogues) -> None:
+    es = catalogues.locales["es"]
+    async with websockets.connect(SOCKET_URL) as connection:
+        chat = SocketChat(connection)
+        await chat.open()
+        conversation = web_conversation_id(chat.session_id)
+        await chat.say("Quiero hablar con una persona", {"language": "es"})
+        waiting = await asyncio.to_thread(_active, desk, conversation)
+        # The claim is recorded; the relay has not run yet (nothing told, nothing paused): the instant
+        # between a person taking the conversation and Rasa's pause, held open.
+        claimed, _ = await asyncio.to_thread(desk.handoffs.claim, AMINA, waiting.handoff_id)
+        live = desk.redis.pubsub(ignore_subscribe_messages=True)
+        live.subscribe(redis_keys.handoff_live(DESK))
+        await chat.emit(
+            "user_uttered",
+            {"message": "¿Cuánto cuesta el pasaporte?", "session_id": chat.session_id, "metadata": {}},
+        )
+        assert await _quiet(chat)  # a person holds it: the assistant does not answer
+        assert await asyncio.to_thread(_desk_heard, live, claimed.handoff_id)  # the desk hears it
+        live.close()
+        events = await asyncio.to_thread(_events, conversation)
+        assert [e["text"] for e in events if e["event"] == "user"][-1] == "¿Cuánto cuesta el pasaporte?"
+        # Then the claim's notice arrives, and the conversation stays the person's.
+        notice = CitizenNotice(NoticeKind.CLAIMED, claimed.handoff_id)
+        assert await asyncio.to_thread(desk.handoff_notifier.tell, claimed, notice)
+        assert (await _bot(chat))["text"] == es.text("handoff_claimed")
+        await chat.emit("user_uttered", {"message": "¿Hola?", "session_id": chat.session_id, "metadata": {}})
+        assert await _quiet(chat)
+        await asyncio.to_thread(_end, desk, claimed)
+        assert (await _bot(chat))["text"] == es.text("handoff_ended")
+
+
+def test_a_message_in_the_instant_after_a_claim_gets_no_assistant_answer(
+    desk: Services, catalogues: Catalogues
+) -> None:
+    """Rasa's pause comes with the claim's notice (``action_handoff_relay``), a moment after the claim
+    is recorded: a message in between must not be answered by the assistant."""
+    asyncio.run(_message_in_the_instant_after_the_claim(desk, catalogues))
+
+
 # SMS ---------------------------------------------------------------------------------------------
 
 
@@ -415,6 +455,38 @@ def test_danger_in_each_language_jumps_the_queue_with_the_emergency_number_first
         assert waiting[-1].conversation_id == first.conversation  # everyone in danger goes before
         mine = desk.handoffs.active(citizen.conversation)
         assert mine is not None and mine.urgent and mine.distress == kind
+
+
+async def _danger_moves_the_others_back(
+    desk: Services, telegram_api: ProviderStandIn, catalogues: Catalogues, config_dir: Path
+) -> None:
+    sw, fr = catalogues.locales["sw"], catalogues.locales["fr"]
+    sms = SmsCitizen(telegram_api)
+    queued = await asyncio.to_thread(sms.say, "Nataka kuzungumza na mtu, tafadhali")
+    assert said(sw, "handoff_queued_sms", queued, position=1), queued
+    async with websockets.connect(SOCKET_URL) as connection:
+        web = SocketChat(connection)
+        await web.open()
+        [queued_web] = await web.say("Je voudrais parler à une personne", {"language": "fr"})
+        assert said(fr, "handoff_queued", queued_web["text"], position=2), queued_web
+
+        words = yaml.safe_load((config_dir / "catalogue" / "distress" / "en.yml").read_text("utf-8"))
+        cry = Citizen({"language": "en"})
+        replies = await asyncio.to_thread(cry.say, f"I need help, {words['violence'][0]}")
+        assert replies[0]["text"] == catalogues.locales["en"].text("handoff_distress")
+        asked = time.monotonic()
+        # At once, each in their language on their channel: nobody else has changed the queue.
+        assert said(fr, "handoff_place", (await _bot(web, 10))["text"], position=3)
+        assert said(sw, "handoff_place", await asyncio.to_thread(sms.received, 10), position=2)
+        assert time.monotonic() - asked < 10
+    waiting = desk.handoffs.waiting(AMINA, DESK)
+    assert [h.conversation_id for h in waiting][:1] == [cry.conversation]
+
+
+def test_those_waiting_are_told_their_new_place_at_once_when_someone_in_danger_goes_first(
+    desk: Services, telegram_api: ProviderStandIn, catalogues: Catalogues, config_dir: Path
+) -> None:
+    asyncio.run(_danger_moves_the_others_back(desk, telegram_api, catalogues, config_dir))
 
 
 def test_danger_written_inside_a_report_leaves_the_report_for_a_person(

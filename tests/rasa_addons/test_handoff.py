@@ -1,9 +1,11 @@
 """The handoff's door inside the Rasa server, over the real test Redis: the desk hears every message,
-a held conversation is silent on purpose (a USSD citizen is told their words were passed on), STOP
-ends the handoff and resumes the conversation, and what the desk filed is said before the next answer.
+a held conversation is silent on purpose (a USSD citizen is told their words were passed on) even in
+the instant between the claim and the relay's pause, STOP ends the handoff and resumes the
+conversation, and what the desk filed is said before the next answer.
 
-The agent is a stand-in for the trained model (its NLU answers what the test says the intent is); the
-end-to-end test (tests/e2e/test_handoff.py) runs the real one.
+The processor is a stand-in for the trained model's (its NLU answers what the test says the intent
+is, and it answers unless the conversation is paused, as Rasa's does); the end-to-end test
+(tests/e2e/test_handoff.py) runs the real one.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any, AsyncIterator
+from typing import Any
 
 import pytest
-from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ConversationPaused, ConversationResumed
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -26,7 +28,7 @@ from bot.catalogue.bundle import Catalogues
 from bot.channels.answered import SILENT_ON_PURPOSE
 from bot.handoff.model import Status, Trigger
 from bot.handoff.notify import HandoffNotifier, citizen_channel
-from bot.handoff.relay import CitizenNotice, NoticeKind
+from bot.handoff.relay import CitizenNotice, NoticeKind, RasaRelay
 from bot.handoff.service import Agent as Person
 from bot.services import Services, use
 from rasa_addons import handoff
@@ -35,36 +37,29 @@ TUESDAY_MORNING = datetime(2026, 12, 1, 7, 0, tzinfo=timezone.utc)
 AMINA = Person("amina", frozenset({"citizen_services"}))
 
 
-class Processor:
-    def __init__(self) -> None:
+class StandIn:
+    """What the door uses of Rasa's message processor: NLU, the trackers, the execute route."""
+
+    def __init__(self, intent: str) -> None:
+        self.intent = intent
         self.trackers: dict[str, DialogueStateTracker] = {}
+        self.handled: list[str] = []
+        self.executed: list[str] = []
+        self.parsed = 0
+        self.domain = Domain.from_dict({"actions": [RasaRelay.ACTION]})
+        self.nlg = None
+
+    async def parse_message(
+        self, message: UserMessage, tracker: DialogueStateTracker | None = None
+    ) -> dict[str, Any]:
+        self.parsed += 1
+        return {"text": message.text, "intent": {"name": self.intent}}
 
     async def get_tracker(self, conversation: str) -> DialogueStateTracker:
         return self.trackers.setdefault(conversation, DialogueStateTracker(conversation, []))
 
     async def save_tracker(self, tracker: DialogueStateTracker) -> None:
         self.trackers[tracker.sender_id] = tracker
-
-
-class Locks:
-    @asynccontextmanager
-    async def lock(self, conversation: str) -> AsyncIterator[None]:
-        yield
-
-
-class StandIn:
-    """What the door uses of Rasa's agent: NLU, the lock, the processor, the execute route."""
-
-    def __init__(self, intent: str) -> None:
-        self.intent = intent
-        self.processor = Processor()
-        self.lock_store = Locks()
-        self.handled: list[str] = []
-        self.executed: list[str] = []
-        self.domain = Domain.empty()
-
-    async def parse_message(self, text: str) -> dict[str, Any]:
-        return {"text": text, "intent": {"name": self.intent}}
 
     async def execute_action(self, sender: str, action: str, output: OutputChannel, *_: Any) -> None:
         self.executed.append(action)
@@ -75,17 +70,22 @@ class Asleep:
         return False
 
 
-@pytest.fixture()
-def door(monkeypatch: pytest.MonkeyPatch, services: Services) -> Services:
-    async def inner(agent: StandIn, message: UserMessage) -> Any:
-        agent.handled.append(message.text or "")
-        tracker = await agent.processor.get_tracker(message.sender_id)
-        if not tracker.is_paused():
-            await message.output_channel.send_text_message(message.sender_id, "the assistant's answer")
-        return None
+async def _rasa(processor: StandIn, message: UserMessage) -> Any:
+    """Rasa's own turn: the message is read (unless already), logged, and answered unless the
+    conversation is paused."""
+    if not message.parse_data:
+        await processor.parse_message(message)
+    processor.handled.append(message.text or "")
+    tracker = await processor.get_tracker(message.sender_id)
+    if not tracker.is_paused():
+        await message.output_channel.send_text_message(message.sender_id, "the assistant's answer")
+    return None
 
-    monkeypatch.setattr(Agent, "handle_message", Agent.handle_message)
-    monkeypatch.setattr(handoff, "_INNER", [inner])
+
+@pytest.fixture()
+def door(monkeypatch: pytest.MonkeyPatch, services: Services) -> Iterator[Services]:
+    monkeypatch.setattr(MessageProcessor, "handle_message", MessageProcessor.handle_message)
+    monkeypatch.setattr(handoff, "_INNER", [_rasa])
     services._clock = lambda: TUESDAY_MORNING
     # no Rasa server to wake here: the notices stay in the outbox (and are said at the next turn)
     services.__dict__["handoff_notifier"] = HandoffNotifier(services.redis, Asleep(), citizen_channel)
@@ -94,10 +94,19 @@ def door(monkeypatch: pytest.MonkeyPatch, services: Services) -> Services:
     use(None)
 
 
-def _say(agent: StandIn, conversation: str, text: str, channel: str = "socketio") -> UserMessage:
+def _say(processor: StandIn, conversation: str, text: str, channel: str = "socketio") -> UserMessage:
     message = UserMessage(text, CollectingOutputChannel(), conversation, input_channel=channel)
-    asyncio.run(handoff.handle_message(agent, message))  # type: ignore[arg-type]
+
+    async def turn() -> None:
+        await handoff.handle_message(processor, message)  # type: ignore[arg-type]
+        await asyncio.gather(*handoff._TASKS)  # the server's loop runs on; this one ends here
+
+    asyncio.run(turn())
     return message
+
+
+def _paused(processor: StandIn, conversation: str) -> bool:
+    return bool(asyncio.run(processor.get_tracker(conversation)).is_paused())
 
 
 def _held(services: Services, conversation: str, channel: str) -> str:
@@ -109,12 +118,13 @@ def _held(services: Services, conversation: str, channel: str) -> str:
 def test_a_held_conversation_is_silent_on_purpose_and_the_desk_hears_each_message(door: Services) -> None:
     handoff_id = _held(door, "web:ana", "socketio")
     agent = StandIn("greet")
-    asyncio.run(agent.processor.get_tracker("web:ana")).update(ConversationPaused())
+    asyncio.run(agent.get_tracker("web:ana")).update(ConversationPaused())
     listener = door.redis.pubsub()
     listener.subscribe("baraza:handoff:live:citizen_services")
     listener.get_message(timeout=1)
     message = _say(agent, "web:ana", "are you there?")
     assert agent.handled == ["are you there?"]  # logged in the conversation (Rasa predicts nothing)
+    assert agent.parsed == 1  # read once: the door's reading is the one Rasa logs
     assert message.output_channel.messages == []  # type: ignore[attr-defined]
     assert (message.metadata or {}).get(SILENT_ON_PURPOSE)
     event = listener.get_message(timeout=2)
@@ -122,12 +132,43 @@ def test_a_held_conversation_is_silent_on_purpose_and_the_desk_hears_each_messag
     assert json.loads(event["data"]) == {"kind": "citizen_message", "handoff_id": handoff_id}
 
 
+def test_a_message_in_the_instant_after_a_claim_is_not_answered_by_the_assistant(door: Services) -> None:
+    """The claim is recorded; its notice (and with it the relay's pause) has not come yet: the door
+    reads the store, pauses the conversation itself, and the assistant says nothing."""
+    handoff_id = _held(door, "web:ana", "socketio")
+    agent = StandIn("service_fee")
+    assert not _paused(agent, "web:ana")  # the relay has not run
+    listener = door.redis.pubsub()
+    listener.subscribe("baraza:handoff:live:citizen_services")
+    listener.get_message(timeout=1)
+    message = _say(agent, "web:ana", "how much is a passport?")
+    assert agent.handled == ["how much is a passport?"]
+    assert message.output_channel.messages == []  # type: ignore[attr-defined]
+    assert (message.metadata or {}).get(SILENT_ON_PURPOSE)
+    assert _paused(agent, "web:ana")
+    event = listener.get_message(timeout=2)
+    assert event is not None
+    assert json.loads(event["data"]) == {"kind": "citizen_message", "handoff_id": handoff_id}
+
+
+def test_a_conversation_transferred_back_to_a_queue_is_answered_while_it_waits(door: Services) -> None:
+    """Paused while held, then transferred: waiting again, the assistant answers as for any waiting
+    citizen (and the channel does not take its silence for a failure)."""
+    handoff_id = _held(door, "web:ana", "socketio")
+    door.handoffs.transfer(AMINA, handoff_id, "health_line", "about a clinic")
+    agent = StandIn("service_fee")
+    asyncio.run(agent.get_tracker("web:ana")).update(ConversationPaused())
+    message = _say(agent, "web:ana", "how much is a passport?")
+    assert [m["text"] for m in message.output_channel.messages] == ["the assistant's answer"]  # type: ignore[attr-defined]
+    assert not _paused(agent, "web:ana")
+
+
 def test_a_ussd_citizen_held_is_told_their_message_was_passed_on(
     door: Services, catalogues: Catalogues
 ) -> None:
     _held(door, "ussd:+254700000001", "ussd")
     agent = StandIn("inform")
-    asyncio.run(agent.processor.get_tracker("ussd:+254700000001")).update(ConversationPaused())
+    asyncio.run(agent.get_tracker("ussd:+254700000001")).update(ConversationPaused())
     message = _say(agent, "ussd:+254700000001", "ok", channel="ussd")
     texts = [m["text"] for m in message.output_channel.messages]  # type: ignore[attr-defined]
     assert texts == [catalogues.locales["en"].text("handoff_held_sms")]
@@ -137,13 +178,13 @@ def test_a_ussd_citizen_held_is_told_their_message_was_passed_on(
 def test_stop_or_delete_ends_a_held_handoff_and_is_answered(door: Services, intent: str) -> None:
     handoff_id = _held(door, "web:ana", "socketio")
     agent = StandIn(intent)
-    tracker = asyncio.run(agent.processor.get_tracker("web:ana"))
+    tracker = asyncio.run(agent.get_tracker("web:ana"))
     tracker.update(ConversationPaused())
     message = _say(agent, "web:ana", "STOP")
     assert door.handoffs.active("web:ana") is None
     ended = door.handoffs._store.get(handoff_id)
     assert ended is not None and ended.status is Status.ENDED and ended.events[-1].actor == "citizen"
-    assert isinstance(agent.processor.trackers["web:ana"].events[-1], ConversationResumed)
+    assert isinstance(agent.trackers["web:ana"].events[-1], ConversationResumed)
     texts = [m["text"] for m in message.output_channel.messages]  # type: ignore[attr-defined]
     assert texts == ["the assistant's answer"]
 

@@ -54,3 +54,14 @@ def test_a_follow_up_offer_joins_the_answer_without_buttons_and_is_left_out_on_u
     assert for_channel((menu,), "/help", text_only=True, navigating=False) == (
         Reply("Which region?", (Option("Coast", "/x"),)),
     )
+
+
+def test_without_buttons_a_reply_keeps_whose_words_they_are_and_that_it_awaits_text() -> None:
+    """A desk person's words on SMS are still theirs (the inbox shows them as the person's), and a
+    question asking to type still says so."""
+    words = Reply("Buenas tardes, le escucho.", by_person=True)
+    question = Reply("Describe the problem:", (Option("Main menu", "/help"),), awaits_text=True)
+    assert for_channel((words, question), "/help", text_only=True, navigating=False) == (
+        words,
+        Reply("Describe the problem:", awaits_text=True),
+    )

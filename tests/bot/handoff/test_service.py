@@ -68,6 +68,17 @@ def test_three_waiting_see_1_2_3_and_move_up_when_the_first_is_claimed(
     assert places[1].expected_wait == 2 * places[0].expected_wait
 
 
+def test_a_claim_further_down_the_queue_moves_up_only_those_behind_it(
+    handoffs: HandoffService, clock: Clock
+) -> None:
+    """Those ahead keep their place: they are not told it again."""
+    assert [_ask(handoffs, who, clock) for who in ("ana", "ben", "chi")] == [1, 2, 3]
+    second = handoffs.active("web:ben")
+    assert second is not None
+    _, places = handoffs.claim(AMINA, second.handoff_id)
+    assert [(p.handoff.conversation_id, p.position) for p in places] == [("web:chi", 2)]
+
+
 def test_asking_again_keeps_the_place_instead_of_queueing_twice(
     handoffs: HandoffService, clock: Clock
 ) -> None:
@@ -86,6 +97,14 @@ def test_a_distress_message_goes_to_the_front(handoffs: HandoffService, clock: C
         "sms:+254700000001",
         "web:ana",
     ]
+    # The two already waiting moved back a place: their new places, to tell them at once.
+    assert [(p.handoff.conversation_id, p.position) for p in ticket.moved] == [("web:ana", 2), ("web:ben", 3)]
+
+
+def test_an_ordinary_request_moves_nobody(handoffs: HandoffService, clock: Clock) -> None:
+    _ask(handoffs, "ana", clock)
+    clock.advance(seconds=1)
+    assert handoffs.ask("web:ben", "socketio", "es", Trigger.ASKED).moved == ()
 
 
 def test_a_second_claim_is_refused_even_at_the_same_moment(handoffs: HandoffService, clock: Clock) -> None:
@@ -259,3 +278,13 @@ def test_a_citizen_already_waiting_who_then_signals_danger_moves_to_the_front(
     assert again.position == 1 and again.handoff.urgent and again.handoff.distress == "medical_emergency"
     assert again.handoff.events[-1].kind == "escalated"
     assert [h.conversation_id for h in handoffs.waiting(AMINA, "citizen_services")] == ["web:ben", "web:ana"]
+
+
+def test_a_citizen_who_signals_danger_while_waiting_moves_back_only_those_they_passed(
+    handoffs: HandoffService, clock: Clock
+) -> None:
+    assert [_ask(handoffs, who, clock) for who in ("ana", "ben", "chi")] == [1, 2, 3]
+    clock.advance(seconds=1)
+    again = handoffs.ask("web:ben", "socketio", "es", Trigger.ASKED, distress=DistressKind.SELF_HARM)
+    assert again.position == 1
+    assert [(p.handoff.conversation_id, p.position) for p in again.moved] == [("web:ana", 2)]  # chi stays 3
