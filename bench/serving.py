@@ -1,6 +1,7 @@
 """Serving speed through the REST channel: Baraza next to a bare Rasa assistant, in the same run.
 
-Usage: ``python -m bench.serving [--requests N]``. Steps:
+Usage: ``python -m bench.serving [--requests N]``; ``--through-balancer`` measures instead the
+multi-process layout behind HAProxy with 1 and 2 replicas (``bench/balanced_serving.py``). Steps:
 
 1. ``rasa init`` creates and trains the bare assistant (Rasa's template, default config) in a temporary
    folder; it is served on port 5105 with its defaults (in-memory tracker store, no action server).
@@ -113,7 +114,7 @@ async def _load(url: str, messages: list[str], concurrency: int, total: int) -> 
     )
 
 
-def _run_load(url: str, messages: list[str], total: int) -> list[Result]:
+def run_load(url: str, messages: list[str], total: int) -> list[Result]:
     return [asyncio.run(_load(url, messages, c, total if c > 1 else total // 2)) for c in CONCURRENCY]
 
 
@@ -145,7 +146,7 @@ def bare_assistant(workdir: Path, total: int) -> tuple[list[Result], float, floa
     )
     try:
         _wait(f"http://127.0.0.1:{BARE_PORT}/")
-        results = _run_load(f"http://127.0.0.1:{BARE_PORT}/webhooks/rest/webhook", BARE_MESSAGES, total)
+        results = run_load(f"http://127.0.0.1:{BARE_PORT}/webhooks/rest/webhook", BARE_MESSAGES, total)
         memory = _rss_mb(server.pid)
     finally:
         server.terminate()
@@ -186,20 +187,48 @@ def baraza(total: int, redis_url: str) -> tuple[list[Result], float]:
     )
     stack.start()
     try:
-        results = _run_load("http://127.0.0.1:5005/webhooks/rest/webhook", BARAZA_MESSAGES, total)
+        results = run_load("http://127.0.0.1:5005/webhooks/rest/webhook", BARAZA_MESSAGES, total)
         memory = _rss_mb(stack.processes["rasa"].pid)
     finally:
         stack.stop()
     return results, memory
 
 
-def main() -> None:
-    """Run both and print the comparison."""
-    parser = argparse.ArgumentParser()
+def build_parser() -> argparse.ArgumentParser:
+    """The command line (``--help``)."""
+    parser = argparse.ArgumentParser(prog="python -m bench.serving")
     parser.add_argument("--requests", type=int, default=600, help="messages per load level")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/12"))
     parser.add_argument("--baraza-only", action="store_true", help="skip the bare assistant (tuning runs)")
-    args = parser.parse_args()
+    balanced = parser.add_argument_group("through the load balancer")
+    balanced.add_argument(
+        "--through-balancer",
+        action="store_true",
+        help="Baraza's multi-process layout behind HAProxy, 1 then 2 replicas (no bare assistant)",
+    )
+    balanced.add_argument("--public-port", type=int, default=9080, help="HAProxy's public port")
+    balanced.add_argument("--rasa-port", type=int, default=9005, help="HAProxy's port for Rasa's API")
+    balanced.add_argument("--actions-port", type=int, default=9055, help="HAProxy's port for the actions")
+    balanced.add_argument(
+        "--database-url",
+        default=None,
+        help="the record (PostgreSQL); default DATABASE_URL, if empty SQLite in a temporary folder",
+    )
+    return parser
+
+
+def main() -> None:
+    """Run both and print the comparison."""
+    args = build_parser().parse_args()
+    if args.through_balancer:
+        # Imported here: that module builds on this one's load.
+        from bench.balanced_serving import Ports
+        from bench.balanced_serving import main as through_balancer
+
+        ports = Ports(public=args.public_port, rasa=args.rasa_port, actions=args.actions_port)
+        database_url = load_settings().database_url if args.database_url is None else args.database_url
+        through_balancer(args.requests, ports, args.redis_url, database_url)
+        return
     if args.baraza_only:
         for result in baraza(args.requests, args.redis_url)[0]:
             print(result)
