@@ -227,29 +227,28 @@ def test_a_message_in_the_instant_after_a_claim_gets_no_assistant_answer(
 # SMS ---------------------------------------------------------------------------------------------
 
 
-class SmsCitizen:
-    """A phone writing to the Twilio number; what it receives is read from the stand-in."""
+class SmsReader:
+    """A phone whose SMS are read from a provider's stand-in: the calls to ``path`` addressed to it
+    (``to`` field), their text in ``body``."""
 
-    def __init__(self, stand_in: ProviderStandIn) -> None:
-        self.phone = f"+25471{uuid.uuid4().int % 10_000_000:07d}"
-        self.conversation = f"sms:{self.phone}"
+    path = MESSAGES
+    to, body = "To", "Body"
+
+    def __init__(self, stand_in: ProviderStandIn, phone: str) -> None:
+        self.phone = phone
         self.stand_in = stand_in
-        self.seen = len(stand_in.calls_to(MESSAGES))
-
-    def send(self, text: str) -> None:
-        form = {"From": self.phone, "To": TWILIO_SMS_NUMBER, "Body": text, "MessageSid": uuid.uuid4().hex}
-        assert _post("twilio", form) == 200
+        self.seen = len(stand_in.calls_to(self.path))
 
     def received(self, wait: float = 20) -> str:
         """The next SMS to this phone."""
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            calls = self.stand_in.calls_to(MESSAGES)
-            mine = [(i, c) for i, c in enumerate(calls) if i >= self.seen and c.get("To") == self.phone]
+            calls = self.stand_in.calls_to(self.path)
+            mine = [(i, c) for i, c in enumerate(calls) if i >= self.seen and c.get(self.to) == self.phone]
             if mine:
                 index, call = mine[0]
                 self.seen = index + 1
-                return str(call["Body"])
+                return str(call[self.body])
             time.sleep(0.1)
         raise AssertionError(f"no SMS to {self.phone}")
 
@@ -259,6 +258,18 @@ class SmsCitizen:
         except AssertionError:
             return True
         return False
+
+
+class SmsCitizen(SmsReader):
+    """A phone writing to the Twilio number; what it receives is read from the stand-in."""
+
+    def __init__(self, stand_in: ProviderStandIn) -> None:
+        super().__init__(stand_in, f"+25471{uuid.uuid4().int % 10_000_000:07d}")
+        self.conversation = f"sms:{self.phone}"
+
+    def send(self, text: str) -> None:
+        form = {"From": self.phone, "To": TWILIO_SMS_NUMBER, "Body": text, "MessageSid": uuid.uuid4().hex}
+        assert _post("twilio", form) == 200
 
     def say(self, text: str) -> str:
         self.send(text)

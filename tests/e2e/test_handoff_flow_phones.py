@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 import uuid
 from typing import Any
 
@@ -18,7 +17,15 @@ from bot.handoff.model import EndReason, Handoff, Status
 from bot.services import Services
 from tests.e2e.conftest import WEB, ProviderStandIn, get
 from tests.e2e.test_browser import playwright_api
-from tests.e2e.test_handoff import DESK, QUIET_SECONDS, SmsCitizen, _active, _at_sms, _stored, desk, said  # noqa: F401
+from tests.e2e.test_handoff import (
+    SmsCitizen,
+    SmsReader,
+    _active,
+    _at_sms,
+    _stored,
+    desk,  # noqa: F401 (a fixture)
+    said,
+)
 from tests.e2e.test_handoff_flow import agent_keys  # noqa: F401
 from tests.e2e.test_inbox import _announced, _open_inbox, _sign_in, pages  # noqa: F401
 from tests.e2e.test_ussd_sms import _in_language, _option
@@ -26,34 +33,15 @@ from tests.e2e.test_ussd_sms import _in_language, _option
 AT_SMS = "/version1/messaging"
 
 
-class UssdPhone:
+class UssdPhone(SmsReader):
     """A phone on USSD that reads and writes SMS through Africa's Talking (read from the stand-in)."""
 
+    path = AT_SMS
+    to, body = "to", "message"
+
     def __init__(self, stand_in: ProviderStandIn) -> None:
-        self.phone = f"+25473{uuid.uuid4().int % 10_000_000:07d}"
+        super().__init__(stand_in, f"+25473{uuid.uuid4().int % 10_000_000:07d}")
         self.conversation = f"ussd:{self.phone}"
-        self.stand_in = stand_in
-        self.seen = len(stand_in.calls_to(AT_SMS))
-
-    def received(self, wait: float = 20) -> str:
-        """The next SMS to this phone."""
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            calls = self.stand_in.calls_to(AT_SMS)
-            mine = [(i, c) for i, c in enumerate(calls) if i >= self.seen and c.get("to") == self.phone]
-            if mine:
-                index, call = mine[0]
-                self.seen = index + 1
-                return str(call["message"])
-            time.sleep(0.1)
-        raise AssertionError(f"no SMS to {self.phone}")
-
-    def quiet(self, seconds: float = QUIET_SECONDS) -> bool:
-        try:
-            self.received(seconds)
-        except AssertionError:
-            return True
-        return False
 
     def sms(self, text: str) -> None:
         assert _at_sms(self.phone, text) == 200
