@@ -31,9 +31,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
 
-import yaml
-
-from bench.serving import BARAZA_MESSAGES, Result, run_load
+from bench.serving import BARAZA_MESSAGES, Result, loopback_exempt, run_load
 from bot.runtime.cluster import Cluster, replica_port
 from bot.runtime.training import MODEL_NAME
 from bot.settings import PROJECT_ROOT, Settings, load_settings
@@ -124,9 +122,7 @@ def cluster_settings(ports: Ports, redis_url: str, database_url: str, data_dir: 
             "BARAZA_WEB_PORT": str(ports.public),
         }
     )
-    limits = yaml.safe_load((PROJECT_ROOT / "config" / "limits.yml").read_text(encoding="utf-8"))
-    limits_file = data_dir / "limits.yml"
-    limits_file.write_text(yaml.safe_dump({**limits, "exempt_addresses": ["127.0.0.1"]}), encoding="utf-8")
+    limits_file = loopback_exempt(data_dir)
     return replace(
         settings,
         redis_url=redis_url,

@@ -176,14 +176,20 @@ def baraza_training_time(workdir: Path) -> float:
     return time.perf_counter() - started
 
 
+def loopback_exempt(directory: Path) -> Path:
+    """A limits file in ``directory``: the project's limits with loopback exempt from the per-address
+    limit. One address sends every client's messages here, and that limit (meant for one citizen's
+    browser) would time its refusals; the per-conversation limit still applies."""
+    limits = yaml.safe_load((PROJECT_ROOT / "config" / "limits.yml").read_text(encoding="utf-8"))
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "limits.yml"
+    path.write_text(yaml.safe_dump({**limits, "exempt_addresses": ["127.0.0.1"]}), encoding="utf-8")
+    return path
+
+
 def baraza(total: int, redis_url: str) -> tuple[list[Result], float]:
     """Load-test the whole Baraza stack."""
-    # One address sends every client's messages here: the per-address limit (meant for one citizen's
-    # browser) would time its refusals, so loopback is exempt; the per-conversation limit still applies.
-    limits = yaml.safe_load((PROJECT_ROOT / "config" / "limits.yml").read_text(encoding="utf-8"))
-    limits_file = PROJECT_ROOT / ".data" / "bench-logs" / "limits.yml"
-    limits_file.parent.mkdir(parents=True, exist_ok=True)
-    limits_file.write_text(yaml.safe_dump({**limits, "exempt_addresses": ["127.0.0.1"]}), encoding="utf-8")
+    limits_file = loopback_exempt(PROJECT_ROOT / ".data" / "bench-logs")
     settings = replace(
         load_settings(),
         redis_url=redis_url,
