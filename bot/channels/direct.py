@@ -14,7 +14,7 @@ This channel does the part of that turn a notice needs, for a whole batch at onc
   crash, or taken over by another worker, is not sent again; "tell me more" reads the same record;
 - it sends through the same output classes the Rasa server uses (Telegram's chunks, SMS pages behind
   MORE, WhatsApp's 24-hour window and templates), many at once on one event loop, over one pool of
-  kept-alive connections;
+  kept-alive connections (``keepalive.py``);
 - it releases the claim of a send that failed, so that the retry sends it.
 
 Everything else goes to ``fallback`` (``RasaTrigger``): news of a concern (worded by its action), the
@@ -37,6 +37,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel
 
 from bot.assistant.alert_messages import PushedMessage
 from bot.channels.http import CALL_SECONDS, KeepsSession, ProviderError
+from bot.channels.keepalive import KeepAliveSession
 from bot.fanout.channels import DeliveryChannel, Outcome, SkipReason
 from bot.fanout.notices import Notice, NoticeKind
 from bot.fanout.pushed import Claim, PushedNotices
@@ -95,7 +96,7 @@ class DirectDelivery:
         self._in_flight = max(1, in_flight)
         self._fallbacks = ThreadPoolExecutor(max_workers=16, thread_name_prefix="deliver-rasa")
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._session: aiohttp.ClientSession | None = None
+        self._session: KeepAliveSession | None = None
         self._started = threading.Lock()
 
     def handles(self, notice: Notice) -> bool:
@@ -170,10 +171,7 @@ class DirectDelivery:
 
     async def _send_all(self, batch: list[tuple[Notice, PushedMessage]]) -> list[Result]:
         if self._session is None:
-            self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=CALL_SECONDS),
-                connector=aiohttp.TCPConnector(limit=self._in_flight),
-            )
+            self._session = KeepAliveSession(per_origin=self._in_flight, timeout=CALL_SECONDS)
             for output in self._outputs.values():
                 if isinstance(output, KeepsSession):
                     output.session = self._session

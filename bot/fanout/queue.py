@@ -45,28 +45,30 @@ if added > 0 then redis.call('HINCRBY', KEYS[2], 'enqueued', added) end
 return added
 """
 
-# KEYS: recipients, counts, deliveries stream, then the cancellation's recipients and counts.
-# ARGV: group, subscriber, new state, entry id, alert id (empty unless the delivery is an alert),
-# counter of the reason ('' when there is none: a skipped delivery has one).
-# Records the outcome once (only from 'queued') and acknowledges the stream entry. An alert recorded
-# as sent after its cancellation began scanning for recipients (the delivery was in flight, so the
-# scan saw it queued) gets its cancellation notice queued here, in the same atomic step.
+# KEYS: recipients, counts, deliveries stream, then the cancellation's recipients and counts, all of
+# one broadcast. ARGV: group, alert id (empty unless the broadcast is an alert), then for each delivery
+# four values: subscriber, new state, entry id, counter of the reason ('' when there is none: a skipped
+# delivery has one). Records each outcome once (only from 'queued') and acknowledges its stream entry.
+# An alert recorded as sent after its cancellation began scanning for recipients (the delivery was in
+# flight, so the scan saw it queued) gets its cancellation notice queued here, in the same atomic step.
+# One call per broadcast of a batch: a batch of 200 is one command instead of 200.
 _RECORD = """
-local state = redis.call('HGET', KEYS[1], ARGV[2])
 local changed = 0
-if state == 'queued' then
-  redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
-  redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
-  if ARGV[6] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[6], 1) end
-  changed = 1
-  if ARGV[3] == 'sent' and ARGV[5] ~= '' and redis.call('HEXISTS', KEYS[5], 'started') == 1 then
-    if redis.call('HSETNX', KEYS[4], ARGV[2], 'queued') == 1 then
-      redis.call('XADD', KEYS[3], '*', 'a', ARGV[5], 'k', 'cancel', 'c', '', 's', ARGV[2])
+local cancelling = ARGV[2] ~= '' and redis.call('HEXISTS', KEYS[5], 'started') == 1
+for i = 3, #ARGV, 4 do
+  local subscriber, new, entry, because = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  if redis.call('HGET', KEYS[1], subscriber) == 'queued' then
+    redis.call('HSET', KEYS[1], subscriber, new)
+    redis.call('HINCRBY', KEYS[2], new, 1)
+    if because ~= '' then redis.call('HINCRBY', KEYS[2], because, 1) end
+    changed = changed + 1
+    if new == 'sent' and cancelling and redis.call('HSETNX', KEYS[4], subscriber, 'queued') == 1 then
+      redis.call('XADD', KEYS[3], '*', 'a', ARGV[2], 'k', 'cancel', 'c', '', 's', subscriber)
       redis.call('HINCRBY', KEYS[5], 'enqueued', 1)
     end
   end
+  redis.call('XACK', KEYS[3], ARGV[1], entry)
 end
-redis.call('XACK', KEYS[3], ARGV[1], ARGV[4])
 return changed
 """
 
@@ -178,9 +180,8 @@ class FanOutQueue:
         self._redis.hset(redis_keys.delivery_counts(broadcast.key, broadcast.kind.value), "resolved", 1)
 
     @staticmethod
-    def _record_call(outcome: DeliveryResult) -> tuple[list[str], list[str]]:
-        """Keys and arguments of the record script for one delivery."""
-        broadcast = outcome.broadcast
+    def _record_call(broadcast: Broadcast, outcomes: list[DeliveryResult]) -> tuple[list[str], list[str]]:
+        """Keys and arguments of the record script for the deliveries of one broadcast."""
         cancellation = Broadcast.cancellation(broadcast.reference)
         keys = [
             redis_keys.recipients(broadcast.key, broadcast.kind.value),
@@ -189,21 +190,28 @@ class FanOutQueue:
             redis_keys.recipients(cancellation.key, cancellation.kind.value),
             redis_keys.delivery_counts(cancellation.key, cancellation.kind.value),
         ]
-        alert = broadcast.reference if broadcast.kind is NoticeKind.ALERT else ""
-        channel = outcome.subscriber.partition(":")[0]
-        because = f"{_SKIPPED_BECAUSE}{outcome.reason}:{channel}" if outcome.reason else ""
-        return keys, [DELIVERY_GROUP, outcome.subscriber, outcome.state, outcome.entry_id, alert, because]
+        args = [DELIVERY_GROUP, broadcast.reference if broadcast.kind is NoticeKind.ALERT else ""]
+        for outcome in outcomes:
+            channel = outcome.subscriber.partition(":")[0]
+            because = f"{_SKIPPED_BECAUSE}{outcome.reason}:{channel}" if outcome.reason else ""
+            args.extend((outcome.subscriber, outcome.state, outcome.entry_id, because))
+        return keys, args
 
     def record(self, outcome: DeliveryResult) -> bool:
         """Record a delivery's outcome (once) and acknowledge its stream entry; True if it changed."""
-        keys, args = self._record_call(outcome)
+        keys, args = self._record_call(outcome.broadcast, [outcome])
         return bool(self._record(keys=keys, args=args))
 
     def record_many(self, outcomes: list[DeliveryResult]) -> None:
-        """:meth:`record` for many outcomes, in one round trip."""
-        pipe = self._redis.pipeline(transaction=False)
+        """:meth:`record` for many outcomes, in one round trip (one script call per broadcast)."""
+        if not outcomes:
+            return
+        by_broadcast: dict[Broadcast, list[DeliveryResult]] = {}
         for outcome in outcomes:
-            keys, args = self._record_call(outcome)
+            by_broadcast.setdefault(outcome.broadcast, []).append(outcome)
+        pipe = self._redis.pipeline(transaction=False)
+        for broadcast, theirs in by_broadcast.items():
+            keys, args = self._record_call(broadcast, theirs)
             self._record(keys=keys, args=args, client=pipe)
         pipe.execute()
 

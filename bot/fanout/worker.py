@@ -317,11 +317,19 @@ class DeliveryWorker:
             return Outcome.RETRY, f"{type(error).__name__}: {error}"
 
     def _states(self, entries: list[tuple[str, dict[str, str]]]) -> list[str | None]:
+        """The recorded state of each entry's delivery: one HMGET per broadcast of the batch."""
+        by_broadcast: dict[Broadcast, list[int]] = {}
+        for i, (_, fields) in enumerate(entries):
+            by_broadcast.setdefault(Broadcast.from_fields(fields), []).append(i)
         pipe = self._redis.pipeline(transaction=False)
-        for _, fields in entries:
-            broadcast = Broadcast.from_fields(fields)
-            pipe.hget(redis_keys.recipients(broadcast.key, broadcast.kind.value), fields.get("s", ""))
-        return [v.decode() if v else None for v in pipe.execute()]
+        for broadcast, indexes in by_broadcast.items():
+            key = redis_keys.recipients(broadcast.key, broadcast.kind.value)
+            pipe.hmget(key, [entries[i][1].get("s", "") for i in indexes])
+        states: list[str | None] = [None] * len(entries)
+        for indexes, values in zip(by_broadcast.values(), pipe.execute(), strict=True):
+            for i, value in zip(indexes, values, strict=True):
+                states[i] = value.decode() if value else None
+        return states
 
     def _retry_later(self, entry_id: str, notice: Notice, subscriber: str) -> None:
         due = time.time() + self._retries.delay(notice.attempt)
