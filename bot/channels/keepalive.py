@@ -102,12 +102,17 @@ class _Answer(asyncio.Protocol):
             waiter.set_result(reply)
 
     # use
-    def send(self, request: bytes) -> asyncio.Future[Reply]:
+    def send(self, request: bytes, timeout: float) -> asyncio.Future[Reply]:
+        """Write a request; the future of its answer, failed with a timeout after ``timeout`` seconds
+        (a timer rather than ``asyncio.wait_for``, which costs a task per call)."""
         assert self.transport is not None
-        self._waiter = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        waiter = self._waiter = loop.create_future()
         self._status, self._body, self._content_type, self._keep = 0, [], "", True
+        timer = loop.call_later(timeout, self._fail, asyncio.TimeoutError())
+        waiter.add_done_callback(lambda _: timer.cancel())
         self.transport.write(request)
-        return self._waiter
+        return waiter
 
     @property
     def reusable(self) -> bool:
@@ -207,9 +212,7 @@ class KeepAliveSession:
         lines.extend(f"{name}: {value}" for name, value in headers.items())
         request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
         try:
-            return await asyncio.wait_for(self._exchange(origin, request), self._timeout)
-        except asyncio.TimeoutError:
-            raise
+            return await self._exchange(origin, request)
         except OSError as error:
             if isinstance(error, ProviderUnreachable):
                 raise
@@ -217,9 +220,9 @@ class KeepAliveSession:
 
     async def _exchange(self, origin: _Origin, request: bytes) -> Reply:
         async with origin.slots:
-            connection = await self._connection(origin)
+            connection = await asyncio.wait_for(self._connection(origin), self._timeout)
             try:
-                reply = await connection.send(request)
+                reply = await connection.send(request, self._timeout)
             except BaseException:
                 connection.close()
                 raise
