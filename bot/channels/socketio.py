@@ -175,9 +175,11 @@ class WebChatPush(WebChatOutput):
     a Rasa server neither listens on the pub/sub channel nor records which conversations are connected,
     so a worker could only put every notice in the inbox, and a citizen with the page open would see it
     at their next visit instead of now. The worker then leaves the web chat to ``trigger_intent``, whose
-    turn runs in the process holding the socket. (Turning the manager on for every single-process Rasa
-    instead would tie a Rasa setting to a worker option; the cluster, docker-compose and Kubernetes
-    have it on anyway, and a single server can turn it on for the same effect.)
+    turn runs in the process holding the socket. The other way, a Rasa server always running the
+    manager when the workers push, would need it to know how the workers run (``--through-rasa`` is
+    theirs) and would cost Redis calls on every socket of every single-server installation; with one
+    setting both read, the cluster, docker-compose and Kubernetes (on) push directly, and a single
+    server gets the same by turning it on.
     """
 
     def __init__(self, redis_url: str, bot_message_evt: str, namespace: str = "/") -> None:
