@@ -57,9 +57,10 @@ class Settings:
     replicas: int = 1
     #: BARAZA_SOCKETIO_ACROSS_REPLICAS=on: the web chat's sockets are reached through Redis from every
     #: Rasa replica (python-socketio's Redis manager, and which conversations are connected shared),
-    #: so a push handled by one replica reaches a citizen whose socket another holds. On wherever
-    #: several Rasa replicas run (the cluster, docker-compose, Kubernetes); off, one replica saves the
-    #: Redis round trips.
+    #: so a push handled by one replica reaches a citizen whose socket another holds, and the delivery
+    #: workers push web chat alerts themselves (else through Rasa's trigger_intent: the workers must
+    #: read the same value as the Rasa servers). On wherever several Rasa replicas run (the cluster,
+    #: docker-compose, Kubernetes); off, one replica saves the Redis round trips.
     socketio_across_replicas: bool = False
     #: Proxies in front of the Rasa server and the web app (a load balancer: 1) whose X-Forwarded-For
     #: is trusted for the client's address (per-address rate limits); 0: the peer is the client.

@@ -13,13 +13,16 @@ This channel does the part of that turn a notice needs, for a whole batch at onc
   in one pipeline per batch, and sends only what it could claim there, so a delivery replayed after a
   crash, or taken over by another worker, is not sent again; "tell me more" reads the same record;
 - it sends through the same output classes the Rasa server uses (Telegram's chunks, SMS pages behind
-  MORE, WhatsApp's 24-hour window and templates), many at once on one event loop, over one pool of
-  kept-alive connections (``keepalive.py``);
+  MORE, WhatsApp's 24-hour window and templates), or where Rasa's cannot serve outside its process,
+  through the channel's ``worker_output``: the web chat's room through the socket.io Redis manager or
+  its offline inbox (``WebChatPush``), Messenger's Send API (``MessengerSendApi``); many at once on one
+  event loop, over one pool of kept-alive connections (``keepalive.py``);
 - it releases the claim of a send that failed, so that the retry sends it.
 
-Everything else goes to ``fallback`` (``RasaTrigger``): news of a concern (worded by its action), the
-web chat (its socket is held by a Rasa process), channels that only answer (REST, USSD: skipped there
-as before) and channels without an output here.
+Everything else goes to ``fallback`` (``RasaTrigger``): news of a concern (worded by its action),
+channels that only answer (REST, USSD: skipped there as before), channels without an output here, and
+the web chat when its sockets cannot be reached from another process (``socketio_across_replicas``
+off: ``bot/channels/socketio.py``, ``WebChatPush``).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from typing import Any
 
 import aiohttp
 from rasa.core.channels.channel import InputChannel, OutputChannel
+from redis.exceptions import RedisError
 
 from bot.assistant.alert_messages import PushedMessage
 from bot.channels.http import CALL_SECONDS, KeepsSession, ProviderError
@@ -45,13 +49,16 @@ from bot.identity import ForeignConversation
 
 log = logging.getLogger(__name__)
 
-#: The input channels whose outputs can push a notice from any process (their provider's API).
-#: Messenger's client is synchronous and stays with the Rasa server; the web chat's socket too.
+#: The input channels whose outputs can push a notice from any process: their provider's API, or the
+#: web chat's Redis manager and inbox. An input with a ``worker_output()`` gives that one (None: not
+#: from here), else its ``get_output_channel()`` serves.
 DIRECT_INPUTS = (
     "bot.channels.telegram.TelegramInput",
     "bot.channels.twilio.TwilioSmsInput",
     "bot.channels.twilio.WhatsAppInput",
     "bot.channels.africastalking.AfricasTalkingInput",
+    "bot.channels.messenger.MessengerInput",
+    "bot.channels.socketio.WebChatInput",
 )
 #: The notices worded here (the alerts' own); others are worded by their action, through Rasa.
 WORDED_HERE = frozenset({NoticeKind.ALERT, NoticeKind.CANCEL})
@@ -64,14 +71,16 @@ Result = tuple[Outcome, str]
 
 def direct_outputs(credentials: Mapping[str, Any]) -> dict[str, OutputChannel]:
     """The outputs of the configured channels that can push (``channel_credentials``), by the name
-    subscribers carry (``telegram``, ``twilio``, ``whatsapp``, ``africastalking``)."""
+    subscribers carry (``telegram``, ``twilio``, ``whatsapp``, ``africastalking``, ``facebook``,
+    ``socketio``)."""
     outputs: dict[str, OutputChannel] = {}
     for path in DIRECT_INPUTS:
         if path not in credentials:
             continue
         module, _, name = path.rpartition(".")
         input_class: type[InputChannel] = getattr(importlib.import_module(module), name)
-        output = input_class.from_credentials(credentials[path]).get_output_channel()
+        channel = input_class.from_credentials(credentials[path])
+        output = getattr(channel, "worker_output", channel.get_output_channel)()
         if output is not None:
             outputs[output.name()] = output
     return outputs
@@ -151,6 +160,9 @@ class DirectDelivery:
         if self._loop is not None:
             if self._session is not None:
                 self._run(self._session.close())
+            for output in self._outputs.values():
+                if hasattr(output, "aclose"):  # the web chat's Redis connections
+                    self._run(output.aclose())
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._loop = None
         self._fallbacks.shutdown(wait=True)
@@ -191,6 +203,8 @@ class DirectDelivery:
                 return Outcome.FAILED, str(error)
             except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
                 return Outcome.RETRY, f"provider unreachable: {type(error).__name__}"
+            except RedisError as error:  # the web chat's presence, pub/sub or inbox
+                return Outcome.RETRY, f"Redis unavailable: {type(error).__name__}"
             except Exception as error:  # a bug must not stop the batch: retried, and logged
                 log.exception("channel %s raised", notice.channel)
                 return Outcome.RETRY, f"{type(error).__name__}: {error}"

@@ -181,9 +181,12 @@ class KeepAliveSession:
         data: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
         auth: Any = None,
+        params: dict[str, str] | None = None,
     ) -> _Call:
         """A POST of a JSON body (``json``) or a form (``data``); ``auth`` has ``login`` and ``password``
-        (aiohttp's ``BasicAuth``) for HTTP basic authentication."""
+        (aiohttp's ``BasicAuth``) for HTTP basic authentication; ``params`` are added to the query."""
+        if params:
+            url += ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
         sent = dict(headers or {})
         if json is not None:
             body = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

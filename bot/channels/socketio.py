@@ -26,6 +26,10 @@ Several Rasa replicas (``Settings.socketio_across_replicas``): python-socketio's
 every emit to the replica holding the socket, and :class:`~bot.channels.presence.WebChatPresence`
 tells every replica which conversations are connected anywhere, so a push handled by one replica goes
 live to a citizen connected to another instead of waiting in their offline inbox.
+
+The delivery worker pushes alerts from outside the Rasa server (:class:`WebChatPush`), through the
+same Redis manager, presence and inbox: so only with ``socketio_across_replicas`` on, the one case
+where another process can reach the sockets (see its docstring).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ import logging
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, cast
 
+import redis.asyncio as aioredis
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
 from redis.exceptions import RedisError
@@ -57,6 +62,14 @@ logger = logging.getLogger(__name__)
 
 def _message_metadata(kwargs: Dict[str, Any]) -> Dict[str, Any]:
     return {key: kwargs[key] for key in ("language", "direction") if key in kwargs}
+
+
+def _redis_manager(
+    url: str, client: aioredis.Redis[bytes], kind: type[AsyncRedisManager] = AsyncRedisManager, **options: Any
+) -> Any:
+    """python-socketio's Redis manager on the deployment's pub/sub channel (one per database)."""
+    database = int(client.connection_pool.connection_kwargs.get("db") or 0)
+    return kind(url, channel=redis_keys.socketio_channel(database), **options)
 
 
 class WebChatOutput(OutputChannel):
@@ -129,6 +142,71 @@ class WebChatOutput(OutputChannel):
         await self._emit(recipient_id, json_message)
 
 
+class NobodyListening(Exception):
+    """No Rasa process listens on the web chat's pub/sub channel: an emit would reach no socket."""
+
+
+class _Publisher(AsyncRedisManager):
+    """The Redis manager of a process without sockets (``write_only``), whose publish fails loudly.
+
+    python-socketio's own ``_publish`` logs a failed publish and returns, so the caller cannot tell a
+    message sent from a message lost; here a Redis error is raised, and so is a publish that no Rasa
+    process received (Redis answers how many subscribers got it).
+    """
+
+    async def _publish(self, data: Any) -> None:
+        if not self.connected:
+            self._redis_connect()
+        if not await self.redis.publish(self.channel, self.json.dumps(data)):
+            raise NobodyListening(self.channel)
+
+
+class WebChatPush(WebChatOutput):
+    """The web chat's output in a delivery worker, a process that holds no socket.
+
+    It sends what :class:`WebChatOutput` sends (its methods build the messages: ``metadata.language``
+    and ``direction`` included) to the conversation's room: through python-socketio's Redis manager
+    (write-only) when a Rasa replica holds a socket of the conversation (:class:`WebChatPresence`),
+    else (or when no Rasa process heard it) into the offline inbox, released when the citizen returns.
+    A Redis error is raised, not swallowed as inside Rasa: the worker then releases its claim and
+    retries.
+
+    Why only with ``socketio_across_replicas`` on (:meth:`WebChatInput.worker_output`): with it off,
+    a Rasa server neither listens on the pub/sub channel nor records which conversations are connected,
+    so a worker could only put every notice in the inbox, and a citizen with the page open would see it
+    at their next visit instead of now. The worker then leaves the web chat to ``trigger_intent``, whose
+    turn runs in the process holding the socket. The other way, a Rasa server always running the
+    manager when the workers push, would need it to know how the workers run (``--through-rasa`` is
+    theirs) and would cost Redis calls on every socket of every single-server installation; with one
+    setting both read, the cluster, docker-compose and Kubernetes (on) push directly, and a single
+    server gets the same by turning it on.
+    """
+
+    def __init__(self, redis_url: str, bot_message_evt: str, namespace: str = "/") -> None:
+        client: aioredis.Redis[bytes] = aioredis.Redis.from_url(redis_url, socket_timeout=5)
+        self.bot_message_evt = bot_message_evt
+        self.namespace = namespace
+        self.publisher: _Publisher = _redis_manager(redis_url, client, _Publisher, write_only=True)
+        self.presence: WebChatPresence = WebChatPresence(client, "delivery-worker")
+        self.inbox: OfflineInbox = OfflineInbox(redis_url)
+        self._client = client
+
+    async def _emit(self, room: str, message: Dict[str, Any]) -> None:
+        if await self.presence.connected(room):
+            try:
+                await self.publisher.emit(self.bot_message_evt, message, namespace=self.namespace, room=room)
+                return
+            except NobodyListening:
+                logger.warning("a web chat conversation counts as connected but no Rasa server listens")
+        await self.inbox.hold(room, message)
+
+    async def aclose(self) -> None:
+        """Close the Redis connections (the worker's loop is stopping)."""
+        await self._client.close()
+        if self.publisher.redis is not None:
+            await self.publisher.redis.close()
+
+
 def allowed_origin(origin: str | None, allowed: Iterable[str]) -> bool:
     """Whether a request with this ``Origin`` header may use the web chat (absent: not a page)."""
     if origin is None:
@@ -179,8 +257,7 @@ class WebChatInput(SocketIOInput):
         if not (settings.socketio_across_replicas and settings.redis_url):
             return AsyncServer(async_mode="sanic", cors_allowed_origins=[])
         client = shared().async_redis
-        database = int(client.connection_pool.connection_kwargs.get("db") or 0)
-        manager = AsyncRedisManager(settings.redis_url, channel=redis_keys.socketio_channel(database))
+        manager = _redis_manager(settings.redis_url, client)
         self._presence = WebChatPresence(client, f"{manager.host_id}-{uuid.uuid4().hex[:8]}")
         return AsyncServer(async_mode="sanic", cors_allowed_origins=[], client_manager=manager)
 
@@ -194,6 +271,14 @@ class WebChatInput(SocketIOInput):
         if self.sio is None:
             return None
         return self._output(self.sio)
+
+    def worker_output(self) -> WebChatPush | None:
+        """The output a delivery worker pushes alerts with, or None (they then go through Rasa's
+        ``trigger_intent``) when the Rasa servers keep their sockets to themselves."""
+        settings = shared().settings
+        if not (settings.socketio_across_replicas and settings.redis_url):
+            return None
+        return WebChatPush(settings.redis_url, self.bot_message_evt, self.namespace or "/")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         sio = self._server()
@@ -295,4 +380,4 @@ class WebChatInput(SocketIOInput):
         return cast(Blueprint, blueprint)
 
 
-__all__ = ["WebChatBlueprint", "WebChatInput", "WebChatOutput", "allowed_origin"]
+__all__ = ["WebChatBlueprint", "WebChatInput", "WebChatOutput", "WebChatPush", "allowed_origin"]

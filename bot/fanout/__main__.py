@@ -2,8 +2,9 @@
 
 Each worker joins the consumer groups of the fan-out streams in Redis (REDIS_URL) and delivers
 alerts straight through the channels configured in the environment that can push (Telegram, Twilio
-SMS and WhatsApp, Africa's Talking SMS: ``bot/channels/direct.py``), everything else through Rasa's
-HTTP API (RASA_URL, RASA_AUTH_TOKEN); ``--through-rasa`` sends everything through Rasa.
+SMS and WhatsApp, Africa's Talking SMS, Messenger, and the web chat when its sockets are shared
+through Redis, BARAZA_SOCKETIO_ACROSS_REPLICAS: ``bot/channels/direct.py``), everything else through
+Rasa's HTTP API (RASA_URL, RASA_AUTH_TOKEN); ``--through-rasa`` sends everything through Rasa.
 
 Give a worker a stable ``--name`` (e.g. the container's name) so that, restarted, it first finishes
 what it had taken; entries of a worker that never comes back are taken over by the others after

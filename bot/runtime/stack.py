@@ -134,6 +134,8 @@ class Stack:
                 "RASA_URL": self.settings.rasa_url,
                 "RASA_PUBLIC_URL": self.settings.rasa_public_url,
                 "BARAZA_WEB_PORT": str(self.settings.web_port),
+                # the Rasa servers and the workers must agree: it says whether workers reach the sockets
+                "BARAZA_SOCKETIO_ACROSS_REPLICAS": "on" if self.settings.socketio_across_replicas else "off",
             }
         )
         if self.settings.limits_file:

@@ -155,6 +155,8 @@ def stack(telegram_api: ProviderStandIn, tmp_path_factory: pytest.TempPathFactor
         facebook_secret=FACEBOOK_SECRET,
         facebook_page_access_token="e2e-page-token",
         facebook_graph_url=telegram_api.url,
+        # as in the cluster, docker-compose and Kubernetes: the workers push to the web chat directly
+        socketio_across_replicas=True,
     )
     # The real rate limits, but 127.0.0.1 (every test here) is not limited per address: the tests would
     # otherwise flood themselves. tests/security/ floods from other loopback addresses.

@@ -1,7 +1,7 @@
 """One broadcast through the real stack to citizens who subscribed in the chat on Telegram, by SMS
-(Twilio) and on the web chat: the stack's worker sends the first two straight through the channels
-(``bot/channels/direct.py``) and the web chat's through Rasa, each once, and "tell me more" afterwards
-is about that alert on every channel."""
+(Twilio) and on the web chat: the stack's worker sends each straight through the channel
+(``bot/channels/direct.py``), once, and "tell me more" afterwards is about that alert on every channel.
+(The web chat's inbox and Messenger: tests/e2e/test_direct_delivery.py.)"""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.alerts.model import utc_now
 from bot.auth.roles import Role
 from bot.catalogue.bundle import Catalogues
 from bot.fanout.notices import NoticeKind
+from bot.identity import web_conversation_id
 from bot.runtime.stack import Stack
 from tests.e2e.conftest import (
     AUTH_TOKEN,
@@ -103,7 +104,8 @@ async def _scenario(key: str, stand_in: ProviderStandIn, catalogues: Catalogues)
         assert await _next_bot_message(web, 2) is None  # the web chat too got it once
 
         services = records()  # the running stack's Redis and database
-        for conversation in (f"telegram:{CHAT}", f"sms:{PHONE}"):  # straight through the channel...
+        web_conversation = web_conversation_id(web.session_id)
+        for conversation in (f"telegram:{CHAT}", f"sms:{PHONE}", web_conversation):  # straight through...
             latest = services.pushed_notices.latest(conversation, frozenset({NoticeKind.ALERT}))
             assert latest is not None and latest.reference == record["id"], conversation
             assert record["id"] not in json.dumps(_tracker(conversation))  # not a turn of the assistant

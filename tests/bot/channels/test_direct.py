@@ -175,6 +175,12 @@ def test_the_channels_configured_for_rasa_are_the_ones_pushed_to(services: Servi
         facebook_secret="s",
         facebook_page_access_token="p",
     )
-    # Messenger's client is synchronous (it stays with Rasa); the web chat's socket is Rasa's
-    assert set(direct_outputs(channel_credentials(settings))) == {"telegram", "twilio", "whatsapp"}
+    # the web chat only when Rasa shares its sockets (tests/bot/channels/test_direct_web_messenger.py)
+    use(services)
+    assert set(direct_outputs(channel_credentials(settings))) == {
+        "telegram",
+        "twilio",
+        "whatsapp",
+        "facebook",
+    }
     assert direct_outputs(channel_credentials(replace(services.settings, rest_channel=True))) == {}

@@ -105,12 +105,15 @@ def test_a_form_with_basic_authentication_as_twilio_takes_it() -> None:
             session = KeepAliveSession()
             auth = aiohttp.BasicAuth("AC123", "secret")
             async with session.post(
-                f"{server.url}/Messages.json?x=1", data={"To": "+254 7", "Body": "a&b"}, auth=auth
+                f"{server.url}/Messages.json?x=1",
+                data={"To": "+254 7", "Body": "a&b"},
+                auth=auth,
+                params={"k": "v w"},
             ) as reply:
                 assert reply.status == 200
             await session.close()
             head, body = server.requests[0]
-            assert head.startswith(b"POST /Messages.json?x=1 HTTP/1.1\r\n")
+            assert head.startswith(b"POST /Messages.json?x=1&k=v+w HTTP/1.1\r\n")
             assert b"Authorization: Basic QUMxMjM6c2VjcmV0" in head
             assert b"application/x-www-form-urlencoded" in head
             assert body == b"To=%2B254+7&Body=a%26b"
