@@ -11,6 +11,10 @@ A report is told ("the clinic has no medicine") and needs no cue; a report guess
 as a question (``cue_when_asked``) needs one ("how do I make a complaint?"), for a question with
 none ("Je suis enceinte..., devrais-je y aller ?") asks something else.
 
+A cue can be about something else: "cancel tomorrow's reminders" cancels, but no subscription. The
+words that say so (``intent_cue_exceptions`` in the locales: reminders, appointments, orders, alarms...)
+make the assistant ask instead of acting.
+
 Buttons and forced intents (STOP, a ticket reference: confidence 1.0) are left alone.
 """
 
@@ -44,12 +48,15 @@ def acts_on(
     *,
     asked: bool = False,
     cue_when_asked: frozenset[str] = frozenset(),
+    exceptions: dict[str, frozenset[str]] | None = None,
 ) -> bool:
     """Whether a message classified ``intent`` with ``confidence`` may be acted on; ``asked``: the
     message is put as a question, for the intents that need their cue only then."""
     if intent not in thresholds or confidence >= 1.0 or text.startswith("/"):
         return True
     if confidence < thresholds[intent]:
+        return False
+    if exceptions and intent in exceptions and has_cue(text, exceptions[intent]):
         return False
     if intent in cue_when_asked and not asked:
         return True
@@ -67,8 +74,13 @@ class CautiousIntentGate(ConfiguredComponent):
         return {"require": {}, "cue_when_asked": []}
 
     def __init__(
-        self, config: dict[str, Any], cues: dict[str, frozenset[str]], openings: frozenset[str] = frozenset()
+        self,
+        config: dict[str, Any],
+        cues: dict[str, frozenset[str]],
+        openings: frozenset[str] = frozenset(),
+        exceptions: dict[str, frozenset[str]] | None = None,
     ) -> None:
+        self._exceptions = exceptions or {}
         self._thresholds = {str(k): float(v) for k, v in (config.get("require") or {}).items()}
         self._cues = cues
         self._cue_when_asked = frozenset(str(i) for i in config.get("cue_when_asked") or ())
@@ -78,7 +90,7 @@ class CautiousIntentGate(ConfiguredComponent):
     def from_config(cls, config: dict[str, Any]) -> CautiousIntentGate:
         """Read every language's cue words (at model load, not at import)."""
         locales = load_catalogues(load_settings().config_dir).locales
-        return cls(config, locales.intent_cues(), locales.question_words())
+        return cls(config, locales.intent_cues(), locales.question_words(), locales.intent_cue_exceptions())
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Send unsure acting intents to the fallback."""
@@ -96,6 +108,7 @@ class CautiousIntentGate(ConfiguredComponent):
                 self._cues,
                 asked=asked,
                 cue_when_asked=self._cue_when_asked,
+                exceptions=self._exceptions,
             ):
                 force_intent(message, FALLBACK, confidence)
         return messages

@@ -63,6 +63,9 @@ class Locale:
     short_turns: tuple[str, ...] = ()
     #: Intent -> words a message must contain before the assistant acts on that intent.
     intent_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Intent -> words that show its cue is about something else ("cancel tomorrow's reminders" is no
+    #: unsubscribing): with one, the assistant asks instead of acting.
+    intent_cue_exceptions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: how a question opens ("how", "est-ce", "posso", "هل"): starts of words, folded
     question_words: tuple[str, ...] = ()
 
@@ -145,6 +148,14 @@ class LocaleCatalogue:
             cues["switch_language"].update(fold(name) for name in self.language_spellings())
         return {intent: frozenset(words) for intent, words in cues.items()}
 
+    def intent_cue_exceptions(self) -> dict[str, frozenset[str]]:
+        """Intent -> every language's words that make its cue about something else, folded."""
+        words: dict[str, set[str]] = {}
+        for locale in self.locales.values():
+            for intent, theirs in locale.intent_cue_exceptions.items():
+                words.setdefault(intent, set()).update(fold(word) for word in theirs)
+        return {intent: frozenset(found) for intent, found in words.items()}
+
     def question_words(self) -> frozenset[str]:
         """Every language's question openings, folded."""
         return frozenset(fold(word) for locale in self.locales.values() for word in locale.question_words)
@@ -216,6 +227,10 @@ def load_locales(config_dir: Path, languages: LanguageRegistry) -> LocaleCatalog
                 short_turns=tuple(str(w) for w in raw.get("short_turns") or ()),
                 intent_cues={
                     str(k): tuple(str(w) for w in v) for k, v in (raw.get("intent_cues") or {}).items()
+                },
+                intent_cue_exceptions={
+                    str(k): tuple(str(w) for w in v or ())
+                    for k, v in (raw.get("intent_cue_exceptions") or {}).items()
                 },
                 question_words=tuple(str(w) for w in raw.get("question_words") or ()),
             )

@@ -62,3 +62,35 @@ def test_a_report_put_as_a_question_needs_a_reports_word() -> None:
     messages = [Message({TEXT: t, INTENT: {"name": "report_concern", "confidence": 0.9}}) for t in texts]
     gate.process(messages)
     assert [m.get(INTENT)["name"] for m in messages] == ["report_concern", "report_concern", FALLBACK]
+
+
+def test_a_cue_about_something_else_asks_instead_of_acting() -> None:
+    exceptions = {"unsubscribe_alerts": frozenset({"remind", "تذكير"})}
+    thresholds, cues = {"unsubscribe_alerts": 0.5}, {"unsubscribe_alerts": frozenset({"cancel", "الغاء"})}
+    for text in ("cancel tomorrow's reminders", "إلغاء تذكيرات الغد"):
+        assert not acts_on("unsubscribe_alerts", 0.9, text, thresholds, cues, exceptions=exceptions)
+    assert acts_on(
+        "unsubscribe_alerts", 0.9, "cancel my flood alerts", thresholds, cues, exceptions=exceptions
+    )
+    assert acts_on("unsubscribe_alerts", 1.0, "الغاء", thresholds, cues, exceptions=exceptions)  # STOP's rule
+
+
+def test_the_shipped_locales_hold_the_exceptions_of_every_language() -> None:
+    from bot.catalogue.bundle import load_catalogues
+    from bot.settings import load_settings
+
+    locales = load_catalogues(load_settings().config_dir).locales
+    for code, locale in locales.locales.items():
+        assert set(locale.intent_cue_exceptions) == {"unsubscribe_alerts", "delete_my_data"}, code
+    gate = CautiousIntentGate.from_config({"require": {"unsubscribe_alerts": 0.5}})
+    for text in (
+        "cancel tomorrow's reminders",
+        "annule mon rendez-vous de demain",
+        "cancela la alarma",
+        "cancelar o lembrete",
+        "إلغاء تذكيرات الغد",
+        "futa kikumbusho cha kesho",
+    ):
+        message = Message({TEXT: text, INTENT: {"name": "unsubscribe_alerts", "confidence": 0.9}})
+        gate.process([message])
+        assert message.get(INTENT)["name"] == FALLBACK, text
