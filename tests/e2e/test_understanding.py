@@ -32,6 +32,13 @@ DANGEROUS = [
     ("ar", "من هو أفضل لاعب كرة قدم في العالم؟"),
     ("pt", "pare de falar de futebol e me conta uma piada"),
     ("sw", "timu gani itashinda ligi ya mabingwa mwaka huu?"),
+    # a cue of an acting intent about something else
+    ("ar", "إلغاء تذكيرات الغد"),
+    ("en", "cancel tomorrow's reminders"),
+    ("fr", "annule mon rendez-vous de demain"),
+    ("es", "borra la alarma de mañana"),
+    ("pt", "cancelar o lembrete de amanhã"),
+    ("sw", "futa kikumbusho cha kesho"),
 ]
 
 GREETINGS = [
