@@ -17,9 +17,11 @@ Each with 1 and 2 worker processes. Printed: deliveries per second, and CPU mill
 of the workers and of the whole path (workers, Rasa, action server, Redis; the stand-in, which plays
 the provider, not counted). The stand-in must have received each message once. Rate limits are
 lifted for the run (``BARAZA_DELIVERY_FILE``): the caps are what is measured otherwise.
-``--history`` gives each conversation that many earlier turns first (a copy of a real REST
-conversation's tracker), as a citizen who has talked with the assistant has: only the baseline reads
-and writes trackers, so only it pays for them.
+``--large N`` adds one broadcast to N subscribers by 2 workers (time, and memory: each worker's
+peak resident memory, Redis's growth); ``--direct-only`` leaves out the baseline. ``--history``
+gives each conversation that many earlier turns first (a copy of a real REST conversation's
+tracker), as a citizen who has talked with the assistant has: only the baseline reads and writes
+trackers, so only it pays for them.
 """
 
 from __future__ import annotations
@@ -99,6 +101,8 @@ class Run:
     worker_cpu: float  #: seconds of CPU of the worker processes
     path_cpu: float  #: seconds of CPU of workers, Rasa, action server and Redis
     split: dict[str, float]  #: seconds of CPU per part of the path
+    worker_rss: float = 0.0  #: the largest resident memory of one worker process seen, MB
+    redis_growth: float = 0.0  #: Redis's memory at the end less at the start, MB (the records kept)
 
     @property
     def rate(self) -> float:
@@ -108,8 +112,9 @@ class Run:
         worker_ms, path_ms = (1000 * cpu / self.deliveries for cpu in (self.worker_cpu, self.path_cpu))
         split = ", ".join(f"{part} {1000 * cpu / self.deliveries:.2f}" for part, cpu in self.split.items())
         return (
-            f"  {label:<34} {self.deliveries:>6,} deliveries in {self.seconds:6.2f} s: {self.rate:>7,.0f}/s; "
-            f"CPU per delivery: workers {worker_ms:5.2f} ms, whole path {path_ms:5.2f} ms ({split})"
+            f"  {label:<34} {self.deliveries:>7,} deliveries in {self.seconds:6.2f} s: {self.rate:>7,.0f}/s; "
+            f"CPU per delivery: workers {worker_ms:5.2f} ms, whole path {path_ms:5.2f} ms ({split}); "
+            f"worker memory peak {self.worker_rss:.0f} MB, Redis +{self.redis_growth:.0f} MB"
         )
 
 
@@ -206,12 +211,16 @@ def measure(
         "Redis": _redis_process(client),
     }
     before = {part: _cpu(processes) for part, processes in parts.items()}
+    redis_before = int(client.info("memory")["used_memory"])
+    peak = 0.0
     started = time.perf_counter()
     record = services.alerts.create(AUTHOR, _alert(services))
     broadcast = Broadcast.alert(record.alert_id)
     while not services.fan_out.progress(broadcast).complete:
+        peak = max(peak, *(_rss(process) for process in watched))
         time.sleep(0.02)
     seconds = time.perf_counter() - started
+    redis_growth = (int(client.info("memory")["used_memory"]) - redis_before) / 1e6
     split = {part: _cpu(processes) - before[part] for part, processes in parts.items()}
     progress = services.fan_out.progress(broadcast)
     for name in names:
@@ -221,7 +230,14 @@ def measure(
     received = int(stand_in.ask("count"))
     assert progress.sent == count, progress
     assert received == count, f"the stand-in received {received} messages for {count} deliveries"
-    return Run(count, seconds, split["workers"], sum(split.values()), split)
+    return Run(count, seconds, split["workers"], sum(split.values()), split, peak, redis_growth)
+
+
+def _rss(process: psutil.Process) -> float:
+    try:
+        return float(process.memory_info().rss) / 1e6
+    except psutil.Error:
+        return 0.0
 
 
 def _subscribe(services: Services, count: int) -> None:
@@ -242,6 +258,10 @@ def main() -> None:
     parser.add_argument("--deliveries", type=int, default=20_000, help="per direct run")
     parser.add_argument("--rasa-deliveries", type=int, default=1_000, help="per baseline run")
     parser.add_argument("--history", type=int, default=0, help="earlier turns of each conversation")
+    parser.add_argument(
+        "--large", type=int, default=0, help="then one broadcast to this many subscribers, direct, 2 workers"
+    )
+    parser.add_argument("--direct-only", action="store_true", help="no baseline through Rasa")
     parser.add_argument("--port-base", type=int, default=int(os.environ.get("BENCH_PORT_BASE", "7300")))
     args = parser.parse_args()
     stand_in = StandIn()
@@ -277,17 +297,21 @@ def main() -> None:
         del stack.processes["worker"]
         services = Services(settings)
         print(f"one alert to Telegram subscribers (stand-in at {stand_in.url}), timed from its approval")
-        for through_rasa, count in ((True, args.rasa_deliveries), (False, args.deliveries)):
+        ways = ((True, args.rasa_deliveries), (False, args.deliveries))
+        for through_rasa, count in ways[1:] if args.direct_only else ways:
             for workers in (1, 2):
                 run = measure(stack, services, stand_in, count, workers, through_rasa, args.history)
                 results[(through_rasa, workers)] = run
                 way = "through Rasa trigger_intent" if through_rasa else "direct"
                 print(run.line(f"{way}, {workers} worker(s)"), flush=True)
+        if args.large:
+            run = measure(stack, services, stand_in, args.large, 2, False, 0)
+            print(run.line("direct, 2 workers, one large broadcast"), flush=True)
     finally:
         stack.stop()
         stand_in.stop()
         redis.Redis.from_url(args.redis_url).flushdb()
-    for workers in (1, 2):
+    for workers in (1, 2) if not args.direct_only else ():
         before, after = results[(True, workers)], results[(False, workers)]
         print(
             f"  {workers} worker(s): {after.rate / before.rate:.1f}x the deliveries per second, "

@@ -126,6 +126,7 @@ def main(argv: list[str]) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    services.catalogues()  # read before taking work: else the first batch waits seconds for them
     worker.run()
     return 0
 
