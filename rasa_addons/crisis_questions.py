@@ -14,7 +14,7 @@ never replaced that way. A rule's decision (STOP, a ticket reference: confidence
 changed. The catalogues are followed live, so a new question variant takes effect without
 retraining.
 
-Three refinements, chosen on the public dev set (``bench/real``):
+Four refinements, chosen on the public dev set (``bench/real``):
 
 - a guess in ``ask_only`` (starting a report) gives way only to a message put as a question
   (:func:`bot.phrases.asks`) or telling of one's own symptoms (``told``: "it all started with the
@@ -27,7 +27,12 @@ Three refinements, chosen on the public dev set (``bench/real``):
   ``service_threshold``, if the entry is of one of ``service_hazards`` (COVID-19: relief aid and
   help are services themselves);
 - a message shorter than ``min_words`` that is an entry's keyword itself ("mascara", "vaccin")
-  replaces the guesses in ``overrides``.
+  replaces the guesses in ``overrides``;
+- a guess in ``weighed`` (out of scope) gives way only to a match the closer, the surer the
+  classifier was: ``threshold`` plus ``weigh_slope`` times its confidence above ``weigh_from``. A
+  general question is alike in letters to a knowledge base question as often as a crisis question
+  the classifier missed ("what's the status of my airline flight", "À quelle distance se trouve la
+  Lune ?"), but the classifier is surer of it.
 """
 
 from __future__ import annotations
@@ -78,6 +83,9 @@ class CrisisQuestionClassifier(ConfiguredComponent):
             "service_threshold": 1.1,  # off unless configured
             "service_hazards": [],
             "exact_keyword": 1.1,  # off unless configured
+            "weighed": [],
+            "weigh_from": 1.0,
+            "weigh_slope": 0.0,  # off unless configured
         }
 
     def __init__(
@@ -97,6 +105,9 @@ class CrisisQuestionClassifier(ConfiguredComponent):
         self._min_words = int(config["min_words"])
         self._near_copy = float(config.get("near_copy", 1.1))
         self._keep = frozenset(str(i) for i in config.get("keep") or ())
+        self._weighed = frozenset(str(i) for i in config.get("weighed") or ())
+        self._weigh_from = float(config.get("weigh_from", 1.0))
+        self._weigh_slope = float(config.get("weigh_slope", 0.0))
         self._catalogues = catalogues
 
     @classmethod
@@ -150,7 +161,7 @@ class CrisisQuestionClassifier(ConfiguredComponent):
                 return False
             if match.named and match.score >= self._ask_threshold:
                 return True  # a question naming an entry, or one's symptoms, is no report, even long
-        if match.score >= self._threshold:
+        if match.score >= self._threshold + self._raised_by(intent, confidence):
             # a short message ("habari", "a plus") replaces only an unsure guess: few letters, weak evidence
             if (intent in self._overrides and words >= self._min_words) or confidence < self._unsure_below:
                 return True
@@ -166,6 +177,14 @@ class CrisisQuestionClassifier(ConfiguredComponent):
             if intent in self._overrides and words < self._min_words and match.score >= self._exact_keyword:
                 return True
         return False
+
+    def _raised_by(self, intent: str, confidence: float) -> float:
+        """How much closer than ``threshold`` a message must be to replace a guess in ``weighed``: the
+        surer the classifier that a message is out of scope, the closer to a knowledge base question
+        it must be ("what's the status of my airline flight" is 0.65 like "can I travel by plane")."""
+        if intent not in self._weighed:
+            return 0.0
+        return self._weigh_slope * max(0.0, confidence - self._weigh_from)
 
     def _near_copy_of(self, score: float, intent: object, message: Message) -> bool:
         """Whether a confident guess gives way: the message nearly copies a knowledge base question

@@ -183,3 +183,25 @@ def test_a_word_that_is_an_entrys_keyword_is_that_entry() -> None:
     classifier.process([keyword, greeting])
     assert keyword.get(INTENT)["name"] == INTENT_NAME
     assert greeting.get(INTENT)["name"] == "greet"
+
+
+def test_the_surer_the_classifier_that_a_message_is_out_of_scope_the_closer_it_must_be() -> None:
+    flight = "what's the status of my airline flight"
+    guide = Guide({flight: ("travel", 0.7)})
+    weighed: dict[str, Any] = {
+        "overrides": ["out_of_scope"],
+        "weighed": ["out_of_scope"],
+        "weigh_from": 0.6,
+        "weigh_slope": 0.5,
+    }
+    sure = _message(flight, intent="out_of_scope", confidence=0.9)  # needs 0.65 + 0.5 x 0.3 = 0.8
+    hesitant = _message(flight, intent="out_of_scope", confidence=0.6)  # needs 0.65
+    goodbye = _message(flight, intent="goodbye", confidence=0.9)  # not weighed
+    _classifier(guide, threshold=0.65, **weighed).process([sure, hesitant, goodbye])
+    assert sure.get(INTENT)["name"] == "out_of_scope"
+    assert hesitant.get(INTENT)["name"] == INTENT_NAME
+    _classifier(guide, threshold=0.65, **{**weighed, "overrides": ["goodbye"]}).process([goodbye])
+    assert goodbye.get(INTENT)["name"] == INTENT_NAME
+    closer = _message(flight, intent="out_of_scope", confidence=0.9)
+    _classifier(Guide({flight: ("travel", 0.82)}), threshold=0.65, **weighed).process([closer])
+    assert closer.get(INTENT)["name"] == INTENT_NAME
