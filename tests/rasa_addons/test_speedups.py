@@ -7,6 +7,7 @@ from typing import Any
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
@@ -15,6 +16,7 @@ from rasa_addons import speedups
 
 ORIGINAL_RESOLVE = Event.__dict__["resolve_by_type"]
 ORIGINAL_VALIDATE = RemoteAction._validate_action_result
+ORIGINAL_CLASSIFY = LogisticRegressionClassifier.process
 
 
 @pytest.fixture()
@@ -22,6 +24,7 @@ def applied(monkeypatch: pytest.MonkeyPatch) -> None:
     """Apply the speed-ups for one test; the originals come back after it."""
     monkeypatch.setattr(Event, "resolve_by_type", ORIGINAL_RESOLVE)
     monkeypatch.setattr(RemoteAction, "_validate_action_result", ORIGINAL_VALIDATE)
+    monkeypatch.setattr(LogisticRegressionClassifier, "process", ORIGINAL_CLASSIFY)
     speedups.apply()
     speedups.apply()  # idempotent
 
@@ -89,3 +92,35 @@ def test_the_verdicts_cover_both_outcomes() -> None:
         except jsonschema.ValidationError:
             verdicts.add(False)
     assert verdicts == {True, False}
+
+
+def test_the_intent_classifier_gives_the_same_ranking(applied: None, tmp_path: Any) -> None:
+    """The trained model's own classifier, on texts of every language: the same intents and
+    probabilities with the coefficients reordered as without."""
+    import asyncio
+
+    from rasa.core.agent import Agent
+
+    from bot.runtime.training import MODEL_NAME
+    from bot.settings import PROJECT_ROOT
+
+    model = PROJECT_ROOT / "models" / f"{MODEL_NAME}.tar.gz"
+    if not model.exists():
+        pytest.skip("no trained model (./baraza test trains it first)")
+    texts = ["how much is a passport", "nina homa", "أين الملاجئ؟", "Salut", "quero cancelar", "stop"]
+
+    async def parse(agent: Agent) -> list[list[tuple[str, float]]]:
+        rankings = []
+        for text in texts:
+            parsed = await agent.parse_message(text)
+            rankings.append([(r["name"], r["confidence"]) for r in parsed["intent_ranking"]])
+        return rankings
+
+    agent = Agent.load(str(model))
+    after = asyncio.run(parse(agent))
+    LogisticRegressionClassifier.process = ORIGINAL_CLASSIFY  # type: ignore[method-assign]
+    fresh = Agent.load(str(model))
+    before = asyncio.run(parse(fresh))
+    assert [[name for name, _ in r] for r in after] == [[name for name, _ in r] for r in before]
+    for a, b in zip(after, before, strict=True):
+        assert [c for _, c in a] == pytest.approx([c for _, c in b], abs=1e-12)
