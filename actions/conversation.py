@@ -24,7 +24,8 @@ from bot.handoff.model import Trigger
 
 def choice_step_answered(turn: Turn, catalogues: Catalogues) -> Outcome | None:
     """A sentence typed at a pending choice ("which service?", "which region?") that the model did not
-    understand: what it names answers the question (see each step); None when no choice is pending."""
+    understand: what it names answers the question (see each step); None when no choice is pending.
+    (A crisis question naming no entry does the same: ``ActionAnswerCrisis``.)"""
     return (
         service_choice_answered(turn, catalogues)
         or subscription_region_answered(turn, catalogues)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from actions.base import BarazaAction
+from actions.services import service_choice_answered
+from actions.subscriptions import subscription_region_answered
 from actions.turn import Turn
 from bot.assistant.alerts import WAITING_FOR_ALERTS_REGION, active_alerts
 from bot.assistant.conversation import fallback
@@ -56,6 +58,14 @@ class ActionAnswerCrisis(BarazaAction):
             return answer_shelters(
                 catalogues, turn.language, region.value, named_unknown=region.named_unknown
             )
+        if topic is None and not unanswered:  # no entry named: at a pending choice, an answer to it
+            answered = (
+                service_choice_answered(turn, catalogues)
+                or subscription_region_answered(turn, catalogues)
+                or alerts_region_answered(turn, catalogues)
+            )
+            if answered is not None:
+                return answered
         return answer_crisis(catalogues, turn.language, topic, unanswered=unanswered)
 
 
