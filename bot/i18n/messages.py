@@ -6,7 +6,7 @@ import functools
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from bot.i18n.languages import LanguageRegistry
 from bot.phrases import fold
@@ -140,21 +140,14 @@ class LocaleCatalogue:
     def intent_cues(self) -> dict[str, frozenset[str]]:
         """Intent -> every language's cue words for it, folded; switching language is also cued by
         any name of a language."""
-        cues: dict[str, set[str]] = {}
-        for locale in self.locales.values():
-            for intent, words in locale.intent_cues.items():
-                cues.setdefault(intent, set()).update(fold(word) for word in words)
+        cues = _folded_union(locale.intent_cues for locale in self.locales.values())
         if "switch_language" in cues:
-            cues["switch_language"].update(fold(name) for name in self.language_spellings())
-        return {intent: frozenset(words) for intent, words in cues.items()}
+            cues["switch_language"] |= {fold(name) for name in self.language_spellings()}
+        return cues
 
     def intent_cue_exceptions(self) -> dict[str, frozenset[str]]:
         """Intent -> every language's words that make its cue about something else, folded."""
-        words: dict[str, set[str]] = {}
-        for locale in self.locales.values():
-            for intent, theirs in locale.intent_cue_exceptions.items():
-                words.setdefault(intent, set()).update(fold(word) for word in theirs)
-        return {intent: frozenset(found) for intent, found in words.items()}
+        return _folded_union(locale.intent_cue_exceptions for locale in self.locales.values())
 
     def question_words(self) -> frozenset[str]:
         """Every language's question openings, folded."""
@@ -162,19 +155,11 @@ class LocaleCatalogue:
 
     def concern_category_cues(self) -> dict[str, frozenset[str]]:
         """Concern category -> every language's cue words for it, folded."""
-        cues: dict[str, set[str]] = {}
-        for locale in self.locales.values():
-            for category, words in locale.concern_category_cues.items():
-                cues.setdefault(category, set()).update(fold(word) for word in words)
-        return {category: frozenset(words) for category, words in cues.items()}
+        return _folded_union(locale.concern_category_cues for locale in self.locales.values())
 
     def aspect_cues(self) -> dict[str, frozenset[str]]:
         """Service aspect -> every language's cue words for it, folded."""
-        cues: dict[str, set[str]] = {}
-        for locale in self.locales.values():
-            for aspect, words in locale.service_aspect_cues.items():
-                cues.setdefault(aspect, set()).update(fold(word) for word in words)
-        return {aspect: frozenset(words) for aspect, words in cues.items()}
+        return _folded_union(locale.service_aspect_cues for locale in self.locales.values())
 
     def opt_out_keywords(self) -> frozenset[str]:
         """Every language's opt-out words: STOP works whatever language the conversation is in."""
@@ -237,3 +222,12 @@ def load_locales(config_dir: Path, languages: LanguageRegistry) -> LocaleCatalog
         except (KeyError, AttributeError, TypeError) as error:
             raise DataFileError(f"{path}: missing or malformed section: {error}") from error
     return LocaleCatalogue(locales=locales)
+
+
+def _folded_union(per_language: Iterable[Mapping[str, Iterable[str]]]) -> dict[str, frozenset[str]]:
+    """Key -> the folded words every language gives it (the cue lists of the locales)."""
+    merged: dict[str, set[str]] = {}
+    for lists in per_language:
+        for key, words in lists.items():
+            merged.setdefault(key, set()).update(fold(word) for word in words)
+    return {key: frozenset(words) for key, words in merged.items()}
