@@ -26,7 +26,7 @@ from tests.e2e.conftest import (
     get,
     records,
 )
-from tests.e2e.test_alerts import _cap, _get, _next_bot_message, _post
+from tests.e2e.test_alerts import _cap, _delivered, _next_bot_message, _post
 from tests.e2e.test_socketio import SOCKET_URL, SocketChat
 from tests.e2e.test_telegram import _message, _post_update
 from tests.e2e.test_twilio import MESSAGES
@@ -90,12 +90,7 @@ async def _scenario(key: str, stand_in: ProviderStandIn, catalogues: Catalogues)
         assert status == 201, record
         pushed = await _next_bot_message(web, 30)
         assert pushed is not None and "Flood warning" in pushed["text"]
-        for _ in range(150):
-            progress = await asyncio.to_thread(_get, f"/api/v1/alerts/{record['id']}/progress", key)
-            if progress["deliveries"]["complete"]:
-                break
-            await asyncio.sleep(0.2)
-        assert progress["deliveries"]["complete"], progress
+        await asyncio.to_thread(_delivered, key, record["id"])
         await asyncio.sleep(2)  # anything sent twice would have arrived by now
         [telegram] = _telegram_to(stand_in, telegram_before)
         assert "Alerte crue" in telegram and french.ministry_names["meteo"] in telegram

@@ -19,7 +19,7 @@ from bot.identity import web_conversation_id
 from bot.runtime.stack import Stack
 from tests.e2e.conftest import ProviderStandIn, records
 from tests.e2e.test_alert_delivery import _tracker
-from tests.e2e.test_alerts import _cap, _get, _next_bot_message, _post, subscribe_on_the_web
+from tests.e2e.test_alerts import _cap, _delivered, _next_bot_message, _post, subscribe_on_the_web
 from tests.e2e.test_messenger import _message, _sent_to
 from tests.e2e.test_messenger import _post as _post_messenger
 from tests.e2e.test_socketio import SOCKET_URL, SocketChat
@@ -59,12 +59,7 @@ async def _scenario(key: str, stand_in: ProviderStandIn, catalogues: Catalogues)
         pushed = await _next_bot_message(here, 30)  # live, on the open page
         assert pushed is not None and "Flood warning" in pushed["text"], pushed
         assert pushed["metadata"] == {"language": "en", "direction": "ltr"}
-        for _ in range(150):
-            progress = await asyncio.to_thread(_get, f"/api/v1/alerts/{record['id']}/progress", key)
-            if progress["deliveries"]["complete"]:
-                break
-            await asyncio.sleep(0.2)
-        assert progress["deliveries"]["complete"], progress
+        await asyncio.to_thread(_delivered, key, record["id"])
         await asyncio.sleep(2)  # anything sent twice would have arrived by now
         assert await _next_bot_message(here, 1) is None
         details = await here.say("tell me more", {})
