@@ -8,6 +8,7 @@ from actions.subscriptions import subscription_region_answered
 from actions.turn import Turn
 from bot.assistant.alerts import WAITING_FOR_ALERTS_REGION, active_alerts
 from bot.assistant.conversation import fallback
+from bot.assistant.crisis_meaning import default_meaning
 from bot.assistant.crisis import answer_crisis
 from bot.assistant.mentions import Kind, mentioned, region_typed
 from bot.assistant.replies import Outcome
@@ -24,9 +25,12 @@ def crisis_topic_asked(turn: Turn, catalogues: Catalogues) -> tuple[str | None, 
     """The entry a question asks about, and whether it was a question the knowledge base does not
     answer (rather than a request for the topic menu)."""
     if turn.text:
-        match = catalogues.crisis.match(turn.text)
+        meaning = default_meaning()
+        match = catalogues.crisis.match(turn.text, meaning.of(catalogues.crisis) if meaning else None)
         if match is not None and match.confident:
             return match.topic_id, False
+        if match is not None and not match.understood:
+            return None, True  # alike in letters to a question of the knowledge base, not in meaning
     named = mentioned(catalogues, Kind.CRISIS_TOPIC, turn.entities, turn.text, turn.language).value
     if named:
         return named, False

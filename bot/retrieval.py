@@ -57,3 +57,25 @@ class QuestionIndex:
         best = np.maximum.reduceat(scores, self._starts)  # each label's closest variant
         order = np.argsort(-best, kind="stable")[:top]
         return [Ranked(self._labels[i], round(float(best[i]), 4)) for i in order]
+
+
+class MeaningIndex:
+    """Sentence vectors of labelled entries' variants (:mod:`bot.sentence_vectors`), searched by cosine.
+
+    The counterpart of :class:`QuestionIndex` for meaning: each label's score is its closest variant's.
+    """
+
+    def __init__(self, labels: list[str], vectors: np.ndarray) -> None:
+        """``labels[i]`` is the entry of row ``vectors[i]`` (unit rows)."""
+        order = sorted(range(len(labels)), key=lambda i: labels[i])
+        self._matrix = vectors[order] if len(order) else vectors
+        ordered = [labels[i] for i in order]
+        self._starts = np.array([i for i, label in enumerate(ordered) if i == 0 or ordered[i - 1] != label])
+        self._labels = [ordered[i] for i in self._starts]
+
+    def scores(self, vector: np.ndarray) -> dict[str, float]:
+        """Each label's closest variant's cosine with ``vector`` (a unit row)."""
+        if not self._labels:
+            return {}
+        best = np.maximum.reduceat(self._matrix @ vector, self._starts)
+        return {label: float(score) for label, score in zip(self._labels, best)}

