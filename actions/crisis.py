@@ -8,8 +8,8 @@ from actions.subscriptions import subscription_region_answered
 from actions.turn import Turn
 from bot.assistant.alerts import WAITING_FOR_ALERTS_REGION, active_alerts
 from bot.assistant.conversation import fallback
-from bot.assistant.crisis_meaning import default_meaning
 from bot.assistant.crisis import answer_crisis
+from bot.assistant.crisis_meaning import default_meaning
 from bot.assistant.mentions import Kind, mentioned, region_typed
 from bot.assistant.replies import Outcome
 from bot.assistant.shelters import SHELTERS_TOPIC, answer_shelters, is_shelter_question

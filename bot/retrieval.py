@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.phrases import fold
@@ -65,7 +66,7 @@ class MeaningIndex:
     The counterpart of :class:`QuestionIndex` for meaning: each label's score is its closest variant's.
     """
 
-    def __init__(self, labels: list[str], vectors: np.ndarray) -> None:
+    def __init__(self, labels: list[str], vectors: npt.NDArray[np.float32]) -> None:
         """``labels[i]`` is the entry of row ``vectors[i]`` (unit rows)."""
         order = sorted(range(len(labels)), key=lambda i: labels[i])
         self._matrix = vectors[order] if len(order) else vectors
@@ -73,9 +74,9 @@ class MeaningIndex:
         self._starts = np.array([i for i, label in enumerate(ordered) if i == 0 or ordered[i - 1] != label])
         self._labels = [ordered[i] for i in self._starts]
 
-    def scores(self, vector: np.ndarray) -> dict[str, float]:
+    def scores(self, vector: npt.NDArray[np.float32]) -> dict[str, float]:
         """Each label's closest variant's cosine with ``vector`` (a unit row)."""
         if not self._labels:
             return {}
         best = np.maximum.reduceat(self._matrix @ vector, self._starts)
-        return {label: float(score) for label, score in zip(self._labels, best)}
+        return {label: float(score) for label, score in zip(self._labels, best, strict=True)}

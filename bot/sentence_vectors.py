@@ -27,16 +27,19 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 LOG = logging.getLogger(__name__)
 #: Vectors are stored in half precision: cosines change in the fourth decimal, the file halves.
 STORED_DTYPE = np.float16
+#: Rows of vectors.
+Vectors = npt.NDArray[np.float32]
 
 
 class SentenceEncoder(Protocol):
     """Turns texts into unit-length vectors (one row per text)."""
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str]) -> Vectors:
         """Rows of L2-normalised float32 vectors, in the order of ``texts``."""
         ...  # pragma: no cover - a protocol
 
@@ -53,7 +56,7 @@ class E5Encoder:
         self._model: Any = None
         self._lock = threading.Lock()
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str]) -> Vectors:
         """See :class:`SentenceEncoder`."""
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
@@ -68,7 +71,7 @@ class E5Encoder:
 
 def text_key(text: str) -> str:
     """The store's key of a text (exact text: a changed variant is a new vector)."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class VectorStore:
@@ -82,35 +85,46 @@ class VectorStore:
         self.path = path
         self._encoder = encoder
         self._lock = threading.Lock()
-        self._rows: dict[str, np.ndarray] | None = None
+        self._rows: dict[str, Any] | None = None
 
-    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+    def vectors(self, texts: Sequence[str]) -> Vectors:
         """One float32 row per text; texts not yet stored are encoded and the file rewritten."""
         with self._lock:
             rows = self._load()
             missing = list(dict.fromkeys(t for t in texts if text_key(t) not in rows))
             if missing:
                 LOG.info("encoding %d texts not in %s", len(missing), self.path)
-                for text, row in zip(missing, self._encoder.encode(missing)):
+                for text, row in zip(missing, self._encoder.encode(missing), strict=True):
                     rows[text_key(text)] = row.astype(STORED_DTYPE)
                 self._save(rows)
             if not texts:
                 return np.zeros((0, 0), dtype=np.float32)
             return np.vstack([rows[text_key(t)] for t in texts]).astype(np.float32)
 
-    def encode(self, text: str) -> np.ndarray:
-        """A citizen's text: encoded each time, never stored (it may hold personal data)."""
-        return self._encoder.encode([text])[0]
+    def keep_only(self, texts: Sequence[str]) -> None:
+        """Encode what is missing and drop the vectors of texts no longer asked for (edited entries)."""
+        self.vectors(texts)
+        with self._lock:
+            rows = self._load()
+            wanted = {text_key(t) for t in texts}
+            if set(rows) != wanted:
+                self._rows = {k: v for k, v in rows.items() if k in wanted}
+                self._save(self._rows)
 
-    def _load(self) -> dict[str, np.ndarray]:
+    def encode(self, text: str) -> Vectors:
+        """A citizen's text: encoded each time, never stored (it may hold personal data)."""
+        row: Vectors = self._encoder.encode([text])[0]
+        return row
+
+    def _load(self) -> dict[str, Any]:
         if self._rows is None:
             self._rows = {}
             if self.path.exists():
                 with np.load(self.path) as data:
-                    self._rows = dict(zip((str(k) for k in data["keys"]), data["vectors"]))
+                    self._rows = dict(zip((str(k) for k in data["keys"]), data["vectors"], strict=True))
         return self._rows
 
-    def _save(self, rows: dict[str, np.ndarray]) -> None:
+    def _save(self, rows: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.npz")
         keys = list(rows)

@@ -37,7 +37,8 @@ class CrisisMeaning:
         """The vectors of ``guide``'s texts (encoding the ones not stored yet)."""
         if self._guide is not guide or self._index is None:
             variants = guide.variants()
-            self._index = MeaningIndex([t for t, _ in variants], self._store.vectors([v for _, v in variants]))
+            vectors = self._store.vectors([text for _, text in variants])
+            self._index = MeaningIndex([topic for topic, _ in variants], vectors)
             self._guide = guide
         return self._index
 

@@ -22,7 +22,7 @@ from bot.runtime.processes import (
 from bot.runtime.redis_env import redis_endpoint_env, tracker_expiry_env
 from bot.runtime.redis_policy import eviction_warning
 from bot.runtime.stack import PROCESS_ENV, KeepsCrashing, Stack
-from bot.runtime.training import ensure_model, model_path
+from bot.runtime.training import ensure_model, ensure_sentence_vectors, model_path
 from bot.settings import load_settings
 
 REST_WARNING = (
@@ -35,6 +35,7 @@ def run() -> int:
     """Run until interrupted."""
     settings = load_settings()
     model = ensure_model(settings)
+    ensure_sentence_vectors(settings)
     log_dir = settings.data_dir / "logs"
     stack = (
         Cluster(settings=settings, model=model, log_dir=log_dir, replicas=settings.replicas)

