@@ -18,6 +18,7 @@ needed and added, so editing an entry still takes effect without retraining.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -125,8 +126,14 @@ class VectorStore:
         return self._rows
 
     def _save(self, rows: dict[str, Any]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the file; on a read-only disk (a container's image) the new vectors stay in memory."""
         partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.npz")
         keys = list(rows)
-        np.savez(partial, keys=np.array(keys), vectors=np.vstack([rows[k] for k in keys]))
-        os.replace(partial, self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(partial, keys=np.array(keys), vectors=np.vstack([rows[k] for k in keys]))
+            os.replace(partial, self.path)
+        except OSError as error:
+            LOG.warning("sentence vectors kept in memory only (%s): %s", self.path, error)
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)

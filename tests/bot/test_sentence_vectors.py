@@ -66,3 +66,16 @@ def test_the_real_encoder_puts_the_same_question_close_in_any_language() -> None
     assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-3)
     fever, swahili, arabic, football = rows
     assert fever @ swahili > fever @ football and fever @ arabic > fever @ football
+
+
+def test_where_the_file_cannot_be_written_new_vectors_are_kept_in_memory(tmp_path: Path) -> None:
+    """A container whose image is read-only (deploy/k8s: readOnlyRootFilesystem) and an entry edited:
+    the answer still comes (a place that is no folder stands for the disk, which root could write)."""
+    blocker = tmp_path / "models"
+    blocker.write_text("not a folder")
+    encoder = CountingEncoder()
+    store = VectorStore(blocker / "vectors.npz", encoder)
+    assert store.vectors(["fever", "edited question"]).shape == (2, 3)
+    store.vectors(["edited question"])
+    assert encoder.encoded == ["fever", "edited question"]  # not encoded twice
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["models"]
