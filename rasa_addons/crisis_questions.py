@@ -51,8 +51,10 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.assistant.crisis_meaning import default_detector
 from bot.catalogue.bundle import LiveCatalogues
 from bot.catalogue.crisis import CrisisGuide, CrisisMatch
+from bot.crisis_detector import CrisisDetector
 from bot.phrases import asks
 from bot.settings import load_settings
 from rasa_addons.component import ConfiguredComponent, force_intent
@@ -86,10 +88,17 @@ class CrisisQuestionClassifier(ConfiguredComponent):
             "weighed": [],
             "weigh_from": 1.0,
             "weigh_slope": 0.0,  # off unless configured
+            "detector_intents": [],
+            "detector_from": 1.1,  # off unless configured
+            "detector_threshold": 1.1,
         }
 
     def __init__(
-        self, config: dict[str, Any], catalogues: LiveCatalogues, openings: frozenset[str] = frozenset()
+        self,
+        config: dict[str, Any],
+        catalogues: LiveCatalogues,
+        openings: frozenset[str] = frozenset(),
+        detector: CrisisDetector | None = None,
     ) -> None:
         self._threshold = float(config["threshold"])
         self._ask_only = frozenset(str(i) for i in config.get("ask_only") or ())
@@ -108,13 +117,17 @@ class CrisisQuestionClassifier(ConfiguredComponent):
         self._weighed = frozenset(str(i) for i in config.get("weighed") or ())
         self._weigh_from = float(config.get("weigh_from", 1.0))
         self._weigh_slope = float(config.get("weigh_slope", 0.0))
+        self._detector_intents = frozenset(str(i) for i in config.get("detector_intents") or ())
+        self._detector_from = float(config.get("detector_from", 1.1))
+        self._detector_threshold = float(config.get("detector_threshold", 1.1))
+        self._detector = detector
         self._catalogues = catalogues
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> CrisisQuestionClassifier:
         """Follow the catalogues (read at model load, reloaded when edited)."""
         live = LiveCatalogues(load_settings().config_dir)
-        return cls(config, live, live.current().locales.question_words())
+        return cls(config, live, live.current().locales.question_words(), default_detector())
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Make close crisis questions ``ask_crisis`` with their topic."""
@@ -176,7 +189,16 @@ class CrisisQuestionClassifier(ConfiguredComponent):
                 return True
             if intent in self._overrides and words < self._min_words and match.score >= self._exact_keyword:
                 return True
-        return False
+        return self._detected(text, intent, match)
+
+    def _detected(self, text: str, intent: str, match: CrisisMatch) -> bool:
+        """The crisis detector's opinion (:mod:`bot.crisis_detector`), asked only for a guess in
+        ``detector_intents`` (out of scope) whose letters are close to a crisis question (from
+        ``detector_from``): "Est-ce qu'il existe un médicament efficace contre le Covid-19 ?"."""
+        detector = self._detector
+        if detector is None or intent not in self._detector_intents or match.score < self._detector_from:
+            return False
+        return detector.probability(text) >= self._detector_threshold
 
     def _raised_by(self, intent: str, confidence: float) -> float:
         """How much closer than ``threshold`` a message must be to replace a guess in ``weighed``: the

