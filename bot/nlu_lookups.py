@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from bot.catalogue.bundle import Catalogues, load_catalogues
@@ -81,10 +82,9 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def written_examples(project_root: Path) -> frozenset[str]:
-    """The texts of the hand-written training examples (lowercase): a knowledge base question that is
-    also one of them ("i need help") stays with its own intent."""
-    found: set[str] = set()
+def hand_written(project_root: Path) -> Iterator[tuple[str, str]]:
+    """(intent, text) of every hand-written training example (``data/nlu/*.yml`` but the generated file),
+    as written, entity markup included."""
     for path in sorted((project_root / "data" / "nlu").glob("*.yml")):
         if path == target_path(project_root):
             continue
@@ -92,8 +92,13 @@ def written_examples(project_root: Path) -> frozenset[str]:
             for line in str(block.get("examples") or "").splitlines():
                 text = line.strip().removeprefix("- ")
                 if text:
-                    found.add(normalise_form(_PLAIN.sub(r"\1", text)))
-    return frozenset(found)
+                    yield str(block.get("intent") or ""), text
+
+
+def written_examples(project_root: Path) -> frozenset[str]:
+    """The texts of the hand-written training examples (lowercase): a knowledge base question that is
+    also one of them ("i need help") stays with its own intent."""
+    return frozenset(normalise_form(_PLAIN.sub(r"\1", text)) for _, text in hand_written(project_root))
 
 
 #: ``[text]{...}`` or ``[text](...)`` entity markup of a training example, reduced to its text.

@@ -135,13 +135,15 @@ class CrisisGuide:
         (:data:`MEANING_WEIGHT`), and is not understood when its meaning is close to no entry
         (:data:`MEANING_FLOOR`); the score stays that of its letters, which the thresholds are set on.
         """
-        ranked: list[Ranked] = self._questions.rank(question, top=CANDIDATES)
+        # every entry when meaning weighs in too; the letters' own choice is among the closest few
+        ranked: list[Ranked] = self._questions.rank(
+            question, top=len(self.topic_ids) if meaning else CANDIDATES
+        )
         if not ranked:
             return None
         named = self._phrases.find_all(question)
-        scored = sorted(
-            ((r.score + (KEYWORD_BONUS if r.label in named else 0.0), r.label) for r in ranked), reverse=True
-        )
+        letters = {r.label: r.score + (KEYWORD_BONUS if r.label in named else 0.0) for r in ranked}
+        scored = sorted(((letters[r.label], r.label) for r in ranked[:CANDIDATES]), reverse=True)
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         best = scored[0][1]
         match = CrisisMatch(
@@ -152,10 +154,6 @@ class CrisisGuide:
         meant = meaning(question)
         if not meant:
             return match
-        letters = {
-            r.label: r.score + (KEYWORD_BONUS if r.label in named else 0.0)
-            for r in self._questions.rank(question, top=len(self.topic_ids))
-        }
         chosen = max(self.topic_ids, key=lambda t: letters.get(t, 0.0) + MEANING_WEIGHT * meant.get(t, 0.0))
         return CrisisMatch(
             chosen,

@@ -9,12 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
 from bot.assistant.crisis_meaning import vectors_path
 from bot.catalogue.bundle import load_catalogues
 from bot.crisis_detector import detector_path, fit_detector
-from bot.nlu_lookups import render, target_path, written_examples
+from bot.nlu_lookups import hand_written, render, target_path, written_examples
 from bot.sentence_vectors import E5Encoder, VectorStore
 from bot.settings import Settings, load_settings
 
@@ -85,17 +83,6 @@ def ensure_model(settings: Settings, force: bool = False) -> Path:
     return model
 
 
-def out_of_scope_examples(root: Path) -> list[str]:
-    """Every out-of-scope example of the training data (``data/nlu/*.yml``), in every language."""
-    examples: list[str] = []
-    for path in sorted((root / "data" / "nlu").glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
-            if isinstance(block, dict) and block.get("intent") == "out_of_scope":
-                lines = str(block.get("examples") or "").splitlines()
-                examples += [line.strip()[2:].strip() for line in lines if line.strip().startswith("- ")]
-    return examples
-
-
 def ensure_sentence_vectors(settings: Settings) -> None:
     """Encode the knowledge base's texts and the out-of-scope examples not encoded yet, forget the ones
     no longer there, and fit the crisis detector on them (a few minutes the first time on two cores;
@@ -106,7 +93,7 @@ def ensure_sentence_vectors(settings: Settings) -> None:
     root = settings.project_root
     store = VectorStore(vectors_path(root), E5Encoder(threads=os.cpu_count() or 1))
     questions = [text for _, text in load_catalogues(settings.config_dir).crisis.variants()]
-    general = out_of_scope_examples(root)
+    general = [text for intent, text in hand_written(root) if intent == "out_of_scope"]
     store.keep_only([*questions, *general])
     fit_detector(store, questions, general, detector_path(root))
     print(f"sentence vectors and the crisis detector are up to date: {store.path}")
