@@ -2,7 +2,8 @@
 
 Joins the knowledge base (:class:`bot.catalogue.crisis.CrisisGuide`, pure data) with the sentence
 vectors of its texts (:mod:`bot.sentence_vectors`): :meth:`CrisisMeaning.of` gives the guide's
-``match`` each entry's meaning score for a question.
+``match`` each entry's meaning score for a question, and the closest general text's (the crisis
+detector's out-of-scope examples).
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import importlib.util
 import logging
 from pathlib import Path
 
-from bot.catalogue.crisis import CrisisGuide, Meaning
+import numpy as np
+
+from bot.catalogue.crisis import CrisisGuide, Meaning, MeaningScores
 from bot.crisis_detector import CrisisDetector, detector_path
 from bot.retrieval import MeaningIndex
-from bot.sentence_vectors import E5Encoder, VectorStore
+from bot.sentence_vectors import E5Encoder, Vectors, VectorStore
 from bot.settings import load_settings
 
 LOG = logging.getLogger(__name__)
@@ -29,8 +32,10 @@ def vectors_path(project_root: Path) -> Path:
 class CrisisMeaning:
     """Meaning scores of questions against one knowledge base at a time (rebuilt when it is edited)."""
 
-    def __init__(self, store: VectorStore) -> None:
+    def __init__(self, store: VectorStore, general: Vectors | None = None) -> None:
+        """``general``: vectors of general (out-of-scope) texts, unit rows (the crisis detector's)."""
         self._store = store
+        self._general = general if general is not None and len(general) else None
         self._guide: CrisisGuide | None = None
         self._index: MeaningIndex | None = None
 
@@ -44,9 +49,15 @@ class CrisisMeaning:
         return self._index
 
     def of(self, guide: CrisisGuide) -> Meaning:
-        """``guide.match``'s meaning: each entry's score for a question."""
+        """``guide.match``'s meaning: each entry's score for a question, and the closest general text's."""
         index = self.index(guide)
-        return lambda question: index.scores(self._store.encode(question))
+
+        def scores(question: str) -> MeaningScores:
+            vector = self._store.encode(question)
+            general = -2.0 if self._general is None else float(np.max(self._general @ vector))
+            return MeaningScores(index.scores(vector), general)
+
+        return scores
 
 
 @functools.lru_cache(maxsize=1)
@@ -64,9 +75,13 @@ def default_store() -> VectorStore | None:
 
 @functools.lru_cache(maxsize=1)
 def default_meaning() -> CrisisMeaning | None:
-    """This process's meaning of crisis questions (None: see :func:`default_store`)."""
+    """This process's meaning of crisis questions (None: see :func:`default_store`), with the general
+    texts the crisis detector was fitted on."""
     store = default_store()
-    return CrisisMeaning(store) if store is not None else None
+    if store is None:
+        return None
+    detector = default_detector()
+    return CrisisMeaning(store, detector.general if detector is not None else None)
 
 
 def default_detector() -> CrisisDetector | None:

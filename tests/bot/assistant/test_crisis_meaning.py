@@ -34,8 +34,9 @@ def test_questions_are_scored_against_the_entries_and_the_vectors_built_once_per
     encoder = WordEncoder()
     meaning = CrisisMeaning(VectorStore(tmp_path / "vectors.npz", encoder))
     guide = load_crisis_guide(config_dir, ("en",))
-    scores = meaning.of(guide)("my boy has a fever")
-    assert set(scores) == set(guide.topic_ids)
+    meant = meaning.of(guide)("my boy has a fever")
+    scores = meant.entries
+    assert set(scores) == set(guide.topic_ids) and meant.general < -1  # no general texts given
     assert max(scores, key=lambda t: scores[t]) in {"symptoms", "children", "emergency_signs"}
     built, first = encoder.calls, meaning.index(guide)
     meaning.of(guide)("a mask")
@@ -44,6 +45,16 @@ def test_questions_are_scored_against_the_entries_and_the_vectors_built_once_per
     edited = load_crisis_guide(config_dir, ("en",))  # a reload after an edit: another snapshot
     assert meaning.index(edited) is not first  # rebuilt for it...
     assert encoder.calls == built + 1  # ...from the stored vectors: its texts were encoded already
+
+
+def test_the_closest_general_text_is_scored_beside_the_entries(config_dir: Path, tmp_path: Path) -> None:
+    encoder = WordEncoder()
+    general = encoder.encode(["book a table for two", "the flood of emails in my inbox"])
+    meaning = CrisisMeaning(VectorStore(tmp_path / "vectors.npz", encoder), general)
+    guide = load_crisis_guide(config_dir, ("en",))
+    inbox = meaning.of(guide)("a flood of emails")
+    assert inbox.general == pytest.approx(1.0, abs=1e-5)  # the same direction as the second text
+    assert meaning.of(guide)("my boy has a fever").general < max(inbox.entries.values())
 
 
 def test_switched_off_the_knowledge_base_is_read_by_letters_alone(monkeypatch: pytest.MonkeyPatch) -> None:

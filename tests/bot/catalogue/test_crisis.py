@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalogue.crisis import MATCH_THRESHOLD, MEANING_FLOOR, load_crisis_guide
+from bot.catalogue.crisis import MATCH_THRESHOLD, MEANING_FLOOR, MeaningScores, load_crisis_guide
 from bot.yaml_files import DataFileError
 from tests.conftest import edit_yaml
 
@@ -47,7 +47,9 @@ def test_the_meaning_of_a_question_chooses_among_entries_alike_in_letters(config
     question = "my son has a fever, what should i do"
     letters = guide.match(question)
     assert letters is not None and letters.topic_id == "symptoms"
-    meant = guide.match(question, lambda q: {t: (0.99 if t == "masks" else 0.5) for t in guide.topic_ids})
+    meant = guide.match(
+        question, lambda q: MeaningScores({t: (0.99 if t == "masks" else 0.5) for t in guide.topic_ids})
+    )
     assert meant is not None and meant.topic_id == "masks"  # meaning weighs more than a few letters
     assert meant.score == letters.score  # the thresholds stay on the letters' scale
     assert meant.understood and meant.confident
@@ -57,12 +59,23 @@ def test_a_question_alike_in_letters_but_close_in_meaning_to_no_entry_is_not_und
     config_dir: Path,
 ) -> None:
     guide = load_crisis_guide(config_dir, ("en",))
-    far = dict.fromkeys(guide.topic_ids, MEANING_FLOOR - 0.05)
+    far = MeaningScores(dict.fromkeys(guide.topic_ids, MEANING_FLOOR - 0.05))
     match = guide.match("how long does it take to boil an egg", lambda q: far)
     assert match is not None and match.score >= MATCH_THRESHOLD
     assert not match.named and not match.understood and not match.confident
     named = guide.match("what are the symptoms", lambda q: far)  # names the entry: its word decides
     assert named is not None and named.named and named.confident
+
+
+def test_a_question_closer_in_meaning_to_a_general_text_than_to_any_entry_is_not_understood(
+    config_dir: Path,
+) -> None:
+    guide = load_crisis_guide(config_dir, ("en",))
+    near = dict.fromkeys(guide.topic_ids, MEANING_FLOOR + 0.05)
+    question = "what are the symptoms"  # names an entry: understood, unless a general text is closer
+    assert guide.match(question, lambda q: MeaningScores(near, MEANING_FLOOR)).confident  # type: ignore[union-attr]
+    general = guide.match(question, lambda q: MeaningScores(near, MEANING_FLOOR + 0.06))
+    assert general is not None and not general.understood and not general.confident
 
 
 @pytest.mark.parametrize(
