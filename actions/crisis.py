@@ -24,17 +24,21 @@ QUESTION_WORDS = 4
 def crisis_topic_asked(turn: Turn, catalogues: Catalogues) -> tuple[str | None, bool]:
     """The entry a question asks about, and whether it was a question the knowledge base does not
     answer (rather than a request for the topic menu)."""
+    source = default_meaning()
+    meaning = source.of(catalogues.crisis) if source else None
     if turn.text:
-        meaning = default_meaning()
-        match = catalogues.crisis.match(turn.text, meaning.of(catalogues.crisis) if meaning else None)
+        match = catalogues.crisis.match(turn.text, meaning)
         if match is not None and match.confident:
             return match.topic_id, False
         if match is not None and not match.understood:
             return None, True  # alike in letters to a question of the knowledge base, not in meaning
+    question = len(turn.text.split()) >= QUESTION_WORDS
     named = mentioned(catalogues, Kind.CRISIS_TOPIC, turn.entities, turn.text, turn.language).value
+    if named and question and meaning is not None and meaning(turn.text).general_rather:
+        return None, True  # a word of an entry in a general question: "is the stop sign still knocked over"
     if named:
         return named, False
-    return None, len(turn.text.split()) >= QUESTION_WORDS
+    return None, question
 
 
 def citizens_region(turn: Turn) -> str | None:

