@@ -35,7 +35,7 @@ def crisis_topic_asked(turn: Turn, catalogues: Catalogues) -> tuple[str | None, 
     question = len(turn.text.split()) >= QUESTION_WORDS
     named = mentioned(catalogues, Kind.CRISIS_TOPIC, turn.entities, turn.text, turn.language).value
     if named and question and meaning is not None and meaning(turn.text).general_rather:
-        return None, True  # a word of an entry in a general question: "is the stop sign still knocked over"
+        return None, True  # an entry's keyword in a general question: "how do i change the pin of my card"
     if named:
         return named, False
     return None, question

@@ -65,8 +65,8 @@ class MeaningScores:
     #: each entry's closest question variant's cosine; empty when unknown
     entries: dict[str, float]
     #: the closest out-of-scope example's cosine (below -1: none known). A question closer to one of
-    #: them than to every entry ("i'm having trouble remembering the pin number to my card", close in
-    #: letters to a rumours question) is a general one.
+    #: them than to every entry ("i forgot the pin code of my bank card", close in letters to a
+    #: rumours question) is a general one.
     general: float = -2.0
 
     @property
