@@ -90,7 +90,8 @@ class CautiousIntentGate(ConfiguredComponent):
     def from_config(cls, config: dict[str, Any]) -> CautiousIntentGate:
         """Read every language's cue words (at model load, not at import)."""
         locales = load_catalogues(load_settings().config_dir).locales
-        return cls(config, locales.intent_cues(), locales.question_words(), locales.intent_cue_exceptions())
+        openings = locales.question_words() | locales.request_openings()
+        return cls(config, locales.intent_cues(), openings, locales.intent_cue_exceptions())
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Send unsure acting intents to the fallback."""

@@ -68,6 +68,10 @@ class Locale:
     intent_cue_exceptions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: how a question opens ("how", "est-ce", "posso", "هل"): starts of words, folded
     question_words: tuple[str, ...] = ()
+    #: how a request opens ("i want to", "je voudrais", "أريد"): like a question, a request is no report
+    #: of a problem, so the concern form needs a report's word for it ("i want to eat at an eastern
+    #: european restaurant" starts no report)
+    request_openings: tuple[str, ...] = ()
 
     @functools.cached_property
     def folded_short_turns(self) -> frozenset[str]:
@@ -153,6 +157,10 @@ class LocaleCatalogue:
         """Every language's question openings, folded."""
         return frozenset(fold(word) for locale in self.locales.values() for word in locale.question_words)
 
+    def request_openings(self) -> frozenset[str]:
+        """Every language's request openings, folded."""
+        return frozenset(fold(word) for locale in self.locales.values() for word in locale.request_openings)
+
     def concern_category_cues(self) -> dict[str, frozenset[str]]:
         """Concern category -> every language's cue words for it, folded."""
         return _folded_union(locale.concern_category_cues for locale in self.locales.values())
@@ -218,6 +226,7 @@ def load_locales(config_dir: Path, languages: LanguageRegistry) -> LocaleCatalog
                     for k, v in (raw.get("intent_cue_exceptions") or {}).items()
                 },
                 question_words=tuple(str(w) for w in raw.get("question_words") or ()),
+                request_openings=tuple(str(w) for w in raw.get("request_openings") or ()),
             )
         except (KeyError, AttributeError, TypeError) as error:
             raise DataFileError(f"{path}: missing or malformed section: {error}") from error

@@ -94,3 +94,29 @@ def test_the_shipped_locales_hold_the_exceptions_of_every_language() -> None:
         message = Message({TEXT: text, INTENT: {"name": "unsubscribe_alerts", "confidence": 0.9}})
         gate.process([message])
         assert message.get(INTENT)["name"] == FALLBACK, text
+
+
+def test_a_report_put_as_a_request_needs_a_reports_word_in_every_language() -> None:
+    """A request ("I want to eat at a restaurant") is no report of a problem: without a report's word,
+    the concern form does not start."""
+    gate = CautiousIntentGate.from_config(
+        {"require": {"report_concern": 0.45}, "cue_when_asked": ["report_concern"]}
+    )
+    requests = [
+        "i want to eat canned food at a restaurant tonight",
+        "je voudrais réserver une table pour ce soir",
+        "quiero comer en un restaurante esta noche",
+        "أريد أن أتناول طعاما في مطعم الليلة",
+        "eu quero jantar num restaurante hoje",
+        "nataka kula chakula mgahawani leo usiku",
+    ]
+    reports = [
+        "i want to report a broken water pipe",
+        "أريد أن أقدم شكوى عن المستشفى",
+        "the clinic has no medicine",
+    ]
+    messages = [
+        Message({TEXT: t, INTENT: {"name": "report_concern", "confidence": 0.9}}) for t in requests + reports
+    ]
+    gate.process(messages)
+    assert [m.get(INTENT)["name"] for m in messages] == [FALLBACK] * len(requests) + ["report_concern"] * 3
