@@ -42,7 +42,7 @@ def crisis_topic_asked(turn: Turn, catalogues: Catalogues) -> tuple[str | None, 
     if named:
         return named, False
     # a question alike in letters to none, in meaning to one; a short text ("covid info") asks the menu
-    meant = meaning(turn.text).closest if meaning is not None and question else None
+    meant = meaning(turn.text).entry_meant if meaning is not None and question else None
     if meant is not None:
         return meant, False
     return None, question

@@ -8,8 +8,10 @@ conversation. A message the classifier gives one of them is let through only wit
 Real?" once said goodbye; a football question opened "delete my data").
 
 A report is told ("the clinic has no medicine") and needs no cue; a report guessed for a message put
-as a question (``cue_when_asked``) needs one ("how do I make a complaint?"), for a question with
-none ("Je suis enceinte..., devrais-je y aller ?") asks something else.
+as a question or a request (``cue_when_asked``; ``question_words`` and ``request_openings`` in the
+locales) needs one ("how do I make a complaint?"), for a question with none ("Je suis enceinte...,
+devrais-je y aller ?") asks something else, and a request with none ("أريد أن أتناول طعاما في مطعم")
+wants something else.
 
 A cue can be about something else: "cancel tomorrow's reminders" cancels, but no subscription. The
 words that say so (``intent_cue_exceptions`` in the locales: reminders, appointments, orders, alarms...)

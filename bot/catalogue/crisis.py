@@ -80,7 +80,7 @@ class MeaningScores:
         return bool(self.entries) and self.general > max(self.entries.values())
 
     @property
-    def closest(self) -> str | None:
+    def entry_meant(self) -> str | None:
         """The entry this question means, alone: closer than :data:`MEANING_RESCUE`, and closer than
         every general text."""
         if not self.entries or self.general_rather:

@@ -86,11 +86,11 @@ def test_a_question_closer_in_meaning_to_a_general_text_than_to_any_entry_is_not
 
 def test_a_question_means_an_entry_alone_only_when_close_and_closer_than_every_general_text() -> None:
     near = {"travel": MEANING_RESCUE + 0.01, "masks": MEANING_RESCUE - 0.2}
-    assert MeaningScores(near, MEANING_RESCUE - 0.1).closest == "travel"
-    assert MeaningScores(near, MEANING_RESCUE + 0.02).closest is None  # a general text is closer
+    assert MeaningScores(near, MEANING_RESCUE - 0.1).entry_meant == "travel"
+    assert MeaningScores(near, MEANING_RESCUE + 0.02).entry_meant is None  # a general text is closer
     far = {"travel": MEANING_RESCUE - 0.01}
-    assert MeaningScores(far, MEANING_RESCUE - 0.1).closest is None  # close to no entry
-    assert MeaningScores({}).closest is None  # meaning unknown
+    assert MeaningScores(far, MEANING_RESCUE - 0.1).entry_meant is None  # close to no entry
+    assert MeaningScores({}).entry_meant is None  # meaning unknown
 
 
 @pytest.mark.parametrize(
