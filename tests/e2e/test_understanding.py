@@ -32,6 +32,9 @@ DANGEROUS = [
     ("ar", "من هو أفضل لاعب كرة قدم في العالم؟"),
     ("pt", "pare de falar de futebol e me conta uma piada"),
     ("sw", "timu gani itashinda ligi ya mabingwa mwaka huu?"),
+    # a request, not a report: it once started the concern form
+    ("ar", "أريد أن أتناول طعاما معلبا في مطعم يقدم أكلا من أوروبا الشرقية"),
+    ("sw", "nataka kula chakula cha kihindi mgahawani leo"),
     # a cue of an acting intent about something else
     ("ar", "إلغاء تذكيرات الغد"),
     ("en", "cancel tomorrow's reminders"),
