@@ -1,4 +1,5 @@
-"""Run the Rasa server with :mod:`rasa_addons.speedups`, :mod:`rasa_addons.store_failure`,
+"""Run the Rasa server with :mod:`rasa_addons.speedups`, :mod:`rasa_addons.tracker_append`,
+:mod:`rasa_addons.store_failure`,
 :mod:`rasa_addons.handoff` and :mod:`rasa_addons.limits` applied.
 
 ``python -m rasa_addons.serve run ...`` takes ``rasa``'s own command line. The HTTP API's token is
@@ -14,7 +15,7 @@ import sys
 from rasa.__main__ import main as rasa_main
 
 from bot.settings import load_settings
-from rasa_addons import handoff, limits, speedups, store_failure
+from rasa_addons import handoff, limits, speedups, store_failure, tracker_append
 
 
 def with_auth_token(argv: list[str], token: str) -> list[str]:
@@ -27,6 +28,7 @@ def with_auth_token(argv: list[str], token: str) -> list[str]:
 def main() -> None:
     """Apply the speed-ups, the limits and the store-failure answer, then hand over to Rasa."""
     speedups.apply()
+    tracker_append.apply()
     store_failure.apply()
     handoff.apply()  # inside the limits: a refused message does not reach the desk
     limits.apply()  # outermost: a refused message takes no lock and is not held
