@@ -47,17 +47,39 @@ class QuestionIndex:
         #: n-gram -> its weight in each variant: a question's few n-grams pick their rows (much faster
         #: than multiplying the whole variant matrix by a sparse vector).
         self._by_ngram = matrix.T.tocsr() if matrix is not None else None
+        #: the vectorizer's own pieces, for :meth:`_query` (its ``transform`` costs more in checks and
+        #: sparse-matrix building than in arithmetic, on every message)
+        self._analyze = self._vectorizer.build_analyzer()
+        self._vocabulary: dict[str, int] = dict(getattr(self._vectorizer, "vocabulary_", {}))
+        self._idf: npt.NDArray[np.float64] = getattr(self._vectorizer, "idf_", np.zeros(0))
 
     def rank(self, text: str, top: int = 3) -> list[Ranked]:
         """The ``top`` entries closest to ``text``, best first (one score per entry)."""
         folded = fold(text)
         if self._by_ngram is None or not folded:
             return []
-        query = self._vectorizer.transform([folded])
-        scores = np.asarray(self._by_ngram[query.indices].T @ query.data).ravel()
+        indices, weights = self._query(folded)
+        if not len(indices):
+            return [Ranked(label, 0.0) for label in self._labels[:top]]
+        scores = np.asarray(self._by_ngram[indices].T @ weights).ravel()
         best = np.maximum.reduceat(scores, self._starts)  # each label's closest variant
         order = np.argsort(-best, kind="stable")[:top]
         return [Ranked(self._labels[i], round(float(best[i]), 4)) for i in order]
+
+    def _query(self, folded: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """The folded text's TF-IDF vector as (n-gram columns, weights): what the vectorizer's
+        ``transform`` computes (sublinear term frequency times IDF, unit length), without it."""
+        counts: dict[int, int] = {}
+        for gram in self._analyze(folded):
+            column = self._vocabulary.get(gram)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        indices = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
+        tf = np.log(np.fromiter((counts[i] for i in indices), dtype=np.float64, count=len(indices))) + 1.0
+        weights = tf * self._idf[indices]
+        return indices, weights / np.sqrt(weights @ weights)
 
 
 class MeaningIndex:

@@ -44,3 +44,15 @@ def test_meaning_scores_each_entry_by_its_closest_variant() -> None:
     scores = index.scores(np.array([0.0, 1.0], dtype=np.float32))
     assert scores == pytest.approx({"masks": 0.8, "fever": 1.0})
     assert MeaningIndex([], np.zeros((0, 2), dtype=np.float32)).scores(np.array([1.0, 0.0])) == {}
+
+
+def test_the_question_vector_is_the_vectorizers_own() -> None:
+    """The hand-built query vector (no ``transform`` per message) has the vectorizer's numbers."""
+    texts = ["my daughter has a fever fever", "shud i waer a mask", "where where where", "ملاجئ", "zzz", "a"]
+    for text in texts:
+        expected = INDEX._vectorizer.transform([text]).toarray()[0]
+        indices, weights = INDEX._query(text)
+        built = np.zeros_like(expected)
+        built[indices] = weights
+        assert np.allclose(built, expected), text
+    assert [r.score for r in INDEX.rank("qqq")] == [0.0, 0.0, 0.0]  # no known n-gram: alike to nothing
