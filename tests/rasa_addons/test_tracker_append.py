@@ -122,11 +122,15 @@ async def _a_second_session_keeps_the_first_on_record() -> None:
     assert [e.get("text") for e in short["events"] if e["event"] == "user"] == ["hello", "habari", "asante"]
 
 
-def test_what_another_writer_added_meanwhile_is_merged_as_rasa_does(redis_client: redis.Redis[bytes]) -> None:
-    asyncio.run(_what_another_writer_added_meanwhile_is_merged_as_rasa_does())
+def test_what_another_writer_added_meanwhile_is_merged_as_rasa_does(
+    redis_client: redis.Redis[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asyncio.run(_what_another_writer_added_meanwhile_is_merged_as_rasa_does(monkeypatch))
 
 
-async def _what_another_writer_added_meanwhile_is_merged_as_rasa_does() -> None:
+async def _what_another_writer_added_meanwhile_is_merged_as_rasa_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     store = _store(uuid.uuid4().hex[:8])
     before = _session(100.0) + _turn("hello", 101.0)
     await ORIGINAL_SAVE(store, DialogueStateTracker.from_events("c", before, DOMAIN.slots))
@@ -145,11 +149,8 @@ async def _what_another_writer_added_meanwhile_is_merged_as_rasa_does() -> None:
         merged.append(t)
         await ORIGINAL_SAVE(self, t, timeout)
 
-    tracker_append._ORIGINAL_SAVE = remember  # type: ignore[assignment]
-    try:
-        await tracker_append.save(store, tracker)
-    finally:
-        tracker_append._ORIGINAL_SAVE = ORIGINAL_SAVE
+    monkeypatch.setattr(tracker_append, "_ORIGINAL_SAVE", remember)
+    await tracker_append.save(store, tracker)
     assert merged, "a record someone else changed goes through Rasa's merge"
     texts = [
         e.get("text") for e in json.loads(store.red.get(store.key_prefix + "c"))["events"] if "text" in e
