@@ -13,9 +13,13 @@ locales) needs one ("how do I make a complaint?"), for a question with none ("Je
 devrais-je y aller ?") asks something else, and a request with none ("أريد أن أتناول طعاما في مطعم")
 wants something else.
 
-A cue can be about something else: "cancel tomorrow's reminders" cancels, but no subscription. The
-words that say so (``intent_cue_exceptions`` in the locales: reminders, appointments, orders, alarms...)
-make the assistant ask instead of acting.
+A cue can be about something else: "cancel tomorrow's reminders" cancels, but no subscription; "delete
+my Instagram account" deletes, but not the citizen's data here; "how do you say bye in Japanese" says
+no goodbye; "put my phone in English" changes a phone's language, not the conversation's; "I want to
+complain about the airline" is no concern for a ministry. The words that say so
+(``intent_cue_exceptions`` in the locales: reminders, appointments, orders, other apps, companies and
+shops, a phone's settings, "how do you say"...; every language's apply to every language) make the
+assistant ask instead of acting.
 
 Buttons and forced intents (STOP, a ticket reference: confidence 1.0) are left alone.
 """

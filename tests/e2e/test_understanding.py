@@ -42,6 +42,18 @@ DANGEROUS = [
     ("es", "borra la alarma de mañana"),
     ("pt", "cancelar o lembrete de amanhã"),
     ("sw", "futa kikumbusho cha kesho"),
+    # ... about another app, a company or a word of another language
+    ("en", "how do I delete my Instagram account"),
+    ("en", "i want to complain about the airline, they lost my bag"),
+    ("pt", "como se diz tchau em japonês?"),
+    ("es", "quiero darme de baja de las promociones de la tienda"),
+]
+
+#: Changing a phone's language is no request to change the conversation's.
+PHONE_LANGUAGE = [
+    ("fr", "comment mettre mon téléphone en anglais"),
+    ("ar", "كيف أغير لغة الجوال إلى الإنجليزية؟"),
+    ("sw", "nabadilishaje lugha ya simu yangu kuwa kiingereza?"),
 ]
 
 GREETINGS = [
@@ -118,6 +130,15 @@ def test_out_of_scope_questions_never_act(
     assert not any(act in reply for act in acting for reply in replies), replies
     assert citizen.slot("pending") is None  # no question left waiting for a yes
     assert citizen.slot("requested_slot") is None  # no form started
+
+
+@pytest.mark.parametrize("language,text", PHONE_LANGUAGE)
+def test_asking_about_a_phones_language_keeps_the_conversations(
+    stack: Stack, language: str, text: str
+) -> None:
+    citizen = Citizen(metadata={"language": language})
+    citizen.say(text)
+    assert citizen.slot("language") == language
 
 
 @pytest.mark.parametrize("language,text", GREETINGS)

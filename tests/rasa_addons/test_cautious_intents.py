@@ -8,6 +8,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa_addons.cautious_intents import FALLBACK, CautiousIntentGate, acts_on, has_cue
 
 THRESHOLDS = {"delete_my_data": 0.8, "goodbye": 0.7}
+#: The intents that act on the conversation, as config.yml guards them.
+ACTING = {
+    "delete_my_data": 0.5,
+    "unsubscribe_alerts": 0.5,
+    "goodbye": 0.5,
+    "switch_language": 0.4,
+    "report_concern": 0.45,
+}
 CUES = {"delete_my_data": frozenset({"delete", "supprimer"}), "goodbye": frozenset({"bye", "au revoir"})}
 
 
@@ -81,7 +89,7 @@ def test_the_shipped_locales_hold_the_exceptions_of_every_language() -> None:
 
     locales = load_catalogues(load_settings().config_dir).locales
     for code, locale in locales.locales.items():
-        assert set(locale.intent_cue_exceptions) == {"unsubscribe_alerts", "delete_my_data"}, code
+        assert set(locale.intent_cue_exceptions) == set(ACTING), code
     gate = CautiousIntentGate.from_config({"require": {"unsubscribe_alerts": 0.5}})
     for text in (
         "cancel tomorrow's reminders",
@@ -120,3 +128,50 @@ def test_a_report_put_as_a_request_needs_a_reports_word_in_every_language() -> N
     ]
     gate.process(messages)
     assert [m.get(INTENT)["name"] for m in messages] == [FALLBACK] * len(requests) + ["report_concern"] * 3
+
+
+#: Messages about another app, a company, a phone or a word of another language, in every language,
+#: with the acting intent a classifier could guess for them.
+ABOUT_SOMETHING_ELSE = [
+    ("delete_my_data", "how do I delete my Instagram account"),
+    ("delete_my_data", "comment supprimer mon compte TikTok"),
+    ("unsubscribe_alerts", "how do i stop the facebook notifications"),
+    ("unsubscribe_alerts", "quiero darme de baja de las promociones de la tienda"),
+    ("unsubscribe_alerts", "كيف أوقف إشعارات انستغرام"),
+    ("goodbye", "como se diz tchau em japonês?"),
+    ("goodbye", "cómo se dice adiós en alemán"),
+    ("goodbye", "unasemaje kwaheri kwa kifaransa"),
+    ("switch_language", "change my phone's language to french"),
+    ("switch_language", "comment mettre mon téléphone en anglais"),
+    ("switch_language", "كيف أغير لغة الجوال"),
+    ("switch_language", "nabadilishaje lugha ya simu yangu"),
+    ("report_concern", "i want to complain about the airline, they lost my bag"),
+    ("report_concern", "quero reclamar da loja, a geladeira veio quebrada"),
+    ("report_concern", "أريد أن أشتكي على الشركة"),
+    ("report_concern", "nataka kulalamika kuhusu kampuni ya simu"),
+]
+#: The same intents asked of the assistant itself: they still act.
+ABOUT_THE_ASSISTANT = [
+    ("delete_my_data", "delete my data"),
+    ("delete_my_data", "supprimez mes données"),
+    ("unsubscribe_alerts", "stop sending me the flood alerts"),
+    ("goodbye", "bye, thank you"),
+    ("switch_language", "speak english please"),
+    ("report_concern", "i want to report a broken water pipe in my street"),
+    ("report_concern", "quero reclamar do posto de saúde, não tem médico"),
+]
+
+
+def test_an_acting_intents_cue_about_another_app_company_or_phone_asks_instead() -> None:
+    """ "Delete my Instagram account", "how do you say bye in Japanese": the cue is there, but it is about
+    something else (the locales' exceptions, every language's in every language)."""
+    gate = CautiousIntentGate.from_config({"require": ACTING, "cue_when_asked": ["report_concern"]})
+    messages = [
+        Message({TEXT: text, INTENT: {"name": intent, "confidence": 0.9}})
+        for intent, text in ABOUT_SOMETHING_ELSE + ABOUT_THE_ASSISTANT
+    ]
+    gate.process(messages)
+    decided = [(m.get(TEXT), m.get(INTENT)["name"]) for m in messages]
+    assert decided == [(text, FALLBACK) for _, text in ABOUT_SOMETHING_ELSE] + [
+        (text, intent) for intent, text in ABOUT_THE_ASSISTANT
+    ]
