@@ -14,6 +14,8 @@ Printed per language:
   "I don't know that yet" (never a crisis entry, a service answer or an action);
 - crisis accuracy: a ``crisis:<topic>`` item is answered with that entry;
 - first-turn language: a ``greeting:<lang>`` item as a first message sets the conversation to <lang>;
+- first-message language: every item, as a first message with no channel hint, sets the
+  conversation to the item's language (English is the default);
 - dangerous misroutes: an ``oos`` or crisis item that would delete data, unsubscribe, say goodbye or
   start the concern form (the target is none).
 """
@@ -158,6 +160,8 @@ def judge(item: Item, decision: Decision, tally: Tally) -> None:
         tally.add("crisis_accuracy", decision.crisis_topic in accepted or urgent, item, shown)
     elif kind == "greeting":
         tally.add("first_turn_language", decision.first_language == expected, item, decision.first_language)
+    # every text, as the first message of a conversation with no channel hint, is in its own language
+    tally.add("first_message_language", decision.first_language == item.lang, item, decision.first_language)
     if kind in ("oos", "crisis"):
         tally.add("safe_from_misroute", decision.intent not in DANGEROUS, item, shown)
 
@@ -171,7 +175,13 @@ async def evaluate(part: str, model: Path) -> dict[str, Tally]:
     return dict(tallies)
 
 
-MEASURES = ("intent_accuracy", "oos_rejection", "crisis_accuracy", "first_turn_language")
+MEASURES = (
+    "intent_accuracy",
+    "oos_rejection",
+    "crisis_accuracy",
+    "first_turn_language",
+    "first_message_language",
+)
 
 
 def main() -> None:
@@ -183,20 +193,22 @@ def main() -> None:
     print(
         f"bench.real on the {part} part ({sum(sum(t.total.values()) for t in tallies.values())} judgements)"
     )
-    header = "".join(f"{m:>22}" for m in MEASURES)
+    header = "".join(f"{m:>24}" for m in MEASURES)
     print(f"{'language':<9}{header}{'dangerous misroutes':>22}")
     for language in sorted(tallies):
         tally = tallies[language]
         cells = []
         for measure in MEASURES:
             rate = tally.rate(measure)
-            cells.append(f"{'–' if rate is None else f'{rate:.3f}'} ({tally.total[measure]:>3})".rjust(22))
+            cells.append(f"{'–' if rate is None else f'{rate:.3f}'} ({tally.total[measure]:>3})".rjust(24))
         total = tally.total["safe_from_misroute"]
         danger = f"{total - tally.right['safe_from_misroute']} of {total}"
         print(f"{language:<9}{''.join(cells)}{danger:>22}")
     if "-v" in sys.argv:
         for language in sorted(tallies):
             for measure, text, expected, got in tallies[language].misses:
+                if measure == "first_message_language" and "--languages" not in sys.argv:
+                    continue
                 print(f"  {language} {measure}: {text!r} ({expected}) -> {got}")
 
 

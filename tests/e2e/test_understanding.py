@@ -213,3 +213,26 @@ def test_a_question_alike_in_letters_to_no_entry_is_answered_by_its_meaning(
     answer = citizen.text(text)
     assert catalogues.crisis.topic(entry, language).answer in answer
     assert catalogues.crisis.entry(entry).source in answer
+
+
+#: First messages of a few words, less clear than a switch of language needs, with no channel hint.
+FIRST_SENTENCES = [
+    ("pt", "é verdade que beber cachaça mata o virus?", "myths"),
+    ("es", "no tengo olfato ni gusto desde ayer, es covid?", "symptoms"),
+]
+
+
+@pytest.mark.parametrize("language,text,entry", FIRST_SENTENCES)
+def test_a_first_sentence_is_answered_in_its_language(
+    stack: Stack, catalogues: Catalogues, language: str, text: str, entry: str
+) -> None:
+    citizen = Citizen()
+    answer = citizen.text(text)
+    assert citizen.slot("language") == language
+    assert catalogues.crisis.topic(entry, language).answer in answer
+
+
+def test_arabic_around_english_names_is_answered_in_arabic(stack: Stack) -> None:
+    citizen = Citizen()
+    citizen.say("أضف أغنية Secret South إلى قائمة التشغيل")
+    assert citizen.slot("language") == "ar"

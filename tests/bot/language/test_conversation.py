@@ -102,3 +102,23 @@ def test_a_greeting_of_several_lists_or_a_later_one_decides_nothing(
     assert (later.language, later.changed) == ("fr", False)  # an established language stays
     hinted = decide_language("Hola", None, identifier=identifier, default="en", hint="fr", short_turn="es")
     assert hinted.language == "fr"  # the channel's hint comes first, as before
+
+
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("quero falar com um atendente", "pt"),
+        ("no tengo olfato ni gusto desde ayer, es covid?", "es"),
+        ("combien de jours apres le contact on a les symptomes", "fr"),
+    ],
+)
+def test_a_first_message_of_a_few_words_starts_in_its_leading_language(
+    identifier: LanguageIdentifier, text: str, language: str
+) -> None:
+    """Less clear than a switch needs (the lead is 0.3-0.4), but a first turn has nothing to protect:
+    the default would answer a Portuguese speaker in English."""
+    detection = identifier.identify(text)
+    assert detection.language == language and detection.margin < 0.5  # no switch would be made
+    assert decide_language(text, None, identifier=identifier, default="en").language == language
+    assert decide_language(text, "sw", identifier=identifier, default="en").language == "sw"  # kept later
+    assert decide_language(text, None, identifier=identifier, default="en", hint="sw").language == "sw"

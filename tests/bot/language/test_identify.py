@@ -54,3 +54,10 @@ def test_ticket_references_and_numbers_do_not_sway_the_language(identifier: Lang
             assert identifier.identify(text).language == language, text
     assert identifier.identify("mi número es 0712 345 678 y no hay agua").language == "es"
     assert identifier.identify("K7P2QX").language is not None  # nothing else: the reference itself
+
+
+def test_arabic_around_names_in_english_is_arabic(identifier: LanguageIdentifier) -> None:
+    """Two Arabic words are someone who writes Arabic, however long the English titles around them."""
+    assert identifier.identify("أضف The Famous Flower of Serving-Men إلى قائمة التشغيل").language == "ar"
+    assert identifier.identify("هل يعرض Patrick Still Lives في AMC Theaters").language == "ar"
+    assert identifier.identify("my friend محمد lives in Dubai").language == "en"  # one Arabic word: a name
