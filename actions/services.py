@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from actions.base import BarazaAction
 from actions.turn import Turn
+from bot.assistant.conversation import fallback
 from bot.assistant.mentions import Kind, mentioned
 from bot.assistant.replies import Outcome
 from bot.assistant.services import (
@@ -11,6 +12,7 @@ from bot.assistant.services import (
     answer_service,
     answer_service_choice,
     list_services,
+    unsure_service_question,
     waiting_for_service,
 )
 from bot.catalogue.bundle import Catalogues
@@ -52,6 +54,9 @@ class ActionAnswerService(BarazaAction):
         service = mentioned(
             catalogues, Kind.SERVICE, turn.entities, turn.text, turn.language, turn.slots.get("service")
         )
+        known = service.value is not None or service.named_unknown
+        if turn.text and unsure_service_question(turn.confidence, known):
+            return fallback(catalogues, turn.language)
         return answer_service(
             catalogues, turn.language, service.value, aspect, named_unknown=service.named_unknown
         )

@@ -26,6 +26,7 @@ class Turn:
     truncated: bool = False
     sender_id: str = ""  #: the citizen's address on the channel (Rasa's conversation id)
     active_loop: str = ""  #: the form being filled in (a report), or ""
+    confidence: float = 1.0  #: the classifier's confidence in ``intent`` (1.0 for buttons and rules)
 
     @property
     def subscriber(self) -> str:
@@ -49,6 +50,7 @@ def read_turn(tracker: Tracker, catalogues: Catalogues, identifier: Identifier, 
     truncated = len(text) > max_chars or cut
     text = text[:max_chars]
     intent = str((latest.get("intent") or {}).get("name") or "")
+    confidence = _confidence((latest.get("intent") or {}).get("confidence"))
     entities: dict[str, str] = {}
     for entity in latest.get("entities") or []:
         entities.setdefault(str(entity.get("entity")), str(entity.get("value")))
@@ -80,7 +82,16 @@ def read_turn(tracker: Tracker, catalogues: Catalogues, identifier: Identifier, 
         truncated=truncated,
         sender_id=str(tracker.sender_id),
         active_loop=str(tracker.active_loop_name or ""),
+        confidence=confidence,
     )
+
+
+def _confidence(value: Any) -> float:
+    """The intent's confidence as a number (1.0 when the tracker holds none)."""
+    try:
+        return float(value) if value is not None else 1.0
+    except (TypeError, ValueError):
+        return 1.0
 
 
 #: How many delivery ids a conversation remembers to recognise a repeated delivery.

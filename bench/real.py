@@ -6,7 +6,9 @@ never trained on. Tune on ``dev``; measure ``test`` once per change.
 
 Each item is decided as the running assistant decides it: the trained NLU pipeline (with the
 knowledge-base router and the cautious-intent gate), then the action's own choice of crisis entry
-(``actions/crisis.py``) and the conversation's first-turn language (``bot/language/conversation.py``).
+(``actions/crisis.py``), the service action's fallback for an unsure service question naming no
+service (``bot/assistant/services.py``) and the conversation's first-turn language
+(``bot/language/conversation.py``).
 Printed per language:
 
 - in-scope intent accuracy (``intent:<name>`` items);
@@ -119,6 +121,7 @@ class Assistant:
         """The intent, crisis entry and first-turn language of ``text`` as a first message."""
         from actions.crisis import crisis_topic_asked
         from actions.turn import Turn
+        from bot.assistant.services import ASPECT_INTENTS, unsure_service_question
         from bot.language.conversation import decide_language
 
         parsed: dict[str, Any] = await self.agent.parse_message(text)
@@ -137,6 +140,9 @@ class Assistant:
             short_turn=self.catalogues.locales.short_turn_language(text),
         ).language
         topic, unanswered = None, False
+        confidence = float((parsed.get("intent") or {}).get("confidence") or 0.0)
+        if intent in ASPECT_INTENTS and unsure_service_question(confidence, "service" in entities):
+            intent = "nlu_fallback"  # the action answers an unsure service question naming none so
         if intent == "ask_crisis":
             turn = Turn(text=text, intent=intent, entities=entities, language=language, channel="rest")
             topic, unanswered = crisis_topic_asked(turn, self.catalogues)

@@ -66,10 +66,11 @@ def make_tracker(
     channel: str = "rest",
     metadata: dict[str, Any] | None = None,
     active_loop: str = "",
+    confidence: float = 0.9,
 ) -> Tracker:
     latest = {
         "text": text,
-        "intent": {"name": intent, "confidence": 0.9},
+        "intent": {"name": intent, "confidence": confidence},
         "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
         "metadata": metadata or {},
     }

@@ -116,6 +116,25 @@ def test_unclear_service_asks_which_one_with_choices(catalogues: Catalogues) -> 
     assert messages[0]["buttons"][0]["payload"].startswith("/service_fee")
 
 
+def test_an_unsure_service_question_naming_no_service_gets_the_fallback(catalogues: Catalogues) -> None:
+    """ "¿cuál es la capital de Canadá?" taken for a service question at 0.45 is no question about
+    a service: the assistant says it did not understand rather than ask "which service?"."""
+    unsure = make_tracker(
+        "cual es la capital de Canadá", "service_where", slots={"language": "es"}, confidence=0.45
+    )
+    messages, _ = run_action(ActionAnswerService(), unsure)
+    assert messages[0]["text"] == catalogues.locales["es"].text("fallback")
+    sure = make_tracker("y dónde se hace?", "service_where", slots={"language": "es"}, confidence=0.85)
+    messages, _ = run_action(ActionAnswerService(), sure)
+    assert messages[0]["text"] == catalogues.locales["es"].text("service_which")
+    # with a service in the conversation, the same unsure question is a follow-up about it
+    context = make_tracker(
+        "y cuánto?", "service_fee", slots={"language": "es", "service": "passport"}, confidence=0.45
+    )
+    messages, _ = run_action(ActionAnswerService(), context)
+    assert catalogues.services.text("passport", "es").answer("fee") in messages[0]["text"]
+
+
 def test_text_only_channel_gets_numbered_options_and_a_number_chooses(catalogues: Catalogues) -> None:
     tracker = make_tracker("services", "list_services", slots={"language": "en"}, channel="sms")
     messages, events = run_action(ActionListServices(), tracker)

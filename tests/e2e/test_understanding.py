@@ -236,3 +236,15 @@ def test_arabic_around_english_names_is_answered_in_arabic(stack: Stack) -> None
     citizen = Citizen()
     citizen.say("أضف أغنية Secret South إلى قائمة التشغيل")
     assert citizen.slot("language") == "ar"
+
+
+def test_a_general_question_taken_unsurely_for_a_service_question_is_not_asked_which_service(
+    stack: Stack, catalogues: Catalogues
+) -> None:
+    """The classifier takes it for "where to apply" (about 0.5) and no service is named or discussed."""
+    citizen = Citizen(metadata={"language": "pt"})
+    replies = citizen.say("onde fica o estádio do Maracanã")
+    texts = [r.get("text", "") for r in replies]
+    locale = catalogues.locales["pt"]
+    assert locale.text("fallback") in texts, texts
+    assert locale.text("service_which") not in texts
