@@ -5,7 +5,7 @@ from __future__ import annotations
 from actions.base import BarazaAction
 from actions.turn import Turn
 from bot.assistant.conversation import fallback
-from bot.assistant.mentions import Kind, mentioned
+from bot.assistant.mentions import Kind, Mention, mentioned
 from bot.assistant.replies import Outcome
 from bot.assistant.services import (
     ASPECT_INTENTS,
@@ -40,6 +40,17 @@ class ActionListServices(BarazaAction):
         return list_services(catalogues, turn.language)
 
 
+def service_in_question(turn: Turn, catalogues: Catalogues) -> tuple[Mention, bool]:
+    """The service a question is about (named, or the conversation's), and whether the question is
+    too unsure to be about a service at all (typed, naming none, none discussed, the classifier unsure:
+    :func:`bot.assistant.services.unsure_service_question`), so that the fallback answers it."""
+    service = mentioned(
+        catalogues, Kind.SERVICE, turn.entities, turn.text, turn.language, turn.slots.get("service")
+    )
+    known = service.value is not None or service.named_unknown
+    return service, bool(turn.text) and unsure_service_question(turn.confidence, known)
+
+
 class ActionAnswerService(BarazaAction):
     """Answer the aspect asked (from the intent) about the service named or already discussed."""
 
@@ -51,11 +62,8 @@ class ActionAnswerService(BarazaAction):
         answered = service_choice_answered(turn, catalogues, aspect)
         if answered is not None:
             return answered
-        service = mentioned(
-            catalogues, Kind.SERVICE, turn.entities, turn.text, turn.language, turn.slots.get("service")
-        )
-        known = service.value is not None or service.named_unknown
-        if turn.text and unsure_service_question(turn.confidence, known):
+        service, unsure = service_in_question(turn, catalogues)
+        if unsure:
             return fallback(catalogues, turn.language)
         return answer_service(
             catalogues, turn.language, service.value, aspect, named_unknown=service.named_unknown

@@ -49,8 +49,9 @@ def read_turn(tracker: Tracker, catalogues: Catalogues, identifier: Identifier, 
     cut = isinstance(metadata, dict) and bool(metadata.get(MESSAGE_CUT))
     truncated = len(text) > max_chars or cut
     text = text[:max_chars]
-    intent = str((latest.get("intent") or {}).get("name") or "")
-    confidence = _confidence((latest.get("intent") or {}).get("confidence"))
+    parsed_intent = latest.get("intent") or {}
+    intent = str(parsed_intent.get("name") or "")
+    confidence = float(parsed_intent.get("confidence", 1.0))
     entities: dict[str, str] = {}
     for entity in latest.get("entities") or []:
         entities.setdefault(str(entity.get("entity")), str(entity.get("value")))
@@ -84,14 +85,6 @@ def read_turn(tracker: Tracker, catalogues: Catalogues, identifier: Identifier, 
         active_loop=str(tracker.active_loop_name or ""),
         confidence=confidence,
     )
-
-
-def _confidence(value: Any) -> float:
-    """The intent's confidence as a number (1.0 when the tracker holds none)."""
-    try:
-        return float(value) if value is not None else 1.0
-    except (TypeError, ValueError):
-        return 1.0
 
 
 #: How many delivery ids a conversation remembers to recognise a repeated delivery.

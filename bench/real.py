@@ -1,6 +1,7 @@
 """What Baraza does with text nobody on the team wrote: public questions, chit-chat and greetings.
 
-Usage: ``python -m bench.real [dev|test] [MODEL] [-v]`` (default: dev, the trained model). The data
+Usage: ``python -m bench.real [dev|test] [MODEL] [-v [--languages]]`` (default: dev, the trained
+model; ``-v`` lists the misses, with ``--languages`` also the first messages' wrong languages). The data
 (``bench/real/{dev,test}.jsonl``, sources and licences in ``bench/real/sources.md``) is measured only:
 never trained on. Tune on ``dev``; measure ``test`` once per change.
 
@@ -120,8 +121,9 @@ class Assistant:
     async def decide(self, text: str) -> Decision:
         """The intent, crisis entry and first-turn language of ``text`` as a first message."""
         from actions.crisis import crisis_topic_asked
+        from actions.services import service_in_question
         from actions.turn import Turn
-        from bot.assistant.services import ASPECT_INTENTS, unsure_service_question
+        from bot.assistant.services import ASPECT_INTENTS
         from bot.language.conversation import decide_language
 
         parsed: dict[str, Any] = await self.agent.parse_message(text)
@@ -139,12 +141,12 @@ class Assistant:
             default=languages.default,
             short_turn=self.catalogues.locales.short_turn_language(text),
         ).language
-        topic, unanswered = None, False
         confidence = float((parsed.get("intent") or {}).get("confidence") or 0.0)
-        if intent in ASPECT_INTENTS and unsure_service_question(confidence, "service" in entities):
-            intent = "nlu_fallback"  # the action answers an unsure service question naming none so
+        turn = Turn(text, intent, entities, language, channel="rest", confidence=confidence)
+        topic, unanswered = None, False
+        if intent in ASPECT_INTENTS and service_in_question(turn, self.catalogues)[1]:
+            intent = "nlu_fallback"  # the service action answers it with the fallback
         if intent == "ask_crisis":
-            turn = Turn(text=text, intent=intent, entities=entities, language=language, channel="rest")
             topic, unanswered = crisis_topic_asked(turn, self.catalogues)
         return Decision(intent, topic, unanswered, language)
 
